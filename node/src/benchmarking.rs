@@ -1,0 +1,168 @@
+//! `agora-node benchmark …` (built with `--features runtime-benchmarks`): pallet weights,
+//! storage and block costs, per-extrinsic overhead and this machine's hardware.
+
+use std::{sync::Arc, time::Duration};
+
+use agora_runtime::{self as runtime, opaque::Block, AccountId, Balance, BalancesCall, SystemCall};
+use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
+use sc_cli::SubstrateCli;
+use sc_client_api::BlockBackend;
+use sc_service::PartialComponents;
+use sp_core::{Encode, Pair};
+use sp_inherents::{InherentData, InherentDataProvider};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{OpaqueExtrinsic, SaturatedConversion};
+
+use crate::{cli::Cli, service, service::FullClient};
+
+/// Runs one `benchmark` subcommand.
+pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
+	let runner = cli.create_runner(cmd)?;
+	runner.sync_run(|config| match cmd {
+		BenchmarkCmd::Pallet(cmd) =>
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec)),
+		BenchmarkCmd::Block(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			cmd.run(client)
+		},
+		BenchmarkCmd::Storage(cmd) => {
+			let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+			let db = backend.expose_db();
+			let storage = backend.expose_storage();
+			let shared_trie_cache = backend.expose_shared_trie_cache();
+			cmd.run(config, client, db, storage, shared_trie_cache)
+		},
+		BenchmarkCmd::Overhead(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let remark = RemarkBuilder { client: client.clone() };
+			cmd.run(
+				config.chain_spec.name().into(),
+				client,
+				inherent_benchmark_data()?,
+				Vec::new(),
+				&remark,
+				false,
+			)
+		},
+		BenchmarkCmd::Extrinsic(cmd) => {
+			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let factory = ExtrinsicFactory(vec![
+				Box::new(RemarkBuilder { client: client.clone() }),
+				Box::new(TransferKeepAliveBuilder {
+					client: client.clone(),
+					dest: Sr25519Keyring::Alice.to_account_id(),
+					value: runtime::EXISTENTIAL_DEPOSIT,
+				}),
+			]);
+			cmd.run(client, inherent_benchmark_data()?, Vec::new(), &factory)
+		},
+		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
+	})
+}
+
+/// Builds `System::remark` extrinsics for the overhead benchmarks.
+struct RemarkBuilder {
+	client: Arc<FullClient>,
+}
+
+impl frame_benchmarking_cli::ExtrinsicBuilder for RemarkBuilder {
+	fn pallet(&self) -> &str {
+		"system"
+	}
+
+	fn extrinsic(&self) -> &str {
+		"remark"
+	}
+
+	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
+		signed_extrinsic(&self.client, SystemCall::remark { remark: vec![] }.into(), nonce)
+	}
+}
+
+/// Builds `Balances::transfer_keep_alive` extrinsics for the extrinsic benchmark.
+struct TransferKeepAliveBuilder {
+	client: Arc<FullClient>,
+	dest: AccountId,
+	value: Balance,
+}
+
+impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
+	fn pallet(&self) -> &str {
+		"balances"
+	}
+
+	fn extrinsic(&self) -> &str {
+		"transfer_keep_alive"
+	}
+
+	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
+		let call = BalancesCall::transfer_keep_alive { dest: self.dest.clone().into(), value: self.value };
+		signed_extrinsic(&self.client, call.into(), nonce)
+	}
+}
+
+/// `call` signed by Bob with the runtime's transaction extensions, valid at the best block.
+fn signed_extrinsic(
+	client: &FullClient,
+	call: runtime::RuntimeCall,
+	nonce: u32,
+) -> Result<OpaqueExtrinsic, &'static str> {
+	let sender = Sr25519Keyring::Bob.pair();
+	let genesis_hash = client
+		.block_hash(0)
+		.ok()
+		.flatten()
+		.ok_or("the database holds no genesis block")?;
+	let best_hash = client.chain_info().best_hash;
+	let best_block = client.chain_info().best_number;
+
+	let period = runtime::configs::BlockHashCount::get()
+		.checked_next_power_of_two()
+		.map(|c| c / 2)
+		.unwrap_or(2) as u64;
+	let tx_ext: runtime::TxExtension = (
+		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
+		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
+		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
+		frame_system::CheckGenesis::<runtime::Runtime>::new(),
+		frame_system::CheckEra::<runtime::Runtime>::from(sp_runtime::generic::Era::mortal(
+			period,
+			best_block.saturated_into(),
+		)),
+		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
+		frame_system::CheckWeight::<runtime::Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<runtime::Runtime>::new(false),
+		frame_system::WeightReclaim::<runtime::Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		runtime::VERSION.spec_version,
+		runtime::VERSION.transaction_version,
+		genesis_hash,
+		best_hash,
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	let raw_payload = runtime::SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
+	let signature = raw_payload.using_encoded(|payload| sender.sign(payload));
+	Ok(runtime::UncheckedExtrinsic::new_signed(
+		call,
+		sp_runtime::AccountId32::from(sender.public()).into(),
+		runtime::Signature::Sr25519(signature),
+		tx_ext,
+	)
+	.into())
+}
+
+/// Inherent data for the overhead benchmarks: a zero timestamp.
+fn inherent_benchmark_data() -> sc_cli::Result<InherentData> {
+	let mut inherent_data = InherentData::new();
+	let timestamp = sp_timestamp::InherentDataProvider::new(Duration::from_millis(0).into());
+	futures::executor::block_on(timestamp.provide_inherent_data(&mut inherent_data))
+		.map_err(|e| format!("creating inherent data: {e:?}"))?;
+	Ok(inherent_data)
+}

@@ -1,0 +1,90 @@
+//! Genesis states the runtime can build by name (`sp-genesis-builder` presets).
+//!
+//! Genesis lives in the runtime, not in the node: `agora-node --dev` and
+//! `agora-node export-chain-spec --chain local` ask the runtime for these presets.
+
+use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, AGR};
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// What each endowed development account starts with.
+pub const ENDOWMENT: Balance = 1_000_000 * AGR;
+
+/// The genesis patch shared by both presets.
+fn testnet_genesis(
+	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	endowed_accounts: Vec<AccountId>,
+	root: AccountId,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed_accounts.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: pallet_aura::GenesisConfig {
+			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+		},
+		grandpa: pallet_grandpa::GenesisConfig {
+			authorities: initial_authorities
+				.iter()
+				.map(|(_, grandpa)| (grandpa.clone(), 1))
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// The Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development validator.
+fn authority_keys((aura, grandpa): (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
+	(aura.public().into(), grandpa.public().into())
+}
+
+/// The well-known development accounts (Alice … Ferdie and their stashes).
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// `development`: Alice alone authors and finalizes, and holds the sudo key.
+pub fn development_config_genesis() -> Value {
+	testnet_genesis(
+		vec![authority_keys((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key.
+pub fn local_testnet_config_genesis() -> Value {
+	testnet_genesis(
+		[
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		]
+		.into_iter()
+			.map(authority_keys)
+			.collect(),
+		dev_accounts(),
+		Sr25519Keyring::Alice.to_account_id(),
+	)
+}
+
+/// The JSON patch of the preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => development_config_genesis(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_config_genesis(),
+		_ => return None,
+	};
+	serde_json::to_vec(&patch).ok()
+}
+
+/// The names of the presets this runtime builds.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
+}

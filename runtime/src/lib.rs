@@ -1,0 +1,182 @@
+//! # Agora runtime
+//!
+//! The FRAME runtime of the Agora chain, compiled to WASM and executed by `agora-node`.
+//!
+//! - [`configs`]: the configuration of every pallet;
+//! - [`apis`]: the runtime APIs the node and RPC call into;
+//! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis states.
+//!
+//! Pallet indices 0–9 hold the chain's machinery; 10–13 are reserved for the marketplace
+//! pallets (Services, Metering, Rewards, Governance) so that adding them never moves the
+//! existing pallets' indices, which transaction encodings depend on.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-generated code trips this lint on recent rustc.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
+
+extern crate alloc;
+
+use sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256, MultiAddress};
+use sp_version::RuntimeVersion;
+
+pub use agora_primitives::{
+	token::{AGR, MICRO_AGR, MILLI_AGR},
+	AccountId, Balance, BlockNumber, Hash, Nonce, Signature,
+};
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Opaque types, used by the node to handle blocks without knowing the runtime's types,
+/// so that it keeps syncing across runtime upgrades that change those types.
+pub mod opaque {
+	use super::*;
+	use sp_runtime::traits::Hash as HashT;
+
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block hash type.
+	pub type Hash = <BlakeTwo256 as HashT>::Output;
+}
+
+impl_opaque_keys! {
+	/// The keys a validator registers: Aura for authoring, GRANDPA for finality.
+	pub struct SessionKeys {
+		pub aura: Aura,
+		pub grandpa: Grandpa,
+	}
+}
+
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("agora"),
+	impl_name: alloc::borrow::Cow::Borrowed("agora"),
+	authoring_version: 1,
+	// Bump on every change of the runtime's logic; polkadot.js and the node compare it.
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	// Bump when the encoding of existing calls or transaction extensions changes.
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Target block time. Blocks are authored at most once per Aura slot of this length.
+pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
+
+/// The Aura slot length. It cannot change once the chain runs: that would stall authoring.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+
+/// Blocks per minute, hour and day, for periods expressed in blocks.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+pub const HOURS: BlockNumber = MINUTES * 60;
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The smallest balance an account may hold: below it the account is reaped. One
+/// thousandth of an AGR keeps dust accounts out of state while staying negligible.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_AGR;
+
+/// The address format of transactions.
+pub type Address = MultiAddress<AccountId, ()>;
+
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The transaction extensions: what a signed transaction carries besides its call, in the
+/// order of the current solochain template so that polkadot.js signs without custom types.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to run on the next runtime upgrade, besides the pallets' own.
+type Migrations = ();
+
+/// Executive: dispatches blocks and transactions to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type Utility = pallet_utility;
+
+	// 10: Services, 11: Metering, 12: Rewards, 13: Governance (reserved).
+}

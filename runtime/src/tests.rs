@@ -1,0 +1,175 @@
+//! Tests of the runtime as assembled: genesis presets (built through the compiled WASM,
+//! as the node builds them), metadata, token rules and declared weights.
+
+use crate::{
+	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION,
+	WASM_BINARY,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::Inspect, Get},
+	weights::constants::ParityDbWeight,
+};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_runtime::{BuildStorage, DispatchError, ModuleError};
+
+/// Genesis storage of the runtime preset `preset`, built by the WASM runtime.
+fn genesis(preset: &str) -> sp_io::TestExternalities {
+	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
+	let storage = sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+		.with_genesis_config_preset_name(preset)
+		.build()
+		.build_storage()
+		.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+fn alice() -> AccountId {
+	Sr25519Keyring::Alice.to_account_id()
+}
+
+#[test]
+fn development_preset_has_alice_as_sole_validator_and_sudo() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+		assert_eq!(aura, vec![Sr25519Keyring::Alice.public().into()]);
+		assert_eq!(Grandpa::grandpa_authorities(), vec![(Ed25519Keyring::Alice.public().into(), 1)]);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice()));
+		let accounts = dev_accounts();
+		assert_eq!(accounts.len(), 12);
+		for who in &accounts {
+			assert_eq!(Balances::free_balance(who), ENDOWMENT);
+		}
+		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts.len() as Balance);
+	});
+}
+
+#[test]
+fn local_testnet_preset_has_four_validators() {
+	genesis(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let validators = [
+			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+		];
+		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
+		assert_eq!(aura, validators.iter().map(|(a, _)| a.public().into()).collect::<Vec<_>>());
+		assert_eq!(
+			Grandpa::grandpa_authorities(),
+			validators.iter().map(|(_, g)| (g.public().into(), 1)).collect::<Vec<_>>()
+		);
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice()));
+		assert_eq!(Balances::free_balance(Sr25519Keyring::Ferdie.to_account_id()), ENDOWMENT);
+	});
+}
+
+#[test]
+fn presets_are_listed_and_unknown_ones_are_refused() {
+	use crate::genesis_config_presets::{get_preset, preset_names};
+	let names: Vec<String> =
+		preset_names().into_iter().map(|id| String::from_utf8_lossy(id.as_ref()).into()).collect();
+	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert!(get_preset(&"mainnet".into()).is_none());
+
+	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
+	let unknown = sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+		.with_genesis_config_preset_name("mainnet")
+		.build()
+		.build_storage();
+	assert!(unknown.is_err());
+}
+
+#[test]
+fn metadata_lists_the_pallets_at_their_indices() {
+	let pallets: Vec<(String, u8)> =
+		Runtime::metadata_ir().pallets.iter().map(|p| (p.name.to_string(), p.index)).collect();
+	let expected = [
+		("System", 0),
+		("Timestamp", 1),
+		("Aura", 2),
+		("Grandpa", 3),
+		("Balances", 4),
+		("TransactionPayment", 5),
+		("Sudo", 6),
+		("Utility", 7),
+	];
+	assert_eq!(
+		pallets,
+		expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>()
+	);
+}
+
+#[test]
+fn version_token_and_weights_are_agoras() {
+	assert_eq!(VERSION.spec_name, "agora");
+	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 4242);
+	assert_eq!(agora_primitives::token::AGR, 1_000_000_000_000);
+	assert_eq!(EXISTENTIAL_DEPOSIT, agora_primitives::token::MILLI_AGR);
+	// ParityDB is the node's only database: storage must be priced as ParityDB.
+	assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), ParityDbWeight::get());
+}
+
+#[test]
+fn transfer_below_existential_deposit_to_new_account_fails() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let fresh: AccountId = [7u8; 32].into();
+		let issuance = Balances::total_issuance();
+		assert_noop!(
+			Balances::transfer_keep_alive(
+				RuntimeOrigin::signed(alice()),
+				fresh.clone().into(),
+				EXISTENTIAL_DEPOSIT - 1
+			),
+			pallet_balances::Error::<Runtime>::ExistentialDeposit
+		);
+		assert_eq!(Balances::free_balance(&fresh), 0);
+		assert_eq!(Balances::free_balance(alice()), ENDOWMENT);
+
+		assert_ok!(Balances::transfer_keep_alive(
+			RuntimeOrigin::signed(alice()),
+			fresh.clone().into(),
+			EXISTENTIAL_DEPOSIT
+		));
+		assert_eq!(Balances::free_balance(&fresh), EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::free_balance(alice()), ENDOWMENT - EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::total_issuance(), issuance);
+		System::assert_has_event(RuntimeEvent::Balances(pallet_balances::Event::Endowed {
+			account: fresh,
+			free_balance: EXISTENTIAL_DEPOSIT,
+		}));
+	});
+}
+
+#[test]
+fn utility_batch_all_is_atomic() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let fresh: AccountId = [9u8; 32].into();
+		let calls = vec![
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: bob.clone().into(),
+				value: 5 * EXISTENTIAL_DEPOSIT,
+			}),
+			RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+				dest: fresh.clone().into(),
+				value: 1,
+			}),
+		];
+		let result = crate::Utility::batch_all(RuntimeOrigin::signed(alice()), calls);
+		let error = result.expect_err("the second transfer is below the existential deposit").error;
+		assert!(matches!(
+			error,
+			DispatchError::Module(ModuleError { index: 4, .. })
+		));
+		assert_eq!(Balances::free_balance(&bob), ENDOWMENT);
+		assert_eq!(Balances::free_balance(&fresh), 0);
+	});
+}

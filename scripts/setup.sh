@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what building and testing Agora needs on a fresh Debian machine, and only
+# what is missing: safe to run again and again (the other scripts call it first).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+log() { printf '[setup] %s\n' "$*"; }
+
+# --- Debian packages -------------------------------------------------------------
+# protoc: litep2p's build script needs it. The rest: C toolchain pieces some -sys
+# crates build with, and Node.js for the end-to-end tests.
+missing=()
+command -v protoc >/dev/null || missing+=(protobuf-compiler)
+command -v cc >/dev/null || missing+=(build-essential)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+command -v git >/dev/null || missing+=(git)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+	log "installing ${missing[*]}"
+	SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+	# Package lists are empty or stale on a new machine: refresh them only now.
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+# --- Rust --------------------------------------------------------------------------
+command -v rustup >/dev/null || { echo "rustup is required (https://rustup.rs)" >&2; exit 1; }
+# substrate-wasm-builder prefers wasm32v1-none on Rust >= 1.84, and falls back to
+# wasm32-unknown-unknown + rust-src.
+installed_targets="$(rustup target list --installed)"
+for target in wasm32v1-none wasm32-unknown-unknown; do
+	grep -qx "$target" <<<"$installed_targets" || { log "adding Rust target $target"; rustup target add "$target"; }
+done
+rustup component list --installed | grep -q '^rust-src' || { log "adding rust-src"; rustup component add rust-src; }
+
+# --- npm packages ----------------------------------------------------------------
+# Reinstall when package-lock.json is newer than what node_modules was built from.
+for dir in tests/e2e; do
+	pkg="$AGORA_ROOT/$dir"
+	stamp="$pkg/node_modules/.package-lock.json"
+	if [[ ! -f "$stamp" || "$pkg/package-lock.json" -nt "$stamp" ]]; then
+		log "npm ci in $dir"
+		(cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error)
+	fi
+done
+log "ready (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of the project: Rust unit and integration tests of the whole
+# workspace, then the end-to-end tests against a real agora-node with @polkadot/api.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+"$AGORA_ROOT/scripts/setup.sh"
+cd "$AGORA_ROOT"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "RocksDB is not compiled (ParityDB only)"
+if cargo tree --locked --workspace -e normal,build -i librocksdb-sys >/dev/null 2>&1; then
+	echo "librocksdb-sys is in the dependency graph:" >&2
+	cargo tree --workspace -e normal,build -i librocksdb-sys >&2
+	exit 1
+fi
+echo "ok: cargo tree -i librocksdb-sys finds nothing"
+
+step "build agora-node"
+cargo build --locked -p agora-node
+
+step "cargo test --workspace"
+cargo test --locked --workspace
+
+step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev)"
+(cd tests/e2e && AGORA_NODE="$AGORA_NODE" node --test --test-concurrency=1 ./*.test.js)

@@ -1,0 +1,160 @@
+// Starts a fresh `agora-node --dev --tmp` on free 127.0.0.1 ports for one test suite,
+// and stops it afterwards, pass or fail.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync } from 'node:fs';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The agora-node binary: $AGORA_NODE, else the debug build in $CARGO_TARGET_DIR. */
+export function nodeBinary() {
+  const binary = process.env.AGORA_NODE
+    ?? `${process.env.CARGO_TARGET_DIR ?? '/var/tmp/agora-target'}/debug/agora-node`;
+  if (!existsSync(binary)) {
+    throw new Error(`agora-node not found at ${binary}: build it (./scripts/test.sh does) or set AGORA_NODE`);
+  }
+  return binary;
+}
+
+async function waitForRpc(httpUrl, child, log, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`agora-node exited with ${child.exitCode} before serving RPC:\n${log.join('')}`);
+    }
+    try {
+      const response = await rpcCall(httpUrl, 'system_health', []);
+      if (response.result) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`agora-node did not serve RPC within ${timeoutMs} ms:\n${log.join('')}`);
+}
+
+/** One raw JSON-RPC call over HTTP; resolves to the whole response object. */
+export async function rpcCall(httpUrl, method, params) {
+  const response = await fetch(httpUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  return response.json();
+}
+
+/**
+ * Starts the node and connects @polkadot/api to it.
+ * Returns { api, httpUrl, wsUrl, stop }.
+ */
+export async function startDevNode({ timeoutMs = 180_000 } = {}) {
+  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  const args = [
+    '--dev', '--tmp',
+    '--rpc-port', String(rpcPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--prometheus-port', String(prometheusPort),
+    '--no-mdns',
+  ];
+  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const kill = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
+  process.once('exit', kill);
+
+  const httpUrl = `http://127.0.0.1:${rpcPort}`;
+  const wsUrl = `ws://127.0.0.1:${rpcPort}`;
+  let api;
+  try {
+    await waitForRpc(httpUrl, child, log, timeoutMs);
+    api = await ApiPromise.create({ provider: new WsProvider(wsUrl), noInitWarn: true });
+  } catch (error) {
+    kill();
+    throw error;
+  }
+
+  async function stop() {
+    await api.disconnect().catch(() => {});
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(kill, 10_000);
+    await exited;
+    clearTimeout(timer);
+    process.removeListener('exit', kill);
+  }
+
+  return { api, httpUrl, wsUrl, prometheusPort, stop, log };
+}
+
+/**
+ * Signs and sends `tx`, resolving when it is in a block:
+ * { blockHash, events, dispatchError } (dispatchError decoded as "section.Name" or null).
+ */
+export function sendAndWaitInBlock(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    const subscription = { done: false, unsubscribe: null };
+    const finish = () => {
+      subscription.done = true;
+      subscription.unsubscribe?.();
+    };
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (subscription.done) return;
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        finish();
+        reject(new Error(`transaction ${status.type}`));
+        return;
+      }
+      if (!status.isInBlock) return;
+      finish();
+      let error = null;
+      if (dispatchError) {
+        if (dispatchError.isModule) {
+          const meta = api.registry.findMetaError(dispatchError.asModule);
+          error = `${meta.section}.${meta.name}`;
+        } else {
+          error = dispatchError.toString();
+        }
+      }
+      resolve({ blockHash: status.asInBlock, events, dispatchError: error });
+    }).then((unsubscribe) => {
+      subscription.unsubscribe = unsubscribe;
+      if (subscription.done) unsubscribe();
+    }, reject);
+  });
+}
+
+/** Resolves once `predicate(header)` holds for a new head from `subscribe`. */
+export function waitForHead(subscribe, predicate, timeoutMs = 120_000) {
+  return new Promise((resolve, reject) => {
+    const subscription = { done: false, unsubscribe: null };
+    const finish = () => {
+      subscription.done = true;
+      clearTimeout(timer);
+      subscription.unsubscribe?.();
+    };
+    const timer = setTimeout(() => { finish(); reject(new Error('timed out waiting for a block')); }, timeoutMs);
+    subscribe((header) => {
+      if (subscription.done || !predicate(header)) return;
+      finish();
+      resolve(header);
+    }).then((unsubscribe) => {
+      subscription.unsubscribe = unsubscribe;
+      if (subscription.done) unsubscribe();
+    }, reject);
+  });
+}

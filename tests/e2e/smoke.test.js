@@ -1,0 +1,129 @@
+// Smoke test of a fresh dev chain through @polkadot/api: identity, block production and
+// finality, a transfer with exact balances, the existential-deposit rule, bad RPC input.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { startDevNode, rpcCall, sendAndWaitInBlock, waitForHead } from './lib/node.js';
+
+const AGR = 10n ** 12n;
+const EXISTENTIAL_DEPOSIT = AGR / 1000n;
+
+describe('agora-node --dev', () => {
+  let node;
+  let alice;
+  let bob;
+
+  before(async () => {
+    node = await startDevNode();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+    alice = keyring.addFromUri('//Alice');
+    bob = keyring.addFromUri('//Bob');
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  test('identifies as Agora with the AGR token and its own SS58 prefix', async () => {
+    const { api } = node;
+    assert.equal((await api.rpc.system.chain()).toString(), 'Agora Development');
+    const properties = (await api.rpc.system.properties()).toJSON();
+    assert.deepEqual(properties, { ss58Format: 4242, tokenDecimals: [12], tokenSymbol: ['AGR'] });
+    assert.equal(api.runtimeVersion.specName.toString(), 'agora');
+    assert.equal(api.consts.system.ss58Prefix.toNumber(), 4242);
+    assert.equal(api.consts.balances.existentialDeposit.toBigInt(), EXISTENTIAL_DEPOSIT);
+  });
+
+  test('produces at least 3 blocks and finalizes at least 1', async () => {
+    const { api } = node;
+    const best = await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= 3);
+    assert.ok(best.number.toNumber() >= 3);
+    const finalized = await waitForHead(
+      (cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
+      (h) => h.number.toNumber() >= 1,
+    );
+    assert.ok(finalized.number.toNumber() >= 1);
+    const hash = await api.rpc.chain.getBlockHash(finalized.number);
+    assert.equal(hash.toHex(), finalized.hash.toHex());
+  });
+
+  test('transferKeepAlive moves exactly the amount; the sender also pays the fee', async () => {
+    const { api } = node;
+    const amount = 123n * AGR + 456n;
+    const { blockHash, events, dispatchError } = await sendAndWaitInBlock(
+      api, api.tx.balances.transferKeepAlive(bob.address, amount), alice,
+    );
+    assert.equal(dispatchError, null);
+
+    const header = await api.rpc.chain.getHeader(blockHash);
+    const before = await api.at(header.parentHash);
+    const after = await api.at(blockHash);
+    const balance = async (at, who) => (await at.query.system.account(who)).data.free.toBigInt();
+
+    const feeEvent = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+    assert.ok(feeEvent, 'TransactionFeePaid emitted');
+    const fee = feeEvent.event.data.actualFee.toBigInt();
+    assert.ok(fee > 0n);
+    assert.equal(feeEvent.event.data.who.toString(), alice.address);
+
+    assert.equal(await balance(after, bob.address), (await balance(before, bob.address)) + amount);
+    assert.equal(await balance(after, alice.address), (await balance(before, alice.address)) - amount - fee);
+
+    const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+    assert.equal(transfer.event.data.amount.toBigInt(), amount);
+  });
+
+  test('a transfer below the existential deposit to a new account fails with balances.ExistentialDeposit', async () => {
+    const { api } = node;
+    const fresh = new Keyring({ type: 'sr25519', ss58Format: 4242 }).addFromUri('//AgoraSmokeFresh');
+    const { blockHash, dispatchError } = await sendAndWaitInBlock(
+      api, api.tx.balances.transferKeepAlive(fresh.address, EXISTENTIAL_DEPOSIT - 1n), alice,
+    );
+    assert.equal(dispatchError, 'balances.ExistentialDeposit');
+    const account = await (await api.at(blockHash)).query.system.account(fresh.address);
+    assert.equal(account.data.free.toBigInt(), 0n);
+  });
+
+  test('agora_version reports the runtime and marketplace API versions', async () => {
+    const { api, httpUrl } = node;
+    const methods = (await rpcCall(httpUrl, 'rpc_methods', [])).result.methods;
+    assert.ok(methods.includes('agora_version'));
+
+    const best = await rpcCall(httpUrl, 'agora_version', []);
+    assert.deepEqual(best.result, { specName: 'agora', specVersion: api.runtimeVersion.specVersion.toNumber(), marketplaceApiVersion: 1 });
+
+    const genesis = (await api.rpc.chain.getBlockHash(0)).toHex();
+    const atGenesis = await rpcCall(httpUrl, 'agora_version', [genesis]);
+    assert.deepEqual(atGenesis.result, best.result);
+
+    const unknown = await rpcCall(httpUrl, 'agora_version', [`0x${'ab'.repeat(32)}`]);
+    assert.equal(unknown.error.code, 4001);
+    assert.match(unknown.error.message, /unknown block/);
+
+    const malformed = await rpcCall(httpUrl, 'agora_version', ['0x12']);
+    assert.equal(malformed.error.code, -32602);
+  });
+
+  test('malformed RPC calls get "Invalid params" and the node keeps serving', async () => {
+    const { httpUrl } = node;
+    const header = await rpcCall(httpUrl, 'chain_getHeader', ['0x1234']);
+    assert.equal(header.error.code, -32602);
+    assert.match(header.error.message, /Invalid params/);
+
+    const storage = await rpcCall(httpUrl, 'state_getStorage', ['zz']);
+    assert.equal(storage.error.code, -32602);
+    assert.match(storage.error.message, /Invalid params/);
+
+    const health = await rpcCall(httpUrl, 'system_health', []);
+    assert.equal(health.result.shouldHavePeers, false);
+    const head = await rpcCall(httpUrl, 'chain_getHeader', []);
+    assert.match(head.result.number, /^0x[0-9a-f]+$/);
+  });
+
+  test('Prometheus metrics are served on 127.0.0.1', async () => {
+    const response = await fetch(`http://127.0.0.1:${node.prometheusPort}/metrics`);
+    assert.equal(response.status, 200);
+    const body = await response.text();
+    assert.match(body, /substrate_block_height\{status="finalized"/);
+  });
+});
