@@ -8,11 +8,11 @@ use crate::{
 };
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::{fungible::Inspect, Get},
+	traits::Get,
 	weights::constants::ParityDbWeight,
 };
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
-use sp_runtime::{BuildStorage, DispatchError, ModuleError};
+use sp_runtime::{BuildStorage, DispatchError, TokenError};
 
 /// Genesis storage of the runtime preset `preset`, built by the WASM runtime.
 fn genesis(preset: &str) -> sp_io::TestExternalities {
@@ -117,6 +117,9 @@ fn version_token_and_weights_are_agoras() {
 	assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), ParityDbWeight::get());
 }
 
+/// Since `pallet-balances` moved transfers onto the `fungible` traits, a transfer that
+/// would create an account below the existential deposit fails with
+/// `TokenError::BelowMinimum` ("account cannot exist with the funds that would be given").
 #[test]
 fn transfer_below_existential_deposit_to_new_account_fails() {
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
@@ -128,7 +131,7 @@ fn transfer_below_existential_deposit_to_new_account_fails() {
 				fresh.clone().into(),
 				EXISTENTIAL_DEPOSIT - 1
 			),
-			pallet_balances::Error::<Runtime>::ExistentialDeposit
+			TokenError::BelowMinimum
 		);
 		assert_eq!(Balances::free_balance(&fresh), 0);
 		assert_eq!(Balances::free_balance(alice()), ENDOWMENT);
@@ -165,10 +168,7 @@ fn utility_batch_all_is_atomic() {
 		];
 		let result = crate::Utility::batch_all(RuntimeOrigin::signed(alice()), calls);
 		let error = result.expect_err("the second transfer is below the existential deposit").error;
-		assert!(matches!(
-			error,
-			DispatchError::Module(ModuleError { index: 4, .. })
-		));
+		assert_eq!(error, DispatchError::Token(TokenError::BelowMinimum));
 		assert_eq!(Balances::free_balance(&bob), ENDOWMENT);
 		assert_eq!(Balances::free_balance(&fresh), 0);
 	});

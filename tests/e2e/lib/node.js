@@ -103,7 +103,8 @@ export async function startDevNode({ timeoutMs = 180_000 } = {}) {
 
 /**
  * Signs and sends `tx`, resolving when it is in a block:
- * { blockHash, events, dispatchError } (dispatchError decoded as "section.Name" or null).
+ * { blockHash, events, dispatchError }: dispatchError is null, "section.Name" for a
+ * pallet error, "token.Reason" for a token error, else its JSON.
  */
 export function sendAndWaitInBlock(api, tx, signer) {
   return new Promise((resolve, reject) => {
@@ -126,6 +127,8 @@ export function sendAndWaitInBlock(api, tx, signer) {
         if (dispatchError.isModule) {
           const meta = api.registry.findMetaError(dispatchError.asModule);
           error = `${meta.section}.${meta.name}`;
+        } else if (dispatchError.isToken) {
+          error = `token.${dispatchError.asToken.type}`;
         } else {
           error = dispatchError.toString();
         }
