@@ -8,10 +8,22 @@
 //! This crate holds:
 //! - the chain's basic types ([`AccountId`], [`Balance`], [`BlockNumber`], …);
 //! - the AGR token's constants ([`token`]);
+//! - the marketplace vocabulary and the traits through which the pallets talk
+//!   ([`services`]);
 //! - the [`AgoraApi`] runtime API through which the node asks the runtime about the
 //!   marketplace.
 
 #![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod services;
+
+pub use services::{
+	ChannelsOfService, DatasetId, PaidUsage, Price, PriceUnit, ProviderInfo, ServiceFilter,
+	ServiceId, ServiceInfo, ServiceInspect, ServiceStatus, ServiceTerms,
+	MAX_SERVICES_PAGE,
+};
 
 use sp_runtime::{
 	traits::{IdentifyAccount, Verify},

@@ -16,9 +16,12 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+use agora_primitives::{ProviderInfo, ServiceFilter, ServiceId, ServiceInfo};
+
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System, TransactionPayment,
+	VERSION,
 };
 
 impl_runtime_apis! {
@@ -201,6 +204,24 @@ impl_runtime_apis! {
 	impl agora_primitives::AgoraApi<Block> for Runtime {
 		fn marketplace_api_version() -> u32 {
 			agora_primitives::MARKETPLACE_API_VERSION
+		}
+	}
+
+	impl agora_primitives::services::ServicesApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn service(id: ServiceId) -> Option<ServiceInfo<AccountId, Balance, BlockNumber>> {
+			Services::service_info(id)
+		}
+
+		fn services(
+			filter: ServiceFilter<AccountId>,
+			start_after: Option<ServiceId>,
+			limit: u32,
+		) -> Vec<ServiceInfo<AccountId, Balance, BlockNumber>> {
+			Services::services_page(filter, start_after, limit)
+		}
+
+		fn provider(who: AccountId) -> Option<ProviderInfo<Balance, BlockNumber>> {
+			Services::provider_info(&who)
 		}
 	}
 

@@ -3,7 +3,10 @@
 //! Genesis lives in the runtime, not in the node: `agora-node --dev` and
 //! `agora-node export-chain-spec --chain local` ask the runtime for these presets.
 
-use crate::{AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig, AGR};
+use crate::{
+	configs::TreasuryAccount, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
+	AGR, EXISTENTIAL_DEPOSIT,
+};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -23,7 +26,13 @@ fn testnet_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.into_iter().map(|who| (who, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.into_iter()
+				.map(|who| (who, ENDOWMENT))
+				// The treasury exists from genesis, so slashes and fees paid to it are
+				// never dropped for being below the existential deposit.
+				.chain(core::iter::once((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)))
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),

@@ -6,9 +6,9 @@
 //! - [`apis`]: the runtime APIs the node and RPC call into;
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis states.
 //!
-//! Pallet indices 0–9 hold the chain's machinery; 10–13 are reserved for the marketplace
-//! pallets (Services, Metering, Rewards, Governance) so that adding them never moves the
-//! existing pallets' indices, which transaction encodings depend on.
+//! Pallet indices 0–9 hold the chain's machinery; 10–13 belong to the marketplace pallets
+//! (Services; Metering, Rewards and Governance are reserved) so that adding them never
+//! moves the existing pallets' indices, which transaction encodings depend on.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 // `construct_runtime`-generated code trips this lint on recent rustc.
@@ -180,5 +180,8 @@ mod runtime {
 	#[runtime::pallet_index(7)]
 	pub type Utility = pallet_utility;
 
-	// 10: Services, 11: Metering, 12: Rewards, 13: Governance (reserved).
+	#[runtime::pallet_index(10)]
+	pub type Services = pallet_services;
+
+	// 11: Metering, 12: Rewards, 13: Governance (reserved).
 }

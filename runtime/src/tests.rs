@@ -8,7 +8,6 @@ use crate::{
 };
 use frame_support::{
 	assert_noop, assert_ok,
-	traits::Get,
 	weights::constants::ParityDbWeight,
 };
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
@@ -47,7 +46,12 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		for who in &accounts {
 			assert_eq!(Balances::free_balance(who), ENDOWMENT);
 		}
-		assert_eq!(Balances::total_issuance(), ENDOWMENT * accounts.len() as Balance);
+		let treasury = crate::configs::TreasuryAccount::get();
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT);
+		assert_eq!(
+			Balances::total_issuance(),
+			ENDOWMENT * accounts.len() as Balance + EXISTENTIAL_DEPOSIT
+		);
 	});
 }
 
@@ -100,6 +104,7 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("TransactionPayment", 5),
 		("Sudo", 6),
 		("Utility", 7),
+		("Services", 10),
 	];
 	assert_eq!(
 		pallets,
@@ -171,5 +176,34 @@ fn utility_batch_all_is_atomic() {
 		assert_eq!(error, DispatchError::Token(TokenError::BelowMinimum));
 		assert_eq!(Balances::free_balance(&bob), ENDOWMENT);
 		assert_eq!(Balances::free_balance(&fresh), 0);
+	});
+}
+
+#[test]
+fn provider_slashes_go_to_the_treasury() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let treasury = crate::configs::TreasuryAccount::get();
+		let bond = crate::configs::MinProviderBond::get();
+		assert_ok!(crate::Services::register_provider(
+			RuntimeOrigin::signed(bob.clone()),
+			b"bob's models".to_vec(),
+			bond
+		));
+		assert_eq!(Balances::free_balance(&bob), ENDOWMENT - bond);
+		let issuance = Balances::total_issuance();
+
+		assert_noop!(
+			crate::Services::slash_provider(RuntimeOrigin::signed(alice()), bob.clone(), 1),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(crate::Services::slash_provider(RuntimeOrigin::root(), bob.clone(), 30 * crate::AGR));
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT + 30 * crate::AGR);
+		assert_eq!(Balances::total_issuance(), issuance);
+		System::assert_has_event(RuntimeEvent::Services(pallet_services::Event::ProviderSlashed {
+			provider: bob,
+			requested: 30 * crate::AGR,
+			slashed: 30 * crate::AGR,
+		}));
 	});
 }

@@ -12,13 +12,19 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use frame_support::{traits::tokens::imbalance::ResolveTo, PalletId};
+use frame_system::EnsureRoot;
+use sp_runtime::{
+	traits::{AccountIdConversion, One},
+	Perbill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION, VERSION,
+	RuntimeOrigin, RuntimeTask, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION,
+	VERSION,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -131,4 +137,40 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The treasury's pallet id: its account receives slashes (and, with
+	/// pallet-governance, protocol fees) and only governance spends from it.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"agr/trsy");
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+
+	/// What a provider bonds at least: enough that a slash hurts.
+	pub const MinProviderBond: Balance = 100 * AGR;
+	/// Storage deposit per listed service, covering its worst-case footprint (~2.5 KiB).
+	pub const ServiceDeposit: Balance = AGR;
+	/// Paying this much to a service earns the right to rate it.
+	pub const MinSpendToRate: Balance = AGR;
+}
+
+impl pallet_services::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	// Until pallet-metering is wired nobody has paid a service and no channel is open.
+	type PaidUsage = ();
+	type Channels = ();
+	type MinProviderBond = MinProviderBond;
+	type ServiceDeposit = ServiceDeposit;
+	type MinSpendToRate = MinSpendToRate;
+	/// A week: long enough for governance to slash misbehaviour found after an unbond.
+	type UnbondingPeriod = ConstU32<{ 7 * DAYS }>;
+	type MaxNameLen = ConstU32<64>;
+	type MaxTags = ConstU32<8>;
+	type MaxTagLen = ConstU32<32>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxUnbondingChunks = ConstU32<16>;
+	type MaxServicesPerProvider = ConstU32<64>;
+	type WeightInfo = pallet_services::weights::SubstrateWeight<Runtime>;
 }

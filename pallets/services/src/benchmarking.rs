@@ -1,0 +1,268 @@
+//! Benchmarks of every call, each in its worst case for bounded inputs.
+
+use super::*;
+use agora_primitives::{Price, PriceUnit, ServiceStatus};
+use alloc::{vec, vec::Vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
+use frame_system::RawOrigin;
+use sp_core::H256;
+use sp_runtime::{
+	traits::{Bounded, Saturating, Zero},
+	Perbill,
+};
+
+/// An account with plenty of funds to bond and deposit.
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+fn bond<T: Config>() -> BalanceOf<T> {
+	T::MinProviderBond::get().saturating_mul(10u32.into())
+}
+
+fn max_name<T: Config>() -> Vec<u8> {
+	vec![b'n'; T::MaxNameLen::get() as usize]
+}
+
+fn max_tags<T: Config>() -> Vec<Vec<u8>> {
+	vec![vec![b't'; T::MaxTagLen::get() as usize]; T::MaxTags::get() as usize]
+}
+
+fn max_uri<T: Config>() -> Vec<u8> {
+	vec![b'u'; T::MaxUriLen::get() as usize]
+}
+
+fn price<T: Config>(per_unit: u32) -> Price<BalanceOf<T>> {
+	Price { unit: PriceUnit::Token1k, per_unit: per_unit.into() }
+}
+
+/// A registered provider with `MaxServicesPerProvider - 1` services already listed, so
+/// the index is as long as it gets.
+fn provider_with_services<T: Config>() -> T::AccountId {
+	let who = funded::<T>("provider", 0);
+	Pallet::<T>::register_provider(RawOrigin::Signed(who.clone()).into(), max_name::<T>(), bond::<T>())
+		.expect("registers");
+	for _ in 1..T::MaxServicesPerProvider::get() {
+		list::<T>(&who);
+	}
+	who
+}
+
+fn list<T: Config>(who: &T::AccountId) -> ServiceId {
+	let id = NextServiceId::<T>::get();
+	Pallet::<T>::list_service(
+		RawOrigin::Signed(who.clone()).into(),
+		max_name::<T>(),
+		max_tags::<T>(),
+		max_uri::<T>(),
+		H256::repeat_byte(1),
+		price::<T>(10),
+		Perbill::from_percent(5),
+		Some(1),
+	)
+	.expect("lists");
+	id
+}
+
+/// Fills the provider's unbonding queue up to one chunk short of its bound.
+fn fill_unbonding<T: Config>(who: &T::AccountId) {
+	for _ in 1..T::MaxUnbondingChunks::get() {
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into()).expect("unbonds");
+	}
+}
+
+fn assert_last_event<T: Config>(event: Event<T>) {
+	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(event).into());
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_provider() {
+		let who = funded::<T>("provider", 0);
+		let bond = bond::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), max_name::<T>(), bond);
+		assert_last_event::<T>(Event::ProviderRegistered { provider: who, bond });
+	}
+
+	#[benchmark]
+	fn bond_extra() {
+		let who = provider_with_services::<T>();
+		fill_unbonding::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 1u32.into());
+		assert!(Providers::<T>::get(&who).is_some());
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let who = provider_with_services::<T>();
+		fill_unbonding::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), 1u32.into());
+		assert_eq!(
+			Providers::<T>::get(&who).map(|p| p.unbonding.len() as u32),
+			Some(T::MaxUnbondingChunks::get())
+		);
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let who = provider_with_services::<T>();
+		fill_unbonding::<T>(&who);
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into()).expect("unbonds");
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert_eq!(Providers::<T>::get(&who).map(|p| p.unbonding.len()), Some(0));
+	}
+
+	#[benchmark]
+	fn deregister_provider() {
+		let who = funded::<T>("provider", 0);
+		let bond = bond::<T>();
+		Pallet::<T>::register_provider(RawOrigin::Signed(who.clone()).into(), max_name::<T>(), bond)
+			.expect("registers");
+		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), bond).expect("unbonds");
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
+		);
+		Pallet::<T>::withdraw_unbonded(RawOrigin::Signed(who.clone()).into()).expect("withdraws");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Providers::<T>::get(&who).is_none());
+	}
+
+	#[benchmark]
+	fn list_service() {
+		let who = provider_with_services::<T>();
+		let id = NextServiceId::<T>::get();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who.clone()),
+			max_name::<T>(),
+			max_tags::<T>(),
+			max_uri::<T>(),
+			H256::repeat_byte(1),
+			price::<T>(10),
+			Perbill::from_percent(5),
+			Some(1),
+		);
+		assert!(Services::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn update_service() {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(who),
+			id,
+			Some(max_name::<T>()),
+			Some(max_tags::<T>()),
+			Some((max_uri::<T>(), H256::repeat_byte(2))),
+			Some(price::<T>(20)),
+		);
+		assert_last_event::<T>(Event::ServiceUpdated { service_id: id, price: price::<T>(20) });
+	}
+
+	#[benchmark]
+	fn pause_service() {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id);
+		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Paused));
+	}
+
+	#[benchmark]
+	fn resume_service() {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		Pallet::<T>::pause_service(RawOrigin::Signed(who.clone()).into(), id).expect("pauses");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id);
+		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Active));
+	}
+
+	#[benchmark]
+	fn retire_service() {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id);
+		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Retired));
+	}
+
+	/// `r`: the service's number of ratings, all cleared by the call.
+	#[benchmark]
+	fn remove_service(r: Linear<0, 1_000>) {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		for i in 0..r {
+			let rater: T::AccountId = account("rater", i, 0);
+			Ratings::<T>::insert(id, rater, 3);
+		}
+		Services::<T>::mutate(id, |service| {
+			if let Some(service) = service {
+				service.rating = Rating { sum: 3 * u64::from(r), count: r };
+			}
+		});
+		Pallet::<T>::retire_service(RawOrigin::Signed(who.clone()).into(), id).expect("retires");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, r);
+		assert!(!Services::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn rate_service() {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		// Re-rating is the heavier path: the old rating is read and replaced.
+		let rater: T::AccountId = account("rater", 0, 0);
+		Ratings::<T>::insert(id, &rater, 1);
+		Services::<T>::mutate(id, |service| {
+			if let Some(service) = service {
+				service.rating = Rating { sum: 1, count: 1 };
+			}
+		});
+		#[extrinsic_call]
+		_(RawOrigin::Signed(rater.clone()), id, 5);
+		assert_eq!(Ratings::<T>::get(id, rater), Some(5));
+	}
+
+	#[benchmark]
+	fn slash_provider() -> Result<(), BenchmarkError> {
+		let who = provider_with_services::<T>();
+		fill_unbonding::<T>(&who);
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		// More than everything held: every chunk is touched.
+		let amount = bond::<T>().saturating_mul(2u32.into());
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone(), amount);
+		assert_eq!(Providers::<T>::get(&who).map(|p| p.bond), Some(Zero::zero()));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn force_delist() -> Result<(), BenchmarkError> {
+		let who = provider_with_services::<T>();
+		let id = list::<T>(&who);
+		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id);
+		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Retired));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
