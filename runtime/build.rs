@@ -1,5 +1,16 @@
-#[cfg(all(feature = "std", feature = "metadata-hash"))]
+#[cfg(feature = "std")]
 fn main() {
+	// The WASM runtime is built by a nested cargo that must find this workspace's
+	// Cargo.lock, which it cannot do by walking up from a target directory that lives
+	// outside the clone (see .cargo/config.toml). Only this build script is told: the
+	// hint must not reach other crates' WASM builds.
+	let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+	std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
+	build_wasm();
+}
+
+#[cfg(all(feature = "std", feature = "metadata-hash"))]
+fn build_wasm() {
 	use agora_primitives::token;
 	substrate_wasm_builder::WasmBuilder::init_with_defaults()
 		.enable_metadata_hash(token::SYMBOL, token::DECIMALS)
@@ -7,7 +18,7 @@ fn main() {
 }
 
 #[cfg(all(feature = "std", not(feature = "metadata-hash")))]
-fn main() {
+fn build_wasm() {
 	substrate_wasm_builder::WasmBuilder::build_using_defaults();
 }
 

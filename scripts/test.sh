@@ -22,5 +22,14 @@ cargo build --locked -p agora-node
 step "cargo test --workspace"
 cargo test --locked --workspace
 
+# The pallets' benchmarks also run as tests (impl_benchmark_test_suite!), which only
+# exist with the runtime-benchmarks feature.
+pallets=()
+for manifest in pallets/*/Cargo.toml; do
+	pallets+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "$manifest" | head -1)")
+done
+step "benchmarks as tests (${pallets[*]})"
+cargo test --locked "${pallets[@]}" --features runtime-benchmarks
+
 step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev)"
 (cd tests/e2e && AGORA_NODE="$AGORA_NODE" node --test --test-concurrency=1 ./*.test.js)

@@ -1,0 +1,142 @@
+// pallet-services through @polkadot/api on a real dev node: a provider registers and
+// lists a service (bond and deposit held, exact balances), a bad listing is refused with
+// its specific error, and governance (sudo for now) slashes the bond into the treasury.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { stringToU8a, u8aConcat } from '@polkadot/util';
+import { encodeAddress } from '@polkadot/util-crypto';
+import { startDevNode, sendAndWaitInBlock } from './lib/node.js';
+
+const AGR = 10n ** 12n;
+const MIN_PROVIDER_BOND = 100n * AGR;
+const SERVICE_DEPOSIT = AGR;
+
+/** The treasury: the account of pallet id `agr/trsy`. */
+function treasuryAddress() {
+  const raw = u8aConcat(stringToU8a('modl'), stringToU8a('agr/trsy'), new Uint8Array(20));
+  return encodeAddress(raw, 4242);
+}
+
+function feeOf(api, events) {
+  const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
+  return paid.event.data.actualFee.toBigInt();
+}
+
+describe('services pallet on agora-node --dev', () => {
+  let node;
+  let alice;
+  let charlie;
+
+  before(async () => {
+    node = await startDevNode();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+    alice = keyring.addFromUri('//Alice');
+    charlie = keyring.addFromUri('//Charlie');
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  test('exposes its parameters as constants', () => {
+    const { api } = node;
+    assert.equal(api.consts.services.minProviderBond.toBigInt(), MIN_PROVIDER_BOND);
+    assert.equal(api.consts.services.serviceDeposit.toBigInt(), SERVICE_DEPOSIT);
+    assert.equal(api.consts.services.unbondingPeriod.toNumber(), 7 * 14_400);
+  });
+
+  test('a provider registers and lists a service; bond and deposit are held', async () => {
+    const { api } = node;
+    const bond = MIN_PROVIDER_BOND + 5n * AGR;
+    const account = async (at) => (await at.query.system.account(charlie.address)).data;
+
+    const registered = await sendAndWaitInBlock(
+      api, api.tx.services.registerProvider('charlie-ai', bond), charlie,
+    );
+    assert.equal(registered.dispatchError, null);
+    const header = await api.rpc.chain.getHeader(registered.blockHash);
+    const before = await account(await api.at(header.parentHash));
+    const afterRegister = await account(await api.at(registered.blockHash));
+    const registerFee = feeOf(api, registered.events);
+    assert.equal(afterRegister.free.toBigInt(), before.free.toBigInt() - bond - registerFee);
+    assert.equal(afterRegister.reserved.toBigInt(), bond);
+    const event = registered.events.find(({ event }) => api.events.services.ProviderRegistered.is(event));
+    assert.equal(event.event.data.provider.toString(), charlie.address);
+    assert.equal(event.event.data.bond.toBigInt(), bond);
+
+    const metadataHash = `0x${'11'.repeat(32)}`;
+    const listed = await sendAndWaitInBlock(
+      api,
+      api.tx.services.listService(
+        'llama-70b', ['llm', 'chat'], 'ipfs://bafy-llama', metadataHash,
+        { unit: 'Token1k', perUnit: 2n * AGR / 1000n }, 0, null,
+      ),
+      charlie,
+    );
+    assert.equal(listed.dispatchError, null);
+    const afterList = await account(await api.at(listed.blockHash));
+    assert.equal(
+      afterList.free.toBigInt(),
+      afterRegister.free.toBigInt() - SERVICE_DEPOSIT - feeOf(api, listed.events),
+    );
+    assert.equal(afterList.reserved.toBigInt(), bond + SERVICE_DEPOSIT);
+
+    const holds = (await (await api.at(listed.blockHash)).query.balances.holds(charlie.address)).toJSON();
+    assert.deepEqual(
+      holds.map(({ id, amount }) => [JSON.stringify(id), BigInt(amount)]).sort(),
+      [
+        [JSON.stringify({ services: 'ProviderBond' }), bond],
+        [JSON.stringify({ services: 'ServiceDeposit' }), SERVICE_DEPOSIT],
+      ].sort(),
+    );
+
+    const service = (await api.query.services.services(0)).unwrap();
+    assert.equal(service.provider.toString(), charlie.address);
+    assert.equal(service.name.toUtf8(), 'llama-70b');
+    assert.deepEqual(service.tags.map((tag) => tag.toUtf8()), ['llm', 'chat']);
+    assert.equal(service.price.unit.toString(), 'Token1k');
+    assert.equal(service.price.perUnit.toBigInt(), 2n * AGR / 1000n);
+    assert.equal(service.status.toString(), 'Active');
+    assert.equal(service.metadataHash.toHex(), metadataHash);
+    const provider = (await api.query.services.providers(charlie.address)).unwrap();
+    assert.equal(provider.liveServices.toNumber(), 1);
+  });
+
+  test('a listing with a zero price is refused with services.ZeroPrice and holds nothing more', async () => {
+    const { api } = node;
+    const before = (await api.query.system.account(charlie.address)).data.reserved.toBigInt();
+    const result = await sendAndWaitInBlock(
+      api,
+      api.tx.services.listService('free', [], '', `0x${'00'.repeat(32)}`, { unit: 'Request', perUnit: 0 }, 0, null),
+      charlie,
+    );
+    assert.equal(result.dispatchError, 'services.ZeroPrice');
+    const after = (await (await api.at(result.blockHash)).query.system.account(charlie.address)).data;
+    assert.equal(after.reserved.toBigInt(), before);
+    assert.equal((await api.query.services.nextServiceId()).toNumber(), 1);
+  });
+
+  test('governance slashes a provider bond into the treasury', async () => {
+    const { api } = node;
+    const treasury = treasuryAddress();
+    const amount = 30n * AGR;
+    const result = await sendAndWaitInBlock(
+      api, api.tx.sudo.sudo(api.tx.services.slashProvider(charlie.address, amount)), alice,
+    );
+    assert.equal(result.dispatchError, null);
+    const sudid = result.events.find(({ event }) => api.events.sudo.Sudid.is(event));
+    assert.ok(sudid.event.data.sudoResult.isOk, `sudo call failed: ${sudid.event.data.sudoResult}`);
+    const header = await api.rpc.chain.getHeader(result.blockHash);
+    const balance = async (at, who) => (await at.query.system.account(who)).data;
+    const before = await api.at(header.parentHash);
+    const after = await api.at(result.blockHash);
+    assert.equal((await balance(after, treasury)).free.toBigInt(), (await balance(before, treasury)).free.toBigInt() + amount);
+    assert.equal(
+      (await balance(after, charlie.address)).reserved.toBigInt(),
+      (await balance(before, charlie.address)).reserved.toBigInt() - amount,
+    );
+    const slashed = result.events.find(({ event }) => api.events.services.ProviderSlashed.is(event));
+    assert.equal(slashed.event.data.slashed.toBigInt(), amount);
+  });
+});
