@@ -60,6 +60,20 @@ fn list(who: AccountId, per_unit: Balance) -> ServiceId {
 	id
 }
 
+/// Tries to list a minimal service (no tags, metadata or dataset) for `who`.
+fn list_plain(who: AccountId) -> sp_runtime::DispatchResult {
+	Services::list_service(
+		RuntimeOrigin::signed(who),
+		b"s".to_vec(),
+		vec![],
+		vec![],
+		H256::zero(),
+		price(1),
+		Perbill::zero(),
+		None,
+	)
+}
+
 fn status(id: ServiceId) -> ServiceStatus {
 	ServiceRecords::<Test>::get(id).expect("service exists").status
 }
@@ -206,16 +220,7 @@ fn without_live_services_the_whole_bond_can_unbond() {
 		assert_eq!(bonded(ALICE), MIN_BOND);
 		// A provider under the minimum cannot list.
 		assert_noop!(
-			Services::list_service(
-				RuntimeOrigin::signed(ALICE),
-				b"s".to_vec(),
-				vec![],
-				vec![],
-				H256::zero(),
-				price(1),
-				Perbill::zero(),
-				None
-			),
+			list_plain(ALICE),
 			Error::<Test>::BondBelowMinimum
 		);
 	});
@@ -332,7 +337,7 @@ fn list_service_errors() {
 			)
 		};
 		let ok_share = Perbill::zero();
-		assert_noop!(call(ALICE, b"s".to_vec(), vec![], vec![], 1, ok_share, None), Error::<Test>::NotProvider);
+		assert_noop!(list_plain(ALICE), Error::<Test>::NotProvider);
 		register(ALICE, MIN_BOND);
 		assert_noop!(call(ALICE, vec![b'n'; 17], vec![], vec![], 1, ok_share, None), Error::<Test>::NameTooLong);
 		assert_noop!(
@@ -356,11 +361,11 @@ fn list_service_errors() {
 		for _ in 0..MAX_SERVICES {
 			list(ALICE, 1);
 		}
-		assert_noop!(call(ALICE, b"s".to_vec(), vec![], vec![], 1, ok_share, None), Error::<Test>::TooManyServices);
+		assert_noop!(list_plain(ALICE), Error::<Test>::TooManyServices);
 
 		// A provider that cannot pay the deposit.
 		register(BOB, INITIAL_BALANCE - 5);
-		assert_noop!(call(BOB, b"s".to_vec(), vec![], vec![], 1, ok_share, None), TokenError::FundsUnavailable);
+		assert_noop!(list_plain(BOB), TokenError::FundsUnavailable);
 	});
 }
 
@@ -640,16 +645,7 @@ fn slashing_more_than_the_bond_takes_everything_held() {
 		// Under the minimum now: no new listings.
 		assert_eq!(status(id), ServiceStatus::Active);
 		assert_noop!(
-			Services::list_service(
-				RuntimeOrigin::signed(ALICE),
-				b"s".to_vec(),
-				vec![],
-				vec![],
-				H256::zero(),
-				price(1),
-				Perbill::zero(),
-				None
-			),
+			list_plain(ALICE),
 			Error::<Test>::BondBelowMinimum
 		);
 	});
