@@ -9,7 +9,7 @@
 //! - the chain's basic types ([`AccountId`], [`Balance`], [`BlockNumber`], …);
 //! - the AGR token's constants ([`token`]);
 //! - the marketplace vocabulary and the traits through which the pallets talk
-//!   ([`services`]);
+//!   ([`services`], [`metering`]), including the usage-receipt format;
 //! - the [`AgoraApi`] runtime API through which the node asks the runtime about the
 //!   marketplace.
 
@@ -17,8 +17,12 @@
 
 extern crate alloc;
 
+pub mod metering;
 pub mod services;
 
+pub use metering::{
+	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,
+};
 pub use services::{
 	ChannelsOfService, DatasetId, PaidUsage, Price, PriceUnit, ProviderInfo, ServiceFilter,
 	ServiceId, ServiceInfo, ServiceInspect, ServiceStatus, ServiceTerms,

@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use sp_core::H256;
-use sp_runtime::{traits::Bounded, Perbill};
+use sp_runtime::Perbill;
 
 /// Identifies a listed AI service; assigned from a counter, never reused.
 pub type ServiceId = u64;
@@ -82,6 +82,11 @@ pub trait ServiceInspect<AccountId, Balance> {
 pub trait PaidUsage<AccountId, Balance> {
 	/// Total settled by `who` to service `service`.
 	fn paid(who: &AccountId, service: ServiceId) -> Balance;
+
+	/// Records that `who` has paid `service` `amount` in total, so that benchmarks can
+	/// measure the paths of paying users.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_paid(who: &AccountId, service: ServiceId, amount: Balance);
 }
 
 /// How many payment channels still refer to a service (implemented by pallet-metering,
@@ -89,24 +94,6 @@ pub trait PaidUsage<AccountId, Balance> {
 pub trait ChannelsOfService {
 	/// The number of open channels of `service`.
 	fn open_channels(service: ServiceId) -> u32;
-}
-
-/// No metering wired: nobody has paid anything. In benchmark builds every account counts
-/// as having paid everything, so that paying users' paths can still be measured.
-impl<AccountId, Balance: Default + Bounded> PaidUsage<AccountId, Balance> for () {
-	fn paid(_: &AccountId, _: ServiceId) -> Balance {
-		if cfg!(feature = "runtime-benchmarks") {
-			Balance::max_value()
-		} else {
-			Balance::default()
-		}
-	}
-}
-
-impl ChannelsOfService for () {
-	fn open_channels(_: ServiceId) -> u32 {
-		0
-	}
 }
 
 /// A service as the `ServicesApi` runtime API (and the `agora_*` RPC) shows it.

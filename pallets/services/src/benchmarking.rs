@@ -1,7 +1,7 @@
 //! Benchmarks of every call, each in its worst case for bounded inputs.
 
 use super::*;
-use agora_primitives::{Price, PriceUnit, ServiceStatus};
+use agora_primitives::{PaidUsage, Price, PriceUnit, ServiceStatus};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
@@ -229,6 +229,7 @@ mod benchmarks {
 		let id = list::<T>(&who);
 		// Re-rating is the heavier path: the old rating is read and replaced.
 		let rater: T::AccountId = account("rater", 0, 0);
+		T::PaidUsage::set_paid(&rater, id, T::MinSpendToRate::get());
 		Ratings::<T>::insert(id, &rater, 1);
 		Services::<T>::mutate(id, |service| {
 			if let Some(service) = service {

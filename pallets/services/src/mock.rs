@@ -58,7 +58,7 @@ thread_local! {
 /// Stand-in for pallet-metering's paid totals.
 pub struct MockMetering;
 impl MockMetering {
-	pub fn set_paid(who: AccountId, service: ServiceId, amount: Balance) {
+	pub fn record_paid(who: AccountId, service: ServiceId, amount: Balance) {
 		PAID.with(|paid| paid.borrow_mut().insert((who, service), amount));
 	}
 	pub fn set_open_channels(service: ServiceId, count: u32) {
@@ -67,10 +67,12 @@ impl MockMetering {
 }
 impl PaidUsage<AccountId, Balance> for MockMetering {
 	fn paid(who: &AccountId, service: ServiceId) -> Balance {
-		// Benchmarks rate from fresh accounts: like the runtime without metering, they
-		// count as paying users unless a test says otherwise.
-		let unknown = if cfg!(feature = "runtime-benchmarks") { Balance::MAX } else { 0 };
-		PAID.with(|paid| paid.borrow().get(&(*who, service)).copied().unwrap_or(unknown))
+		PAID.with(|paid| paid.borrow().get(&(*who, service)).copied().unwrap_or_default())
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_paid(who: &AccountId, service: ServiceId, amount: Balance) {
+		Self::record_paid(*who, service, amount);
 	}
 }
 impl ChannelsOfService for MockMetering {

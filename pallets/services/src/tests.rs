@@ -508,7 +508,7 @@ fn remove_service_clears_ratings_and_frees_the_deposit() {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
 		for rater in [BOB, CHARLIE] {
-			MockMetering::set_paid(rater, id, MIN_SPEND_TO_RATE);
+			MockMetering::record_paid(rater, id, MIN_SPEND_TO_RATE);
 			assert_ok!(Services::rate_service(RuntimeOrigin::signed(rater), id, 4));
 		}
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
@@ -524,7 +524,7 @@ fn remove_service_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		MockMetering::set_paid(BOB, id, MIN_SPEND_TO_RATE);
+		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE);
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 3));
 		assert_noop!(Services::remove_service(RuntimeOrigin::signed(ALICE), id + 1, 1), Error::<Test>::UnknownService);
 		assert_noop!(Services::remove_service(RuntimeOrigin::signed(BOB), id, 1), Error::<Test>::NotServiceProvider);
@@ -552,7 +552,7 @@ fn ratings_aggregate_and_rerating_replaces() {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
 		for who in [BOB, CHARLIE, DAVE] {
-			MockMetering::set_paid(who, id, MIN_SPEND_TO_RATE);
+			MockMetering::record_paid(who, id, MIN_SPEND_TO_RATE);
 		}
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 5));
 		assert_eq!(last_event(), Event::ServiceRated { service_id: id, who: BOB, stars: 5, previous: None });
@@ -577,9 +577,8 @@ fn rate_service_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		MockMetering::set_paid(BOB, id, MIN_SPEND_TO_RATE - 1);
-		MockMetering::set_paid(ALICE, id, MIN_SPEND_TO_RATE);
-		MockMetering::set_paid(CHARLIE, id, 0);
+		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE - 1);
+		MockMetering::record_paid(ALICE, id, MIN_SPEND_TO_RATE);
 		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 0), Error::<Test>::InvalidStars);
 		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 6), Error::<Test>::InvalidStars);
 		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id + 1, 3), Error::<Test>::UnknownService);
@@ -589,12 +588,12 @@ fn rate_service_errors() {
 			Error::<Test>::InsufficientPaidUsage
 		);
 		// Paid on another service does not count.
-		MockMetering::set_paid(CHARLIE, id + 1, MIN_SPEND_TO_RATE);
+		MockMetering::record_paid(CHARLIE, id + 1, MIN_SPEND_TO_RATE);
 		assert_noop!(
 			Services::rate_service(RuntimeOrigin::signed(CHARLIE), id, 3),
 			Error::<Test>::InsufficientPaidUsage
 		);
-		MockMetering::set_paid(BOB, id, MIN_SPEND_TO_RATE);
+		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
 		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 3), Error::<Test>::ServiceRetired);
 	});
@@ -763,7 +762,7 @@ mod property {
 			Action::Remove(who, id, witness) =>
 				Services::remove_service(signed(who), id, witness).map(|_| ()).map_err(|e| e.error),
 			Action::Rate(who, id, stars, paid) => {
-				MockMetering::set_paid(who, id, if paid { MIN_SPEND_TO_RATE } else { 0 });
+				MockMetering::record_paid(who, id, if paid { MIN_SPEND_TO_RATE } else { 0 });
 				Services::rate_service(signed(who), id, stars)
 			},
 			Action::Slash(who, amount) => Services::slash_provider(RuntimeOrigin::root(), who, amount),
@@ -811,7 +810,7 @@ mod views {
 		run_test(|| {
 			register(ALICE, MIN_BOND);
 			let id = list(ALICE, 5);
-			MockMetering::set_paid(BOB, id, MIN_SPEND_TO_RATE);
+			MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE);
 			assert_ok!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 4));
 			let info = Services::service_info(id).unwrap();
 			assert_eq!(info.id, id);

@@ -1,0 +1,86 @@
+//! Read-only views of channels, served by the `MeteringApi` runtime API.
+
+use crate::{BalanceOf, Channel, Channels, ChannelsByConsumer, Config, NextChannelId, Pallet};
+use agora_primitives::{
+	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ServiceId, ServiceInspect, Split,
+};
+use alloc::vec::Vec;
+use frame_support::traits::Get;
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{
+	traits::{CheckedMul, Saturating},
+	MultiSignature,
+};
+
+/// A channel as the runtime API shows it.
+pub type ChannelInfoOf<T> =
+	ChannelInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
+
+/// The most channels one `channels_page` call returns.
+pub const MAX_CHANNELS_PAGE: u32 = 1_000;
+
+impl<T: Config> Pallet<T> {
+	/// Channel `id`, if open.
+	pub fn channel_info(id: ChannelId) -> Option<ChannelInfoOf<T>> {
+		Channels::<T>::get(id).map(|channel| Self::to_info(id, channel))
+	}
+
+	/// Up to `limit` (capped at [`MAX_CHANNELS_PAGE`]) open channels with ids above
+	/// `start_after`, of `consumer` and/or `payee` when given, in id order.
+	pub fn channels_page(
+		consumer: Option<T::AccountId>,
+		payee: Option<T::AccountId>,
+		start_after: Option<ChannelId>,
+		limit: u32,
+	) -> Vec<ChannelInfoOf<T>> {
+		let first = start_after.map_or(0, |id| id.saturating_add(1));
+		let candidates: Vec<ChannelId> = match &consumer {
+			Some(consumer) =>
+				ChannelsByConsumer::<T>::get(consumer).into_iter().filter(|id| *id >= first).collect(),
+			None => (first..NextChannelId::<T>::get()).collect(),
+		};
+		candidates
+			.into_iter()
+			.filter_map(|id| Channels::<T>::get(id).map(|channel| (id, channel)))
+			.filter(|(_, channel)| payee.as_ref().is_none_or(|payee| &channel.payee == payee))
+			.take(limit.min(MAX_CHANNELS_PAGE) as usize)
+			.map(|(id, channel)| Self::to_info(id, channel))
+			.collect()
+	}
+
+	/// What `units` of service `service_id` cost now and how a settlement would split.
+	pub fn quote(service_id: ServiceId, units: u64) -> Option<Quote<BalanceOf<T>>> {
+		let terms = T::Services::service_terms(service_id)?;
+		let total = terms.price.per_unit.checked_mul(&BalanceOf::<T>::try_from(units).ok()?)?;
+		let split = Split::of(total, T::ProtocolFee::get(), terms.contributor_share, terms.dataset.is_some());
+		Some(Quote { total, split })
+	}
+
+	/// Whether the channel's payee could claim `receipt` now, and the amount it would
+	/// settle (before the split).
+	pub fn check_receipt_now(
+		receipt: Receipt,
+		signature: MultiSignature,
+	) -> Result<BalanceOf<T>, ReceiptError> {
+		let channel = Channels::<T>::get(receipt.channel_id).ok_or(ReceiptError::UnknownChannel)?;
+		let total = Self::check_receipt(&channel, &receipt, &signature)?;
+		Ok(total.saturating_sub(channel.claimed))
+	}
+
+	fn to_info(id: ChannelId, channel: Channel<T>) -> ChannelInfoOf<T> {
+		ChannelInfo {
+			id,
+			consumer: channel.consumer,
+			payee: channel.payee,
+			service_id: channel.service_id,
+			signer: channel.signer,
+			price_per_unit: channel.price_per_unit,
+			contributor_share: channel.contributor_share,
+			dataset: channel.dataset,
+			deposit: channel.deposit,
+			claimed: channel.claimed,
+			expires_at: channel.expires_at,
+			opened_at: channel.opened_at,
+		}
+	}
+}

@@ -1,0 +1,168 @@
+//! Benchmarks of every call; claims include the sr25519 signature check.
+
+use super::*;
+use agora_primitives::{ChannelId, Receipt, ReceiptSigner};
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_core::{crypto::KeyTypeId, sr25519};
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	MultiSignature,
+};
+
+const KEY_TYPE: KeyTypeId = KeyTypeId(*b"bnch");
+
+/// An account with funds for many deposits (not so many that issuance could overflow
+/// across the batch's consumers).
+fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, index, 0);
+	let _ = T::Currency::set_balance(&who, T::MinChannelDeposit::get().saturating_mul(1_000_000u32.into()));
+	who
+}
+
+/// A service with a dataset share, and a key for signing receipts.
+fn setup<T: Config>() -> (T::AccountId, ServiceId, sr25519::Public) {
+	let provider = funded::<T>("provider", 0);
+	let service = T::BenchmarkHelper::active_service(&provider, 1_000u32.into());
+	let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+	(provider, service, key)
+}
+
+fn deposit<T: Config>() -> BalanceOf<T> {
+	T::MinChannelDeposit::get().saturating_mul(1_000u32.into())
+}
+
+/// Opens a channel of a fresh consumer (the `index`th) and returns its id.
+fn open<T: Config>(index: u32, service: ServiceId, key: sr25519::Public) -> ChannelId {
+	let consumer = funded::<T>("consumer", index);
+	let id = NextChannelId::<T>::get();
+	Pallet::<T>::open_channel(
+		RawOrigin::Signed(consumer).into(),
+		service,
+		deposit::<T>(),
+		T::MaxChannelDuration::get(),
+		ReceiptSigner::Sr25519(key),
+	)
+	.expect("opens");
+	id
+}
+
+/// A receipt worth one unit at the benchmark price and its signature.
+fn signed_receipt<T: Config>(channel_id: ChannelId, key: sr25519::Public, units: u64) -> (Receipt, MultiSignature) {
+	let genesis = Pallet::<T>::genesis_hash();
+	let mut genesis_hash = sp_core::H256::zero();
+	genesis_hash.as_mut().copy_from_slice(genesis.as_ref());
+	let receipt = Receipt { genesis_hash, channel_id, cumulative_units: units };
+	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &receipt.payload()).expect("key exists");
+	(receipt, MultiSignature::Sr25519(signature))
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn open_channel() {
+		let (_, service, key) = setup::<T>();
+		let consumer = funded::<T>("consumer", 0);
+		// One short of the consumer's channel bound: the index is as long as it gets.
+		for _ in 1..T::MaxChannelsPerConsumer::get() {
+			Pallet::<T>::open_channel(
+				RawOrigin::Signed(consumer.clone()).into(),
+				service,
+				T::MinChannelDeposit::get(),
+				T::MaxChannelDuration::get(),
+				ReceiptSigner::Sr25519(key),
+			)
+			.expect("opens");
+		}
+		let id = NextChannelId::<T>::get();
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(consumer),
+			service,
+			deposit::<T>(),
+			T::MaxChannelDuration::get(),
+			ReceiptSigner::Sr25519(key),
+		);
+		assert!(Channels::<T>::contains_key(id));
+	}
+
+	/// `c`: 1 when the claim also closes the channel.
+	#[benchmark]
+	fn claim(c: Linear<0, 1>) {
+		let (provider, service, key) = setup::<T>();
+		let id = open::<T>(0, service, key);
+		let (receipt, signature) = signed_receipt::<T>(id, key, 10);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), receipt, signature, c == 1);
+		assert_eq!(Channels::<T>::contains_key(id), c == 0);
+	}
+
+	/// `n`: the number of receipts, each on its own channel of its own consumer.
+	#[benchmark]
+	fn claim_batch(n: Linear<1, { T::MaxClaimsPerBatch::get() }>) {
+		let (provider, service, key) = setup::<T>();
+		let items: Vec<ClaimItem> = (0..n)
+			.map(|i| {
+				let id = open::<T>(i, service, key);
+				let (receipt, signature) = signed_receipt::<T>(id, key, 10);
+				ClaimItem { receipt, signature }
+			})
+			.collect();
+		let items: BoundedVec<_, _> = items.try_into().expect("within the bound");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(provider), items);
+		assert!(Channels::<T>::iter().all(|(_, channel)| !channel.claimed.is_zero()));
+	}
+
+	#[benchmark]
+	fn top_up() {
+		let (_, service, key) = setup::<T>();
+		let id = open::<T>(0, service, key);
+		let consumer: T::AccountId = account("consumer", 0, 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer), id, T::MinChannelDeposit::get());
+		assert_eq!(
+			Channels::<T>::get(id).map(|c| c.deposit),
+			Some(deposit::<T>().saturating_add(T::MinChannelDeposit::get()))
+		);
+	}
+
+	#[benchmark]
+	fn extend() {
+		let (_, service, key) = setup::<T>();
+		let id = open::<T>(0, service, key);
+		let consumer: T::AccountId = account("consumer", 0, 0);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()),
+		);
+		let new_expiry: BlockNumberFor<T> =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxChannelDuration::get());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer), id, new_expiry);
+		assert_eq!(Channels::<T>::get(id).map(|c| c.expires_at), Some(new_expiry));
+	}
+
+	#[benchmark]
+	fn reclaim() {
+		let (_, service, key) = setup::<T>();
+		let id = open::<T>(0, service, key);
+		let consumer: T::AccountId = account("consumer", 0, 0);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::MaxChannelDuration::get())
+				.saturating_add(1u32.into()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(consumer), id);
+		assert!(!Channels::<T>::contains_key(id));
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

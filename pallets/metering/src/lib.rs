@@ -1,0 +1,668 @@
+//! # Metering pallet
+//!
+//! Token-metered payments for Agora's AI services: a consumer pays for thousands of calls
+//! with one on-chain settlement.
+//!
+//! ## Overview
+//!
+//! - A consumer **opens a channel** to an Active service ([`Pallet::open_channel`]),
+//!   depositing AGR that is held (`HoldReason::ChannelDeposit`), never transferred. The
+//!   channel fixes the service's price per unit, contributor share and dataset, and its
+//!   payee (the provider), so later price changes never touch it.
+//! - Off-chain, the channel's `signer` signs [`agora_primitives::Receipt`]s for the
+//!   *cumulative* units used; the newest supersedes all earlier ones.
+//! - The payee **claims** the newest receipt ([`Pallet::claim`]) or many at once
+//!   ([`Pallet::claim_batch`]): the increase over what was already claimed is taken from
+//!   the consumer's hold and split into the protocol fee (`OnProtocolFee`: the treasury),
+//!   the contributors' share (`RevenueSink`: the dataset's pool) and the provider's net.
+//!   Within a batch each item settles in its own storage transaction, and the provider,
+//!   the treasury and each pool are credited once.
+//! - The consumer can **top up** and **extend** an open channel, and **reclaim** what was
+//!   not claimed once it has expired; a claim with `close` refunds the rest at once.
+//!
+//! Every failure has its own error and leaves balances and storage untouched. The pallet
+//! talks to pallet-services only through [`agora_primitives::ServiceInspect`], and tells
+//! it who paid what ([`agora_primitives::PaidUsage`]) and which services still have open
+//! channels ([`agora_primitives::ChannelsOfService`]).
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod api;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use agora_primitives::{ChannelsOfService, PaidUsage, ServiceId};
+use frame_support::traits::fungible::{Credit, Inspect};
+
+/// The balance type of the currency channels are funded in.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// Funds taken from consumers' holds on their way to the treasury, pools and providers.
+pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+/// Sets up what benchmarks need from other pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Balance> {
+	/// An Active service of `provider` at `price_per_unit`, with a dataset and a non-zero
+	/// contributor share (the costliest settlement), created however the runtime can.
+	fn active_service(provider: &AccountId, price_per_unit: Balance) -> ServiceId;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use agora_primitives::{
+		ChannelId, Receipt, ReceiptError, ReceiptSigner, RevenueSink, ServiceInspect,
+		ServiceStatus, Split,
+	};
+	use alloc::{collections::BTreeMap, vec::Vec};
+	use frame_support::{
+		pallet_prelude::*,
+		storage::with_storage_layer,
+		traits::{
+			fungible::{self, Balanced, BalancedHold, MutateHold},
+			tokens::Precision,
+			Imbalance, OnUnbalanced,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::{
+		traits::{CheckedAdd, CheckedMul, Saturating, Zero},
+		MultiSignature, Perbill,
+	};
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency channels are funded in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ Balanced<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ BalancedHold<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The service registry (pallet-services).
+		type Services: ServiceInspect<Self::AccountId, BalanceOf<Self>>;
+
+		/// Where protocol fees go (the treasury).
+		type OnProtocolFee: OnUnbalanced<CreditOf<Self>>;
+
+		/// Where the contributors' share of a settlement goes (the dataset's pool).
+		type RevenueSink: RevenueSink<CreditOf<Self>>;
+
+		/// Share of every settlement taken as protocol fee.
+		#[pallet::constant]
+		type ProtocolFee: Get<Perbill>;
+
+		/// The smallest deposit a channel opens with.
+		#[pallet::constant]
+		type MinChannelDeposit: Get<BalanceOf<Self>>;
+
+		/// The longest a channel may run, in blocks, from opening or extension.
+		#[pallet::constant]
+		type MaxChannelDuration: Get<BlockNumberFor<Self>>;
+
+		/// Most channels a consumer may have open at once.
+		#[pallet::constant]
+		type MaxChannelsPerConsumer: Get<u32>;
+
+		/// Most receipts in one `claim_batch`.
+		#[pallet::constant]
+		type MaxClaimsPerBatch: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+
+		/// Creates services for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, BalanceOf<Self>>;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The unclaimed part of a consumer's channel deposits.
+		ChannelDeposit,
+	}
+
+	/// Open channels.
+	#[pallet::storage]
+	pub type Channels<T: Config> = StorageMap<_, Twox64Concat, ChannelId, Channel<T>, OptionQuery>;
+
+	/// The id the next channel gets.
+	#[pallet::storage]
+	pub type NextChannelId<T: Config> = StorageValue<_, ChannelId, ValueQuery>;
+
+	/// Each consumer's open channels, in opening order.
+	#[pallet::storage]
+	pub type ChannelsByConsumer<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<ChannelId, T::MaxChannelsPerConsumer>,
+		ValueQuery,
+	>;
+
+	/// How many open channels pay each service.
+	#[pallet::storage]
+	pub type OpenChannels<T: Config> = StorageMap<_, Twox64Concat, ServiceId, u32, ValueQuery>;
+
+	/// What each consumer has paid each service in total (for ratings).
+	#[pallet::storage]
+	pub type PaidTotals<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		ServiceId,
+		BalanceOf<T>,
+		ValueQuery,
+	>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A consumer opened a channel; `deposit` is held.
+		ChannelOpened {
+			channel_id: ChannelId,
+			consumer: T::AccountId,
+			payee: T::AccountId,
+			service_id: ServiceId,
+			deposit: BalanceOf<T>,
+			price_per_unit: BalanceOf<T>,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A receipt for `cumulative_units` was settled: `amount` left the consumer's
+		/// deposit, split into `protocol_fee`, `contributor_share` and `provider_net`.
+		ChannelClaimed {
+			channel_id: ChannelId,
+			cumulative_units: u64,
+			amount: BalanceOf<T>,
+			protocol_fee: BalanceOf<T>,
+			contributor_share: BalanceOf<T>,
+			provider_net: BalanceOf<T>,
+		},
+		/// A receipt of a batch was refused; the batch's other items still settled.
+		ClaimRejected { channel_id: ChannelId, error: DispatchError },
+		/// A batch was settled: `settled` items paid `amount` in total, `rejected` failed.
+		BatchClaimed { payee: T::AccountId, settled: u32, rejected: u32, amount: BalanceOf<T> },
+		/// The consumer added `amount`; the channel's total deposit is now `deposit`.
+		ChannelToppedUp { channel_id: ChannelId, amount: BalanceOf<T>, deposit: BalanceOf<T> },
+		/// The consumer extended the channel to `expires_at`.
+		ChannelExtended { channel_id: ChannelId, expires_at: BlockNumberFor<T> },
+		/// The payee closed the channel with its claim; `refunded` went back to the consumer.
+		ChannelClosed { channel_id: ChannelId, refunded: BalanceOf<T> },
+		/// The consumer took back `refunded` from an expired channel, which is removed.
+		ChannelReclaimed { channel_id: ChannelId, refunded: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No service has this id.
+		UnknownService,
+		/// The service does not take new channels.
+		ServiceNotActive,
+		/// The deposit is below `MinChannelDeposit`.
+		DepositTooSmall,
+		/// The duration is zero or longer than `MaxChannelDuration`.
+		InvalidDuration,
+		/// The consumer already has `MaxChannelsPerConsumer` open channels.
+		TooManyChannels,
+		/// Channel ids are exhausted.
+		ChannelIdOverflow,
+		/// No open channel has this id.
+		UnknownChannel,
+		/// Only the channel's payee may claim.
+		NotPayee,
+		/// Only the channel's consumer may do this.
+		NotConsumer,
+		/// The channel has expired.
+		ChannelExpired,
+		/// The channel has not expired yet.
+		ChannelNotExpired,
+		/// The receipt is for another chain (another genesis hash).
+		WrongChain,
+		/// The receipt was signed with another kind of key than the channel's signer.
+		SignerMismatch,
+		/// The receipt's signature does not verify against the channel's signer.
+		BadSignature,
+		/// The receipt's units are not above what the channel already paid for.
+		StaleReceipt,
+		/// The receipt is worth more than the channel's deposit.
+		Overdraft,
+		/// Units × price (or a deposit) overflows.
+		ArithmeticOverflow,
+		/// The amount is zero.
+		ZeroAmount,
+		/// The new expiry is not after the current one.
+		ExpiryNotLater,
+		/// A batch with no items.
+		EmptyBatch,
+		/// A channel's funds were not on hold as its records say: an invariant is broken.
+		DepositMissing,
+		/// The payee's account cannot receive the payment.
+		PayeeCannotReceive,
+	}
+
+	impl<T> From<ReceiptError> for Error<T> {
+		fn from(error: ReceiptError) -> Self {
+			match error {
+				ReceiptError::UnknownChannel => Error::UnknownChannel,
+				ReceiptError::ChannelExpired => Error::ChannelExpired,
+				ReceiptError::WrongChain => Error::WrongChain,
+				ReceiptError::SignerMismatch => Error::SignerMismatch,
+				ReceiptError::BadSignature => Error::BadSignature,
+				ReceiptError::ArithmeticOverflow => Error::ArithmeticOverflow,
+				ReceiptError::StaleReceipt => Error::StaleReceipt,
+				ReceiptError::Overdraft => Error::Overdraft,
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(!T::MinChannelDeposit::get().is_zero(), "MinChannelDeposit must be positive");
+			assert!(!T::MaxChannelDuration::get().is_zero(), "MaxChannelDuration must be positive");
+			assert!(T::MaxClaimsPerBatch::get() > 0, "MaxClaimsPerBatch must be positive");
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Open a channel paying service `service_id`: `deposit` is held from the caller,
+		/// the channel expires `duration` blocks from now, and `signer` signs its receipts.
+		#[pallet::call_index(0)]
+		pub fn open_channel(
+			origin: OriginFor<T>,
+			service_id: ServiceId,
+			deposit: BalanceOf<T>,
+			duration: BlockNumberFor<T>,
+			signer: ReceiptSigner,
+		) -> DispatchResult {
+			let consumer = ensure_signed(origin)?;
+			let terms = T::Services::service_terms(service_id).ok_or(Error::<T>::UnknownService)?;
+			ensure!(terms.status == ServiceStatus::Active, Error::<T>::ServiceNotActive);
+			ensure!(deposit >= T::MinChannelDeposit::get(), Error::<T>::DepositTooSmall);
+			ensure!(
+				!duration.is_zero() && duration <= T::MaxChannelDuration::get(),
+				Error::<T>::InvalidDuration
+			);
+			let channel_id = NextChannelId::<T>::get();
+			let next_id = channel_id.checked_add(1).ok_or(Error::<T>::ChannelIdOverflow)?;
+			ChannelsByConsumer::<T>::try_append(&consumer, channel_id)
+				.map_err(|_| Error::<T>::TooManyChannels)?;
+			T::Currency::hold(&HoldReason::ChannelDeposit.into(), &consumer, deposit)?;
+
+			let now = frame_system::Pallet::<T>::block_number();
+			let expires_at = now.saturating_add(duration);
+			OpenChannels::<T>::mutate(service_id, |open| *open = open.saturating_add(1));
+			Channels::<T>::insert(
+				channel_id,
+				Channel {
+					consumer: consumer.clone(),
+					payee: terms.provider.clone(),
+					service_id,
+					signer,
+					price_per_unit: terms.price.per_unit,
+					contributor_share: terms.contributor_share,
+					dataset: terms.dataset,
+					deposit,
+					claimed: Zero::zero(),
+					expires_at,
+					opened_at: now,
+				},
+			);
+			NextChannelId::<T>::put(next_id);
+			Self::deposit_event(Event::ChannelOpened {
+				channel_id,
+				consumer,
+				payee: terms.provider,
+				service_id,
+				deposit,
+				price_per_unit: terms.price.per_unit,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Payee only: settle `receipt` (signed by the channel's signer), paying the
+		/// increase over what was already claimed. With `close`, the rest of the deposit
+		/// goes back to the consumer and the channel is removed.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::claim(u32::from(*close)))]
+		pub fn claim(
+			origin: OriginFor<T>,
+			receipt: Receipt,
+			signature: MultiSignature,
+			close: bool,
+		) -> DispatchResult {
+			let payee = ensure_signed(origin)?;
+			let settlement = Self::settle(&payee, &receipt, &signature, close)?;
+			Self::pay_out(&payee, alloc::vec![settlement])
+		}
+
+		/// Payee only: settle many receipts at once. Each item settles in its own storage
+		/// transaction; a bad item emits `ClaimRejected` and the others still settle. The
+		/// payee, the treasury and each dataset pool are credited once.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::claim_batch(items.len() as u32))]
+		pub fn claim_batch(
+			origin: OriginFor<T>,
+			items: BoundedVec<ClaimItem, T::MaxClaimsPerBatch>,
+		) -> DispatchResult {
+			let payee = ensure_signed(origin)?;
+			ensure!(!items.is_empty(), Error::<T>::EmptyBatch);
+			let mut settlements = Vec::with_capacity(items.len());
+			let mut rejected = 0u32;
+			for item in items {
+				let channel_id = item.receipt.channel_id;
+				match with_storage_layer(|| Self::settle(&payee, &item.receipt, &item.signature, false)) {
+					Ok(settlement) => settlements.push(settlement),
+					Err(error) => {
+						rejected.saturating_inc();
+						Self::deposit_event(Event::ClaimRejected { channel_id, error });
+					},
+				}
+			}
+			let settled = settlements.len() as u32;
+			let amount = settlements
+				.iter()
+				.fold(BalanceOf::<T>::zero(), |total, s| total.saturating_add(s.credit.peek()));
+			Self::pay_out(&payee, settlements)?;
+			Self::deposit_event(Event::BatchClaimed { payee, settled, rejected, amount });
+			Ok(())
+		}
+
+		/// Consumer only: add `amount` to an unexpired channel's deposit.
+		#[pallet::call_index(3)]
+		pub fn top_up(origin: OriginFor<T>, channel_id: ChannelId, amount: BalanceOf<T>) -> DispatchResult {
+			let consumer = ensure_signed(origin)?;
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			Channels::<T>::try_mutate(channel_id, |channel| {
+				let channel = Self::consumers_live_channel(channel, &consumer)?;
+				channel.deposit =
+					channel.deposit.checked_add(&amount).ok_or(Error::<T>::ArithmeticOverflow)?;
+				T::Currency::hold(&HoldReason::ChannelDeposit.into(), &consumer, amount)?;
+				Self::deposit_event(Event::ChannelToppedUp { channel_id, amount, deposit: channel.deposit });
+				Ok(())
+			})
+		}
+
+		/// Consumer only: move an unexpired channel's expiry later, to `new_expires_at`
+		/// (at most `MaxChannelDuration` blocks from now). Expiry never moves earlier.
+		#[pallet::call_index(4)]
+		pub fn extend(
+			origin: OriginFor<T>,
+			channel_id: ChannelId,
+			new_expires_at: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let consumer = ensure_signed(origin)?;
+			Channels::<T>::try_mutate(channel_id, |channel| {
+				let channel = Self::consumers_live_channel(channel, &consumer)?;
+				ensure!(new_expires_at > channel.expires_at, Error::<T>::ExpiryNotLater);
+				let now = frame_system::Pallet::<T>::block_number();
+				ensure!(
+					new_expires_at.saturating_sub(now) <= T::MaxChannelDuration::get(),
+					Error::<T>::InvalidDuration
+				);
+				channel.expires_at = new_expires_at;
+				Self::deposit_event(Event::ChannelExtended { channel_id, expires_at: new_expires_at });
+				Ok(())
+			})
+		}
+
+		/// Consumer only: after expiry, take back what was not claimed and remove the
+		/// channel.
+		#[pallet::call_index(5)]
+		pub fn reclaim(origin: OriginFor<T>, channel_id: ChannelId) -> DispatchResult {
+			let consumer = ensure_signed(origin)?;
+			let channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
+			ensure!(channel.consumer == consumer, Error::<T>::NotConsumer);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() > channel.expires_at,
+				Error::<T>::ChannelNotExpired
+			);
+			let refunded = Self::close_channel(channel_id, &channel)?;
+			Self::deposit_event(Event::ChannelReclaimed { channel_id, refunded });
+			Ok(())
+		}
+	}
+
+	/// One settled receipt, its funds already taken from the consumer's hold.
+	pub(crate) struct Settlement<T: Config> {
+		credit: CreditOf<T>,
+		split: Split<BalanceOf<T>>,
+		dataset: Option<agora_primitives::DatasetId>,
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The genesis hash receipts must name.
+		pub(crate) fn genesis_hash() -> T::Hash {
+			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
+		}
+
+		/// Everything that makes `receipt` claimable from `channel` now, except who asks:
+		/// returns the channel's new claimed total.
+		pub(crate) fn check_receipt(
+			channel: &Channel<T>,
+			receipt: &Receipt,
+			signature: &MultiSignature,
+		) -> Result<BalanceOf<T>, ReceiptError> {
+			if frame_system::Pallet::<T>::block_number() > channel.expires_at {
+				return Err(ReceiptError::ChannelExpired);
+			}
+			if receipt.genesis_hash.as_ref() != Self::genesis_hash().as_ref() {
+				return Err(ReceiptError::WrongChain);
+			}
+			channel.signer.check(receipt, signature)?;
+			let units = BalanceOf::<T>::try_from(receipt.cumulative_units)
+				.map_err(|_| ReceiptError::ArithmeticOverflow)?;
+			let total =
+				channel.price_per_unit.checked_mul(&units).ok_or(ReceiptError::ArithmeticOverflow)?;
+			if total <= channel.claimed {
+				return Err(ReceiptError::StaleReceipt);
+			}
+			if total > channel.deposit {
+				return Err(ReceiptError::Overdraft);
+			}
+			Ok(total)
+		}
+
+		/// Checks `receipt` for `payee` and takes what it newly owes from the consumer's
+		/// hold. Storage changes only if it succeeds (callers run it in a layer or as a
+		/// whole dispatch).
+		fn settle(
+			payee: &T::AccountId,
+			receipt: &Receipt,
+			signature: &MultiSignature,
+			close: bool,
+		) -> Result<Settlement<T>, DispatchError> {
+			let channel_id = receipt.channel_id;
+			let mut channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
+			ensure!(&channel.payee == payee, Error::<T>::NotPayee);
+			let total = Self::check_receipt(&channel, receipt, signature).map_err(Error::<T>::from)?;
+			let amount = total.saturating_sub(channel.claimed);
+			let (credit, missing) =
+				T::Currency::slash(&HoldReason::ChannelDeposit.into(), &channel.consumer, amount);
+			ensure!(missing.is_zero(), Error::<T>::DepositMissing);
+			channel.claimed = total;
+			PaidTotals::<T>::mutate(&channel.consumer, channel.service_id, |paid| {
+				*paid = paid.saturating_add(amount)
+			});
+			let split = Split::of(
+				amount,
+				T::ProtocolFee::get(),
+				channel.contributor_share,
+				channel.dataset.is_some(),
+			);
+			Self::deposit_event(Event::ChannelClaimed {
+				channel_id,
+				cumulative_units: receipt.cumulative_units,
+				amount,
+				protocol_fee: split.protocol_fee,
+				contributor_share: split.contributor_share,
+				provider_net: split.provider_net,
+			});
+			if close {
+				let refunded = Self::close_channel(channel_id, &channel)?;
+				Self::deposit_event(Event::ChannelClosed { channel_id, refunded });
+			} else {
+				Channels::<T>::insert(channel_id, &channel);
+			}
+			Ok(Settlement { credit, split, dataset: channel.dataset })
+		}
+
+		/// Pays settled funds out: the fees to `OnProtocolFee` once, each dataset's share to
+		/// `RevenueSink` once, the rest to `payee` once.
+		fn pay_out(payee: &T::AccountId, settlements: Vec<Settlement<T>>) -> DispatchResult {
+			let mut fees = BalanceOf::<T>::zero();
+			let mut pools: BTreeMap<agora_primitives::DatasetId, BalanceOf<T>> = BTreeMap::new();
+			let mut funds = CreditOf::<T>::zero();
+			for Settlement { credit, split, dataset } in settlements {
+				fees = fees.saturating_add(split.protocol_fee);
+				if let Some(dataset) = dataset {
+					let pool = pools.entry(dataset).or_default();
+					*pool = pool.saturating_add(split.contributor_share);
+				}
+				funds = funds.merge(credit);
+			}
+			let (fee_credit, mut rest) = funds.split(fees);
+			T::OnProtocolFee::on_unbalanced(fee_credit);
+			for (dataset, share) in pools {
+				let (revenue, remaining) = rest.split(share);
+				rest = remaining;
+				if !revenue.peek().is_zero() {
+					T::RevenueSink::on_revenue(dataset, revenue);
+				}
+			}
+			if rest.peek().is_zero() {
+				return Ok(());
+			}
+			T::Currency::resolve(payee, rest).map_err(|_| Error::<T>::PayeeCannotReceive.into())
+		}
+
+		/// Releases what `channel` still holds to its consumer and removes it.
+		fn close_channel(channel_id: ChannelId, channel: &Channel<T>) -> Result<BalanceOf<T>, DispatchError> {
+			let refunded = T::Currency::release(
+				&HoldReason::ChannelDeposit.into(),
+				&channel.consumer,
+				channel.unclaimed(),
+				Precision::Exact,
+			)?;
+			ChannelsByConsumer::<T>::mutate(&channel.consumer, |ids| ids.retain(|id| *id != channel_id));
+			OpenChannels::<T>::mutate_exists(channel.service_id, |open| {
+				*open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
+			});
+			Channels::<T>::remove(channel_id);
+			Ok(refunded)
+		}
+
+		/// `channel`, if it exists, belongs to `consumer` and has not expired.
+		fn consumers_live_channel<'a>(
+			channel: &'a mut Option<Channel<T>>,
+			consumer: &T::AccountId,
+		) -> Result<&'a mut Channel<T>, DispatchError> {
+			let channel = channel.as_mut().ok_or(Error::<T>::UnknownChannel)?;
+			ensure!(&channel.consumer == consumer, Error::<T>::NotConsumer);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() <= channel.expires_at,
+				Error::<T>::ChannelExpired
+			);
+			Ok(channel)
+		}
+
+		/// The pallet's invariants:
+		/// - each consumer's `ChannelDeposit` hold equals the sum over its channels of
+		///   `deposit − claimed`, and its index lists exactly its channels;
+		/// - no channel has claimed more than its deposit, and none expires more than
+		///   `MaxChannelDuration` blocks from now;
+		/// - `OpenChannels` counts each service's channels.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use frame_support::traits::fungible::InspectHold;
+			use sp_runtime::TryRuntimeError;
+			let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+			let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
+			let next_id = NextChannelId::<T>::get();
+			let horizon =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::MaxChannelDuration::get());
+			for (id, channel) in Channels::<T>::iter() {
+				ensure!(id < next_id, TryRuntimeError::Other("channel id beyond NextChannelId"));
+				ensure!(channel.claimed <= channel.deposit, TryRuntimeError::Other("claimed above deposit"));
+				ensure!(
+					channel.expires_at <= horizon,
+					TryRuntimeError::Other("channel expires beyond MaxChannelDuration")
+				);
+				ensure!(
+					ChannelsByConsumer::<T>::get(&channel.consumer).contains(&id),
+					TryRuntimeError::Other("channel missing from its consumer's index")
+				);
+				let entry = held.entry(channel.consumer.clone()).or_default();
+				*entry = entry.saturating_add(channel.unclaimed());
+				*per_service.entry(channel.service_id).or_default() += 1;
+			}
+			for (consumer, ids) in ChannelsByConsumer::<T>::iter() {
+				for id in ids.iter() {
+					ensure!(
+						Channels::<T>::get(id).is_some_and(|c| c.consumer == consumer),
+						TryRuntimeError::Other("index lists a channel that is not the consumer's")
+					);
+				}
+				let on_hold = T::Currency::balance_on_hold(&HoldReason::ChannelDeposit.into(), &consumer);
+				ensure!(
+					on_hold == held.get(&consumer).copied().unwrap_or_default(),
+					TryRuntimeError::Other("channel deposit hold mismatch")
+				);
+			}
+			ensure!(
+				OpenChannels::<T>::iter().collect::<BTreeMap<_, _>>() == per_service,
+				TryRuntimeError::Other("open channel counts mismatch")
+			);
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> PaidUsage<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn paid(who: &T::AccountId, service: ServiceId) -> BalanceOf<T> {
+		PaidTotals::<T>::get(who, service)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_paid(who: &T::AccountId, service: ServiceId, amount: BalanceOf<T>) {
+		PaidTotals::<T>::insert(who, service, amount);
+	}
+}
+
+impl<T: Config> ChannelsOfService for Pallet<T> {
+	fn open_channels(service: ServiceId) -> u32 {
+		OpenChannels::<T>::get(service)
+	}
+}

@@ -1,0 +1,625 @@
+//! Tests of every call with exact free and held balances of consumer, provider, treasury
+//! and pool; every error with its specific error and no state change. Each test ends
+//! with `try_state`.
+
+use crate::{mock::*, Channels, ChannelsByConsumer, ClaimItem, Error, Event, HoldReason, OpenChannels, PaidTotals};
+use agora_primitives::{
+	ChannelId, ChannelsOfService, PaidUsage, Receipt, ReceiptError, ReceiptSigner, ServiceStatus, Split,
+};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::fungible::{Inspect, InspectHold},
+	BoundedVec,
+};
+use sp_core::{ecdsa, ed25519, sr25519, Pair, H256};
+use sp_runtime::{DispatchError, MultiSignature, Perbill, TokenError};
+
+fn held(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&HoldReason::ChannelDeposit.into(), who)
+}
+
+fn free(who: &AccountId) -> Balance {
+	Balances::balance(who)
+}
+
+fn sr_pair() -> sr25519::Pair {
+	sr25519::Pair::from_string("//Consumer", None).unwrap()
+}
+
+fn sr_signer() -> ReceiptSigner {
+	ReceiptSigner::Sr25519(sr_pair().public())
+}
+
+fn genesis() -> H256 {
+	System::block_hash(0)
+}
+
+fn receipt(channel_id: ChannelId, cumulative_units: u64) -> Receipt {
+	Receipt { genesis_hash: genesis(), channel_id, cumulative_units }
+}
+
+fn sign(receipt: &Receipt) -> MultiSignature {
+	MultiSignature::Sr25519(sr_pair().sign(&receipt.payload()))
+}
+
+fn last_event() -> Event<Test> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|record| match record.event {
+			RuntimeEvent::Metering(event) => Some(event),
+			_ => None,
+		})
+		.expect("the pallet emitted an event")
+}
+
+fn metering_events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Metering(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Opens a channel of the consumer on `service` and returns its id.
+fn open_on(service: u64, deposit: Balance, duration: u64) -> ChannelId {
+	let id = crate::NextChannelId::<Test>::get();
+	assert_ok!(Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer()));
+	id
+}
+
+fn open(deposit: Balance) -> ChannelId {
+	open_on(0, deposit, 50)
+}
+
+fn claim(id: ChannelId, units: u64, close: bool) -> sp_runtime::DispatchResult {
+	let receipt = receipt(id, units);
+	Metering::claim(RuntimeOrigin::signed(provider()), receipt, sign(&receipt), close)
+}
+
+// ------------------------------------------------------------------------------- open
+
+#[test]
+fn open_channel_holds_the_deposit_and_snapshots_the_terms() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_eq!(id, 0);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 1_000);
+		assert_eq!(held(&consumer()), 1_000);
+		let channel = Channels::<Test>::get(id).unwrap();
+		assert_eq!(channel.consumer, consumer());
+		assert_eq!(channel.payee, provider());
+		assert_eq!(channel.service_id, 0);
+		assert_eq!(channel.signer, sr_signer());
+		assert_eq!(channel.price_per_unit, 10);
+		assert_eq!(channel.contributor_share, Perbill::from_percent(10));
+		assert_eq!(channel.dataset, Some(7));
+		assert_eq!((channel.deposit, channel.claimed), (1_000, 0));
+		assert_eq!((channel.opened_at, channel.expires_at), (1, 51));
+		assert_eq!(ChannelsByConsumer::<Test>::get(consumer()).to_vec(), vec![id]);
+		assert_eq!(Metering::open_channels(0), 1);
+		assert_eq!(
+			last_event(),
+			Event::ChannelOpened {
+				channel_id: id,
+				consumer: consumer(),
+				payee: provider(),
+				service_id: 0,
+				deposit: 1_000,
+				price_per_unit: 10,
+				expires_at: 51,
+			}
+		);
+		// A later price change does not touch the open channel.
+		MockServices::set(0, 99, Perbill::from_percent(10), Some(7), ServiceStatus::Active);
+		assert_eq!(Channels::<Test>::get(id).unwrap().price_per_unit, 10);
+	});
+}
+
+#[test]
+fn open_channel_errors() {
+	run_test(|| {
+		let open_with = |service: u64, deposit: Balance, duration: u64| {
+			Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer())
+		};
+		assert_noop!(open_with(9, 1_000, 10), Error::<Test>::UnknownService);
+		MockServices::set(2, 10, Perbill::zero(), None, ServiceStatus::Paused);
+		assert_noop!(open_with(2, 1_000, 10), Error::<Test>::ServiceNotActive);
+		MockServices::set(3, 10, Perbill::zero(), None, ServiceStatus::Retired);
+		assert_noop!(open_with(3, 1_000, 10), Error::<Test>::ServiceNotActive);
+		assert_noop!(open_with(0, MIN_DEPOSIT - 1, 10), Error::<Test>::DepositTooSmall);
+		assert_noop!(open_with(0, 1_000, 0), Error::<Test>::InvalidDuration);
+		assert_noop!(open_with(0, 1_000, MAX_DURATION + 1), Error::<Test>::InvalidDuration);
+		assert_noop!(open_with(0, INITIAL_BALANCE + 1, 10), TokenError::FundsUnavailable);
+		assert_noop!(
+			Metering::open_channel(RuntimeOrigin::none(), 0, 1_000, 10, sr_signer()),
+			DispatchError::BadOrigin
+		);
+		for _ in 0..MAX_CHANNELS {
+			open(MIN_DEPOSIT);
+		}
+		assert_noop!(open_with(0, 1_000, 10), Error::<Test>::TooManyChannels);
+	});
+}
+
+// ------------------------------------------------------------------------------ claim
+
+#[test]
+fn only_the_newest_of_three_receipts_is_claimed() {
+	run_test(|| {
+		let id = open(10_000);
+		// The consumer signs three receipts as usage grows; the provider keeps the newest.
+		let receipts: Vec<_> = [100u64, 250, 400].iter().map(|units| receipt(id, *units)).collect();
+		let newest = receipts[2];
+		assert_ok!(Metering::claim(RuntimeOrigin::signed(provider()), newest, sign(&newest), false));
+
+		// 400 units × 10 = 4,000: 3 % fee = 120, 10 % share = 400, provider 3,480.
+		assert_eq!(held(&consumer()), 6_000);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 10_000);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 3_480);
+		assert_eq!(free(&treasury()), 1 + 120);
+		assert_eq!(free(&pool()), 1 + 400);
+		assert_eq!(revenue_log(), vec![(7, 400)]);
+		assert_eq!(Channels::<Test>::get(id).unwrap().claimed, 4_000);
+		assert_eq!(PaidTotals::<Test>::get(consumer(), 0), 4_000);
+		assert_eq!(Metering::paid(&consumer(), 0), 4_000);
+		assert_eq!(
+			last_event(),
+			Event::ChannelClaimed {
+				channel_id: id,
+				cumulative_units: 400,
+				amount: 4_000,
+				protocol_fee: 120,
+				contributor_share: 400,
+				provider_net: 3_480,
+			}
+		);
+
+		// Replaying the older receipts, or the same one, pays nothing.
+		for old in [receipts[0], receipts[1], newest] {
+			assert_noop!(
+				Metering::claim(RuntimeOrigin::signed(provider()), old, sign(&old), false),
+				Error::<Test>::StaleReceipt
+			);
+		}
+
+		// A newer receipt pays only the difference.
+		assert_ok!(claim(id, 500, false));
+		assert_eq!(held(&consumer()), 5_000);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 3_480 + 870);
+		assert_eq!(free(&treasury()), 1 + 120 + 30);
+		assert_eq!(free(&pool()), 1 + 400 + 100);
+	});
+}
+
+#[test]
+fn claim_with_close_refunds_the_rest_and_removes_the_channel() {
+	run_test(|| {
+		let id = open(10_000);
+		assert_ok!(claim(id, 100, true));
+		assert_eq!(held(&consumer()), 0);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 1_000);
+		assert!(Channels::<Test>::get(id).is_none());
+		assert!(ChannelsByConsumer::<Test>::get(consumer()).is_empty());
+		assert_eq!(Metering::open_channels(0), 0);
+		assert!(!OpenChannels::<Test>::contains_key(0));
+		assert_eq!(last_event(), Event::ChannelClosed { channel_id: id, refunded: 9_000 });
+		assert_noop!(claim(id, 200, false), Error::<Test>::UnknownChannel);
+	});
+}
+
+#[test]
+fn claim_errors_leave_everything_untouched() {
+	run_test(|| {
+		let id = open(1_000);
+		let good = receipt(id, 10);
+		let signature = sign(&good);
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(other()), good, signature.clone(), false),
+			Error::<Test>::NotPayee
+		);
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(consumer()), good, signature.clone(), false),
+			Error::<Test>::NotPayee
+		);
+		let unknown = receipt(id + 1, 10);
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(provider()), unknown, sign(&unknown), false),
+			Error::<Test>::UnknownChannel
+		);
+		// A receipt for another chain, validly signed.
+		let foreign = Receipt { genesis_hash: H256::repeat_byte(9), ..good };
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(provider()), foreign, sign(&foreign), false),
+			Error::<Test>::WrongChain
+		);
+		// Signed with an ed25519 key although the channel's signer is sr25519.
+		let ed = ed25519::Pair::from_string("//Consumer", None).unwrap();
+		assert_noop!(
+			Metering::claim(
+				RuntimeOrigin::signed(provider()),
+				good,
+				MultiSignature::Ed25519(ed.sign(&good.payload())),
+				false
+			),
+			Error::<Test>::SignerMismatch
+		);
+		// Signed by another sr25519 key.
+		let stranger = sr25519::Pair::from_string("//Stranger", None).unwrap();
+		assert_noop!(
+			Metering::claim(
+				RuntimeOrigin::signed(provider()),
+				good,
+				MultiSignature::Sr25519(stranger.sign(&good.payload())),
+				false
+			),
+			Error::<Test>::BadSignature
+		);
+		// The signature of 10 units presented for 90.
+		let inflated = receipt(id, 90);
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(provider()), inflated, signature.clone(), false),
+			Error::<Test>::BadSignature
+		);
+		// 101 units × 10 is more than the deposit of 1,000.
+		assert_noop!(claim(id, 101, false), Error::<Test>::Overdraft);
+		assert_noop!(claim(id, 0, false), Error::<Test>::StaleReceipt);
+		// Units × price beyond u128.
+		MockServices::set(5, u128::MAX / 2, Perbill::zero(), None, ServiceStatus::Active);
+		let big = open_on(5, 1_000, 10);
+		assert_noop!(claim(big, 3, false), Error::<Test>::ArithmeticOverflow);
+		// After expiry the payee can no longer claim.
+		System::set_block_number(52);
+		assert_noop!(
+			Metering::claim(RuntimeOrigin::signed(provider()), good, signature, false),
+			Error::<Test>::ChannelExpired
+		);
+		assert_eq!(free(&provider()), INITIAL_BALANCE);
+		assert_eq!(held(&consumer()), 2_000);
+	});
+}
+
+#[test]
+fn claims_can_be_made_until_the_expiry_block_included() {
+	run_test(|| {
+		let id = open(1_000);
+		System::set_block_number(51);
+		assert_ok!(claim(id, 10, false));
+	});
+}
+
+#[test]
+fn sr25519_ed25519_and_ecdsa_signers_all_settle() {
+	run_test(|| {
+		let ed = ed25519::Pair::from_string("//App", None).unwrap();
+		let ec = ecdsa::Pair::from_string("//App", None).unwrap();
+		let keys: Vec<(ReceiptSigner, Box<dyn Fn(&[u8]) -> MultiSignature>)> = vec![
+			(sr_signer(), Box::new(|m: &[u8]| MultiSignature::Sr25519(sr_pair().sign(m)))),
+			(ReceiptSigner::Ed25519(ed.public()), Box::new(move |m: &[u8]| MultiSignature::Ed25519(ed.sign(m)))),
+			(ReceiptSigner::Ecdsa(ec.public()), Box::new(move |m: &[u8]| MultiSignature::Ecdsa(ec.sign(m)))),
+		];
+		for (signer, sign_with) in keys {
+			let id = crate::NextChannelId::<Test>::get();
+			assert_ok!(Metering::open_channel(RuntimeOrigin::signed(consumer()), 1, 1_000, 10, signer));
+			let receipt = receipt(id, 7);
+			assert_ok!(Metering::claim(
+				RuntimeOrigin::signed(provider()),
+				receipt,
+				sign_with(&receipt.payload()),
+				true
+			));
+		}
+		// Service 1 has no dataset: 3 × 70 split into 2 fee (3 % of 70, rounded down) + 68.
+		assert_eq!(free(&treasury()), 1 + 3 * 2);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 3 * 68);
+		assert_eq!(free(&pool()), 1);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 3 * 70);
+	});
+}
+
+#[test]
+fn fee_rounding_favours_the_provider_and_parts_sum_exactly() {
+	run_test(|| {
+		// One unit at 10: 3 % of 10 and 10 % of 10 round down to 0 and 1.
+		let id = open(1_000);
+		assert_ok!(claim(id, 1, false));
+		assert_eq!(free(&treasury()), 1);
+		assert_eq!(free(&pool()), 1 + 1);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 9);
+
+		// A zero protocol fee: nothing to the treasury.
+		ProtocolFee::set(Perbill::zero());
+		assert_ok!(claim(id, 11, false));
+		assert_eq!(free(&treasury()), 1);
+		assert_eq!(free(&pool()), 2 + 10);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 9 + 90);
+
+		// A 100 % fee: everything to the treasury, the share gets what is left (nothing).
+		ProtocolFee::set(Perbill::one());
+		assert_ok!(claim(id, 21, false));
+		assert_eq!(free(&treasury()), 1 + 100);
+		assert_eq!(free(&pool()), 12);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 99);
+		assert_eq!(held(&consumer()), 1_000 - 210);
+	});
+}
+
+// ------------------------------------------------------------------------------ batch
+
+#[test]
+fn batch_settles_good_items_and_reports_bad_ones() {
+	run_test(|| {
+		let a = open_on(0, 1_000, 50);
+		let b = open_on(1, 1_000, 50);
+		let c = open_on(0, 1_000, 50);
+		let good_a = receipt(a, 20);
+		let good_b = receipt(b, 30);
+		let overdraft_c = receipt(c, 101);
+		let foreign = Receipt { genesis_hash: H256::repeat_byte(1), ..receipt(c, 5) };
+		let item = |r: Receipt| ClaimItem { receipt: r, signature: sign(&r) };
+		let items: BoundedVec<_, _> =
+			vec![item(good_a), item(overdraft_c), item(good_b), item(foreign), item(receipt(99, 1))]
+				.try_into()
+				.unwrap();
+		assert_ok!(Metering::claim_batch(RuntimeOrigin::signed(provider()), items));
+
+		let events = metering_events();
+		let rejected: Vec<_> = events
+			.iter()
+			.filter_map(|e| match e {
+				Event::ClaimRejected { channel_id, error } => Some((*channel_id, *error)),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(
+			rejected,
+			vec![
+				(c, Error::<Test>::Overdraft.into()),
+				(c, Error::<Test>::WrongChain.into()),
+				(99, Error::<Test>::UnknownChannel.into()),
+			]
+		);
+		assert_eq!(
+			last_event(),
+			Event::BatchClaimed { payee: provider(), settled: 2, rejected: 3, amount: 200 + 300 }
+		);
+		// a: 200 → fee 6, share 20, net 174. b (no dataset): 300 → fee 9, net 291.
+		assert_eq!(free(&treasury()), 1 + 15);
+		assert_eq!(free(&pool()), 1 + 20);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 174 + 291);
+		assert_eq!(held(&consumer()), 3_000 - 500);
+		assert_eq!(Channels::<Test>::get(c).unwrap().claimed, 0);
+		// The pool was credited once for the whole batch.
+		assert_eq!(revenue_log(), vec![(7, 20)]);
+	});
+}
+
+#[test]
+fn batch_credits_each_destination_once() {
+	run_test(|| {
+		let ids: Vec<_> = (0..3).map(|_| open(1_000)).collect();
+		let items: BoundedVec<_, _> = ids
+			.iter()
+			.map(|id| {
+				let r = receipt(*id, 10);
+				ClaimItem { receipt: r, signature: sign(&r) }
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.unwrap();
+		assert_ok!(Metering::claim_batch(RuntimeOrigin::signed(provider()), items));
+		// Three settlements of 100: fee 3 each, share 10 each, in one delivery per party.
+		assert_eq!(revenue_log(), vec![(7, 30)]);
+		assert_eq!(free(&treasury()), 1 + 9);
+		assert_eq!(free(&provider()), INITIAL_BALANCE + 3 * 87);
+		let transfers_to_provider = System::events()
+			.iter()
+			.filter(|r| {
+				matches!(&r.event, RuntimeEvent::Balances(pallet_balances::Event::Deposit { who, .. }) if *who == provider())
+			})
+			.count();
+		assert_eq!(transfers_to_provider, 1);
+	});
+}
+
+#[test]
+fn batch_errors() {
+	run_test(|| {
+		assert_noop!(
+			Metering::claim_batch(RuntimeOrigin::signed(provider()), BoundedVec::new()),
+			Error::<Test>::EmptyBatch
+		);
+		assert_noop!(
+			Metering::claim_batch(RuntimeOrigin::none(), BoundedVec::new()),
+			DispatchError::BadOrigin
+		);
+		// Items of a channel the caller is not payee of are rejected, nothing moves.
+		let id = open(1_000);
+		let r = receipt(id, 10);
+		let items: BoundedVec<_, _> = vec![ClaimItem { receipt: r, signature: sign(&r) }].try_into().unwrap();
+		assert_ok!(Metering::claim_batch(RuntimeOrigin::signed(other()), items));
+		assert_eq!(
+			metering_events().into_iter().rev().nth(1),
+			Some(Event::ClaimRejected { channel_id: id, error: Error::<Test>::NotPayee.into() })
+		);
+		assert_eq!(held(&consumer()), 1_000);
+		assert_eq!(free(&other()), INITIAL_BALANCE);
+	});
+}
+
+// ------------------------------------------------------------- top up, extend, reclaim
+
+#[test]
+fn top_up_adds_to_the_hold() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_ok!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 500));
+		assert_eq!(held(&consumer()), 1_500);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 1_500);
+		assert_eq!(Channels::<Test>::get(id).unwrap().deposit, 1_500);
+		assert_eq!(last_event(), Event::ChannelToppedUp { channel_id: id, amount: 500, deposit: 1_500 });
+		// The larger deposit covers a larger receipt.
+		assert_ok!(claim(id, 150, false));
+	});
+}
+
+#[test]
+fn top_up_errors() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id + 1, 5), Error::<Test>::UnknownChannel);
+		assert_noop!(Metering::top_up(RuntimeOrigin::signed(provider()), id, 5), Error::<Test>::NotConsumer);
+		assert_noop!(
+			Metering::top_up(RuntimeOrigin::signed(consumer()), id, INITIAL_BALANCE),
+			TokenError::FundsUnavailable
+		);
+		System::set_block_number(52);
+		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 5), Error::<Test>::ChannelExpired);
+	});
+}
+
+#[test]
+fn extend_moves_expiry_later_only() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_ok!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 80));
+		assert_eq!(Channels::<Test>::get(id).unwrap().expires_at, 80);
+		assert_eq!(last_event(), Event::ChannelExtended { channel_id: id, expires_at: 80 });
+		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 80), Error::<Test>::ExpiryNotLater);
+		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 60), Error::<Test>::ExpiryNotLater);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(consumer()), id, 1 + MAX_DURATION + 1),
+			Error::<Test>::InvalidDuration
+		);
+		assert_noop!(Metering::extend(RuntimeOrigin::signed(provider()), id, 90), Error::<Test>::NotConsumer);
+		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id + 1, 90), Error::<Test>::UnknownChannel);
+		System::set_block_number(81);
+		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 90), Error::<Test>::ChannelExpired);
+	});
+}
+
+#[test]
+fn reclaim_after_expiry_refunds_the_unclaimed_rest() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_ok!(claim(id, 30, false));
+		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id), Error::<Test>::ChannelNotExpired);
+		System::set_block_number(52);
+		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(provider()), id), Error::<Test>::NotConsumer);
+		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id + 1), Error::<Test>::UnknownChannel);
+		assert_ok!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id));
+		assert_eq!(last_event(), Event::ChannelReclaimed { channel_id: id, refunded: 700 });
+		assert_eq!(held(&consumer()), 0);
+		assert_eq!(free(&consumer()), INITIAL_BALANCE - 300);
+		assert!(Channels::<Test>::get(id).is_none());
+		assert_eq!(Metering::open_channels(0), 0);
+	});
+}
+
+// ---------------------------------------------------------------------------- views
+
+#[test]
+fn views_show_channels_quotes_and_receipt_checks() {
+	run_test(|| {
+		let a = open(1_000);
+		let b = open_on(1, 2_000, 20);
+		let info = Metering::channel_info(a).unwrap();
+		assert_eq!((info.id, info.deposit, info.payee.clone()), (a, 1_000, provider()));
+		assert!(Metering::channel_info(9).is_none());
+		let ids = |page: Vec<crate::api::ChannelInfoOf<Test>>| page.into_iter().map(|c| c.id).collect::<Vec<_>>();
+		assert_eq!(ids(Metering::channels_page(None, None, None, 10)), vec![a, b]);
+		assert_eq!(ids(Metering::channels_page(Some(consumer()), None, Some(a), 10)), vec![b]);
+		assert_eq!(ids(Metering::channels_page(None, Some(provider()), None, 1)), vec![a]);
+		assert_eq!(ids(Metering::channels_page(Some(other()), None, None, 10)), Vec::<ChannelId>::new());
+		assert_eq!(ids(Metering::channels_page(None, Some(other()), None, 10)), Vec::<ChannelId>::new());
+
+		let quote = Metering::quote(0, 100).unwrap();
+		assert_eq!(quote.total, 1_000);
+		assert_eq!(quote.split, Split { protocol_fee: 30, contributor_share: 100, provider_net: 870 });
+		assert!(Metering::quote(9, 1).is_none());
+
+		let r = receipt(a, 40);
+		assert_eq!(Metering::check_receipt_now(r, sign(&r)), Ok(400));
+		assert_eq!(Metering::check_receipt_now(receipt(9, 1), sign(&r)), Err(ReceiptError::UnknownChannel));
+		assert_eq!(Metering::check_receipt_now(receipt(a, 41), sign(&r)), Err(ReceiptError::BadSignature));
+		let over = receipt(a, 101);
+		assert_eq!(Metering::check_receipt_now(over, sign(&over)), Err(ReceiptError::Overdraft));
+		assert_ok!(claim(a, 40, false));
+		assert_eq!(Metering::check_receipt_now(r, sign(&r)), Err(ReceiptError::StaleReceipt));
+	});
+}
+
+// ------------------------------------------------------------------ random sequences
+
+mod property {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[derive(Clone, Debug)]
+	enum Action {
+		Open(u64, Balance, u64),
+		TopUp(ChannelId, Balance),
+		Claim(ChannelId, u64, bool),
+		Batch(Vec<(ChannelId, u64)>),
+		Extend(ChannelId, u64),
+		Reclaim(ChannelId),
+		Advance(u64),
+	}
+
+	fn action() -> impl Strategy<Value = Action> {
+		let channel = 0..6u64;
+		prop_oneof![
+			(0..2u64, 50..3_000u128, 1..120u64).prop_map(|(s, d, t)| Action::Open(s, d, t)),
+			(channel.clone(), 0..500u128).prop_map(|(c, a)| Action::TopUp(c, a)),
+			(channel.clone(), 0..400u64, any::<bool>()).prop_map(|(c, u, close)| Action::Claim(c, u, close)),
+			prop::collection::vec((channel.clone(), 0..400u64), 1..5).prop_map(Action::Batch),
+			(channel.clone(), 1..200u64).prop_map(|(c, e)| Action::Extend(c, e)),
+			channel.prop_map(Action::Reclaim),
+			(1..40u64).prop_map(Action::Advance),
+		]
+	}
+
+	fn apply(action: Action) {
+		// Failing calls are part of the sequence: they must leave state consistent too.
+		let _ = match action {
+			Action::Open(service, deposit, duration) =>
+				Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer()),
+			Action::TopUp(id, amount) => Metering::top_up(RuntimeOrigin::signed(consumer()), id, amount),
+			Action::Claim(id, units, close) => claim(id, units, close),
+			Action::Batch(items) => {
+				let items: Vec<_> = items
+					.into_iter()
+					.map(|(id, units)| {
+						let r = receipt(id, units);
+						ClaimItem { receipt: r, signature: sign(&r) }
+					})
+					.collect();
+				Metering::claim_batch(RuntimeOrigin::signed(provider()), items.try_into().unwrap())
+			},
+			Action::Extend(id, at) => Metering::extend(RuntimeOrigin::signed(consumer()), id, at),
+			Action::Reclaim(id) => Metering::reclaim(RuntimeOrigin::signed(consumer()), id),
+			Action::Advance(blocks) => {
+				System::set_block_number(System::block_number() + blocks);
+				Ok(())
+			},
+		};
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(48))]
+		#[test]
+		fn random_interleavings_keep_invariants_and_issuance(actions in prop::collection::vec(action(), 1..40)) {
+			new_test_ext().execute_with(|| {
+				let issuance = Balances::total_issuance();
+				for action in actions {
+					apply(action.clone());
+					Metering::do_try_state().map_err(|e| format!("{e:?} after {action:?}")).unwrap();
+					assert_eq!(Balances::total_issuance(), issuance, "after {action:?}");
+				}
+			});
+		}
+	}
+}
