@@ -16,11 +16,14 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
-use agora_primitives::{ProviderInfo, ServiceFilter, ServiceId, ServiceInfo};
+use agora_primitives::{
+	ChannelId, ChannelInfo, ProviderInfo, Quote, Receipt, ReceiptError, ServiceFilter, ServiceId,
+	ServiceInfo,
+};
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System, TransactionPayment,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Metering,
+	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System, TransactionPayment,
 	VERSION,
 };
 
@@ -222,6 +225,32 @@ impl_runtime_apis! {
 
 		fn provider(who: AccountId) -> Option<ProviderInfo<Balance, BlockNumber>> {
 			Services::provider_info(&who)
+		}
+	}
+
+	impl agora_primitives::metering::MeteringApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn channel(id: ChannelId) -> Option<ChannelInfo<AccountId, Balance, BlockNumber>> {
+			Metering::channel_info(id)
+		}
+
+		fn channels(
+			consumer: Option<AccountId>,
+			payee: Option<AccountId>,
+			start_after: Option<ChannelId>,
+			limit: u32,
+		) -> Vec<ChannelInfo<AccountId, Balance, BlockNumber>> {
+			Metering::channels_page(consumer, payee, start_after, limit)
+		}
+
+		fn quote(service_id: ServiceId, units: u64) -> Option<Quote<Balance>> {
+			Metering::quote(service_id, units)
+		}
+
+		fn check_receipt(
+			receipt: Receipt,
+			signature: sp_runtime::MultiSignature,
+		) -> Result<Balance, ReceiptError> {
+			Metering::check_receipt_now(receipt, signature)
 		}
 	}
 

@@ -7,7 +7,7 @@
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis states.
 //!
 //! Pallet indices 0–9 hold the chain's machinery; 10–13 belong to the marketplace pallets
-//! (Services; Metering, Rewards and Governance are reserved) so that adding them never
+//! (Services, Metering; Rewards and Governance are reserved) so that adding them never
 //! moves the existing pallets' indices, which transaction encodings depend on.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -183,5 +183,8 @@ mod runtime {
 	#[runtime::pallet_index(10)]
 	pub type Services = pallet_services;
 
-	// 11: Metering, 12: Rewards, 13: Governance (reserved).
+	#[runtime::pallet_index(11)]
+	pub type Metering = pallet_metering;
+
+	// 12: Rewards, 13: Governance (reserved).
 }

@@ -105,6 +105,7 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("Sudo", 6),
 		("Utility", 7),
 		("Services", 10),
+		("Metering", 11),
 	];
 	assert_eq!(
 		pallets,
@@ -205,5 +206,62 @@ fn provider_slashes_go_to_the_treasury() {
 			requested: 30 * crate::AGR,
 			slashed: 30 * crate::AGR,
 		}));
+	});
+}
+
+#[test]
+fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
+	use agora_primitives::{Price, PriceUnit, Receipt, ReceiptSigner};
+	use sp_core::Pair;
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let provider = Sr25519Keyring::Bob.to_account_id();
+		let consumer = Sr25519Keyring::Charlie.to_account_id();
+		let treasury = crate::configs::TreasuryAccount::get();
+		let bond = crate::configs::MinProviderBond::get();
+		assert_ok!(crate::Services::register_provider(RuntimeOrigin::signed(provider.clone()), b"bob".to_vec(), bond));
+		// 0.01 AGR per 1k tokens, 10 % to dataset 3's contributors (kept by the treasury
+		// until pallet-rewards).
+		assert_ok!(crate::Services::list_service(
+			RuntimeOrigin::signed(provider.clone()),
+			b"llm".to_vec(),
+			vec![],
+			vec![],
+			Default::default(),
+			Price { unit: PriceUnit::Token1k, per_unit: 10 * crate::MILLI_AGR },
+			sp_runtime::Perbill::from_percent(10),
+			Some(3),
+		));
+		let signer = sp_core::sr25519::Pair::from_string("//CharlieApp", None).unwrap();
+		let deposit = 10 * crate::AGR;
+		assert_ok!(crate::Metering::open_channel(
+			RuntimeOrigin::signed(consumer.clone()),
+			0,
+			deposit,
+			crate::DAYS,
+			ReceiptSigner::Sr25519(signer.public()),
+		));
+		let receipt = Receipt {
+			genesis_hash: System::block_hash(0),
+			channel_id: 0,
+			cumulative_units: 500,
+		};
+		let signature = sp_runtime::MultiSignature::Sr25519(signer.sign(&receipt.payload()));
+		let provider_before = Balances::free_balance(&provider);
+		let issuance = Balances::total_issuance();
+		assert_ok!(crate::Metering::claim(RuntimeOrigin::signed(provider.clone()), receipt, signature, true));
+
+		// 500 × 0.01 AGR = 5 AGR: 2 % fee 0.1, 10 % share 0.5, provider 4.4.
+		let amount = 5 * crate::AGR;
+		assert_eq!(Balances::free_balance(&provider), provider_before + amount * 88 / 100);
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT + amount * 12 / 100);
+		assert_eq!(Balances::free_balance(&consumer), ENDOWMENT - amount);
+		assert_eq!(Balances::total_issuance(), issuance);
+
+		// Having paid more than MinSpendToRate, the consumer may rate the service.
+		assert_ok!(crate::Services::rate_service(RuntimeOrigin::signed(consumer.clone()), 0, 5));
+		assert_noop!(
+			crate::Services::rate_service(RuntimeOrigin::signed(alice()), 0, 5),
+			pallet_services::Error::<Runtime>::InsufficientPaidUsage
+		);
 	});
 }

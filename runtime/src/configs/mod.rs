@@ -21,9 +21,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, OriginCaller,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION,
+	RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION,
 	VERSION,
 };
 
@@ -158,9 +158,8 @@ impl pallet_services::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type OnSlash = ResolveTo<TreasuryAccount, Balances>;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
-	// Until pallet-metering is wired nobody has paid a service and no channel is open.
-	type PaidUsage = ();
-	type Channels = ();
+	type PaidUsage = Metering;
+	type Channels = Metering;
 	type MinProviderBond = MinProviderBond;
 	type ServiceDeposit = ServiceDeposit;
 	type MinSpendToRate = MinSpendToRate;
@@ -173,4 +172,71 @@ impl pallet_services::Config for Runtime {
 	type MaxUnbondingChunks = ConstU32<16>;
 	type MaxServicesPerProvider = ConstU32<64>;
 	type WeightInfo = pallet_services::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// The treasury's cut of every settlement.
+	pub const ProtocolFee: Perbill = Perbill::from_percent(2);
+	/// The smallest channel deposit: keeps dust channels out of state.
+	pub const MinChannelDeposit: Balance = AGR;
+}
+
+/// Receives the contributors' share of settlements. Until pallet-rewards distributes it
+/// to dataset contributors, it is kept by the treasury.
+pub struct DatasetRevenueToTreasury;
+impl agora_primitives::RevenueSink<pallet_metering::CreditOf<Runtime>> for DatasetRevenueToTreasury {
+	fn on_revenue(_dataset: agora_primitives::DatasetId, revenue: pallet_metering::CreditOf<Runtime>) {
+		use frame_support::traits::OnUnbalanced;
+		ResolveTo::<TreasuryAccount, Balances>::on_unbalanced(revenue);
+	}
+}
+
+impl pallet_metering::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Services = Services;
+	type OnProtocolFee = ResolveTo<TreasuryAccount, Balances>;
+	type RevenueSink = DatasetRevenueToTreasury;
+	type ProtocolFee = ProtocolFee;
+	type MinChannelDeposit = MinChannelDeposit;
+	/// Thirty days; a consumer extends a channel it keeps using.
+	type MaxChannelDuration = ConstU32<{ 30 * DAYS }>;
+	type MaxChannelsPerConsumer = ConstU32<64>;
+	/// A gateway settles up to 100 channels in one transaction.
+	type MaxClaimsPerBatch = ConstU32<100>;
+	type WeightInfo = pallet_metering::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::ListedService;
+}
+
+/// What the metering benchmarks need from pallet-services.
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_helpers {
+	use super::*;
+	use agora_primitives::{Price, PriceUnit, ServiceId};
+	use frame_support::traits::fungible::Mutate;
+
+	/// Registers the provider and lists an Active service with a dataset share.
+	pub struct ListedService;
+	impl pallet_metering::BenchmarkHelper<AccountId, Balance> for ListedService {
+		fn active_service(provider: &AccountId, price_per_unit: Balance) -> ServiceId {
+			let origin = || RuntimeOrigin::signed(provider.clone());
+			let bond = MinProviderBond::get();
+			let _ = Balances::set_balance(provider, bond.saturating_mul(10));
+			let id = pallet_services::NextServiceId::<Runtime>::get();
+			let registered = Services::register_provider(origin(), b"bench".to_vec(), bond);
+			let listed = Services::list_service(
+				origin(),
+				b"bench".to_vec(),
+				Vec::new(),
+				Vec::new(),
+				Default::default(),
+				Price { unit: PriceUnit::Token1k, per_unit: price_per_unit },
+				Perbill::from_percent(10),
+				Some(1),
+			);
+			assert!(registered.is_ok() && listed.is_ok(), "benchmark service is listed");
+			id
+		}
+	}
 }
