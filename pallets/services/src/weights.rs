@@ -65,11 +65,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof size: measured `180`, estimated `3920`
-		// Minimum execution time: 87_590_000 picoseconds.
-		Weight::from_parts(105_557_000, 3920)
+		// Minimum execution time: 89_312_000 picoseconds.
+		Weight::from_parts(92_788_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -78,11 +78,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof size: measured `812`, estimated `3920`
-		// Minimum execution time: 99_347_000 picoseconds.
-		Weight::from_parts(106_368_000, 3920)
+		// Minimum execution time: 101_320_000 picoseconds.
+		Weight::from_parts(104_345_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size: measured `563`, estimated `3920`
-		// Minimum execution time: 26_700_000 picoseconds.
-		Weight::from_parts(35_482_000, 3920)
+		// Minimum execution time: 25_848_000 picoseconds.
+		Weight::from_parts(29_343_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -100,11 +100,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size: measured `832`, estimated `3920`
-		// Minimum execution time: 88_080_000 picoseconds.
-		Weight::from_parts(94_640_000, 3920)
+		// Minimum execution time: 89_463_000 picoseconds.
+		Weight::from_parts(94_050_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -114,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn deregister_provider() -> Weight {
 		// Proof size: measured `169`, estimated `4027`
-		// Minimum execution time: 25_578_000 picoseconds.
-		Weight::from_parts(27_681_000, 4027)
+		// Minimum execution time: 25_888_000 picoseconds.
+		Weight::from_parts(27_471_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -128,13 +128,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Services` (r:0 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn list_service() -> Weight {
 		// Proof size: measured `1057`, estimated `4027`
-		// Minimum execution time: 122_412_000 picoseconds.
-		Weight::from_parts(134_450_000, 4027)
+		// Minimum execution time: 121_960_000 picoseconds.
+		Weight::from_parts(128_310_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -142,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 36_874_000 picoseconds.
-		Weight::from_parts(44_987_000, 4201)
+		// Minimum execution time: 37_576_000 picoseconds.
+		Weight::from_parts(44_626_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn pause_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 32_278_000 picoseconds.
-		Weight::from_parts(37_526_000, 4201)
+		// Minimum execution time: 31_878_000 picoseconds.
+		Weight::from_parts(37_015_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn resume_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 33_400_000 picoseconds.
-		Weight::from_parts(42_293_000, 4201)
+		// Minimum execution time: 31_186_000 picoseconds.
+		Weight::from_parts(34_632_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -171,29 +171,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 42_273_000 picoseconds.
-		Weight::from_parts(50_655_000, 4201)
+		// Minimum execution time: 41_592_000 picoseconds.
+		Weight::from_parts(45_658_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Services` (r:1 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
+	/// Storage: `Metering::OpenChannels` (r:1 w:0)
+	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Ratings` (r:1000 w:1000)
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Services::ServicesByProvider` (r:1 w:1)
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 1000]`.
 	fn remove_service(r: u32, ) -> Weight {
-		// Proof size: measured `2237 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
-		// Minimum execution time: 122_031_000 picoseconds.
-		Weight::from_parts(140_529_130, 4201)
-			// Standard error: 13_198
-			.saturating_add(Weight::from_parts(1_967_270, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `2241 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
+		// Minimum execution time: 121_320_000 picoseconds.
+		Weight::from_parts(103_735_617, 4201)
+			// Standard error: 6_199
+			.saturating_add(Weight::from_parts(1_893_695, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
@@ -201,25 +203,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `Services::Services` (r:1 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
+	/// Storage: `Metering::PaidTotals` (r:1 w:0)
+	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Ratings` (r:1 w:1)
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn rate_service() -> Weight {
-		// Proof size: measured `1454`, estimated `4201`
-		// Minimum execution time: 41_662_000 picoseconds.
-		Weight::from_parts(49_544_000, 4201)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `1564`, estimated `4201`
+		// Minimum execution time: 49_293_000 picoseconds.
+		Weight::from_parts(53_449_000, 4201)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
 		// Proof size: measured `952`, estimated `6196`
-		// Minimum execution time: 92_257_000 picoseconds.
-		Weight::from_parts(101_841_000, 6196)
+		// Minimum execution time: 91_445_000 picoseconds.
+		Weight::from_parts(97_926_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -229,8 +233,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn force_delist() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 40_470_000 picoseconds.
-		Weight::from_parts(47_922_000, 4201)
+		// Minimum execution time: 40_921_000 picoseconds.
+		Weight::from_parts(52_498_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -239,76 +243,76 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(105_557_000, 3920)
+		Weight::from_parts(92_788_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(106_368_000, 3920)
+		Weight::from_parts(104_345_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(35_482_000, 3920)
+		Weight::from_parts(29_343_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(94_640_000, 3920)
+		Weight::from_parts(94_050_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn deregister_provider() -> Weight {
-		Weight::from_parts(27_681_000, 4027)
+		Weight::from_parts(27_471_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn list_service() -> Weight {
-		Weight::from_parts(134_450_000, 4027)
+		Weight::from_parts(128_310_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(44_987_000, 4201)
+		Weight::from_parts(44_626_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause_service() -> Weight {
-		Weight::from_parts(37_526_000, 4201)
+		Weight::from_parts(37_015_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume_service() -> Weight {
-		Weight::from_parts(42_293_000, 4201)
+		Weight::from_parts(34_632_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(50_655_000, 4201)
+		Weight::from_parts(45_658_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_service(r: u32, ) -> Weight {
-		Weight::from_parts(140_529_130, 4201)
-			.saturating_add(Weight::from_parts(1_967_270, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(103_735_617, 4201)
+			.saturating_add(Weight::from_parts(1_893_695, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(r.into()))
 	}
 	fn rate_service() -> Weight {
-		Weight::from_parts(49_544_000, 4201)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(53_449_000, 4201)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(101_841_000, 6196)
+		Weight::from_parts(97_926_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn force_delist() -> Weight {
-		Weight::from_parts(47_922_000, 4201)
+		Weight::from_parts(52_498_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}

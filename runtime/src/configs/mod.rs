@@ -214,6 +214,7 @@ impl pallet_metering::Config for Runtime {
 pub mod benchmark_helpers {
 	use super::*;
 	use agora_primitives::{Price, PriceUnit, ServiceId};
+	use alloc::vec::Vec;
 	use frame_support::traits::fungible::Mutate;
 
 	/// Registers the provider and lists an Active service with a dataset share.
