@@ -19,8 +19,9 @@ use crate::{cli::Cli, service, service::FullClient};
 pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 	let runner = cli.create_runner(cmd)?;
 	runner.sync_run(|config| match cmd {
-		BenchmarkCmd::Pallet(cmd) =>
-			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec)),
+		BenchmarkCmd::Pallet(cmd) => {
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(config.chain_spec))
+		},
 		BenchmarkCmd::Block(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
 			cmd.run(client)
@@ -96,7 +97,8 @@ impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
 	}
 
 	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
-		let call = BalancesCall::transfer_keep_alive { dest: self.dest.clone().into(), value: self.value };
+		let call =
+			BalancesCall::transfer_keep_alive { dest: self.dest.clone().into(), value: self.value };
 		signed_extrinsic(&self.client, call.into(), nonce)
 	}
 }

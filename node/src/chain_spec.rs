@@ -17,7 +17,12 @@ fn properties() -> Properties {
 	properties
 }
 
-fn chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Result<ChainSpec, String> {
+fn chain_spec(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	let wasm = WASM_BINARY.ok_or_else(|| {
 		"the WASM runtime was not built (SKIP_WASM_BUILD was set?): rebuild without it".to_string()
 	})?;
@@ -33,7 +38,12 @@ fn chain_spec(name: &str, id: &str, chain_type: ChainType, preset: &str) -> Resu
 
 /// `--chain dev` (and `--dev`): Alice alone validates.
 pub fn development_chain_spec() -> Result<ChainSpec, String> {
-	chain_spec("Agora Development", "agora_dev", ChainType::Development, sp_genesis_builder::DEV_RUNTIME_PRESET)
+	chain_spec(
+		"Agora Development",
+		"agora_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
 }
 
 /// `--chain local`: Alice, Bob, Charlie and Dave validate.

@@ -25,8 +25,7 @@ pub use metering::{
 };
 pub use services::{
 	ChannelsOfService, DatasetId, PaidUsage, Price, PriceUnit, ProviderInfo, ServiceFilter,
-	ServiceId, ServiceInfo, ServiceInspect, ServiceStatus, ServiceTerms,
-	MAX_SERVICES_PAGE,
+	ServiceId, ServiceInfo, ServiceInspect, ServiceStatus, ServiceTerms, MAX_SERVICES_PAGE,
 };
 
 use sp_runtime::{

@@ -27,7 +27,16 @@ pub const RECEIPT_PAYLOAD_LEN: usize = 64;
 /// has used `cumulative_units` units in total". Units only grow: the newest receipt
 /// supersedes all earlier ones.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub struct Receipt {
 	/// Genesis hash of the chain the receipt is for: a receipt never pays on another chain.
@@ -55,7 +64,16 @@ impl Receipt {
 /// The public key that signs a channel's receipts (an app key may differ from the
 /// paying account).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
 pub enum ReceiptSigner {
 	/// An sr25519 key (the polkadot.js default).
@@ -107,7 +125,11 @@ where
 		let after_fee = amount.saturating_sub(protocol_fee);
 		let contributor_share =
 			if has_dataset { share.mul_floor(amount).min(after_fee) } else { Balance::zero() };
-		Split { protocol_fee, contributor_share, provider_net: after_fee.saturating_sub(contributor_share) }
+		Split {
+			protocol_fee,
+			contributor_share,
+			provider_net: after_fee.saturating_sub(contributor_share),
+		}
 	}
 }
 
@@ -224,14 +246,16 @@ mod tests {
 		assert_eq!(&payload[..16], b"agora/receipt/v1");
 		assert_eq!(
 			payload.to_vec(),
-			(RECEIPT_DOMAIN, receipt.genesis_hash, receipt.channel_id, receipt.cumulative_units).encode()
+			(RECEIPT_DOMAIN, receipt.genesis_hash, receipt.channel_id, receipt.cumulative_units)
+				.encode()
 		);
 		assert_eq!(&payload[48..56], &[8, 7, 6, 5, 4, 3, 2, 1]);
 	}
 
 	#[test]
 	fn split_sums_to_the_amount_and_favours_the_provider() {
-		let split = Split::<u128>::of(1_001, Perbill::from_percent(3), Perbill::from_percent(10), true);
+		let split =
+			Split::<u128>::of(1_001, Perbill::from_percent(3), Perbill::from_percent(10), true);
 		assert_eq!(split, Split { protocol_fee: 30, contributor_share: 100, provider_net: 871 });
 		// Tiny amounts: both shares round down to zero.
 		assert_eq!(
@@ -287,7 +311,9 @@ mod tests {
 		let public_hex = format!("0x{}", hex_of(pair.public().as_ref()));
 		let payload_hex = format!("0x{}", hex_of(&payload));
 		let signature_hex = format!("0x{}", hex_of(signature.as_ref()));
-		for (what, hex) in [("public key", &public_hex), ("payload", &payload_hex), ("signature", &signature_hex)] {
+		for (what, hex) in
+			[("public key", &public_hex), ("payload", &payload_hex), ("signature", &signature_hex)]
+		{
 			assert!(doc.contains(hex.as_str()), "docs/payments.md lacks the {what} {hex}");
 		}
 	}

@@ -90,8 +90,9 @@ where
 	fn version(&self, at: Option<Block::Hash>) -> RpcResult<VersionInfo> {
 		let at = self.resolve(at)?;
 		let api = self.client.runtime_api();
-		let runtime_error =
-			|e: sp_api::ApiError| error(ErrorCode::RuntimeError, format!("runtime call failed: {e}"));
+		let runtime_error = |e: sp_api::ApiError| {
+			error(ErrorCode::RuntimeError, format!("runtime call failed: {e}"))
+		};
 		let runtime = api.version(at).map_err(runtime_error)?;
 		let marketplace_api_version = api.marketplace_api_version(at).map_err(runtime_error)?;
 		Ok(VersionInfo {

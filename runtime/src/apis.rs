@@ -23,8 +23,8 @@ use agora_primitives::{
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Metering,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System, TransactionPayment,
-	VERSION,
+	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {

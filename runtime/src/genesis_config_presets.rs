@@ -35,7 +35,10 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
+			authorities: initial_authorities
+				.iter()
+				.map(|(aura, _)| aura.clone())
+				.collect::<Vec<_>>(),
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities
@@ -76,8 +79,8 @@ pub fn local_testnet_config_genesis() -> Value {
 			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		]
 		.into_iter()
-			.map(authority_keys)
-			.collect(),
+		.map(authority_keys)
+		.collect(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

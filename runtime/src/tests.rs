@@ -2,25 +2,22 @@
 //! as the node builds them), metadata, token rules and declared weights.
 
 use crate::{
-	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION,
-	WASM_BINARY,
+	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION, WASM_BINARY,
 };
-use frame_support::{
-	assert_noop, assert_ok,
-	weights::constants::ParityDbWeight,
-};
+use frame_support::{assert_noop, assert_ok, weights::constants::ParityDbWeight};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
 
 /// Genesis storage of the runtime preset `preset`, built by the WASM runtime.
 fn genesis(preset: &str) -> sp_io::TestExternalities {
 	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
-	let storage = sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
-		.with_genesis_config_preset_name(preset)
-		.build()
-		.build_storage()
-		.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
+	let storage =
+		sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+			.with_genesis_config_preset_name(preset)
+			.build()
+			.build_storage()
+			.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
@@ -39,7 +36,10 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let aura: Vec<_> = pallet_aura::Authorities::<Runtime>::get().into_inner();
 		assert_eq!(aura, vec![Sr25519Keyring::Alice.public().into()]);
-		assert_eq!(Grandpa::grandpa_authorities(), vec![(Ed25519Keyring::Alice.public().into(), 1)]);
+		assert_eq!(
+			Grandpa::grandpa_authorities(),
+			vec![(Ed25519Keyring::Alice.public().into(), 1)]
+		);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice()));
 		let accounts = dev_accounts();
 		assert_eq!(accounts.len(), 12);
@@ -78,23 +78,29 @@ fn local_testnet_preset_has_four_validators() {
 #[test]
 fn presets_are_listed_and_unknown_ones_are_refused() {
 	use crate::genesis_config_presets::{get_preset, preset_names};
-	let names: Vec<String> =
-		preset_names().into_iter().map(|id| String::from_utf8_lossy(id.as_ref()).into()).collect();
+	let names: Vec<String> = preset_names()
+		.into_iter()
+		.map(|id| String::from_utf8_lossy(id.as_ref()).into())
+		.collect();
 	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
 	assert!(get_preset(&"mainnet".into()).is_none());
 
 	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
-	let unknown = sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
-		.with_genesis_config_preset_name("mainnet")
-		.build()
-		.build_storage();
+	let unknown =
+		sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+			.with_genesis_config_preset_name("mainnet")
+			.build()
+			.build_storage();
 	assert!(unknown.is_err());
 }
 
 #[test]
 fn metadata_lists_the_pallets_at_their_indices() {
-	let pallets: Vec<(String, u8)> =
-		Runtime::metadata_ir().pallets.iter().map(|p| (p.name.to_string(), p.index)).collect();
+	let pallets: Vec<(String, u8)> = Runtime::metadata_ir()
+		.pallets
+		.iter()
+		.map(|p| (p.name.to_string(), p.index))
+		.collect();
 	let expected = [
 		("System", 0),
 		("Timestamp", 1),
@@ -107,10 +113,7 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("Services", 10),
 		("Metering", 11),
 	];
-	assert_eq!(
-		pallets,
-		expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>()
-	);
+	assert_eq!(pallets, expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>());
 }
 
 #[test]
@@ -198,7 +201,11 @@ fn provider_slashes_go_to_the_treasury() {
 			crate::Services::slash_provider(RuntimeOrigin::signed(alice()), bob.clone(), 1),
 			DispatchError::BadOrigin
 		);
-		assert_ok!(crate::Services::slash_provider(RuntimeOrigin::root(), bob.clone(), 30 * crate::AGR));
+		assert_ok!(crate::Services::slash_provider(
+			RuntimeOrigin::root(),
+			bob.clone(),
+			30 * crate::AGR
+		));
 		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT + 30 * crate::AGR);
 		assert_eq!(Balances::total_issuance(), issuance);
 		System::assert_has_event(RuntimeEvent::Services(pallet_services::Event::ProviderSlashed {
@@ -218,7 +225,11 @@ fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
 		let consumer = Sr25519Keyring::Charlie.to_account_id();
 		let treasury = crate::configs::TreasuryAccount::get();
 		let bond = crate::configs::MinProviderBond::get();
-		assert_ok!(crate::Services::register_provider(RuntimeOrigin::signed(provider.clone()), b"bob".to_vec(), bond));
+		assert_ok!(crate::Services::register_provider(
+			RuntimeOrigin::signed(provider.clone()),
+			b"bob".to_vec(),
+			bond
+		));
 		// 0.01 AGR per 1k tokens, 10 % to dataset 3's contributors (kept by the treasury
 		// until pallet-rewards).
 		assert_ok!(crate::Services::list_service(
@@ -240,15 +251,17 @@ fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
 			crate::DAYS,
 			ReceiptSigner::Sr25519(signer.public()),
 		));
-		let receipt = Receipt {
-			genesis_hash: System::block_hash(0),
-			channel_id: 0,
-			cumulative_units: 500,
-		};
+		let receipt =
+			Receipt { genesis_hash: System::block_hash(0), channel_id: 0, cumulative_units: 500 };
 		let signature = sp_runtime::MultiSignature::Sr25519(signer.sign(&receipt.payload()));
 		let provider_before = Balances::free_balance(&provider);
 		let issuance = Balances::total_issuance();
-		assert_ok!(crate::Metering::claim(RuntimeOrigin::signed(provider.clone()), receipt, signature, true));
+		assert_ok!(crate::Metering::claim(
+			RuntimeOrigin::signed(provider.clone()),
+			receipt,
+			signature,
+			true
+		));
 
 		// 500 × 0.01 AGR = 5 AGR: 2 % fee 0.1, 10 % share 0.5, provider 4.4.
 		let amount = 5 * crate::AGR;

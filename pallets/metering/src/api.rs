@@ -35,8 +35,10 @@ impl<T: Config> Pallet<T> {
 	) -> Vec<ChannelInfoOf<T>> {
 		let first = start_after.map_or(0, |id| id.saturating_add(1));
 		let candidates: Vec<ChannelId> = match &consumer {
-			Some(consumer) =>
-				ChannelsByConsumer::<T>::get(consumer).into_iter().filter(|id| *id >= first).collect(),
+			Some(consumer) => ChannelsByConsumer::<T>::get(consumer)
+				.into_iter()
+				.filter(|id| *id >= first)
+				.collect(),
 			None => (first..NextChannelId::<T>::get()).collect(),
 		};
 		candidates
@@ -52,7 +54,12 @@ impl<T: Config> Pallet<T> {
 	pub fn quote(service_id: ServiceId, units: u64) -> Option<Quote<BalanceOf<T>>> {
 		let terms = T::Services::service_terms(service_id)?;
 		let total = terms.price.per_unit.checked_mul(&BalanceOf::<T>::try_from(units).ok()?)?;
-		let split = Split::of(total, T::ProtocolFee::get(), terms.contributor_share, terms.dataset.is_some());
+		let split = Split::of(
+			total,
+			T::ProtocolFee::get(),
+			terms.contributor_share,
+			terms.dataset.is_some(),
+		);
 		Some(Quote { total, split })
 	}
 

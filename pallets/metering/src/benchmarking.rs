@@ -21,7 +21,10 @@ const KEY_TYPE: KeyTypeId = KeyTypeId(*b"bnch");
 /// across the batch's consumers).
 fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, index, 0);
-	let _ = T::Currency::set_balance(&who, T::MinChannelDeposit::get().saturating_mul(1_000_000u32.into()));
+	let _ = T::Currency::set_balance(
+		&who,
+		T::MinChannelDeposit::get().saturating_mul(1_000_000u32.into()),
+	);
 	who
 }
 
@@ -53,12 +56,17 @@ fn open<T: Config>(index: u32, service: ServiceId, key: sr25519::Public) -> Chan
 }
 
 /// A receipt worth one unit at the benchmark price and its signature.
-fn signed_receipt<T: Config>(channel_id: ChannelId, key: sr25519::Public, units: u64) -> (Receipt, MultiSignature) {
+fn signed_receipt<T: Config>(
+	channel_id: ChannelId,
+	key: sr25519::Public,
+	units: u64,
+) -> (Receipt, MultiSignature) {
 	let genesis = Pallet::<T>::genesis_hash();
 	let mut genesis_hash = sp_core::H256::zero();
 	genesis_hash.as_mut().copy_from_slice(genesis.as_ref());
 	let receipt = Receipt { genesis_hash, channel_id, cumulative_units: units };
-	let signature = sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &receipt.payload()).expect("key exists");
+	let signature =
+		sp_io::crypto::sr25519_sign(KEY_TYPE, &key, &receipt.payload()).expect("key exists");
 	(receipt, MultiSignature::Sr25519(signature))
 }
 

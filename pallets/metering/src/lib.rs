@@ -383,7 +383,9 @@ pub mod pallet {
 			let mut rejected = 0u32;
 			for item in items {
 				let channel_id = item.receipt.channel_id;
-				match with_storage_layer(|| Self::settle(&payee, &item.receipt, &item.signature, false)) {
+				match with_storage_layer(|| {
+					Self::settle(&payee, &item.receipt, &item.signature, false)
+				}) {
 					Ok(settlement) => settlements.push(settlement),
 					Err(error) => {
 						rejected.saturating_inc();
@@ -402,7 +404,11 @@ pub mod pallet {
 
 		/// Consumer only: add `amount` to an unexpired channel's deposit.
 		#[pallet::call_index(3)]
-		pub fn top_up(origin: OriginFor<T>, channel_id: ChannelId, amount: BalanceOf<T>) -> DispatchResult {
+		pub fn top_up(
+			origin: OriginFor<T>,
+			channel_id: ChannelId,
+			amount: BalanceOf<T>,
+		) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			Channels::<T>::try_mutate(channel_id, |channel| {
@@ -410,7 +416,11 @@ pub mod pallet {
 				channel.deposit =
 					channel.deposit.checked_add(&amount).ok_or(Error::<T>::ArithmeticOverflow)?;
 				T::Currency::hold(&HoldReason::ChannelDeposit.into(), &consumer, amount)?;
-				Self::deposit_event(Event::ChannelToppedUp { channel_id, amount, deposit: channel.deposit });
+				Self::deposit_event(Event::ChannelToppedUp {
+					channel_id,
+					amount,
+					deposit: channel.deposit,
+				});
 				Ok(())
 			})
 		}
@@ -433,7 +443,10 @@ pub mod pallet {
 					Error::<T>::InvalidDuration
 				);
 				channel.expires_at = new_expires_at;
-				Self::deposit_event(Event::ChannelExtended { channel_id, expires_at: new_expires_at });
+				Self::deposit_event(Event::ChannelExtended {
+					channel_id,
+					expires_at: new_expires_at,
+				});
 				Ok(())
 			})
 		}
@@ -484,8 +497,10 @@ pub mod pallet {
 			channel.signer.check(receipt, signature)?;
 			let units = BalanceOf::<T>::try_from(receipt.cumulative_units)
 				.map_err(|_| ReceiptError::ArithmeticOverflow)?;
-			let total =
-				channel.price_per_unit.checked_mul(&units).ok_or(ReceiptError::ArithmeticOverflow)?;
+			let total = channel
+				.price_per_unit
+				.checked_mul(&units)
+				.ok_or(ReceiptError::ArithmeticOverflow)?;
 			if total <= channel.claimed {
 				return Err(ReceiptError::StaleReceipt);
 			}
@@ -507,7 +522,8 @@ pub mod pallet {
 			let channel_id = receipt.channel_id;
 			let mut channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
 			ensure!(&channel.payee == payee, Error::<T>::NotPayee);
-			let total = Self::check_receipt(&channel, receipt, signature).map_err(Error::<T>::from)?;
+			let total =
+				Self::check_receipt(&channel, receipt, signature).map_err(Error::<T>::from)?;
 			let amount = total.saturating_sub(channel.claimed);
 			let (credit, missing) =
 				T::Currency::slash(&HoldReason::ChannelDeposit.into(), &channel.consumer, amount);
@@ -569,14 +585,19 @@ pub mod pallet {
 		}
 
 		/// Releases what `channel` still holds to its consumer and removes it.
-		fn close_channel(channel_id: ChannelId, channel: &Channel<T>) -> Result<BalanceOf<T>, DispatchError> {
+		fn close_channel(
+			channel_id: ChannelId,
+			channel: &Channel<T>,
+		) -> Result<BalanceOf<T>, DispatchError> {
 			let refunded = T::Currency::release(
 				&HoldReason::ChannelDeposit.into(),
 				&channel.consumer,
 				channel.unclaimed(),
 				Precision::Exact,
 			)?;
-			ChannelsByConsumer::<T>::mutate(&channel.consumer, |ids| ids.retain(|id| *id != channel_id));
+			ChannelsByConsumer::<T>::mutate(&channel.consumer, |ids| {
+				ids.retain(|id| *id != channel_id)
+			});
 			OpenChannels::<T>::mutate_exists(channel.service_id, |open| {
 				*open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
 			});
@@ -611,11 +632,14 @@ pub mod pallet {
 			let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
 			let next_id = NextChannelId::<T>::get();
-			let horizon =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::MaxChannelDuration::get());
+			let horizon = frame_system::Pallet::<T>::block_number()
+				.saturating_add(T::MaxChannelDuration::get());
 			for (id, channel) in Channels::<T>::iter() {
 				ensure!(id < next_id, TryRuntimeError::Other("channel id beyond NextChannelId"));
-				ensure!(channel.claimed <= channel.deposit, TryRuntimeError::Other("claimed above deposit"));
+				ensure!(
+					channel.claimed <= channel.deposit,
+					TryRuntimeError::Other("claimed above deposit")
+				);
 				ensure!(
 					channel.expires_at <= horizon,
 					TryRuntimeError::Other("channel expires beyond MaxChannelDuration")
@@ -635,7 +659,8 @@ pub mod pallet {
 						TryRuntimeError::Other("index lists a channel that is not the consumer's")
 					);
 				}
-				let on_hold = T::Currency::balance_on_hold(&HoldReason::ChannelDeposit.into(), &consumer);
+				let on_hold =
+					T::Currency::balance_on_hold(&HoldReason::ChannelDeposit.into(), &consumer);
 				ensure!(
 					on_hold == held.get(&consumer).copied().unwrap_or_default(),
 					TryRuntimeError::Other("channel deposit hold mismatch")

@@ -3,7 +3,8 @@
 
 use crate as pallet_metering;
 use agora_primitives::{
-	DatasetId, Price, PriceUnit, RevenueSink, ServiceId, ServiceInspect, ServiceStatus, ServiceTerms,
+	DatasetId, Price, PriceUnit, RevenueSink, ServiceId, ServiceInspect, ServiceStatus,
+	ServiceTerms,
 };
 use core::cell::RefCell;
 use frame_support::{
@@ -80,7 +81,13 @@ thread_local! {
 pub struct MockServices;
 impl MockServices {
 	/// Service `id` of [`provider`].
-	pub fn set(id: ServiceId, per_unit: Balance, share: Perbill, dataset: Option<DatasetId>, status: ServiceStatus) {
+	pub fn set(
+		id: ServiceId,
+		per_unit: Balance,
+		share: Perbill,
+		dataset: Option<DatasetId>,
+		status: ServiceStatus,
+	) {
 		Self::set_of(provider(), id, per_unit, share, dataset, status);
 	}
 
@@ -129,7 +136,14 @@ pub struct MockBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<AccountId, Balance> for MockBenchmarkHelper {
 	fn active_service(provider: &AccountId, price_per_unit: Balance) -> ServiceId {
-		MockServices::set_of(provider.clone(), 0, price_per_unit, Perbill::from_percent(10), Some(1), ServiceStatus::Active);
+		MockServices::set_of(
+			provider.clone(),
+			0,
+			price_per_unit,
+			Perbill::from_percent(10),
+			Some(1),
+			ServiceStatus::Active,
+		);
 		0
 	}
 }

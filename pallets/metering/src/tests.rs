@@ -2,9 +2,13 @@
 //! and pool; every error with its specific error and no state change. Each test ends
 //! with `try_state`.
 
-use crate::{mock::*, Channels, ChannelsByConsumer, ClaimItem, Error, Event, HoldReason, OpenChannels, PaidTotals};
+use crate::{
+	mock::*, Channels, ChannelsByConsumer, ClaimItem, Error, Event, HoldReason, OpenChannels,
+	PaidTotals,
+};
 use agora_primitives::{
-	ChannelId, ChannelsOfService, PaidUsage, Receipt, ReceiptError, ReceiptSigner, ServiceStatus, Split,
+	ChannelId, ChannelsOfService, PaidUsage, Receipt, ReceiptError, ReceiptSigner, ServiceStatus,
+	Split,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -66,7 +70,13 @@ fn metering_events() -> Vec<Event<Test>> {
 /// Opens a channel of the consumer on `service` and returns its id.
 fn open_on(service: u64, deposit: Balance, duration: u64) -> ChannelId {
 	let id = crate::NextChannelId::<Test>::get();
-	assert_ok!(Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer()));
+	assert_ok!(Metering::open_channel(
+		RuntimeOrigin::signed(consumer()),
+		service,
+		deposit,
+		duration,
+		sr_signer()
+	));
 	id
 }
 
@@ -122,7 +132,13 @@ fn open_channel_holds_the_deposit_and_snapshots_the_terms() {
 fn open_channel_errors() {
 	run_test(|| {
 		let open_with = |service: u64, deposit: Balance, duration: u64| {
-			Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer())
+			Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				service,
+				deposit,
+				duration,
+				sr_signer(),
+			)
 		};
 		assert_noop!(open_with(9, 1_000, 10), Error::<Test>::UnknownService);
 		MockServices::set(2, 10, Perbill::zero(), None, ServiceStatus::Paused);
@@ -153,7 +169,12 @@ fn only_the_newest_of_three_receipts_is_claimed() {
 		// The consumer signs three receipts as usage grows; the provider keeps the newest.
 		let receipts: Vec<_> = [100u64, 250, 400].iter().map(|units| receipt(id, *units)).collect();
 		let newest = receipts[2];
-		assert_ok!(Metering::claim(RuntimeOrigin::signed(provider()), newest, sign(&newest), false));
+		assert_ok!(Metering::claim(
+			RuntimeOrigin::signed(provider()),
+			newest,
+			sign(&newest),
+			false
+		));
 
 		// 400 units × 10 = 4,000: 3 % fee = 120, 10 % share = 400, provider 3,480.
 		assert_eq!(held(&consumer()), 6_000);
@@ -297,12 +318,24 @@ fn sr25519_ed25519_and_ecdsa_signers_all_settle() {
 		let ec = ecdsa::Pair::from_string("//App", None).unwrap();
 		let keys: Vec<(ReceiptSigner, Box<dyn Fn(&[u8]) -> MultiSignature>)> = vec![
 			(sr_signer(), Box::new(|m: &[u8]| MultiSignature::Sr25519(sr_pair().sign(m)))),
-			(ReceiptSigner::Ed25519(ed.public()), Box::new(move |m: &[u8]| MultiSignature::Ed25519(ed.sign(m)))),
-			(ReceiptSigner::Ecdsa(ec.public()), Box::new(move |m: &[u8]| MultiSignature::Ecdsa(ec.sign(m)))),
+			(
+				ReceiptSigner::Ed25519(ed.public()),
+				Box::new(move |m: &[u8]| MultiSignature::Ed25519(ed.sign(m))),
+			),
+			(
+				ReceiptSigner::Ecdsa(ec.public()),
+				Box::new(move |m: &[u8]| MultiSignature::Ecdsa(ec.sign(m))),
+			),
 		];
 		for (signer, sign_with) in keys {
 			let id = crate::NextChannelId::<Test>::get();
-			assert_ok!(Metering::open_channel(RuntimeOrigin::signed(consumer()), 1, 1_000, 10, signer));
+			assert_ok!(Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				1,
+				1_000,
+				10,
+				signer
+			));
 			let receipt = receipt(id, 7);
 			assert_ok!(Metering::claim(
 				RuntimeOrigin::signed(provider()),
@@ -359,10 +392,15 @@ fn batch_settles_good_items_and_reports_bad_ones() {
 		let overdraft_c = receipt(c, 101);
 		let foreign = Receipt { genesis_hash: H256::repeat_byte(1), ..receipt(c, 5) };
 		let item = |r: Receipt| ClaimItem { receipt: r, signature: sign(&r) };
-		let items: BoundedVec<_, _> =
-			vec![item(good_a), item(overdraft_c), item(good_b), item(foreign), item(receipt(99, 1))]
-				.try_into()
-				.unwrap();
+		let items: BoundedVec<_, _> = vec![
+			item(good_a),
+			item(overdraft_c),
+			item(good_b),
+			item(foreign),
+			item(receipt(99, 1)),
+		]
+		.try_into()
+		.unwrap();
 		assert_ok!(Metering::claim_batch(RuntimeOrigin::signed(provider()), items));
 
 		let events = metering_events();
@@ -438,7 +476,8 @@ fn batch_errors() {
 		// Items of a channel the caller is not payee of are rejected, nothing moves.
 		let id = open(1_000);
 		let r = receipt(id, 10);
-		let items: BoundedVec<_, _> = vec![ClaimItem { receipt: r, signature: sign(&r) }].try_into().unwrap();
+		let items: BoundedVec<_, _> =
+			vec![ClaimItem { receipt: r, signature: sign(&r) }].try_into().unwrap();
 		assert_ok!(Metering::claim_batch(RuntimeOrigin::signed(other()), items));
 		assert_eq!(
 			metering_events().into_iter().rev().nth(1),
@@ -459,7 +498,10 @@ fn top_up_adds_to_the_hold() {
 		assert_eq!(held(&consumer()), 1_500);
 		assert_eq!(free(&consumer()), INITIAL_BALANCE - 1_500);
 		assert_eq!(Channels::<Test>::get(id).unwrap().deposit, 1_500);
-		assert_eq!(last_event(), Event::ChannelToppedUp { channel_id: id, amount: 500, deposit: 1_500 });
+		assert_eq!(
+			last_event(),
+			Event::ChannelToppedUp { channel_id: id, amount: 500, deposit: 1_500 }
+		);
 		// The larger deposit covers a larger receipt.
 		assert_ok!(claim(id, 150, false));
 	});
@@ -469,15 +511,27 @@ fn top_up_adds_to_the_hold() {
 fn top_up_errors() {
 	run_test(|| {
 		let id = open(1_000);
-		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 0), Error::<Test>::ZeroAmount);
-		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id + 1, 5), Error::<Test>::UnknownChannel);
-		assert_noop!(Metering::top_up(RuntimeOrigin::signed(provider()), id, 5), Error::<Test>::NotConsumer);
+		assert_noop!(
+			Metering::top_up(RuntimeOrigin::signed(consumer()), id, 0),
+			Error::<Test>::ZeroAmount
+		);
+		assert_noop!(
+			Metering::top_up(RuntimeOrigin::signed(consumer()), id + 1, 5),
+			Error::<Test>::UnknownChannel
+		);
+		assert_noop!(
+			Metering::top_up(RuntimeOrigin::signed(provider()), id, 5),
+			Error::<Test>::NotConsumer
+		);
 		assert_noop!(
 			Metering::top_up(RuntimeOrigin::signed(consumer()), id, INITIAL_BALANCE),
 			TokenError::FundsUnavailable
 		);
 		System::set_block_number(52);
-		assert_noop!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 5), Error::<Test>::ChannelExpired);
+		assert_noop!(
+			Metering::top_up(RuntimeOrigin::signed(consumer()), id, 5),
+			Error::<Test>::ChannelExpired
+		);
 	});
 }
 
@@ -488,16 +542,31 @@ fn extend_moves_expiry_later_only() {
 		assert_ok!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 80));
 		assert_eq!(Channels::<Test>::get(id).unwrap().expires_at, 80);
 		assert_eq!(last_event(), Event::ChannelExtended { channel_id: id, expires_at: 80 });
-		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 80), Error::<Test>::ExpiryNotLater);
-		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 60), Error::<Test>::ExpiryNotLater);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(consumer()), id, 80),
+			Error::<Test>::ExpiryNotLater
+		);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(consumer()), id, 60),
+			Error::<Test>::ExpiryNotLater
+		);
 		assert_noop!(
 			Metering::extend(RuntimeOrigin::signed(consumer()), id, 1 + MAX_DURATION + 1),
 			Error::<Test>::InvalidDuration
 		);
-		assert_noop!(Metering::extend(RuntimeOrigin::signed(provider()), id, 90), Error::<Test>::NotConsumer);
-		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id + 1, 90), Error::<Test>::UnknownChannel);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(provider()), id, 90),
+			Error::<Test>::NotConsumer
+		);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(consumer()), id + 1, 90),
+			Error::<Test>::UnknownChannel
+		);
 		System::set_block_number(81);
-		assert_noop!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 90), Error::<Test>::ChannelExpired);
+		assert_noop!(
+			Metering::extend(RuntimeOrigin::signed(consumer()), id, 90),
+			Error::<Test>::ChannelExpired
+		);
 	});
 }
 
@@ -506,10 +575,19 @@ fn reclaim_after_expiry_refunds_the_unclaimed_rest() {
 	run_test(|| {
 		let id = open(1_000);
 		assert_ok!(claim(id, 30, false));
-		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id), Error::<Test>::ChannelNotExpired);
+		assert_noop!(
+			Metering::reclaim(RuntimeOrigin::signed(consumer()), id),
+			Error::<Test>::ChannelNotExpired
+		);
 		System::set_block_number(52);
-		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(provider()), id), Error::<Test>::NotConsumer);
-		assert_noop!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id + 1), Error::<Test>::UnknownChannel);
+		assert_noop!(
+			Metering::reclaim(RuntimeOrigin::signed(provider()), id),
+			Error::<Test>::NotConsumer
+		);
+		assert_noop!(
+			Metering::reclaim(RuntimeOrigin::signed(consumer()), id + 1),
+			Error::<Test>::UnknownChannel
+		);
 		assert_ok!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id));
 		assert_eq!(last_event(), Event::ChannelReclaimed { channel_id: id, refunded: 700 });
 		assert_eq!(held(&consumer()), 0);
@@ -529,22 +607,39 @@ fn views_show_channels_quotes_and_receipt_checks() {
 		let info = Metering::channel_info(a).unwrap();
 		assert_eq!((info.id, info.deposit, info.payee.clone()), (a, 1_000, provider()));
 		assert!(Metering::channel_info(9).is_none());
-		let ids = |page: Vec<crate::api::ChannelInfoOf<Test>>| page.into_iter().map(|c| c.id).collect::<Vec<_>>();
+		let ids = |page: Vec<crate::api::ChannelInfoOf<Test>>| {
+			page.into_iter().map(|c| c.id).collect::<Vec<_>>()
+		};
 		assert_eq!(ids(Metering::channels_page(None, None, None, 10)), vec![a, b]);
 		assert_eq!(ids(Metering::channels_page(Some(consumer()), None, Some(a), 10)), vec![b]);
 		assert_eq!(ids(Metering::channels_page(None, Some(provider()), None, 1)), vec![a]);
-		assert_eq!(ids(Metering::channels_page(Some(other()), None, None, 10)), Vec::<ChannelId>::new());
-		assert_eq!(ids(Metering::channels_page(None, Some(other()), None, 10)), Vec::<ChannelId>::new());
+		assert_eq!(
+			ids(Metering::channels_page(Some(other()), None, None, 10)),
+			Vec::<ChannelId>::new()
+		);
+		assert_eq!(
+			ids(Metering::channels_page(None, Some(other()), None, 10)),
+			Vec::<ChannelId>::new()
+		);
 
 		let quote = Metering::quote(0, 100).unwrap();
 		assert_eq!(quote.total, 1_000);
-		assert_eq!(quote.split, Split { protocol_fee: 30, contributor_share: 100, provider_net: 870 });
+		assert_eq!(
+			quote.split,
+			Split { protocol_fee: 30, contributor_share: 100, provider_net: 870 }
+		);
 		assert!(Metering::quote(9, 1).is_none());
 
 		let r = receipt(a, 40);
 		assert_eq!(Metering::check_receipt_now(r, sign(&r)), Ok(400));
-		assert_eq!(Metering::check_receipt_now(receipt(9, 1), sign(&r)), Err(ReceiptError::UnknownChannel));
-		assert_eq!(Metering::check_receipt_now(receipt(a, 41), sign(&r)), Err(ReceiptError::BadSignature));
+		assert_eq!(
+			Metering::check_receipt_now(receipt(9, 1), sign(&r)),
+			Err(ReceiptError::UnknownChannel)
+		);
+		assert_eq!(
+			Metering::check_receipt_now(receipt(a, 41), sign(&r)),
+			Err(ReceiptError::BadSignature)
+		);
 		let over = receipt(a, 101);
 		assert_eq!(Metering::check_receipt_now(over, sign(&over)), Err(ReceiptError::Overdraft));
 		assert_ok!(claim(a, 40, false));
@@ -574,7 +669,8 @@ mod property {
 		prop_oneof![
 			(0..2u64, 50..3_000u128, 1..120u64).prop_map(|(s, d, t)| Action::Open(s, d, t)),
 			(channel.clone(), 0..500u128).prop_map(|(c, a)| Action::TopUp(c, a)),
-			(channel.clone(), 0..400u64, any::<bool>()).prop_map(|(c, u, close)| Action::Claim(c, u, close)),
+			(channel.clone(), 0..400u64, any::<bool>())
+				.prop_map(|(c, u, close)| Action::Claim(c, u, close)),
 			prop::collection::vec((channel.clone(), 0..400u64), 1..5).prop_map(Action::Batch),
 			(channel.clone(), 1..200u64).prop_map(|(c, e)| Action::Extend(c, e)),
 			channel.prop_map(Action::Reclaim),
@@ -585,9 +681,16 @@ mod property {
 	fn apply(action: Action) {
 		// Failing calls are part of the sequence: they must leave state consistent too.
 		let _ = match action {
-			Action::Open(service, deposit, duration) =>
-				Metering::open_channel(RuntimeOrigin::signed(consumer()), service, deposit, duration, sr_signer()),
-			Action::TopUp(id, amount) => Metering::top_up(RuntimeOrigin::signed(consumer()), id, amount),
+			Action::Open(service, deposit, duration) => Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				service,
+				deposit,
+				duration,
+				sr_signer(),
+			),
+			Action::TopUp(id, amount) => {
+				Metering::top_up(RuntimeOrigin::signed(consumer()), id, amount)
+			},
 			Action::Claim(id, units, close) => claim(id, units, close),
 			Action::Batch(items) => {
 				let items: Vec<_> = items

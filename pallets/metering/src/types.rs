@@ -10,7 +10,9 @@ use sp_runtime::{traits::Saturating, MultiSignature, Perbill};
 
 /// An open payment channel. The consumer's `deposit − claimed` is held under
 /// `HoldReason::ChannelDeposit` until claimed, refunded on close or reclaimed.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[derive(
+	Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 pub struct Channel<T: Config> {
 	/// Who pays.

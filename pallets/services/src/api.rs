@@ -1,6 +1,8 @@
 //! Read-only views of the registry, served by the `ServicesApi` runtime API.
 
-use crate::{BalanceOf, Config, Pallet, Providers, Service, Services, ServicesByProvider, NextServiceId};
+use crate::{
+	BalanceOf, Config, NextServiceId, Pallet, Providers, Service, Services, ServicesByProvider,
+};
 use agora_primitives::{ProviderInfo, ServiceFilter, ServiceId, ServiceInfo, MAX_SERVICES_PAGE};
 use alloc::vec::Vec;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -25,8 +27,8 @@ impl<T: Config> Pallet<T> {
 		let limit = limit.min(MAX_SERVICES_PAGE) as usize;
 		let first = start_after.map_or(0, |id| id.saturating_add(1));
 		let matches = |service: &Service<T>| {
-			filter.status.is_none_or(|status| service.status == status) &&
-				filter
+			filter.status.is_none_or(|status| service.status == status)
+				&& filter
 					.tag
 					.as_ref()
 					.is_none_or(|tag| service.tags.iter().any(|t| t.as_slice() == tag.as_slice()))
@@ -49,7 +51,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Provider `who`, with the ids of all its services.
-	pub fn provider_info(who: &T::AccountId) -> Option<ProviderInfo<BalanceOf<T>, BlockNumberFor<T>>> {
+	pub fn provider_info(
+		who: &T::AccountId,
+	) -> Option<ProviderInfo<BalanceOf<T>, BlockNumberFor<T>>> {
 		Providers::<T>::get(who).map(|provider| ProviderInfo {
 			name: provider.name.into_inner(),
 			bond: provider.bond,

@@ -43,8 +43,12 @@ fn price<T: Config>(per_unit: u32) -> Price<BalanceOf<T>> {
 /// the index is as long as it gets.
 fn provider_with_services<T: Config>() -> T::AccountId {
 	let who = funded::<T>("provider", 0);
-	Pallet::<T>::register_provider(RawOrigin::Signed(who.clone()).into(), max_name::<T>(), bond::<T>())
-		.expect("registers");
+	Pallet::<T>::register_provider(
+		RawOrigin::Signed(who.clone()).into(),
+		max_name::<T>(),
+		bond::<T>(),
+	)
+	.expect("registers");
 	for _ in 1..T::MaxServicesPerProvider::get() {
 		list::<T>(&who);
 	}
@@ -75,7 +79,9 @@ fn fill_unbonding<T: Config>(who: &T::AccountId) {
 }
 
 fn assert_last_event<T: Config>(event: Event<T>) {
-	frame_system::Pallet::<T>::assert_last_event(<T as frame_system::Config>::RuntimeEvent::from(event).into());
+	frame_system::Pallet::<T>::assert_last_event(
+		<T as frame_system::Config>::RuntimeEvent::from(event).into(),
+	);
 }
 
 #[benchmarks]
@@ -129,8 +135,12 @@ mod benchmarks {
 	fn deregister_provider() {
 		let who = funded::<T>("provider", 0);
 		let bond = bond::<T>();
-		Pallet::<T>::register_provider(RawOrigin::Signed(who.clone()).into(), max_name::<T>(), bond)
-			.expect("registers");
+		Pallet::<T>::register_provider(
+			RawOrigin::Signed(who.clone()).into(),
+			max_name::<T>(),
+			bond,
+		)
+		.expect("registers");
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), bond).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
@@ -245,7 +255,8 @@ mod benchmarks {
 	fn slash_provider() -> Result<(), BenchmarkError> {
 		let who = provider_with_services::<T>();
 		fill_unbonding::<T>(&who);
-		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		// More than everything held: every chunk is touched.
 		let amount = bond::<T>().saturating_mul(2u32.into());
 		#[extrinsic_call]
@@ -258,7 +269,8 @@ mod benchmarks {
 	fn force_delist() -> Result<(), BenchmarkError> {
 		let who = provider_with_services::<T>();
 		let id = list::<T>(&who);
-		let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id);
 		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Retired));

@@ -299,8 +299,14 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(!T::MinProviderBond::get().is_zero(), "MinProviderBond must be positive");
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
-			assert!(T::MaxServicesPerProvider::get() > 0, "MaxServicesPerProvider must be positive");
-			assert!(T::MaxNameLen::get() > 0 && T::MaxTagLen::get() > 0, "names and tags need room");
+			assert!(
+				T::MaxServicesPerProvider::get() > 0,
+				"MaxServicesPerProvider must be positive"
+			);
+			assert!(
+				T::MaxNameLen::get() > 0 && T::MaxTagLen::get() > 0,
+				"names and tags need room"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -354,13 +360,14 @@ pub mod pallet {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			Providers::<T>::try_mutate(&who, |provider| {
 				let provider = provider.as_mut().ok_or(Error::<T>::NotProvider)?;
-				let bond = provider.bond.checked_sub(&amount).ok_or(Error::<T>::InsufficientBond)?;
+				let bond =
+					provider.bond.checked_sub(&amount).ok_or(Error::<T>::InsufficientBond)?;
 				ensure!(
 					provider.live_services == 0 || bond >= T::MinProviderBond::get(),
 					Error::<T>::BondBelowMinimum
 				);
-				let unlock_at =
-					frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+				let unlock_at = frame_system::Pallet::<T>::block_number()
+					.saturating_add(T::UnbondingPeriod::get());
 				provider
 					.unbonding
 					.try_push(UnbondingChunk { amount, unlock_at })
@@ -387,7 +394,12 @@ pub mod pallet {
 					!unlocked
 				});
 				ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
-				T::Currency::release(&HoldReason::ProviderBond.into(), &who, amount, Precision::Exact)?;
+				T::Currency::release(
+					&HoldReason::ProviderBond.into(),
+					&who,
+					amount,
+					Precision::Exact,
+				)?;
 				Self::deposit_event(Event::Withdrawn { provider: who.clone(), amount });
 				Ok(())
 			})
@@ -399,7 +411,10 @@ pub mod pallet {
 		pub fn deregister_provider(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-			ensure!(ServicesByProvider::<T>::decode_len(&who).unwrap_or(0) == 0, Error::<T>::ProviderHasServices);
+			ensure!(
+				ServicesByProvider::<T>::decode_len(&who).unwrap_or(0) == 0,
+				Error::<T>::ProviderHasServices
+			);
 			ensure!(provider.bond.is_zero(), Error::<T>::BondNotUnbonded);
 			ensure!(provider.unbonding.is_empty(), Error::<T>::UnbondingNotWithdrawn);
 			Providers::<T>::remove(&who);
@@ -513,7 +528,13 @@ pub mod pallet {
 		#[pallet::call_index(7)]
 		pub fn pause_service(origin: OriginFor<T>, service_id: ServiceId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::set_status(&who, service_id, ServiceStatus::Active, Error::<T>::ServiceNotActive, ServiceStatus::Paused)?;
+			Self::set_status(
+				&who,
+				service_id,
+				ServiceStatus::Active,
+				Error::<T>::ServiceNotActive,
+				ServiceStatus::Paused,
+			)?;
 			Self::deposit_event(Event::ServicePaused { service_id });
 			Ok(())
 		}
@@ -522,7 +543,13 @@ pub mod pallet {
 		#[pallet::call_index(8)]
 		pub fn resume_service(origin: OriginFor<T>, service_id: ServiceId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::set_status(&who, service_id, ServiceStatus::Paused, Error::<T>::ServiceNotPaused, ServiceStatus::Active)?;
+			Self::set_status(
+				&who,
+				service_id,
+				ServiceStatus::Paused,
+				Error::<T>::ServiceNotPaused,
+				ServiceStatus::Active,
+			)?;
 			Self::deposit_event(Event::ServiceResumed { service_id });
 			Ok(())
 		}
@@ -554,7 +581,10 @@ pub mod pallet {
 			ensure!(service.provider == who, Error::<T>::NotServiceProvider);
 			ensure!(service.status == ServiceStatus::Retired, Error::<T>::ServiceNotRetired);
 			ensure!(rating_count >= service.rating.count, Error::<T>::RatingCountWitnessTooLow);
-			ensure!(T::Channels::open_channels(service_id) == 0, Error::<T>::ServiceHasOpenChannels);
+			ensure!(
+				T::Channels::open_channels(service_id) == 0,
+				Error::<T>::ServiceHasOpenChannels
+			);
 
 			T::Currency::release(
 				&HoldReason::ServiceDeposit.into(),
@@ -573,7 +603,11 @@ pub mod pallet {
 		/// Rate a service 1 to 5 stars. Only accounts that have paid it at least
 		/// `MinSpendToRate` may; rating again replaces the earlier rating.
 		#[pallet::call_index(11)]
-		pub fn rate_service(origin: OriginFor<T>, service_id: ServiceId, stars: u8) -> DispatchResult {
+		pub fn rate_service(
+			origin: OriginFor<T>,
+			service_id: ServiceId,
+			stars: u8,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!((1..=5).contains(&stars), Error::<T>::InvalidStars);
 			Services::<T>::try_mutate(service_id, |service| {
@@ -588,7 +622,8 @@ pub mod pallet {
 				let rating = &mut service.rating;
 				match previous {
 					Some(old) => {
-						rating.sum = rating.sum.saturating_sub(old.into()).saturating_add(stars.into())
+						rating.sum =
+							rating.sum.saturating_sub(old.into()).saturating_add(stars.into())
 					},
 					None => {
 						rating.sum = rating.sum.saturating_add(stars.into());
@@ -596,7 +631,12 @@ pub mod pallet {
 					},
 				}
 				Ratings::<T>::insert(service_id, &who, stars);
-				Self::deposit_event(Event::ServiceRated { service_id, who: who.clone(), stars, previous });
+				Self::deposit_event(Event::ServiceRated {
+					service_id,
+					who: who.clone(),
+					stars,
+					previous,
+				});
 				Ok(())
 			})
 		}
@@ -709,14 +749,20 @@ pub mod pallet {
 			let next_id = NextServiceId::<T>::get();
 			for (who, provider) in Providers::<T>::iter() {
 				let bonded = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);
-				ensure!(bonded == provider.total_bonded(), TryRuntimeError::Other("bond hold mismatch"));
+				ensure!(
+					bonded == provider.total_bonded(),
+					TryRuntimeError::Other("bond hold mismatch")
+				);
 				let ids = ServicesByProvider::<T>::get(&who);
 				let mut deposits = BalanceOf::<T>::zero();
 				let mut live = 0u32;
 				for id in ids.iter() {
-					let service =
-						Services::<T>::get(id).ok_or(TryRuntimeError::Other("indexed service missing"))?;
-					ensure!(service.provider == who, TryRuntimeError::Other("index lists another provider's service"));
+					let service = Services::<T>::get(id)
+						.ok_or(TryRuntimeError::Other("indexed service missing"))?;
+					ensure!(
+						service.provider == who,
+						TryRuntimeError::Other("index lists another provider's service")
+					);
 					deposits = deposits.saturating_add(service.deposit);
 					if service.status != ServiceStatus::Retired {
 						live += 1;
@@ -724,7 +770,10 @@ pub mod pallet {
 				}
 				let held = T::Currency::balance_on_hold(&HoldReason::ServiceDeposit.into(), &who);
 				ensure!(held == deposits, TryRuntimeError::Other("service deposit hold mismatch"));
-				ensure!(live == provider.live_services, TryRuntimeError::Other("live_services mismatch"));
+				ensure!(
+					live == provider.live_services,
+					TryRuntimeError::Other("live_services mismatch")
+				);
 			}
 			for (id, service) in Services::<T>::iter() {
 				ensure!(id < next_id, TryRuntimeError::Other("service id beyond NextServiceId"));
@@ -743,7 +792,10 @@ pub mod pallet {
 				);
 			}
 			for (id, _, _) in Ratings::<T>::iter() {
-				ensure!(Services::<T>::contains_key(id), TryRuntimeError::Other("rating of a removed service"));
+				ensure!(
+					Services::<T>::contains_key(id),
+					TryRuntimeError::Other("rating of a removed service")
+				);
 			}
 			Ok(())
 		}

@@ -107,7 +107,11 @@ fn register_provider_errors() {
 			Error::<Test>::NameTooLong
 		);
 		assert_noop!(
-			Services::register_provider(RuntimeOrigin::signed(ALICE), b"p".to_vec(), INITIAL_BALANCE + 1),
+			Services::register_provider(
+				RuntimeOrigin::signed(ALICE),
+				b"p".to_vec(),
+				INITIAL_BALANCE + 1
+			),
 			TokenError::FundsUnavailable
 		);
 		assert_noop!(
@@ -130,16 +134,25 @@ fn bond_extra_adds_to_the_hold() {
 		assert_eq!(bonded(ALICE), MIN_BOND + 25);
 		assert_eq!(free(ALICE), INITIAL_BALANCE - MIN_BOND - 25);
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().bond, MIN_BOND + 25);
-		assert_eq!(last_event(), Event::BondIncreased { provider: ALICE, amount: 25, bond: MIN_BOND + 25 });
+		assert_eq!(
+			last_event(),
+			Event::BondIncreased { provider: ALICE, amount: 25, bond: MIN_BOND + 25 }
+		);
 	});
 }
 
 #[test]
 fn bond_extra_errors() {
 	run_test(|| {
-		assert_noop!(Services::bond_extra(RuntimeOrigin::signed(ALICE), 5), Error::<Test>::NotProvider);
+		assert_noop!(
+			Services::bond_extra(RuntimeOrigin::signed(ALICE), 5),
+			Error::<Test>::NotProvider
+		);
 		register(ALICE, MIN_BOND);
-		assert_noop!(Services::bond_extra(RuntimeOrigin::signed(ALICE), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			Services::bond_extra(RuntimeOrigin::signed(ALICE), 0),
+			Error::<Test>::ZeroAmount
+		);
 		assert_noop!(
 			Services::bond_extra(RuntimeOrigin::signed(ALICE), INITIAL_BALANCE),
 			TokenError::FundsUnavailable
@@ -173,7 +186,10 @@ fn unbonding_timeline() {
 
 		// Nothing unlocked yet.
 		System::set_block_number(UNBONDING_PERIOD);
-		assert_noop!(Services::withdraw_unbonded(RuntimeOrigin::signed(ALICE)), Error::<Test>::NothingToWithdraw);
+		assert_noop!(
+			Services::withdraw_unbonded(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NothingToWithdraw
+		);
 
 		// The first chunk unlocks exactly at its block.
 		System::set_block_number(1 + UNBONDING_PERIOD);
@@ -203,11 +219,17 @@ fn unbond_errors() {
 		);
 		// With a live service the bond cannot go under the minimum…
 		list(ALICE, 5);
-		assert_noop!(Services::unbond(RuntimeOrigin::signed(ALICE), 11), Error::<Test>::BondBelowMinimum);
+		assert_noop!(
+			Services::unbond(RuntimeOrigin::signed(ALICE), 11),
+			Error::<Test>::BondBelowMinimum
+		);
 		// …but down to it, in at most MAX_CHUNKS chunks.
 		assert_ok!(Services::unbond(RuntimeOrigin::signed(ALICE), 5));
 		assert_ok!(Services::unbond(RuntimeOrigin::signed(ALICE), 4));
-		assert_noop!(Services::unbond(RuntimeOrigin::signed(ALICE), 1), Error::<Test>::TooManyUnbondingChunks);
+		assert_noop!(
+			Services::unbond(RuntimeOrigin::signed(ALICE), 1),
+			Error::<Test>::TooManyUnbondingChunks
+		);
 	});
 }
 
@@ -219,17 +241,17 @@ fn without_live_services_the_whole_bond_can_unbond() {
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().bond, 0);
 		assert_eq!(bonded(ALICE), MIN_BOND);
 		// A provider under the minimum cannot list.
-		assert_noop!(
-			list_plain(ALICE),
-			Error::<Test>::BondBelowMinimum
-		);
+		assert_noop!(list_plain(ALICE), Error::<Test>::BondBelowMinimum);
 	});
 }
 
 #[test]
 fn withdraw_unbonded_of_non_provider_fails() {
 	run_test(|| {
-		assert_noop!(Services::withdraw_unbonded(RuntimeOrigin::signed(BOB)), Error::<Test>::NotProvider);
+		assert_noop!(
+			Services::withdraw_unbonded(RuntimeOrigin::signed(BOB)),
+			Error::<Test>::NotProvider
+		);
 	});
 }
 
@@ -251,7 +273,10 @@ fn deregister_after_unbonding_everything() {
 #[test]
 fn deregister_errors() {
 	run_test(|| {
-		assert_noop!(Services::deregister_provider(RuntimeOrigin::signed(ALICE)), Error::<Test>::NotProvider);
+		assert_noop!(
+			Services::deregister_provider(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::NotProvider
+		);
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
 		assert_noop!(
@@ -265,7 +290,10 @@ fn deregister_errors() {
 			Error::<Test>::ProviderHasServices
 		);
 		assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), id, 0));
-		assert_noop!(Services::deregister_provider(RuntimeOrigin::signed(ALICE)), Error::<Test>::BondNotUnbonded);
+		assert_noop!(
+			Services::deregister_provider(RuntimeOrigin::signed(ALICE)),
+			Error::<Test>::BondNotUnbonded
+		);
 		assert_ok!(Services::unbond(RuntimeOrigin::signed(ALICE), MIN_BOND));
 		assert_noop!(
 			Services::deregister_provider(RuntimeOrigin::signed(ALICE)),
@@ -289,7 +317,10 @@ fn list_service_stores_it_and_holds_the_deposit() {
 		let service = ServiceRecords::<Test>::get(id).unwrap();
 		assert_eq!(service.provider, ALICE);
 		assert_eq!(service.name.to_vec(), b"llama".to_vec());
-		assert_eq!(service.tags.iter().map(|t| t.to_vec()).collect::<Vec<_>>(), vec![b"llm".to_vec(), b"chat".to_vec()]);
+		assert_eq!(
+			service.tags.iter().map(|t| t.to_vec()).collect::<Vec<_>>(),
+			vec![b"llm".to_vec(), b"chat".to_vec()]
+		);
 		assert_eq!(service.metadata_uri.to_vec(), b"ipfs://meta".to_vec());
 		assert_eq!(service.metadata_hash, H256::repeat_byte(1));
 		assert_eq!(service.price, price(5));
@@ -303,7 +334,12 @@ fn list_service_stores_it_and_holds_the_deposit() {
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 1);
 		assert_eq!(
 			last_event(),
-			Event::ServiceListed { service_id: id, provider: ALICE, price: price(5), deposit: SERVICE_DEPOSIT }
+			Event::ServiceListed {
+				service_id: id,
+				provider: ALICE,
+				price: price(5),
+				deposit: SERVICE_DEPOSIT
+			}
 		);
 		let terms = Services::service_terms(id).unwrap();
 		assert_eq!(terms.provider, ALICE);
@@ -339,7 +375,10 @@ fn list_service_errors() {
 		let ok_share = Perbill::zero();
 		assert_noop!(list_plain(ALICE), Error::<Test>::NotProvider);
 		register(ALICE, MIN_BOND);
-		assert_noop!(call(ALICE, vec![b'n'; 17], vec![], vec![], 1, ok_share, None), Error::<Test>::NameTooLong);
+		assert_noop!(
+			call(ALICE, vec![b'n'; 17], vec![], vec![], 1, ok_share, None),
+			Error::<Test>::NameTooLong
+		);
 		assert_noop!(
 			call(ALICE, b"s".to_vec(), vec![b"a".to_vec(); 4], vec![], 1, ok_share, None),
 			Error::<Test>::TooManyTags
@@ -348,12 +387,18 @@ fn list_service_errors() {
 			call(ALICE, b"s".to_vec(), vec![vec![b't'; 9]], vec![], 1, ok_share, None),
 			Error::<Test>::InvalidTag
 		);
-		assert_noop!(call(ALICE, b"s".to_vec(), vec![vec![]], vec![], 1, ok_share, None), Error::<Test>::InvalidTag);
+		assert_noop!(
+			call(ALICE, b"s".to_vec(), vec![vec![]], vec![], 1, ok_share, None),
+			Error::<Test>::InvalidTag
+		);
 		assert_noop!(
 			call(ALICE, b"s".to_vec(), vec![], vec![b'u'; 33], 1, ok_share, None),
 			Error::<Test>::MetadataUriTooLong
 		);
-		assert_noop!(call(ALICE, b"s".to_vec(), vec![], vec![], 0, ok_share, None), Error::<Test>::ZeroPrice);
+		assert_noop!(
+			call(ALICE, b"s".to_vec(), vec![], vec![], 0, ok_share, None),
+			Error::<Test>::ZeroPrice
+		);
 		assert_noop!(
 			call(ALICE, b"s".to_vec(), vec![], vec![], 1, Perbill::from_percent(1), None),
 			Error::<Test>::ContributorShareWithoutDataset
@@ -375,7 +420,14 @@ fn update_service_changes_only_what_is_given() {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
 		System::set_block_number(4);
-		assert_ok!(Services::update_service(RuntimeOrigin::signed(ALICE), id, None, None, None, Some(price(9))));
+		assert_ok!(Services::update_service(
+			RuntimeOrigin::signed(ALICE),
+			id,
+			None,
+			None,
+			None,
+			Some(price(9))
+		));
 		assert_eq!(last_event(), Event::ServiceUpdated { service_id: id, price: price(9) });
 		let service = ServiceRecords::<Test>::get(id).unwrap();
 		assert_eq!(service.price, price(9));
@@ -393,7 +445,10 @@ fn update_service_changes_only_what_is_given() {
 		));
 		let service = ServiceRecords::<Test>::get(id).unwrap();
 		assert_eq!(service.name.to_vec(), b"llama-2".to_vec());
-		assert_eq!(service.tags.iter().map(|t| t.to_vec()).collect::<Vec<_>>(), vec![b"vision".to_vec()]);
+		assert_eq!(
+			service.tags.iter().map(|t| t.to_vec()).collect::<Vec<_>>(),
+			vec![b"vision".to_vec()]
+		);
 		assert_eq!(service.metadata_uri.to_vec(), b"ipfs://v2".to_vec());
 		assert_eq!(service.metadata_hash, H256::repeat_byte(2));
 		assert_eq!(service.price, price(9));
@@ -407,7 +462,12 @@ fn update_service_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		let update = |who, id, name: Option<Vec<u8>>, tags: Option<Vec<Vec<u8>>>, uri: Option<Vec<u8>>, per_unit: Option<Balance>| {
+		let update = |who,
+		              id,
+		              name: Option<Vec<u8>>,
+		              tags: Option<Vec<Vec<u8>>>,
+		              uri: Option<Vec<u8>>,
+		              per_unit: Option<Balance>| {
 			Services::update_service(
 				RuntimeOrigin::signed(who),
 				id,
@@ -418,12 +478,27 @@ fn update_service_errors() {
 			)
 		};
 		assert_noop!(update(ALICE, id, None, None, None, None), Error::<Test>::NoChanges);
-		assert_noop!(update(ALICE, id + 1, None, None, None, Some(1)), Error::<Test>::UnknownService);
+		assert_noop!(
+			update(ALICE, id + 1, None, None, None, Some(1)),
+			Error::<Test>::UnknownService
+		);
 		assert_noop!(update(BOB, id, None, None, None, Some(1)), Error::<Test>::NotServiceProvider);
-		assert_noop!(update(ALICE, id, Some(vec![b'n'; 17]), None, None, None), Error::<Test>::NameTooLong);
-		assert_noop!(update(ALICE, id, None, Some(vec![b"a".to_vec(); 4]), None, None), Error::<Test>::TooManyTags);
-		assert_noop!(update(ALICE, id, None, Some(vec![vec![]]), None, None), Error::<Test>::InvalidTag);
-		assert_noop!(update(ALICE, id, None, None, Some(vec![b'u'; 33]), None), Error::<Test>::MetadataUriTooLong);
+		assert_noop!(
+			update(ALICE, id, Some(vec![b'n'; 17]), None, None, None),
+			Error::<Test>::NameTooLong
+		);
+		assert_noop!(
+			update(ALICE, id, None, Some(vec![b"a".to_vec(); 4]), None, None),
+			Error::<Test>::TooManyTags
+		);
+		assert_noop!(
+			update(ALICE, id, None, Some(vec![vec![]]), None, None),
+			Error::<Test>::InvalidTag
+		);
+		assert_noop!(
+			update(ALICE, id, None, None, Some(vec![b'u'; 33]), None),
+			Error::<Test>::MetadataUriTooLong
+		);
 		assert_noop!(update(ALICE, id, None, None, None, Some(0)), Error::<Test>::ZeroPrice);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
 		assert_noop!(update(ALICE, id, None, None, None, Some(1)), Error::<Test>::ServiceRetired);
@@ -451,16 +526,40 @@ fn pause_and_resume_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		assert_noop!(Services::pause_service(RuntimeOrigin::signed(ALICE), id + 1), Error::<Test>::UnknownService);
-		assert_noop!(Services::pause_service(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotServiceProvider);
-		assert_noop!(Services::resume_service(RuntimeOrigin::signed(ALICE), id), Error::<Test>::ServiceNotPaused);
-		assert_noop!(Services::resume_service(RuntimeOrigin::signed(ALICE), id + 1), Error::<Test>::UnknownService);
+		assert_noop!(
+			Services::pause_service(RuntimeOrigin::signed(ALICE), id + 1),
+			Error::<Test>::UnknownService
+		);
+		assert_noop!(
+			Services::pause_service(RuntimeOrigin::signed(BOB), id),
+			Error::<Test>::NotServiceProvider
+		);
+		assert_noop!(
+			Services::resume_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceNotPaused
+		);
+		assert_noop!(
+			Services::resume_service(RuntimeOrigin::signed(ALICE), id + 1),
+			Error::<Test>::UnknownService
+		);
 		assert_ok!(Services::pause_service(RuntimeOrigin::signed(ALICE), id));
-		assert_noop!(Services::pause_service(RuntimeOrigin::signed(ALICE), id), Error::<Test>::ServiceNotActive);
-		assert_noop!(Services::resume_service(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotServiceProvider);
+		assert_noop!(
+			Services::pause_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceNotActive
+		);
+		assert_noop!(
+			Services::resume_service(RuntimeOrigin::signed(BOB), id),
+			Error::<Test>::NotServiceProvider
+		);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
-		assert_noop!(Services::pause_service(RuntimeOrigin::signed(ALICE), id), Error::<Test>::ServiceNotActive);
-		assert_noop!(Services::resume_service(RuntimeOrigin::signed(ALICE), id), Error::<Test>::ServiceNotPaused);
+		assert_noop!(
+			Services::pause_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceNotActive
+		);
+		assert_noop!(
+			Services::resume_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceNotPaused
+		);
 	});
 }
 
@@ -479,10 +578,16 @@ fn provider_with_two_services_retires_one() {
 		assert_eq!(status(second), ServiceStatus::Active);
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 1);
 		// Still one live service: the bond floor still applies.
-		assert_noop!(Services::unbond(RuntimeOrigin::signed(ALICE), 51), Error::<Test>::BondBelowMinimum);
+		assert_noop!(
+			Services::unbond(RuntimeOrigin::signed(ALICE), 51),
+			Error::<Test>::BondBelowMinimum
+		);
 
 		assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), first, 0));
-		assert_eq!(last_event(), Event::ServiceRemoved { service_id: first, deposit: SERVICE_DEPOSIT });
+		assert_eq!(
+			last_event(),
+			Event::ServiceRemoved { service_id: first, deposit: SERVICE_DEPOSIT }
+		);
 		assert!(ServiceRecords::<Test>::get(first).is_none());
 		assert_eq!(ServicesByProvider::<Test>::get(ALICE).to_vec(), vec![second]);
 		assert_eq!(deposits(ALICE), SERVICE_DEPOSIT);
@@ -495,10 +600,19 @@ fn retire_service_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		assert_noop!(Services::retire_service(RuntimeOrigin::signed(ALICE), id + 1), Error::<Test>::UnknownService);
-		assert_noop!(Services::retire_service(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotServiceProvider);
+		assert_noop!(
+			Services::retire_service(RuntimeOrigin::signed(ALICE), id + 1),
+			Error::<Test>::UnknownService
+		);
+		assert_noop!(
+			Services::retire_service(RuntimeOrigin::signed(BOB), id),
+			Error::<Test>::NotServiceProvider
+		);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
-		assert_noop!(Services::retire_service(RuntimeOrigin::signed(ALICE), id), Error::<Test>::ServiceRetired);
+		assert_noop!(
+			Services::retire_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceRetired
+		);
 	});
 }
 
@@ -526,9 +640,18 @@ fn remove_service_errors() {
 		let id = list(ALICE, 5);
 		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE);
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 3));
-		assert_noop!(Services::remove_service(RuntimeOrigin::signed(ALICE), id + 1, 1), Error::<Test>::UnknownService);
-		assert_noop!(Services::remove_service(RuntimeOrigin::signed(BOB), id, 1), Error::<Test>::NotServiceProvider);
-		assert_noop!(Services::remove_service(RuntimeOrigin::signed(ALICE), id, 1), Error::<Test>::ServiceNotRetired);
+		assert_noop!(
+			Services::remove_service(RuntimeOrigin::signed(ALICE), id + 1, 1),
+			Error::<Test>::UnknownService
+		);
+		assert_noop!(
+			Services::remove_service(RuntimeOrigin::signed(BOB), id, 1),
+			Error::<Test>::NotServiceProvider
+		);
+		assert_noop!(
+			Services::remove_service(RuntimeOrigin::signed(ALICE), id, 1),
+			Error::<Test>::ServiceNotRetired
+		);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
 		assert_noop!(
 			Services::remove_service(RuntimeOrigin::signed(ALICE), id, 0),
@@ -555,13 +678,19 @@ fn ratings_aggregate_and_rerating_replaces() {
 			MockMetering::record_paid(who, id, MIN_SPEND_TO_RATE);
 		}
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 5));
-		assert_eq!(last_event(), Event::ServiceRated { service_id: id, who: BOB, stars: 5, previous: None });
+		assert_eq!(
+			last_event(),
+			Event::ServiceRated { service_id: id, who: BOB, stars: 5, previous: None }
+		);
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(CHARLIE), id, 2));
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(DAVE), id, 4));
 		assert_eq!(ServiceRecords::<Test>::get(id).unwrap().rating, Rating { sum: 11, count: 3 });
 
 		assert_ok!(Services::rate_service(RuntimeOrigin::signed(CHARLIE), id, 5));
-		assert_eq!(last_event(), Event::ServiceRated { service_id: id, who: CHARLIE, stars: 5, previous: Some(2) });
+		assert_eq!(
+			last_event(),
+			Event::ServiceRated { service_id: id, who: CHARLIE, stars: 5, previous: Some(2) }
+		);
 		assert_eq!(ServiceRecords::<Test>::get(id).unwrap().rating, Rating { sum: 14, count: 3 });
 		assert_eq!(Ratings::<Test>::get(id, CHARLIE), Some(5));
 
@@ -579,10 +708,22 @@ fn rate_service_errors() {
 		let id = list(ALICE, 5);
 		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE - 1);
 		MockMetering::record_paid(ALICE, id, MIN_SPEND_TO_RATE);
-		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 0), Error::<Test>::InvalidStars);
-		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 6), Error::<Test>::InvalidStars);
-		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id + 1, 3), Error::<Test>::UnknownService);
-		assert_noop!(Services::rate_service(RuntimeOrigin::signed(ALICE), id, 3), Error::<Test>::CannotRateOwnService);
+		assert_noop!(
+			Services::rate_service(RuntimeOrigin::signed(BOB), id, 0),
+			Error::<Test>::InvalidStars
+		);
+		assert_noop!(
+			Services::rate_service(RuntimeOrigin::signed(BOB), id, 6),
+			Error::<Test>::InvalidStars
+		);
+		assert_noop!(
+			Services::rate_service(RuntimeOrigin::signed(BOB), id + 1, 3),
+			Error::<Test>::UnknownService
+		);
+		assert_noop!(
+			Services::rate_service(RuntimeOrigin::signed(ALICE), id, 3),
+			Error::<Test>::CannotRateOwnService
+		);
 		assert_noop!(
 			Services::rate_service(RuntimeOrigin::signed(BOB), id, 3),
 			Error::<Test>::InsufficientPaidUsage
@@ -595,7 +736,10 @@ fn rate_service_errors() {
 		);
 		MockMetering::record_paid(BOB, id, MIN_SPEND_TO_RATE);
 		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
-		assert_noop!(Services::rate_service(RuntimeOrigin::signed(BOB), id, 3), Error::<Test>::ServiceRetired);
+		assert_noop!(
+			Services::rate_service(RuntimeOrigin::signed(BOB), id, 3),
+			Error::<Test>::ServiceRetired
+		);
 	});
 }
 
@@ -611,14 +755,14 @@ fn slash_takes_bond_then_newest_unbonding_chunks() {
 		let issuance = Balances::total_issuance();
 
 		assert_ok!(Services::slash_provider(RuntimeOrigin::root(), ALICE, 230));
-		assert_eq!(last_event(), Event::ProviderSlashed { provider: ALICE, requested: 230, slashed: 230 });
+		assert_eq!(
+			last_event(),
+			Event::ProviderSlashed { provider: ALICE, requested: 230, slashed: 230 }
+		);
 		let provider = Providers::<Test>::get(ALICE).unwrap();
 		// 210 from the bond, then 20 from the newest chunk.
 		assert_eq!(provider.bond, 0);
-		assert_eq!(
-			provider.unbonding.iter().map(|c| c.amount).collect::<Vec<_>>(),
-			vec![50, 20]
-		);
+		assert_eq!(provider.unbonding.iter().map(|c| c.amount).collect::<Vec<_>>(), vec![50, 20]);
 		assert_eq!(bonded(ALICE), 70);
 		assert_eq!(free(SLASH_SINK), sink_before + 230);
 		assert_eq!(Balances::total_issuance(), issuance);
@@ -632,7 +776,10 @@ fn slashing_more_than_the_bond_takes_everything_held() {
 		let id = list(ALICE, 5);
 		assert_ok!(Services::unbond(RuntimeOrigin::signed(ALICE), 60));
 		assert_ok!(Services::slash_provider(RuntimeOrigin::root(), ALICE, 1_000));
-		assert_eq!(last_event(), Event::ProviderSlashed { provider: ALICE, requested: 1_000, slashed: 200 });
+		assert_eq!(
+			last_event(),
+			Event::ProviderSlashed { provider: ALICE, requested: 1_000, slashed: 200 }
+		);
 		let provider = Providers::<Test>::get(ALICE).unwrap();
 		assert_eq!(provider.bond, 0);
 		assert!(provider.unbonding.is_empty());
@@ -643,10 +790,7 @@ fn slashing_more_than_the_bond_takes_everything_held() {
 		assert_eq!(free(SLASH_SINK), 1 + 200);
 		// Under the minimum now: no new listings.
 		assert_eq!(status(id), ServiceStatus::Active);
-		assert_noop!(
-			list_plain(ALICE),
-			Error::<Test>::BondBelowMinimum
-		);
+		assert_noop!(list_plain(ALICE), Error::<Test>::BondBelowMinimum);
 	});
 }
 
@@ -654,9 +798,18 @@ fn slashing_more_than_the_bond_takes_everything_held() {
 fn slash_errors() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
-		assert_noop!(Services::slash_provider(RuntimeOrigin::signed(BOB), ALICE, 10), DispatchError::BadOrigin);
-		assert_noop!(Services::slash_provider(RuntimeOrigin::root(), BOB, 10), Error::<Test>::NotProvider);
-		assert_noop!(Services::slash_provider(RuntimeOrigin::root(), ALICE, 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			Services::slash_provider(RuntimeOrigin::signed(BOB), ALICE, 10),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Services::slash_provider(RuntimeOrigin::root(), BOB, 10),
+			Error::<Test>::NotProvider
+		);
+		assert_noop!(
+			Services::slash_provider(RuntimeOrigin::root(), ALICE, 0),
+			Error::<Test>::ZeroAmount
+		);
 	});
 }
 
@@ -665,13 +818,22 @@ fn force_delist_retires_any_service() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		assert_noop!(Services::force_delist(RuntimeOrigin::signed(ALICE), id), DispatchError::BadOrigin);
-		assert_noop!(Services::force_delist(RuntimeOrigin::root(), id + 1), Error::<Test>::UnknownService);
+		assert_noop!(
+			Services::force_delist(RuntimeOrigin::signed(ALICE), id),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Services::force_delist(RuntimeOrigin::root(), id + 1),
+			Error::<Test>::UnknownService
+		);
 		assert_ok!(Services::force_delist(RuntimeOrigin::root(), id));
 		assert_eq!(last_event(), Event::ServiceDelisted { service_id: id });
 		assert_eq!(status(id), ServiceStatus::Retired);
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 0);
-		assert_noop!(Services::force_delist(RuntimeOrigin::root(), id), Error::<Test>::ServiceRetired);
+		assert_noop!(
+			Services::force_delist(RuntimeOrigin::root(), id),
+			Error::<Test>::ServiceRetired
+		);
 		// The provider can then remove it and get the deposit back.
 		assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), id, 0));
 		assert_eq!(deposits(ALICE), 0);
@@ -683,7 +845,14 @@ fn price_change_keeps_service_terms_current() {
 	run_test(|| {
 		register(ALICE, MIN_BOND);
 		let id = list(ALICE, 5);
-		assert_ok!(Services::update_service(RuntimeOrigin::signed(ALICE), id, None, None, None, Some(price(8))));
+		assert_ok!(Services::update_service(
+			RuntimeOrigin::signed(ALICE),
+			id,
+			None,
+			None,
+			None,
+			Some(price(8))
+		));
 		assert_eq!(Services::service_terms(id).unwrap().price, price(8));
 	});
 }
@@ -730,7 +899,8 @@ mod property {
 			(account(), service.clone()).prop_map(|(a, s)| Action::Resume(a, s)),
 			(account(), service.clone()).prop_map(|(a, s)| Action::Retire(a, s)),
 			(account(), service.clone(), 0..4u32).prop_map(|(a, s, w)| Action::Remove(a, s, w)),
-			(account(), service.clone(), 0..7u8, any::<bool>()).prop_map(|(a, s, st, paid)| Action::Rate(a, s, st, paid)),
+			(account(), service.clone(), 0..7u8, any::<bool>())
+				.prop_map(|(a, s, st, paid)| Action::Rate(a, s, st, paid)),
 			(account(), amount).prop_map(|(a, b)| Action::Slash(a, b)),
 			service.prop_map(Action::Delist),
 			(1..15u64).prop_map(Action::Advance),
@@ -741,7 +911,9 @@ mod property {
 		let signed = RuntimeOrigin::signed;
 		// Failing calls are part of the sequence: they must leave state consistent too.
 		let _ = match action {
-			Action::Register(who, bond) => Services::register_provider(signed(who), b"p".to_vec(), bond),
+			Action::Register(who, bond) => {
+				Services::register_provider(signed(who), b"p".to_vec(), bond)
+			},
 			Action::BondExtra(who, amount) => Services::bond_extra(signed(who), amount),
 			Action::Unbond(who, amount) => Services::unbond(signed(who), amount),
 			Action::Withdraw(who) => Services::withdraw_unbonded(signed(who)),
@@ -759,13 +931,16 @@ mod property {
 			Action::Pause(who, id) => Services::pause_service(signed(who), id),
 			Action::Resume(who, id) => Services::resume_service(signed(who), id),
 			Action::Retire(who, id) => Services::retire_service(signed(who), id),
-			Action::Remove(who, id, witness) =>
-				Services::remove_service(signed(who), id, witness).map(|_| ()).map_err(|e| e.error),
+			Action::Remove(who, id, witness) => Services::remove_service(signed(who), id, witness)
+				.map(|_| ())
+				.map_err(|e| e.error),
 			Action::Rate(who, id, stars, paid) => {
 				MockMetering::record_paid(who, id, if paid { MIN_SPEND_TO_RATE } else { 0 });
 				Services::rate_service(signed(who), id, stars)
 			},
-			Action::Slash(who, amount) => Services::slash_provider(RuntimeOrigin::root(), who, amount),
+			Action::Slash(who, amount) => {
+				Services::slash_provider(RuntimeOrigin::root(), who, amount)
+			},
 			Action::Delist(id) => Services::force_delist(RuntimeOrigin::root(), id),
 			Action::Advance(blocks) => {
 				System::set_block_number(System::block_number() + blocks);
@@ -797,7 +972,11 @@ mod views {
 	use super::*;
 	use agora_primitives::ServiceFilter;
 
-	fn filter(tag: Option<&[u8]>, status: Option<ServiceStatus>, provider: Option<AccountId>) -> ServiceFilter<AccountId> {
+	fn filter(
+		tag: Option<&[u8]>,
+		status: Option<ServiceStatus>,
+		provider: Option<AccountId>,
+	) -> ServiceFilter<AccountId> {
 		ServiceFilter { tag: tag.map(|t| t.to_vec()), status, provider }
 	}
 
@@ -845,27 +1024,65 @@ mod views {
 			));
 			assert_ok!(Services::pause_service(RuntimeOrigin::signed(ALICE), a1));
 
-			assert_eq!(ids(Services::services_page(filter(None, None, None), None, 10)), vec![a0, b0, a1]);
-			assert_eq!(ids(Services::services_page(filter(None, None, None), None, 2)), vec![a0, b0]);
-			assert_eq!(ids(Services::services_page(filter(None, None, None), Some(b0), 2)), vec![a1]);
-			assert_eq!(ids(Services::services_page(filter(None, None, None), Some(a1), 2)), Vec::<ServiceId>::new());
-			assert_eq!(ids(Services::services_page(filter(Some(b"llm"), None, None), None, 10)), vec![a0, a1]);
-			assert_eq!(ids(Services::services_page(filter(Some(b"vision"), None, None), None, 10)), vec![b0]);
 			assert_eq!(
-				ids(Services::services_page(filter(None, Some(ServiceStatus::Paused), None), None, 10)),
+				ids(Services::services_page(filter(None, None, None), None, 10)),
+				vec![a0, b0, a1]
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, None), None, 2)),
+				vec![a0, b0]
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, None), Some(b0), 2)),
 				vec![a1]
 			);
-			assert_eq!(ids(Services::services_page(filter(None, None, Some(ALICE)), None, 10)), vec![a0, a1]);
-			assert_eq!(ids(Services::services_page(filter(None, None, Some(ALICE)), Some(a0), 10)), vec![a1]);
 			assert_eq!(
-				ids(Services::services_page(filter(Some(b"llm"), Some(ServiceStatus::Active), Some(ALICE)), None, 10)),
+				ids(Services::services_page(filter(None, None, None), Some(a1), 2)),
+				Vec::<ServiceId>::new()
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(Some(b"llm"), None, None), None, 10)),
+				vec![a0, a1]
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(Some(b"vision"), None, None), None, 10)),
+				vec![b0]
+			);
+			assert_eq!(
+				ids(Services::services_page(
+					filter(None, Some(ServiceStatus::Paused), None),
+					None,
+					10
+				)),
+				vec![a1]
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, Some(ALICE)), None, 10)),
+				vec![a0, a1]
+			);
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, Some(ALICE)), Some(a0), 10)),
+				vec![a1]
+			);
+			assert_eq!(
+				ids(Services::services_page(
+					filter(Some(b"llm"), Some(ServiceStatus::Active), Some(ALICE)),
+					None,
+					10
+				)),
 				vec![a0]
 			);
-			assert_eq!(ids(Services::services_page(filter(None, None, Some(CHARLIE)), None, 10)), Vec::<ServiceId>::new());
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, Some(CHARLIE)), None, 10)),
+				Vec::<ServiceId>::new()
+			);
 			// Removed services disappear from pages.
 			assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), a0));
 			assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), a0, 0));
-			assert_eq!(ids(Services::services_page(filter(None, None, None), None, 10)), vec![b0, a1]);
+			assert_eq!(
+				ids(Services::services_page(filter(None, None, None), None, 10)),
+				vec![b0, a1]
+			);
 		});
 	}
 

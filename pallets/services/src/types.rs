@@ -4,7 +4,7 @@ use crate::{BalanceOf, Config};
 use agora_primitives::{DatasetId, Price, ServiceStatus};
 use codec::{Decode, Encode, MaxEncodedLen};
 use frame_support::{
-	pallet_prelude::*, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+	pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
@@ -21,7 +21,9 @@ pub type TagsOf<T> = BoundedVec<TagOf<T>, <T as Config>::MaxTags>;
 pub type UriOf<T> = BoundedVec<u8, <T as Config>::MaxUriLen>;
 
 /// Part of a bond on its way out: still held (and slashable) until `unlock_at`.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[derive(
+	Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 pub struct UnbondingChunk<T: Config> {
 	/// How much is unbonding.
@@ -34,7 +36,9 @@ pub struct UnbondingChunk<T: Config> {
 ///
 /// Everything it has bonded is held under `HoldReason::ProviderBond`: the active `bond`
 /// plus every `unbonding` chunk.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[derive(
+	Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 pub struct Provider<T: Config> {
 	/// Display name.
@@ -57,9 +61,7 @@ impl<T: Config> Provider<T> {
 }
 
 /// The aggregate of a service's ratings: `sum / count` is the average number of stars.
-#[derive(
-	Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Default, Debug,
-)]
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Default, Debug)]
 pub struct Rating {
 	/// Sum of the stars given (each 1..=5).
 	pub sum: u64,
@@ -68,7 +70,9 @@ pub struct Rating {
 }
 
 /// A listed AI service.
-#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+#[derive(
+	Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
 #[scale_info(skip_type_params(T))]
 pub struct Service<T: Config> {
 	/// Who serves it and is paid for it. Never changes.

@@ -2,18 +2,19 @@
 
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass, parameter_types,
+	dispatch::DispatchClass,
+	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, IdentityFee, Weight,
 	},
 };
+use frame_support::{traits::tokens::imbalance::ResolveTo, PalletId};
 use frame_system::limits::{BlockLength, BlockWeights};
+use frame_system::EnsureRoot;
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use frame_support::{traits::tokens::imbalance::ResolveTo, PalletId};
-use frame_system::EnsureRoot;
 use sp_runtime::{
 	traits::{AccountIdConversion, One},
 	Perbill,
@@ -23,8 +24,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
 	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION,
-	VERSION,
+	RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR,
+	SLOT_DURATION, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -184,8 +185,13 @@ parameter_types! {
 /// Receives the contributors' share of settlements. Until pallet-rewards distributes it
 /// to dataset contributors, it is kept by the treasury.
 pub struct DatasetRevenueToTreasury;
-impl agora_primitives::RevenueSink<pallet_metering::CreditOf<Runtime>> for DatasetRevenueToTreasury {
-	fn on_revenue(_dataset: agora_primitives::DatasetId, revenue: pallet_metering::CreditOf<Runtime>) {
+impl agora_primitives::RevenueSink<pallet_metering::CreditOf<Runtime>>
+	for DatasetRevenueToTreasury
+{
+	fn on_revenue(
+		_dataset: agora_primitives::DatasetId,
+		revenue: pallet_metering::CreditOf<Runtime>,
+	) {
 		use frame_support::traits::OnUnbalanced;
 		ResolveTo::<TreasuryAccount, Balances>::on_unbalanced(revenue);
 	}
