@@ -17,10 +17,9 @@ use sp_runtime::{
 
 const KEY_TYPE: KeyTypeId = KeyTypeId(*b"bnch");
 
-/// An account with funds for many deposits (not so many that issuance could overflow
-/// across the batch's consumers).
-fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
-	let who: T::AccountId = account(name, index, 0);
+/// Gives `who` funds for many deposits (not so many that issuance could overflow across
+/// a batch's consumers).
+fn funded<T: Config>(who: T::AccountId) -> T::AccountId {
 	let _ = T::Currency::set_balance(
 		&who,
 		T::MinChannelDeposit::get().saturating_mul(1_000_000u32.into()),
@@ -28,21 +27,19 @@ fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
 	who
 }
 
-/// A service with a dataset share, and a key for signing receipts.
-fn setup<T: Config>() -> (T::AccountId, ServiceId, sr25519::Public) {
-	let provider = funded::<T>("provider", 0);
-	let service = T::BenchmarkHelper::active_service(&provider, 1_000u32.into());
+/// A service of `provider` with a dataset share, and a key for signing receipts.
+fn setup<T: Config>(provider: &T::AccountId) -> (ServiceId, sr25519::Public) {
+	let service = T::BenchmarkHelper::active_service(provider, 1_000u32.into());
 	let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
-	(provider, service, key)
+	(service, key)
 }
 
 fn deposit<T: Config>() -> BalanceOf<T> {
 	T::MinChannelDeposit::get().saturating_mul(1_000u32.into())
 }
 
-/// Opens a channel of a fresh consumer (the `index`th) and returns its id.
-fn open<T: Config>(index: u32, service: ServiceId, key: sr25519::Public) -> ChannelId {
-	let consumer = funded::<T>("consumer", index);
+/// Opens a channel of `consumer` and returns its id.
+fn open<T: Config>(consumer: T::AccountId, service: ServiceId, key: sr25519::Public) -> ChannelId {
 	let id = NextChannelId::<T>::get();
 	Pallet::<T>::open_channel(
 		RawOrigin::Signed(consumer).into(),
@@ -55,7 +52,17 @@ fn open<T: Config>(index: u32, service: ServiceId, key: sr25519::Public) -> Chan
 	id
 }
 
-/// A receipt worth one unit at the benchmark price and its signature.
+/// For the calls a consumer makes: the consumer is the (whitelisted) caller, whose
+/// account the transaction already touches to pay its fee; the provider is another account.
+fn consumer_with_channel<T: Config>() -> (T::AccountId, ChannelId) {
+	let provider = funded::<T>(account("provider", 0, 0));
+	let (service, key) = setup::<T>(&provider);
+	let consumer = funded::<T>(whitelisted_caller());
+	let id = open::<T>(consumer.clone(), service, key);
+	(consumer, id)
+}
+
+/// A receipt for `units` units on `channel_id`, signed by `key`.
 fn signed_receipt<T: Config>(
 	channel_id: ChannelId,
 	key: sr25519::Public,
@@ -76,8 +83,9 @@ mod benchmarks {
 
 	#[benchmark]
 	fn open_channel() {
-		let (_, service, key) = setup::<T>();
-		let consumer = funded::<T>("consumer", 0);
+		let provider = funded::<T>(account("provider", 0, 0));
+		let (service, key) = setup::<T>(&provider);
+		let consumer = funded::<T>(whitelisted_caller());
 		// One short of the consumer's channel bound: the index is as long as it gets.
 		for _ in 1..T::MaxChannelsPerConsumer::get() {
 			Pallet::<T>::open_channel(
@@ -104,8 +112,10 @@ mod benchmarks {
 	/// `c`: 1 when the claim also closes the channel.
 	#[benchmark]
 	fn claim(c: Linear<0, 1>) {
-		let (provider, service, key) = setup::<T>();
-		let id = open::<T>(0, service, key);
+		// The payee is the caller; the consumer's account is another one.
+		let provider = funded::<T>(whitelisted_caller());
+		let (service, key) = setup::<T>(&provider);
+		let id = open::<T>(funded::<T>(account("consumer", 0, 0)), service, key);
 		let (receipt, signature) = signed_receipt::<T>(id, key, 10);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(provider), receipt, signature, c == 1);
@@ -115,10 +125,11 @@ mod benchmarks {
 	/// `n`: the number of receipts, each on its own channel of its own consumer.
 	#[benchmark]
 	fn claim_batch(n: Linear<1, { T::MaxClaimsPerBatch::get() }>) {
-		let (provider, service, key) = setup::<T>();
+		let provider = funded::<T>(whitelisted_caller());
+		let (service, key) = setup::<T>(&provider);
 		let items: Vec<ClaimItem> = (0..n)
 			.map(|i| {
-				let id = open::<T>(i, service, key);
+				let id = open::<T>(funded::<T>(account("consumer", i, 0)), service, key);
 				let (receipt, signature) = signed_receipt::<T>(id, key, 10);
 				ClaimItem { receipt, signature }
 			})
@@ -131,9 +142,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn top_up() {
-		let (_, service, key) = setup::<T>();
-		let id = open::<T>(0, service, key);
-		let consumer: T::AccountId = account("consumer", 0, 0);
+		let (consumer, id) = consumer_with_channel::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(consumer), id, T::MinChannelDeposit::get());
 		assert_eq!(
@@ -144,9 +153,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn extend() {
-		let (_, service, key) = setup::<T>();
-		let id = open::<T>(0, service, key);
-		let consumer: T::AccountId = account("consumer", 0, 0);
+		let (consumer, id) = consumer_with_channel::<T>();
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number().saturating_add(1u32.into()),
 		);
@@ -159,9 +166,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn reclaim() {
-		let (_, service, key) = setup::<T>();
-		let id = open::<T>(0, service, key);
-		let consumer: T::AccountId = account("consumer", 0, 0);
+		let (consumer, id) = consumer_with_channel::<T>();
 		frame_system::Pallet::<T>::set_block_number(
 			frame_system::Pallet::<T>::block_number()
 				.saturating_add(T::MaxChannelDuration::get())

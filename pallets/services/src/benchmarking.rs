@@ -12,11 +12,16 @@ use sp_runtime::{
 	Perbill,
 };
 
-/// An account with plenty of funds to bond and deposit.
-fn funded<T: Config>(name: &'static str, index: u32) -> T::AccountId {
-	let who: T::AccountId = account(name, index, 0);
+/// Gives `who` plenty of funds to bond and deposit.
+fn funded<T: Config>(who: T::AccountId) -> T::AccountId {
 	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
 	who
+}
+
+/// The caller of a provider's calls: whitelisted, as the transaction already touches its
+/// account to pay the fee.
+fn caller<T: Config>() -> T::AccountId {
+	funded::<T>(whitelisted_caller())
 }
 
 fn bond<T: Config>() -> BalanceOf<T> {
@@ -41,8 +46,7 @@ fn price<T: Config>(per_unit: u32) -> Price<BalanceOf<T>> {
 
 /// A registered provider with `MaxServicesPerProvider - 1` services already listed, so
 /// the index is as long as it gets.
-fn provider_with_services<T: Config>() -> T::AccountId {
-	let who = funded::<T>("provider", 0);
+fn provider_with_services<T: Config>(who: T::AccountId) -> T::AccountId {
 	Pallet::<T>::register_provider(
 		RawOrigin::Signed(who.clone()).into(),
 		max_name::<T>(),
@@ -90,7 +94,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register_provider() {
-		let who = funded::<T>("provider", 0);
+		let who = caller::<T>();
 		let bond = bond::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), max_name::<T>(), bond);
@@ -99,7 +103,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn bond_extra() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		fill_unbonding::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), 1u32.into());
@@ -108,7 +112,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn unbond() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		fill_unbonding::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), 1u32.into());
@@ -120,7 +124,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn withdraw_unbonded() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		fill_unbonding::<T>(&who);
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into()).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
@@ -133,7 +137,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn deregister_provider() {
-		let who = funded::<T>("provider", 0);
+		let who = caller::<T>();
 		let bond = bond::<T>();
 		Pallet::<T>::register_provider(
 			RawOrigin::Signed(who.clone()).into(),
@@ -153,7 +157,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn list_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = NextServiceId::<T>::get();
 		#[extrinsic_call]
 		_(
@@ -171,7 +175,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn update_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
 		#[extrinsic_call]
 		_(
@@ -187,7 +191,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn pause_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), id);
@@ -196,7 +200,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn resume_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
 		Pallet::<T>::pause_service(RawOrigin::Signed(who.clone()).into(), id).expect("pauses");
 		#[extrinsic_call]
@@ -206,7 +210,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn retire_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), id);
@@ -216,7 +220,7 @@ mod benchmarks {
 	/// `r`: the service's number of ratings, all cleared by the call.
 	#[benchmark]
 	fn remove_service(r: Linear<0, 1_000>) {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
 		for i in 0..r {
 			let rater: T::AccountId = account("rater", i, 0);
@@ -235,10 +239,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn rate_service() {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(funded::<T>(account("provider", 0, 0)));
 		let id = list::<T>(&who);
 		// Re-rating is the heavier path: the old rating is read and replaced.
-		let rater: T::AccountId = account("rater", 0, 0);
+		let rater: T::AccountId = whitelisted_caller();
 		T::PaidUsage::set_paid(&rater, id, T::MinSpendToRate::get());
 		Ratings::<T>::insert(id, &rater, 1);
 		Services::<T>::mutate(id, |service| {
@@ -253,7 +257,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn slash_provider() -> Result<(), BenchmarkError> {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(funded::<T>(account("provider", 0, 0)));
 		fill_unbonding::<T>(&who);
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
@@ -267,7 +271,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn force_delist() -> Result<(), BenchmarkError> {
-		let who = provider_with_services::<T>();
+		let who = provider_with_services::<T>(funded::<T>(account("provider", 0, 0)));
 		let id = list::<T>(&who);
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
