@@ -58,8 +58,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::NextChannelId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::ChannelsByConsumer` (r:1 w:1)
 	/// Proof: `Metering::ChannelsByConsumer` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::OpenChannels` (r:1 w:1)
@@ -67,11 +65,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::Channels` (r:0 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
-		// Proof size: measured `1168`, estimated `4201`
-		// Minimum execution time: 126_788_000 picoseconds.
-		Weight::from_parts(134_860_000, 4201)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `1065`, estimated `4201`
+		// Minimum execution time: 119_467_000 picoseconds.
+		Weight::from_parts(125_967_000, 4201)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
@@ -79,7 +77,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:3 w:3)
+	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:1 w:1)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -89,14 +87,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 1]`.
 	fn claim(c: u32, ) -> Weight {
-		// Proof size: measured `905 + c * (30 ±0)`, estimated `8799 + c * (2014 ±0)`
-		// Minimum execution time: 209_461_000 picoseconds.
-		Weight::from_parts(224_488_755, 8799)
-			// Standard error: 826_840
-			.saturating_add(Weight::from_parts(67_985_377, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		// Proof size: measured `731 + c * (30 ±0)`, estimated `6196 + c * (2014 ±0)`
+		// Minimum execution time: 205_124_000 picoseconds.
+		Weight::from_parts(213_829_434, 6196)
+			// Standard error: 411_329
+			.saturating_add(Weight::from_parts(69_686_131, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2014).saturating_mul(c.into()))
 	}
@@ -106,49 +104,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:100 w:100)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:102 w:102)
+	/// Storage: `System::Account` (r:101 w:101)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:100 w:100)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 100]`.
 	fn claim_batch(n: u32, ) -> Weight {
-		// Proof size: measured `644 + n * (359 ±0)`, estimated `6196 + n * (2666 ±0)`
-		// Minimum execution time: 226_395_000 picoseconds.
-		Weight::from_parts(161_167_705, 6196)
-			// Standard error: 237_323
-			.saturating_add(Weight::from_parts(100_234_106, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `497 + n * (359 ±0)`, estimated `3593 + n * (2666 ±0)`
+		// Minimum execution time: 209_320_000 picoseconds.
+		Weight::from_parts(49_211_892, 3593)
+			// Standard error: 529_357
+			.saturating_add(Weight::from_parts(105_362_550, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2666).saturating_mul(n.into()))
 	}
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
-		// Proof size: measured `491`, estimated `3656`
-		// Minimum execution time: 95_091_000 picoseconds.
-		Weight::from_parts(99_117_000, 3656)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `388`, estimated `3656`
+		// Minimum execution time: 90_704_000 picoseconds.
+		Weight::from_parts(95_111_000, 3656)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof size: measured `295`, estimated `3656`
-		// Minimum execution time: 20_861_000 picoseconds.
-		Weight::from_parts(23_004_000, 3656)
+		// Minimum execution time: 19_899_000 picoseconds.
+		Weight::from_parts(21_983_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::ChannelsByConsumer` (r:1 w:1)
@@ -156,52 +150,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::OpenChannels` (r:1 w:1)
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn reclaim() -> Weight {
-		// Proof size: measured `567`, estimated `4027`
-		// Minimum execution time: 99_488_000 picoseconds.
-		Weight::from_parts(103_934_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `464`, estimated `4027`
+		// Minimum execution time: 91_856_000 picoseconds.
+		Weight::from_parts(95_281_000, 4027)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn open_channel() -> Weight {
-		Weight::from_parts(134_860_000, 4201)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(125_967_000, 4201)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim(c: u32, ) -> Weight {
-		Weight::from_parts(224_488_755, 8799)
-			.saturating_add(Weight::from_parts(67_985_377, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(7_u64))
+		Weight::from_parts(213_829_434, 6196)
+			.saturating_add(Weight::from_parts(69_686_131, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2014).saturating_mul(c.into()))
 	}
 	fn claim_batch(n: u32, ) -> Weight {
-		Weight::from_parts(161_167_705, 6196)
-			.saturating_add(Weight::from_parts(100_234_106, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(49_211_892, 3593)
+			.saturating_add(Weight::from_parts(105_362_550, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2666).saturating_mul(n.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(99_117_000, 3656)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(95_111_000, 3656)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(23_004_000, 3656)
+		Weight::from_parts(21_983_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reclaim() -> Weight {
-		Weight::from_parts(103_934_000, 4027)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(95_281_000, 4027)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 }

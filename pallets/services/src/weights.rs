@@ -62,51 +62,45 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size: measured `180`, estimated `3920`
-		// Minimum execution time: 89_312_000 picoseconds.
-		Weight::from_parts(92_788_000, 3920)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `6`, estimated `3920`
+		// Minimum execution time: 86_358_000 picoseconds.
+		Weight::from_parts(90_314_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size: measured `812`, estimated `3920`
-		// Minimum execution time: 101_320_000 picoseconds.
-		Weight::from_parts(104_345_000, 3920)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `638`, estimated `3920`
+		// Minimum execution time: 98_566_000 picoseconds.
+		Weight::from_parts(104_935_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size: measured `563`, estimated `3920`
-		// Minimum execution time: 25_848_000 picoseconds.
-		Weight::from_parts(29_343_000, 3920)
+		// Minimum execution time: 24_736_000 picoseconds.
+		Weight::from_parts(29_514_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		// Proof size: measured `832`, estimated `3920`
-		// Minimum execution time: 89_463_000 picoseconds.
-		Weight::from_parts(94_050_000, 3920)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `658`, estimated `3920`
+		// Minimum execution time: 87_219_000 picoseconds.
+		Weight::from_parts(94_750_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
@@ -114,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn deregister_provider() -> Weight {
 		// Proof size: measured `169`, estimated `4027`
-		// Minimum execution time: 25_888_000 picoseconds.
-		Weight::from_parts(27_471_000, 4027)
+		// Minimum execution time: 26_189_000 picoseconds.
+		Weight::from_parts(27_992_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -125,25 +119,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::NextServiceId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Services::ServicesByProvider` (r:1 w:1)
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Services` (r:0 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn list_service() -> Weight {
-		// Proof size: measured `1057`, estimated `4027`
-		// Minimum execution time: 121_960_000 picoseconds.
-		Weight::from_parts(128_310_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `883`, estimated `4027`
+		// Minimum execution time: 119_648_000 picoseconds.
+		Weight::from_parts(125_646_000, 4027)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Services::Services` (r:1 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 37_576_000 picoseconds.
-		Weight::from_parts(44_626_000, 4201)
+		// Minimum execution time: 35_062_000 picoseconds.
+		Weight::from_parts(39_699_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -151,8 +143,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn pause_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 31_878_000 picoseconds.
-		Weight::from_parts(37_015_000, 4201)
+		// Minimum execution time: 30_244_000 picoseconds.
+		Weight::from_parts(34_251_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn resume_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 31_186_000 picoseconds.
-		Weight::from_parts(34_632_000, 4201)
+		// Minimum execution time: 29_403_000 picoseconds.
+		Weight::from_parts(34_351_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -171,8 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 41_592_000 picoseconds.
-		Weight::from_parts(45_658_000, 4201)
+		// Minimum execution time: 40_219_000 picoseconds.
+		Weight::from_parts(45_487_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -180,8 +172,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::OpenChannels` (r:1 w:0)
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Ratings` (r:1000 w:1000)
@@ -190,14 +180,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[0, 1000]`.
 	fn remove_service(r: u32, ) -> Weight {
-		// Proof size: measured `2241 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
-		// Minimum execution time: 121_320_000 picoseconds.
-		Weight::from_parts(103_735_617, 4201)
-			// Standard error: 6_199
-			.saturating_add(Weight::from_parts(1_893_695, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `2067 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
+		// Minimum execution time: 119_187_000 picoseconds.
+		Weight::from_parts(114_444_617, 4201)
+			// Standard error: 7_198
+			.saturating_add(Weight::from_parts(1_864_882, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(r.into()))
 	}
@@ -209,8 +199,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn rate_service() -> Weight {
 		// Proof size: measured `1564`, estimated `4201`
-		// Minimum execution time: 49_293_000 picoseconds.
-		Weight::from_parts(53_449_000, 4201)
+		// Minimum execution time: 49_583_000 picoseconds.
+		Weight::from_parts(54_290_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -222,8 +212,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
 		// Proof size: measured `952`, estimated `6196`
-		// Minimum execution time: 91_445_000 picoseconds.
-		Weight::from_parts(97_926_000, 6196)
+		// Minimum execution time: 93_208_000 picoseconds.
+		Weight::from_parts(99_367_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -233,8 +223,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn force_delist() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 40_921_000 picoseconds.
-		Weight::from_parts(52_498_000, 4201)
+		// Minimum execution time: 40_340_000 picoseconds.
+		Weight::from_parts(45_107_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -243,76 +233,76 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(92_788_000, 3920)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(90_314_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(104_345_000, 3920)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(104_935_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(29_343_000, 3920)
+		Weight::from_parts(29_514_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(94_050_000, 3920)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(94_750_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_provider() -> Weight {
-		Weight::from_parts(27_471_000, 4027)
+		Weight::from_parts(27_992_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn list_service() -> Weight {
-		Weight::from_parts(128_310_000, 4027)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(125_646_000, 4027)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(44_626_000, 4201)
+		Weight::from_parts(39_699_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause_service() -> Weight {
-		Weight::from_parts(37_015_000, 4201)
+		Weight::from_parts(34_251_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume_service() -> Weight {
-		Weight::from_parts(34_632_000, 4201)
+		Weight::from_parts(34_351_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(45_658_000, 4201)
+		Weight::from_parts(45_487_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_service(r: u32, ) -> Weight {
-		Weight::from_parts(103_735_617, 4201)
-			.saturating_add(Weight::from_parts(1_893_695, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(114_444_617, 4201)
+			.saturating_add(Weight::from_parts(1_864_882, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(r.into()))
 	}
 	fn rate_service() -> Weight {
-		Weight::from_parts(53_449_000, 4201)
+		Weight::from_parts(54_290_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(97_926_000, 6196)
+		Weight::from_parts(99_367_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn force_delist() -> Weight {
-		Weight::from_parts(52_498_000, 4201)
+		Weight::from_parts(45_107_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
