@@ -70,7 +70,7 @@ impl<T: Config> Pallet<T> {
 		signature: MultiSignature,
 	) -> Result<BalanceOf<T>, ReceiptError> {
 		let channel = Channels::<T>::get(receipt.channel_id).ok_or(ReceiptError::UnknownChannel)?;
-		let total = Self::check_receipt(&channel, &receipt, &signature)?;
+		let total = Self::check_receipt(&channel, &Self::genesis_hash(), &receipt, &signature)?;
 		Ok(total.saturating_sub(channel.claimed))
 	}
 

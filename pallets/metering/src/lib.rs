@@ -364,7 +364,8 @@ pub mod pallet {
 			close: bool,
 		) -> DispatchResult {
 			let payee = ensure_signed(origin)?;
-			let settlement = Self::settle(&payee, &receipt, &signature, close)?;
+			let genesis = Self::genesis_hash();
+			let settlement = Self::settle(&payee, &genesis, &receipt, &signature, close)?;
 			Self::pay_out(&payee, alloc::vec![settlement])
 		}
 
@@ -379,12 +380,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			let payee = ensure_signed(origin)?;
 			ensure!(!items.is_empty(), Error::<T>::EmptyBatch);
+			// Read once: every item is checked against the same genesis hash.
+			let genesis = Self::genesis_hash();
 			let mut settlements = Vec::with_capacity(items.len());
 			let mut rejected = 0u32;
 			for item in items {
 				let channel_id = item.receipt.channel_id;
 				match with_storage_layer(|| {
-					Self::settle(&payee, &item.receipt, &item.signature, false)
+					Self::settle(&payee, &genesis, &item.receipt, &item.signature, false)
 				}) {
 					Ok(settlement) => settlements.push(settlement),
 					Err(error) => {
@@ -485,13 +488,14 @@ pub mod pallet {
 		/// returns the channel's new claimed total.
 		pub(crate) fn check_receipt(
 			channel: &Channel<T>,
+			genesis: &T::Hash,
 			receipt: &Receipt,
 			signature: &MultiSignature,
 		) -> Result<BalanceOf<T>, ReceiptError> {
 			if frame_system::Pallet::<T>::block_number() > channel.expires_at {
 				return Err(ReceiptError::ChannelExpired);
 			}
-			if receipt.genesis_hash.as_ref() != Self::genesis_hash().as_ref() {
+			if receipt.genesis_hash.as_ref() != genesis.as_ref() {
 				return Err(ReceiptError::WrongChain);
 			}
 			channel.signer.check(receipt, signature)?;
@@ -515,6 +519,7 @@ pub mod pallet {
 		/// whole dispatch).
 		fn settle(
 			payee: &T::AccountId,
+			genesis: &T::Hash,
 			receipt: &Receipt,
 			signature: &MultiSignature,
 			close: bool,
@@ -522,8 +527,8 @@ pub mod pallet {
 			let channel_id = receipt.channel_id;
 			let mut channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
 			ensure!(&channel.payee == payee, Error::<T>::NotPayee);
-			let total =
-				Self::check_receipt(&channel, receipt, signature).map_err(Error::<T>::from)?;
+			let total = Self::check_receipt(&channel, genesis, receipt, signature)
+				.map_err(Error::<T>::from)?;
 			let amount = total.saturating_sub(channel.claimed);
 			let (credit, missing) =
 				T::Currency::slash(&HoldReason::ChannelDeposit.into(), &channel.consumer, amount);
