@@ -18,10 +18,16 @@
 extern crate alloc;
 
 pub mod metering;
+pub mod rewards;
 pub mod services;
 
 pub use metering::{
 	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,
+};
+pub use rewards::{
+	CampaignId, CampaignInfo, CampaignKind, ContributionId, ContributionInfo, ContributionStatus,
+	DatasetInfo, DatasetInspect, PendingRewards, PendingSubmission, SubmissionId,
+	MAX_CONTRIBUTIONS_PAGE,
 };
 pub use services::{
 	ChannelsOfService, DatasetId, PaidUsage, Price, PriceUnit, ProviderInfo, ServiceFilter,

@@ -1,0 +1,1091 @@
+//! # Rewards pallet
+//!
+//! Pays the people behind Agora's AI services: those who contribute training data, label
+//! datasets, validate model outputs or provide compute.
+//!
+//! ## Overview
+//!
+//! ### Datasets and revenue sharing
+//! - A curator **registers a dataset** ([`Pallet::register_dataset`]); a storage deposit
+//!   is held (`HoldReason::DatasetDeposit`). Services list it as what they are built on.
+//! - Anyone **contributes** to it ([`Pallet::contribute`]) with a held deposit
+//!   (`HoldReason::ContributionDeposit`). The curator **reviews** the contribution
+//!   ([`Pallet::review`]): accepted units become the contributor's shares and the deposit
+//!   is released; a rejected contribution's deposit goes to the curator.
+//! - Every settlement of a service built on the dataset sends its contributor share here
+//!   (this pallet is pallet-metering's [`agora_primitives::RevenueSink`]). Revenue is
+//!   spread over the shares with a reward-per-share accumulator (×10^18, 256-bit), so
+//!   receiving revenue and [`Pallet::claim_rewards`] cost the same whatever the number of
+//!   contributors. What does not divide evenly is carried into the next distribution, and
+//!   the fraction of a planck a claim cannot pay stays owed: rounding never pays anyone
+//!   twice and never loses a planck. Revenue arriving while nobody holds shares is the
+//!   curator's.
+//!
+//! ### Campaigns
+//! - A sponsor **creates a campaign** ([`Pallet::create_campaign`]) for data, labeling,
+//!   output validation or compute; its budget moves into the pallet account. The
+//!   governance origin creates campaigns funded by the treasury.
+//! - Contributors **submit work** ([`Pallet::submit_work`]) with a held deposit
+//!   (`HoldReason::SubmissionDeposit`); its reward, `units × reward_per_unit`, is set
+//!   aside from the budget at once, so an approval is always paid in full.
+//! - Reviewers vote once each ([`Pallet::review_submission`]). `required_approvals`
+//!   approvals pay the reward and release the deposit; a majority of rejections returns
+//!   the reward to the budget and forfeits the deposit to it.
+//! - After the deadline the sponsor **closes** the campaign ([`Pallet::close_campaign`]):
+//!   pending deposits are released and the rest of the budget is refunded.
+//!
+//! All dataset pools and campaign budgets sit in one pallet account, kept alive by its
+//! existential deposit (minted at genesis). `try_state` checks that its balance covers
+//! exactly what is owed.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+mod api;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use agora_primitives::{DatasetId, DatasetInspect, RevenueSink};
+use frame_support::traits::{
+	fungible::{Balanced, Credit, Inspect},
+	Imbalance, OnUnbalanced,
+};
+
+/// The balance type of the reward currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+/// The contributor count `claim_rewards` is charged for. Its benchmark measures up to
+/// this many contributors and finds the cost independent of them (see `docs/benchmarks.md`).
+pub const CLAIM_WEIGHT_CONTRIBUTORS: u32 = 1_000;
+
+/// Revenue on its way into a dataset pool.
+pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use agora_primitives::{
+		CampaignId, CampaignKind, ContributionId, ContributionStatus, SubmissionId,
+	};
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{self, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation, Restriction},
+		},
+		PalletId,
+	};
+	use frame_system::pallet_prelude::*;
+	use sp_core::{H256, U256};
+	use sp_runtime::traits::{
+		AccountIdConversion, CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero,
+	};
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency rewards are paid in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ Balanced<Self::AccountId>
+			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// Derives the account that holds every pool and budget.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+
+		/// Creates treasury-funded campaigns and may close any campaign.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// The account governance campaigns are funded from and refunded to.
+		type Treasury: Get<Self::AccountId>;
+
+		/// Where revenue for a dataset that does not exist goes (the treasury).
+		type OnUnassignedRevenue: OnUnbalanced<CreditOf<Self>>;
+
+		/// Held from a curator per registered dataset.
+		#[pallet::constant]
+		type DatasetDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a contributor per pending contribution.
+		#[pallet::constant]
+		type ContributionDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a contributor per pending campaign submission.
+		#[pallet::constant]
+		type SubmissionDeposit: Get<BalanceOf<Self>>;
+
+		/// Longest dataset name, in bytes.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+
+		/// Longest metadata URI, in bytes.
+		#[pallet::constant]
+		type MaxUriLen: Get<u32>;
+
+		/// Most contributions waiting for review in one dataset.
+		#[pallet::constant]
+		type MaxPendingPerDataset: Get<u32>;
+
+		/// Most contributions one account may have waiting for review.
+		#[pallet::constant]
+		type MaxPendingPerContributor: Get<u32>;
+
+		/// Most reviewers of a campaign (at most 32: votes are a bit per reviewer).
+		#[pallet::constant]
+		type MaxReviewers: Get<u32>;
+
+		/// Most submissions waiting for reviews in one campaign.
+		#[pallet::constant]
+		type MaxPendingSubmissions: Get<u32>;
+
+		/// Weights of this pallet's calls.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A curator's deposit for a registered dataset.
+		DatasetDeposit,
+		/// A contributor's deposit for a contribution waiting for review.
+		ContributionDeposit,
+		/// A contributor's deposit for campaign work waiting for reviews.
+		SubmissionDeposit,
+	}
+
+	/// Registered datasets and their revenue pools.
+	#[pallet::storage]
+	pub type Datasets<T: Config> = StorageMap<_, Twox64Concat, DatasetId, Dataset<T>, OptionQuery>;
+
+	/// The id the next dataset gets.
+	#[pallet::storage]
+	pub type NextDatasetId<T: Config> = StorageValue<_, DatasetId, ValueQuery>;
+
+	/// Each account's shares per dataset.
+	#[pallet::storage]
+	pub type Stakes<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		DatasetId,
+		Stake,
+		OptionQuery,
+	>;
+
+	/// Pending and accepted contributions (rejected ones are removed).
+	#[pallet::storage]
+	pub type Contributions<T: Config> =
+		StorageMap<_, Twox64Concat, ContributionId, Contribution<T>, OptionQuery>;
+
+	/// The contributions of each dataset.
+	#[pallet::storage]
+	pub type DatasetContributions<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, DatasetId, Twox64Concat, ContributionId, (), OptionQuery>;
+
+	/// How many contributions each account has waiting for review.
+	#[pallet::storage]
+	pub type PendingContributionsOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The id the next contribution gets.
+	#[pallet::storage]
+	pub type NextContributionId<T: Config> = StorageValue<_, ContributionId, ValueQuery>;
+
+	/// Open campaigns.
+	#[pallet::storage]
+	pub type Campaigns<T: Config> =
+		StorageMap<_, Twox64Concat, CampaignId, Campaign<T>, OptionQuery>;
+
+	/// The id the next campaign gets.
+	#[pallet::storage]
+	pub type NextCampaignId<T: Config> = StorageValue<_, CampaignId, ValueQuery>;
+
+	/// Submissions waiting for reviews, per campaign (decided ones are removed).
+	#[pallet::storage]
+	pub type Submissions<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		CampaignId,
+		Twox64Concat,
+		SubmissionId,
+		Submission<T>,
+		OptionQuery,
+	>;
+
+	/// The id the next submission gets.
+	#[pallet::storage]
+	pub type NextSubmissionId<T: Config> = StorageValue<_, SubmissionId, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		#[serde(skip)]
+		_config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		/// Gives the pallet account its existential deposit, so pools and budgets of any
+		/// size can be paid into it and it is never reaped.
+		fn build(&self) {
+			let account = Pallet::<T>::account_id();
+			let minimum = T::Currency::minimum_balance();
+			let balance = T::Currency::balance(&account);
+			if balance < minimum {
+				let _ = T::Currency::mint_into(&account, minimum.saturating_sub(balance));
+			}
+		}
+	}
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `curator` registered dataset `dataset_id`; `deposit` is held.
+		DatasetRegistered { dataset_id: DatasetId, curator: T::AccountId, deposit: BalanceOf<T> },
+		/// `contributor` offered `units` to the dataset; `deposit` is held until review.
+		ContributionSubmitted {
+			contribution_id: ContributionId,
+			dataset_id: DatasetId,
+			contributor: T::AccountId,
+			units: u64,
+			deposit: BalanceOf<T>,
+		},
+		/// The curator accepted a contribution: `contributor` gained `shares`.
+		ContributionAccepted {
+			contribution_id: ContributionId,
+			dataset_id: DatasetId,
+			contributor: T::AccountId,
+			shares: u64,
+		},
+		/// The curator rejected a contribution and received its `forfeited` deposit.
+		ContributionRejected {
+			contribution_id: ContributionId,
+			dataset_id: DatasetId,
+			contributor: T::AccountId,
+			forfeited: BalanceOf<T>,
+		},
+		/// `amount` of settlement revenue entered the dataset's pool: spread over its
+		/// shares, or owed to the curator when `to_curator` (nobody held shares).
+		RevenueReceived { dataset_id: DatasetId, amount: BalanceOf<T>, to_curator: bool },
+		/// Revenue for a dataset that does not exist went to `OnUnassignedRevenue`.
+		RevenueUnassigned { dataset_id: DatasetId, amount: BalanceOf<T> },
+		/// `who` was paid `amount` from the dataset's pool.
+		RewardsClaimed { dataset_id: DatasetId, who: T::AccountId, amount: BalanceOf<T> },
+		/// `sponsor` created a campaign with `budget` moved into the pallet account.
+		CampaignCreated {
+			campaign_id: CampaignId,
+			sponsor: T::AccountId,
+			kind: CampaignKind,
+			budget: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		},
+		/// `contributor` submitted `units` of work; `reward` is set aside from the budget
+		/// and `deposit` is held.
+		WorkSubmitted {
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			contributor: T::AccountId,
+			units: u64,
+			reward: BalanceOf<T>,
+			deposit: BalanceOf<T>,
+		},
+		/// `reviewer` voted on a submission.
+		SubmissionReviewed {
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			reviewer: T::AccountId,
+			approve: bool,
+		},
+		/// Enough reviewers approved: `contributor` was paid `reward`, its deposit released.
+		SubmissionApproved {
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			contributor: T::AccountId,
+			reward: BalanceOf<T>,
+		},
+		/// A majority of reviewers rejected: the reward went back to the budget and the
+		/// `forfeited` deposit joined it.
+		SubmissionRejected {
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			contributor: T::AccountId,
+			forfeited: BalanceOf<T>,
+		},
+		/// The campaign closed: `refunded` went back to the sponsor and the deposits of
+		/// `released_submissions` pending submissions were released.
+		CampaignClosed {
+			campaign_id: CampaignId,
+			refunded: BalanceOf<T>,
+			released_submissions: u32,
+		},
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The name is empty or longer than `MaxNameLen`.
+		InvalidName,
+		/// The metadata URI is longer than `MaxUriLen`.
+		MetadataUriTooLong,
+		/// No dataset has this id.
+		UnknownDataset,
+		/// Dataset ids are exhausted.
+		DatasetIdOverflow,
+		/// Units must be positive.
+		ZeroUnits,
+		/// The dataset has `MaxPendingPerDataset` contributions waiting for review.
+		TooManyPendingForDataset,
+		/// The caller has `MaxPendingPerContributor` contributions waiting for review.
+		TooManyPendingForContributor,
+		/// Contribution ids are exhausted.
+		ContributionIdOverflow,
+		/// No contribution has this id (or it was rejected).
+		UnknownContribution,
+		/// Only the dataset's curator may review its contributions.
+		NotCurator,
+		/// The contribution was already accepted.
+		ContributionAlreadyReviewed,
+		/// Nothing is owed to the caller in this dataset.
+		NothingToClaim,
+		/// Shares, rewards or budgets overflow.
+		ArithmeticOverflow,
+		/// The pool or budget holds less than its records say: an invariant is broken.
+		FundsMissing,
+		/// The budget is zero.
+		ZeroBudget,
+		/// The reward per unit is zero.
+		ZeroReward,
+		/// The deadline is not after the current block.
+		DeadlineInPast,
+		/// A campaign needs at least one reviewer.
+		NoReviewers,
+		/// More reviewers than `MaxReviewers`.
+		TooManyReviewers,
+		/// A reviewer is listed twice.
+		DuplicateReviewer,
+		/// Required approvals must be between 1 and the number of reviewers.
+		InvalidApprovalThreshold,
+		/// Campaign ids are exhausted.
+		CampaignIdOverflow,
+		/// No open campaign has this id.
+		UnknownCampaign,
+		/// The campaign's deadline has passed: it takes no more work.
+		CampaignEnded,
+		/// A reviewer of the campaign may not submit work to it.
+		ReviewerCannotSubmit,
+		/// The reward exceeds the budget not yet set aside for other submissions.
+		InsufficientBudget,
+		/// The campaign has `MaxPendingSubmissions` submissions waiting for reviews.
+		TooManyPendingSubmissions,
+		/// Submission ids are exhausted.
+		SubmissionIdOverflow,
+		/// No pending submission of this campaign has this id.
+		UnknownSubmission,
+		/// Only the campaign's reviewers may review its submissions.
+		NotReviewer,
+		/// This reviewer already voted on this submission.
+		AlreadyVoted,
+		/// Only the campaign's sponsor (or governance) may close it.
+		NotSponsor,
+		/// The campaign's deadline has not passed yet.
+		CampaignStillRunning,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::MaxNameLen::get() > 0, "MaxNameLen must be positive");
+			assert!(
+				(1..=32).contains(&T::MaxReviewers::get()),
+				"MaxReviewers must be between 1 and 32 (one vote bit each)"
+			);
+			assert!(
+				T::MaxPendingPerDataset::get() > 0
+					&& T::MaxPendingPerContributor::get() > 0
+					&& T::MaxPendingSubmissions::get() > 0,
+				"pending bounds must be positive"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
+	impl<T: Config> Pallet<T> {
+		/// Register a dataset with the caller as curator; `DatasetDeposit` is held.
+		#[pallet::call_index(0)]
+		pub fn register_dataset(
+			origin: OriginFor<T>,
+			name: Vec<u8>,
+			metadata_uri: Vec<u8>,
+			metadata_hash: H256,
+		) -> DispatchResult {
+			let curator = ensure_signed(origin)?;
+			let name: BoundedVec<u8, T::MaxNameLen> =
+				name.try_into().map_err(|_| Error::<T>::InvalidName)?;
+			ensure!(!name.is_empty(), Error::<T>::InvalidName);
+			let metadata_uri = Self::bounded_uri(metadata_uri)?;
+			let dataset_id = NextDatasetId::<T>::get();
+			let next_id = dataset_id.checked_add(1).ok_or(Error::<T>::DatasetIdOverflow)?;
+			let deposit = T::DatasetDeposit::get();
+			T::Currency::hold(&HoldReason::DatasetDeposit.into(), &curator, deposit)?;
+			Datasets::<T>::insert(
+				dataset_id,
+				Dataset {
+					curator: curator.clone(),
+					name,
+					metadata_uri,
+					metadata_hash,
+					deposit,
+					total_shares: 0,
+					reward_per_share: U256::zero(),
+					carry: U256::zero(),
+					pool: Zero::zero(),
+					curator_owed: Zero::zero(),
+					total_revenue: Zero::zero(),
+					pending_contributions: 0,
+				},
+			);
+			NextDatasetId::<T>::put(next_id);
+			Self::deposit_event(Event::DatasetRegistered { dataset_id, curator, deposit });
+			Ok(())
+		}
+
+		/// Offer `units` of content (identified by `content_hash`) to a dataset;
+		/// `ContributionDeposit` is held until the curator reviews it.
+		#[pallet::call_index(1)]
+		pub fn contribute(
+			origin: OriginFor<T>,
+			dataset_id: DatasetId,
+			content_hash: H256,
+			units: u64,
+		) -> DispatchResult {
+			let contributor = ensure_signed(origin)?;
+			ensure!(units > 0, Error::<T>::ZeroUnits);
+			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
+			ensure!(
+				dataset.pending_contributions < T::MaxPendingPerDataset::get(),
+				Error::<T>::TooManyPendingForDataset
+			);
+			let pending_of = PendingContributionsOf::<T>::get(&contributor);
+			ensure!(
+				pending_of < T::MaxPendingPerContributor::get(),
+				Error::<T>::TooManyPendingForContributor
+			);
+			let contribution_id = NextContributionId::<T>::get();
+			let next_id =
+				contribution_id.checked_add(1).ok_or(Error::<T>::ContributionIdOverflow)?;
+			let deposit = T::ContributionDeposit::get();
+			T::Currency::hold(&HoldReason::ContributionDeposit.into(), &contributor, deposit)?;
+
+			dataset.pending_contributions.saturating_inc();
+			Datasets::<T>::insert(dataset_id, dataset);
+			PendingContributionsOf::<T>::insert(&contributor, pending_of.saturating_add(1));
+			Contributions::<T>::insert(
+				contribution_id,
+				Contribution {
+					dataset: dataset_id,
+					contributor: contributor.clone(),
+					content_hash,
+					units,
+					deposit,
+					status: ContributionStatus::Pending,
+					submitted_at: frame_system::Pallet::<T>::block_number(),
+				},
+			);
+			DatasetContributions::<T>::insert(dataset_id, contribution_id, ());
+			NextContributionId::<T>::put(next_id);
+			Self::deposit_event(Event::ContributionSubmitted {
+				contribution_id,
+				dataset_id,
+				contributor,
+				units,
+				deposit,
+			});
+			Ok(())
+		}
+
+		/// Curator only: accept a pending contribution (its units become the contributor's
+		/// shares, its deposit is released) or reject it (its deposit goes to the curator
+		/// and it is removed).
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::review_accept().max(T::WeightInfo::review_reject()))]
+		pub fn review(
+			origin: OriginFor<T>,
+			contribution_id: ContributionId,
+			accept: bool,
+		) -> DispatchResult {
+			let curator = ensure_signed(origin)?;
+			let mut contribution =
+				Contributions::<T>::get(contribution_id).ok_or(Error::<T>::UnknownContribution)?;
+			let dataset_id = contribution.dataset;
+			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
+			ensure!(dataset.curator == curator, Error::<T>::NotCurator);
+			ensure!(
+				contribution.status == ContributionStatus::Pending,
+				Error::<T>::ContributionAlreadyReviewed
+			);
+			let contributor = contribution.contributor.clone();
+			if accept {
+				T::Currency::release(
+					&HoldReason::ContributionDeposit.into(),
+					&contributor,
+					contribution.deposit,
+					Precision::Exact,
+				)?;
+				let mut stake = Stakes::<T>::get(&contributor, dataset_id).unwrap_or_default();
+				stake
+					.add_shares(contribution.units, dataset.reward_per_share)
+					.ok_or(Error::<T>::ArithmeticOverflow)?;
+				dataset.total_shares = dataset
+					.total_shares
+					.checked_add(contribution.units.into())
+					.ok_or(Error::<T>::ArithmeticOverflow)?;
+				Stakes::<T>::insert(&contributor, dataset_id, stake);
+				contribution.status = ContributionStatus::Accepted;
+				contribution.deposit = Zero::zero();
+				Contributions::<T>::insert(contribution_id, &contribution);
+				Self::deposit_event(Event::ContributionAccepted {
+					contribution_id,
+					dataset_id,
+					contributor: contributor.clone(),
+					shares: contribution.units,
+				});
+			} else {
+				let forfeited = T::Currency::transfer_on_hold(
+					&HoldReason::ContributionDeposit.into(),
+					&contributor,
+					&curator,
+					contribution.deposit,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				)?;
+				Contributions::<T>::remove(contribution_id);
+				DatasetContributions::<T>::remove(dataset_id, contribution_id);
+				Self::deposit_event(Event::ContributionRejected {
+					contribution_id,
+					dataset_id,
+					contributor: contributor.clone(),
+					forfeited,
+				});
+			}
+			dataset.pending_contributions.saturating_dec();
+			Datasets::<T>::insert(dataset_id, dataset);
+			PendingContributionsOf::<T>::mutate_exists(&contributor, |pending| {
+				*pending = pending.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
+			});
+			Ok(())
+		}
+
+		/// Pay the caller what it is owed from the dataset's pool: its shares' part of the
+		/// revenue and, for the curator, revenue that arrived while nobody held shares.
+		/// Costs the same whatever the number of contributors.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::claim_rewards(CLAIM_WEIGHT_CONTRIBUTORS))]
+		pub fn claim_rewards(origin: OriginFor<T>, dataset_id: DatasetId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
+			let mut amount = BalanceOf::<T>::zero();
+			if dataset.curator == who {
+				amount = core::mem::take(&mut dataset.curator_owed);
+			}
+			if let Some(mut stake) = Stakes::<T>::get(&who, dataset_id) {
+				let paid =
+					stake.take_owed(dataset.reward_per_share).ok_or(Error::<T>::FundsMissing)?;
+				let paid = BalanceOf::<T>::try_from(paid).map_err(|_| Error::<T>::FundsMissing)?;
+				amount = amount.checked_add(&paid).ok_or(Error::<T>::ArithmeticOverflow)?;
+				Stakes::<T>::insert(&who, dataset_id, stake);
+			}
+			ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
+			dataset.pool = dataset.pool.checked_sub(&amount).ok_or(Error::<T>::FundsMissing)?;
+			T::Currency::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
+			Datasets::<T>::insert(dataset_id, dataset);
+			Self::deposit_event(Event::RewardsClaimed { dataset_id, who, amount });
+			Ok(())
+		}
+
+		/// Create a campaign paying `reward_per_unit` for each approved unit of `kind` work
+		/// submitted up to block `deadline`; `required_approvals` of `reviewers` approve a
+		/// submission. A signed caller funds `budget` itself; the governance origin funds it
+		/// from the treasury.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::create_campaign(reviewers.len() as u32))]
+		pub fn create_campaign(
+			origin: OriginFor<T>,
+			kind: CampaignKind,
+			budget: BalanceOf<T>,
+			reward_per_unit: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+			reviewers: Vec<T::AccountId>,
+			required_approvals: u32,
+			metadata_uri: Vec<u8>,
+		) -> DispatchResult {
+			let sponsor = match T::GovernanceOrigin::try_origin(origin) {
+				Ok(_) => T::Treasury::get(),
+				Err(origin) => ensure_signed(origin)?,
+			};
+			ensure!(!budget.is_zero(), Error::<T>::ZeroBudget);
+			ensure!(!reward_per_unit.is_zero(), Error::<T>::ZeroReward);
+			ensure!(
+				deadline > frame_system::Pallet::<T>::block_number(),
+				Error::<T>::DeadlineInPast
+			);
+			ensure!(!reviewers.is_empty(), Error::<T>::NoReviewers);
+			let reviewers: BoundedVec<T::AccountId, T::MaxReviewers> =
+				reviewers.try_into().map_err(|_| Error::<T>::TooManyReviewers)?;
+			for (i, reviewer) in reviewers.iter().enumerate() {
+				ensure!(!reviewers[..i].contains(reviewer), Error::<T>::DuplicateReviewer);
+			}
+			ensure!(
+				(1..=reviewers.len() as u32).contains(&required_approvals),
+				Error::<T>::InvalidApprovalThreshold
+			);
+			let metadata_uri = Self::bounded_uri(metadata_uri)?;
+			let campaign_id = NextCampaignId::<T>::get();
+			let next_id = campaign_id.checked_add(1).ok_or(Error::<T>::CampaignIdOverflow)?;
+			T::Currency::transfer(&sponsor, &Self::account_id(), budget, Preservation::Preserve)?;
+			Campaigns::<T>::insert(
+				campaign_id,
+				Campaign {
+					sponsor: sponsor.clone(),
+					kind,
+					available: budget,
+					committed: Zero::zero(),
+					reward_per_unit,
+					deadline,
+					reviewers,
+					required_approvals,
+					metadata_uri,
+					pending_submissions: 0,
+				},
+			);
+			NextCampaignId::<T>::put(next_id);
+			Self::deposit_event(Event::CampaignCreated {
+				campaign_id,
+				sponsor,
+				kind,
+				budget,
+				deadline,
+			});
+			Ok(())
+		}
+
+		/// Submit `units` of work (identified by `content_hash`) to a running campaign:
+		/// `SubmissionDeposit` is held and `units × reward_per_unit` is set aside from the
+		/// budget until reviewers decide.
+		#[pallet::call_index(5)]
+		pub fn submit_work(
+			origin: OriginFor<T>,
+			campaign_id: CampaignId,
+			content_hash: H256,
+			units: u64,
+		) -> DispatchResult {
+			let contributor = ensure_signed(origin)?;
+			ensure!(units > 0, Error::<T>::ZeroUnits);
+			let mut campaign =
+				Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= campaign.deadline, Error::<T>::CampaignEnded);
+			ensure!(!campaign.reviewers.contains(&contributor), Error::<T>::ReviewerCannotSubmit);
+			let reward = BalanceOf::<T>::try_from(u128::from(units))
+				.ok()
+				.and_then(|units| campaign.reward_per_unit.checked_mul(&units))
+				.ok_or(Error::<T>::ArithmeticOverflow)?;
+			ensure!(reward <= campaign.available, Error::<T>::InsufficientBudget);
+			ensure!(
+				campaign.pending_submissions < T::MaxPendingSubmissions::get(),
+				Error::<T>::TooManyPendingSubmissions
+			);
+			let submission_id = NextSubmissionId::<T>::get();
+			let next_id = submission_id.checked_add(1).ok_or(Error::<T>::SubmissionIdOverflow)?;
+			let deposit = T::SubmissionDeposit::get();
+			T::Currency::hold(&HoldReason::SubmissionDeposit.into(), &contributor, deposit)?;
+
+			campaign.available.saturating_reduce(reward);
+			campaign.committed.saturating_accrue(reward);
+			campaign.pending_submissions.saturating_inc();
+			Campaigns::<T>::insert(campaign_id, campaign);
+			Submissions::<T>::insert(
+				campaign_id,
+				submission_id,
+				Submission {
+					contributor: contributor.clone(),
+					content_hash,
+					units,
+					reward,
+					deposit,
+					approvals: 0,
+					rejections: 0,
+					submitted_at: now,
+				},
+			);
+			NextSubmissionId::<T>::put(next_id);
+			Self::deposit_event(Event::WorkSubmitted {
+				campaign_id,
+				submission_id,
+				contributor,
+				units,
+				reward,
+				deposit,
+			});
+			Ok(())
+		}
+
+		/// Reviewer only, once per submission: approve or reject it. The vote that brings
+		/// approvals to `required_approvals` pays the contributor; the one that makes
+		/// rejections a majority of the reviewers forfeits its deposit to the budget.
+		#[pallet::call_index(6)]
+		#[pallet::weight(
+			T::WeightInfo::review_submission_approve()
+				.max(T::WeightInfo::review_submission_reject())
+		)]
+		pub fn review_submission(
+			origin: OriginFor<T>,
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			approve: bool,
+		) -> DispatchResult {
+			let reviewer = ensure_signed(origin)?;
+			let mut campaign =
+				Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
+			let mut submission = Submissions::<T>::get(campaign_id, submission_id)
+				.ok_or(Error::<T>::UnknownSubmission)?;
+			let index = campaign
+				.reviewers
+				.iter()
+				.position(|r| r == &reviewer)
+				.ok_or(Error::<T>::NotReviewer)?;
+			let bit = 1u32 << index;
+			ensure!(
+				(submission.approvals | submission.rejections) & bit == 0,
+				Error::<T>::AlreadyVoted
+			);
+			if approve {
+				submission.approvals |= bit;
+			} else {
+				submission.rejections |= bit;
+			}
+			Self::deposit_event(Event::SubmissionReviewed {
+				campaign_id,
+				submission_id,
+				reviewer,
+				approve,
+			});
+
+			let contributor = submission.contributor.clone();
+			if submission.approvals.count_ones() >= campaign.required_approvals {
+				campaign.committed = campaign
+					.committed
+					.checked_sub(&submission.reward)
+					.ok_or(Error::<T>::FundsMissing)?;
+				T::Currency::release(
+					&HoldReason::SubmissionDeposit.into(),
+					&contributor,
+					submission.deposit,
+					Precision::Exact,
+				)?;
+				T::Currency::transfer(
+					&Self::account_id(),
+					&contributor,
+					submission.reward,
+					Preservation::Preserve,
+				)?;
+				Self::remove_submission(campaign_id, submission_id, &mut campaign);
+				Self::deposit_event(Event::SubmissionApproved {
+					campaign_id,
+					submission_id,
+					contributor,
+					reward: submission.reward,
+				});
+			} else if campaign.is_rejecting_majority(submission.rejections.count_ones()) {
+				campaign.committed = campaign
+					.committed
+					.checked_sub(&submission.reward)
+					.ok_or(Error::<T>::FundsMissing)?;
+				let forfeited = T::Currency::transfer_on_hold(
+					&HoldReason::SubmissionDeposit.into(),
+					&contributor,
+					&Self::account_id(),
+					submission.deposit,
+					Precision::Exact,
+					Restriction::Free,
+					Fortitude::Polite,
+				)?;
+				campaign.available = campaign
+					.available
+					.checked_add(&submission.reward)
+					.and_then(|available| available.checked_add(&forfeited))
+					.ok_or(Error::<T>::ArithmeticOverflow)?;
+				Self::remove_submission(campaign_id, submission_id, &mut campaign);
+				Self::deposit_event(Event::SubmissionRejected {
+					campaign_id,
+					submission_id,
+					contributor,
+					forfeited,
+				});
+			} else {
+				Submissions::<T>::insert(campaign_id, submission_id, submission);
+			}
+			Campaigns::<T>::insert(campaign_id, campaign);
+			Ok(())
+		}
+
+		/// Sponsor (or the governance origin) only, after the deadline: release the deposits
+		/// of pending submissions, refund the rest of the budget to the sponsor and remove
+		/// the campaign.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::close_campaign(T::MaxPendingSubmissions::get()))]
+		pub fn close_campaign(
+			origin: OriginFor<T>,
+			campaign_id: CampaignId,
+		) -> DispatchResultWithPostInfo {
+			let closer = match T::GovernanceOrigin::try_origin(origin) {
+				Ok(_) => None,
+				Err(origin) => Some(ensure_signed(origin)?),
+			};
+			let campaign = Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
+			ensure!(closer.is_none_or(|closer| closer == campaign.sponsor), Error::<T>::NotSponsor);
+			ensure!(
+				frame_system::Pallet::<T>::block_number() > campaign.deadline,
+				Error::<T>::CampaignStillRunning
+			);
+			let mut released_submissions = 0u32;
+			for (_, submission) in Submissions::<T>::drain_prefix(campaign_id) {
+				T::Currency::release(
+					&HoldReason::SubmissionDeposit.into(),
+					&submission.contributor,
+					submission.deposit,
+					Precision::Exact,
+				)?;
+				released_submissions.saturating_inc();
+			}
+			let refunded = campaign
+				.available
+				.checked_add(&campaign.committed)
+				.ok_or(Error::<T>::ArithmeticOverflow)?;
+			T::Currency::transfer(
+				&Self::account_id(),
+				&campaign.sponsor,
+				refunded,
+				Preservation::Preserve,
+			)?;
+			Campaigns::<T>::remove(campaign_id);
+			Self::deposit_event(Event::CampaignClosed {
+				campaign_id,
+				refunded,
+				released_submissions,
+			});
+			Ok(Some(T::WeightInfo::close_campaign(released_submissions)).into())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The account that holds every dataset pool and campaign budget.
+		pub fn account_id() -> T::AccountId {
+			T::PalletId::get().into_account_truncating()
+		}
+
+		fn bounded_uri(uri: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUriLen>, Error<T>> {
+			uri.try_into().map_err(|_| Error::<T>::MetadataUriTooLong)
+		}
+
+		/// Forgets a decided submission.
+		fn remove_submission(
+			campaign_id: CampaignId,
+			submission_id: SubmissionId,
+			campaign: &mut Campaign<T>,
+		) {
+			Submissions::<T>::remove(campaign_id, submission_id);
+			campaign.pending_submissions.saturating_dec();
+		}
+
+		/// Takes `revenue` for `dataset_id` into the pallet account and its pool, or passes
+		/// it to `OnUnassignedRevenue` when there is no such dataset.
+		pub(crate) fn receive_revenue(dataset_id: DatasetId, revenue: CreditOf<T>) {
+			let amount = revenue.peek();
+			let Some(mut dataset) = Datasets::<T>::get(dataset_id) else {
+				Self::deposit_event(Event::RevenueUnassigned { dataset_id, amount });
+				T::OnUnassignedRevenue::on_unbalanced(revenue);
+				return;
+			};
+			if let Err(revenue) = T::Currency::resolve(&Self::account_id(), revenue) {
+				// The pallet account is kept alive, so any amount can be paid into it.
+				frame_support::defensive!("pallet account cannot receive revenue");
+				Self::deposit_event(Event::RevenueUnassigned { dataset_id, amount });
+				T::OnUnassignedRevenue::on_unbalanced(revenue);
+				return;
+			}
+			let to_curator = !dataset.receive(amount);
+			Datasets::<T>::insert(dataset_id, dataset);
+			Self::deposit_event(Event::RevenueReceived { dataset_id, amount, to_curator });
+		}
+
+		/// The pallet's invariants:
+		/// - each dataset's pool equals, × `PRECISION`, what its stakes are owed plus its
+		///   carry plus what the curator is owed; its shares are the sum of its stakes;
+		/// - the pallet account holds its existential deposit, every pool and every
+		///   campaign's budget (more only if someone sent it funds);
+		/// - each campaign's `committed` is the sum of its submissions' rewards and its
+		///   counts match;
+		/// - every deposit hold equals the deposits of what it is held for.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			use sp_runtime::TryRuntimeError;
+
+			type Holds<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+			fn add<T: Config>(holds: &mut Holds<T>, who: &T::AccountId, amount: BalanceOf<T>) {
+				holds.entry(who.clone()).or_default().saturating_accrue(amount);
+			}
+			fn check<T: Config>(
+				reason: HoldReason,
+				expected: Holds<T>,
+				holders: impl Iterator<Item = T::AccountId>,
+			) -> Result<(), TryRuntimeError> {
+				for who in holders {
+					let on_hold = T::Currency::balance_on_hold(&reason.into(), &who);
+					ensure!(
+						on_hold == expected.get(&who).copied().unwrap_or_default(),
+						TryRuntimeError::Other("deposit hold mismatch")
+					);
+				}
+				Ok(())
+			}
+
+			let mut stakes: BTreeMap<DatasetId, (u128, U256)> = BTreeMap::new();
+			for (_, dataset_id, stake) in Stakes::<T>::iter() {
+				let dataset = Datasets::<T>::get(dataset_id)
+					.ok_or(TryRuntimeError::Other("stake in an unknown dataset"))?;
+				let stake_owed = stake
+					.owed_scaled(dataset.reward_per_share)
+					.ok_or(TryRuntimeError::Other("stake paid more than it earned"))?;
+				let entry = stakes.entry(dataset_id).or_default();
+				entry.0 = entry.0.saturating_add(stake.shares);
+				entry.1 = entry.1.saturating_add(stake_owed);
+			}
+			let mut dataset_deposits = Holds::<T>::new();
+			let mut pending_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+			let mut contribution_deposits = Holds::<T>::new();
+			for (dataset_id, dataset) in Datasets::<T>::iter() {
+				ensure!(dataset_id < NextDatasetId::<T>::get(), "dataset id beyond the counter");
+				let (shares, stakes_owed) = stakes.remove(&dataset_id).unwrap_or_default();
+				ensure!(shares == dataset.total_shares, "total shares mismatch");
+				let precision = U256::from(PRECISION);
+				ensure!(
+					stakes_owed + dataset.carry + to_u256(dataset.curator_owed) * precision
+						== to_u256(dataset.pool) * precision,
+					"pool does not equal what it owes plus its carry"
+				);
+				ensure!(
+					dataset.total_shares == 0 || dataset.carry < shares.into(),
+					"carry too big"
+				);
+				add::<T>(&mut dataset_deposits, &dataset.curator, dataset.deposit);
+				let mut pending = 0u32;
+				for contribution_id in DatasetContributions::<T>::iter_key_prefix(dataset_id) {
+					let contribution = Contributions::<T>::get(contribution_id)
+						.filter(|c| c.dataset == dataset_id)
+						.ok_or("dataset index lists a missing contribution")?;
+					if contribution.status == ContributionStatus::Pending {
+						pending += 1;
+						*pending_of.entry(contribution.contributor.clone()).or_default() += 1;
+						add::<T>(
+							&mut contribution_deposits,
+							&contribution.contributor,
+							contribution.deposit,
+						);
+					}
+				}
+				ensure!(
+					pending == dataset.pending_contributions,
+					"pending contributions miscounted"
+				);
+			}
+			ensure!(
+				Contributions::<T>::iter_keys().count()
+					== DatasetContributions::<T>::iter_keys().count(),
+				"contribution index incomplete"
+			);
+			ensure!(
+				PendingContributionsOf::<T>::iter().collect::<BTreeMap<_, _>>() == pending_of,
+				"pending contributions per contributor miscounted"
+			);
+
+			let mut submission_deposits = Holds::<T>::new();
+			for (campaign_id, campaign) in Campaigns::<T>::iter() {
+				let mut committed = BalanceOf::<T>::zero();
+				let mut pending = 0u32;
+				for (_, submission) in Submissions::<T>::iter_prefix(campaign_id) {
+					committed.saturating_accrue(submission.reward);
+					pending += 1;
+					add::<T>(&mut submission_deposits, &submission.contributor, submission.deposit);
+				}
+				ensure!(committed == campaign.committed, "committed budget mismatch");
+				ensure!(pending == campaign.pending_submissions, "pending submissions miscounted");
+			}
+			ensure!(
+				Submissions::<T>::iter_keys().all(|(id, _)| Campaigns::<T>::contains_key(id)),
+				"submission of a closed campaign"
+			);
+
+			let funds = T::Currency::balance(&Self::account_id());
+			ensure!(
+				funds >= Self::total_owed().saturating_add(T::Currency::minimum_balance()),
+				"pallet account holds less than it owes"
+			);
+			let holders = frame_system::Account::<T>::iter_keys;
+			check::<T>(HoldReason::DatasetDeposit, dataset_deposits, holders())?;
+			check::<T>(HoldReason::ContributionDeposit, contribution_deposits, holders())?;
+			check::<T>(HoldReason::SubmissionDeposit, submission_deposits, holders())?;
+			Ok(())
+		}
+
+		/// Everything the pallet account owes: every pool and every campaign budget.
+		pub fn total_owed() -> BalanceOf<T> {
+			let pools = Datasets::<T>::iter_values()
+				.fold(BalanceOf::<T>::zero(), |total, d| total.saturating_add(d.pool));
+			Campaigns::<T>::iter_values().fold(pools, |total, c| {
+				total.saturating_add(c.available).saturating_add(c.committed)
+			})
+		}
+	}
+}
+
+impl<T: Config> RevenueSink<CreditOf<T>> for Pallet<T> {
+	fn on_revenue(dataset: DatasetId, revenue: CreditOf<T>) {
+		Self::receive_revenue(dataset, revenue)
+	}
+}
+
+impl<T: Config> DatasetInspect for Pallet<T> {
+	fn dataset_exists(id: DatasetId) -> bool {
+		Datasets::<T>::contains_key(id)
+	}
+}
