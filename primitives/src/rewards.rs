@@ -67,6 +67,10 @@ pub enum ContributionStatus {
 pub trait DatasetInspect {
 	/// Whether dataset `id` is registered.
 	fn dataset_exists(id: DatasetId) -> bool;
+
+	/// A registered dataset for benchmarks of other pallets.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_dataset() -> DatasetId;
 }
 
 /// A dataset as the `RewardsApi` runtime API shows it.

@@ -23,7 +23,7 @@ use agora_primitives::{
 
 use super::{
 	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Metering,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System,
+	Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System,
 	TransactionPayment, VERSION,
 };
 
@@ -251,6 +251,32 @@ impl_runtime_apis! {
 			signature: sp_runtime::MultiSignature,
 		) -> Result<Balance, ReceiptError> {
 			Metering::check_receipt_now(receipt, signature)
+		}
+	}
+
+	impl agora_primitives::rewards::RewardsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn pending_rewards(who: AccountId) -> agora_primitives::PendingRewards<Balance> {
+			Rewards::pending_rewards(who)
+		}
+
+		fn dataset(
+			id: agora_primitives::DatasetId,
+		) -> Option<agora_primitives::DatasetInfo<AccountId, Balance>> {
+			Rewards::dataset_info(id)
+		}
+
+		fn contributions(
+			dataset: agora_primitives::DatasetId,
+			start_after: Option<agora_primitives::ContributionId>,
+			limit: u32,
+		) -> Vec<agora_primitives::ContributionInfo<AccountId, Balance, BlockNumber>> {
+			Rewards::contributions_page(dataset, start_after, limit)
+		}
+
+		fn campaign(
+			id: agora_primitives::CampaignId,
+		) -> Option<agora_primitives::CampaignInfo<AccountId, Balance, BlockNumber>> {
+			Rewards::campaign_info(id)
 		}
 	}
 

@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_utility, Utility]
 	[pallet_services, Services]
 	[pallet_metering, Metering]
+	[pallet_rewards, Rewards]
 );

@@ -48,9 +48,11 @@ fn development_preset_has_alice_as_sole_validator_and_sudo() {
 		}
 		let treasury = crate::configs::TreasuryAccount::get();
 		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT);
+		// The rewards pallet's account is kept alive from genesis.
+		assert_eq!(Balances::free_balance(crate::Rewards::account_id()), EXISTENTIAL_DEPOSIT);
 		assert_eq!(
 			Balances::total_issuance(),
-			ENDOWMENT * accounts.len() as Balance + EXISTENTIAL_DEPOSIT
+			ENDOWMENT * accounts.len() as Balance + 2 * EXISTENTIAL_DEPOSIT
 		);
 	});
 }
@@ -112,6 +114,7 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("Utility", 7),
 		("Services", 10),
 		("Metering", 11),
+		("Rewards", 12),
 	];
 	assert_eq!(pallets, expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>());
 }
@@ -217,7 +220,7 @@ fn provider_slashes_go_to_the_treasury() {
 }
 
 #[test]
-fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
+fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consumer_rate() {
 	use agora_primitives::{Price, PriceUnit, Receipt, ReceiptSigner};
 	use sp_core::Pair;
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
@@ -230,8 +233,23 @@ fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
 			b"bob".to_vec(),
 			bond
 		));
-		// 0.01 AGR per 1k tokens, 10 % to dataset 3's contributors (kept by the treasury
-		// until pallet-rewards).
+		// Dave curates dataset 0; Eve's contribution to it is accepted.
+		let curator = Sr25519Keyring::Dave.to_account_id();
+		let contributor = Sr25519Keyring::Eve.to_account_id();
+		assert_ok!(crate::Rewards::register_dataset(
+			RuntimeOrigin::signed(curator.clone()),
+			b"chat-logs".to_vec(),
+			vec![],
+			Default::default()
+		));
+		assert_ok!(crate::Rewards::contribute(
+			RuntimeOrigin::signed(contributor.clone()),
+			0,
+			Default::default(),
+			100
+		));
+		assert_ok!(crate::Rewards::review(RuntimeOrigin::signed(curator), 0, true));
+		// 0.01 AGR per 1k tokens, 10 % to dataset 0's contributors.
 		assert_ok!(crate::Services::list_service(
 			RuntimeOrigin::signed(provider.clone()),
 			b"llm".to_vec(),
@@ -240,7 +258,7 @@ fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
 			Default::default(),
 			Price { unit: PriceUnit::Token1k, per_unit: 10 * crate::MILLI_AGR },
 			sp_runtime::Perbill::from_percent(10),
-			Some(3),
+			Some(0),
 		));
 		let signer = sp_core::sr25519::Pair::from_string("//CharlieApp", None).unwrap();
 		let deposit = 10 * crate::AGR;
@@ -266,9 +284,12 @@ fn a_settled_channel_pays_provider_and_treasury_and_lets_the_consumer_rate() {
 		// 500 × 0.01 AGR = 5 AGR: 2 % fee 0.1, 10 % share 0.5, provider 4.4.
 		let amount = 5 * crate::AGR;
 		assert_eq!(Balances::free_balance(&provider), provider_before + amount * 88 / 100);
-		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT + amount * 12 / 100);
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT + amount * 2 / 100);
 		assert_eq!(Balances::free_balance(&consumer), ENDOWMENT - amount);
 		assert_eq!(Balances::total_issuance(), issuance);
+		// The contributor, sole shareholder of the dataset, claims its 10 %.
+		assert_ok!(crate::Rewards::claim_rewards(RuntimeOrigin::signed(contributor.clone()), 0));
+		assert_eq!(Balances::free_balance(&contributor), ENDOWMENT + amount / 10);
 
 		// Having paid more than MinSpendToRate, the consumer may rate the service.
 		assert_ok!(crate::Services::rate_service(RuntimeOrigin::signed(consumer.clone()), 0, 5));

@@ -1088,4 +1088,21 @@ impl<T: Config> DatasetInspect for Pallet<T> {
 	fn dataset_exists(id: DatasetId) -> bool {
 		Datasets::<T>::contains_key(id)
 	}
+
+	/// Registers a dataset curated by the pallet account, without a deposit.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_dataset() -> DatasetId {
+		use frame_support::traits::fungible::Mutate;
+		let curator = Self::account_id();
+		let _ = T::Currency::mint_into(&curator, T::DatasetDeposit::get());
+		let id = NextDatasetId::<T>::get();
+		Self::register_dataset(
+			frame_system::RawOrigin::Signed(curator).into(),
+			b"benchmark".to_vec(),
+			alloc::vec::Vec::new(),
+			Default::default(),
+		)
+		.expect("the curator is funded");
+		id
+	}
 }

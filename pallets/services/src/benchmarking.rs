@@ -1,7 +1,7 @@
 //! Benchmarks of every call, each in its worst case for bounded inputs.
 
 use super::*;
-use agora_primitives::{PaidUsage, Price, PriceUnit, ServiceStatus};
+use agora_primitives::{DatasetInspect, PaidUsage, Price, PriceUnit, ServiceStatus};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
@@ -69,7 +69,7 @@ fn list<T: Config>(who: &T::AccountId) -> ServiceId {
 		H256::repeat_byte(1),
 		price::<T>(10),
 		Perbill::from_percent(5),
-		Some(1),
+		Some(T::Datasets::benchmark_dataset()),
 	)
 	.expect("lists");
 	id
@@ -159,6 +159,7 @@ mod benchmarks {
 	fn list_service() {
 		let who = provider_with_services::<T>(caller::<T>());
 		let id = NextServiceId::<T>::get();
+		let dataset = T::Datasets::benchmark_dataset();
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who.clone()),
@@ -168,7 +169,7 @@ mod benchmarks {
 			H256::repeat_byte(1),
 			price::<T>(10),
 			Perbill::from_percent(5),
-			Some(1),
+			Some(dataset),
 		);
 		assert!(Services::<T>::contains_key(id));
 	}

@@ -57,7 +57,9 @@ pub type BalanceOf<T> =
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use agora_primitives::{ChannelsOfService, DatasetId, PaidUsage, Price, ServiceStatus};
+	use agora_primitives::{
+		ChannelsOfService, DatasetId, DatasetInspect, PaidUsage, Price, ServiceStatus,
+	};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
@@ -102,6 +104,9 @@ pub mod pallet {
 
 		/// How many payment channels still refer to a service (pallet-metering).
 		type Channels: ChannelsOfService;
+
+		/// Which datasets exist (pallet-rewards).
+		type Datasets: DatasetInspect;
 
 		/// The smallest bond a provider registers with and keeps while it has live
 		/// services.
@@ -264,6 +269,8 @@ pub mod pallet {
 		ZeroPrice,
 		/// A contributor share without a dataset to pay it to.
 		ContributorShareWithoutDataset,
+		/// No dataset has this id.
+		UnknownDataset,
 		/// The provider already has `MaxServicesPerProvider` services.
 		TooManyServices,
 		/// Service ids are exhausted.
@@ -450,6 +457,7 @@ pub mod pallet {
 				dataset.is_some() || contributor_share.is_zero(),
 				Error::<T>::ContributorShareWithoutDataset
 			);
+			ensure!(dataset.is_none_or(T::Datasets::dataset_exists), Error::<T>::UnknownDataset);
 
 			let service_id = NextServiceId::<T>::get();
 			let next_id = service_id.checked_add(1).ok_or(Error::<T>::ServiceIdOverflow)?;

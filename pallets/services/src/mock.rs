@@ -2,7 +2,7 @@
 //! pallet-metering (a settable paid-usage table and open-channel counts).
 
 use crate as pallet_services;
-use agora_primitives::{ChannelsOfService, PaidUsage, ServiceId};
+use agora_primitives::{ChannelsOfService, DatasetId, DatasetInspect, PaidUsage, ServiceId};
 use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
@@ -81,6 +81,20 @@ impl ChannelsOfService for MockMetering {
 	}
 }
 
+/// Stand-in for pallet-rewards: datasets 0 to [`MAX_DATASET`] exist.
+pub struct MockDatasets;
+pub const MAX_DATASET: DatasetId = 9;
+impl DatasetInspect for MockDatasets {
+	fn dataset_exists(id: DatasetId) -> bool {
+		id <= MAX_DATASET
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn benchmark_dataset() -> DatasetId {
+		MAX_DATASET
+	}
+}
+
 pub const MIN_BOND: Balance = 100;
 pub const SERVICE_DEPOSIT: Balance = 10;
 pub const MIN_SPEND_TO_RATE: Balance = 50;
@@ -101,6 +115,7 @@ impl pallet_services::Config for Test {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type PaidUsage = MockMetering;
 	type Channels = MockMetering;
+	type Datasets = MockDatasets;
 	type MinProviderBond = MinProviderBond;
 	type ServiceDeposit = ServiceDeposit;
 	type MinSpendToRate = MinSpendToRate;

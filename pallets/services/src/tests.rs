@@ -403,6 +403,10 @@ fn list_service_errors() {
 			call(ALICE, b"s".to_vec(), vec![], vec![], 1, Perbill::from_percent(1), None),
 			Error::<Test>::ContributorShareWithoutDataset
 		);
+		assert_noop!(
+			call(ALICE, b"s".to_vec(), vec![], vec![], 1, ok_share, Some(MAX_DATASET + 1)),
+			Error::<Test>::UnknownDataset
+		);
 		for _ in 0..MAX_SERVICES {
 			list(ALICE, 1);
 		}

@@ -23,9 +23,9 @@ use sp_version::RuntimeVersion;
 
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
-	PalletInfo, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
-	RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS, EXISTENTIAL_DEPOSIT, MICRO_AGR,
-	SLOT_DURATION, VERSION,
+	PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS,
+	EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -161,6 +161,7 @@ impl pallet_services::Config for Runtime {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type PaidUsage = Metering;
 	type Channels = Metering;
+	type Datasets = Rewards;
 	type MinProviderBond = MinProviderBond;
 	type ServiceDeposit = ServiceDeposit;
 	type MinSpendToRate = MinSpendToRate;
@@ -182,27 +183,12 @@ parameter_types! {
 	pub const MinChannelDeposit: Balance = AGR;
 }
 
-/// Receives the contributors' share of settlements. Until pallet-rewards distributes it
-/// to dataset contributors, it is kept by the treasury.
-pub struct DatasetRevenueToTreasury;
-impl agora_primitives::RevenueSink<pallet_metering::CreditOf<Runtime>>
-	for DatasetRevenueToTreasury
-{
-	fn on_revenue(
-		_dataset: agora_primitives::DatasetId,
-		revenue: pallet_metering::CreditOf<Runtime>,
-	) {
-		use frame_support::traits::OnUnbalanced;
-		ResolveTo::<TreasuryAccount, Balances>::on_unbalanced(revenue);
-	}
-}
-
 impl pallet_metering::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Services = Services;
 	type OnProtocolFee = ResolveTo<TreasuryAccount, Balances>;
-	type RevenueSink = DatasetRevenueToTreasury;
+	type RevenueSink = Rewards;
 	type ProtocolFee = ProtocolFee;
 	type MinChannelDeposit = MinChannelDeposit;
 	/// Thirty days; a consumer extends a channel it keeps using.
@@ -213,6 +199,36 @@ impl pallet_metering::Config for Runtime {
 	type WeightInfo = pallet_metering::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = benchmark_helpers::ListedService;
+}
+
+parameter_types! {
+	/// Derives the account holding every dataset pool and campaign budget.
+	pub const RewardsPalletId: PalletId = PalletId(*b"agr/rwds");
+	/// A dataset's record is at most ~0.5 KiB and lives as long as the chain.
+	pub const DatasetDeposit: Balance = 10 * AGR;
+	/// Deters spam contributions; returned on acceptance, the curator's on rejection.
+	pub const ContributionDeposit: Balance = AGR;
+	/// Deters spam campaign work; returned on approval, the budget's on rejection.
+	pub const SubmissionDeposit: Balance = AGR;
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type PalletId = RewardsPalletId;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type OnUnassignedRevenue = ResolveTo<TreasuryAccount, Balances>;
+	type DatasetDeposit = DatasetDeposit;
+	type ContributionDeposit = ContributionDeposit;
+	type SubmissionDeposit = SubmissionDeposit;
+	type MaxNameLen = ConstU32<64>;
+	type MaxUriLen = ConstU32<256>;
+	type MaxPendingPerDataset = ConstU32<256>;
+	type MaxPendingPerContributor = ConstU32<32>;
+	type MaxReviewers = ConstU32<16>;
+	type MaxPendingSubmissions = ConstU32<256>;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
 /// What the metering benchmarks need from pallet-services.
@@ -240,7 +256,7 @@ pub mod benchmark_helpers {
 				Default::default(),
 				Price { unit: PriceUnit::Token1k, per_unit: price_per_unit },
 				Perbill::from_percent(10),
-				Some(1),
+				Some(<Rewards as agora_primitives::DatasetInspect>::benchmark_dataset()),
 			);
 			assert!(registered.is_ok() && listed.is_ok(), "benchmark service is listed");
 			id
