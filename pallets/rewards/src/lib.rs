@@ -1092,7 +1092,7 @@ impl<T: Config> DatasetInspect for Pallet<T> {
 	/// Registers a dataset curated by the pallet account, without a deposit.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_dataset() -> DatasetId {
-		use frame_support::traits::fungible::Mutate;
+		use frame_support::traits::{fungible::Mutate, Get};
 		let curator = Self::account_id();
 		let _ = T::Currency::mint_into(&curator, T::DatasetDeposit::get());
 		let id = NextDatasetId::<T>::get();
