@@ -1040,3 +1040,45 @@ mod random_sequences {
 		}
 	}
 }
+
+#[test]
+fn records_that_disagree_with_funds_are_refused_without_paying() {
+	new_test_ext().execute_with(|| {
+		let dataset = register();
+		accepted(alice(), dataset, 1);
+		pay_revenue(dataset, 100);
+		// A pool that holds less than its stakes are owed.
+		Datasets::<Test>::mutate(dataset, |d| d.as_mut().unwrap().pool = 50);
+		assert_noop!(Rewards::claim_rewards(origin(alice()), dataset), Error::<Test>::FundsMissing);
+
+		// A campaign whose committed budget lost track of a submission's reward.
+		let id = campaign(1_000, 10);
+		let submission = submit(bob(), id, 5);
+		let rejected = submit(charlie(), id, 5);
+		Campaigns::<Test>::mutate(id, |c| c.as_mut().unwrap().committed = 10);
+		vote(0, id, submission, true);
+		assert_noop!(
+			Rewards::review_submission(origin(reviewer(1)), id, submission, true),
+			Error::<Test>::FundsMissing
+		);
+		vote(1, id, rejected, false);
+		assert_noop!(
+			Rewards::review_submission(origin(reviewer(2)), id, rejected, false),
+			Error::<Test>::FundsMissing
+		);
+	});
+}
+
+#[test]
+fn share_totals_beyond_u128_are_refused() {
+	run_test(|| {
+		let dataset = register();
+		let id = contribute(alice(), dataset, 10);
+		Datasets::<Test>::mutate(dataset, |d| d.as_mut().unwrap().total_shares = u128::MAX - 5);
+		assert_noop!(
+			Rewards::review(origin(curator()), id, true),
+			Error::<Test>::ArithmeticOverflow
+		);
+		Datasets::<Test>::mutate(dataset, |d| d.as_mut().unwrap().total_shares = 0);
+	});
+}
