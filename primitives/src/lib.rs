@@ -17,10 +17,15 @@
 
 extern crate alloc;
 
+pub mod governance;
 pub mod metering;
 pub mod rewards;
 pub mod services;
 
+pub use governance::{
+	Conviction, InvalidParameters, MarketplaceParameters, ParameterChange, ProposalId,
+	ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
+};
 pub use metering::{
 	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,
 };

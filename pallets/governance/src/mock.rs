@@ -1,0 +1,144 @@
+//! A test runtime: System, Balances and this pallet; Root is the governance origin and the
+//! treasury is a plain account.
+
+use crate as pallet_governance;
+use agora_primitives::MarketplaceParameters;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, VariantCountOf},
+	weights::Weight,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, Perbill};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+pub type Balance = u128;
+
+frame_support::construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Balances: pallet_balances,
+		Governance: pallet_governance,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type ExistentialDeposit = ConstU128<1>;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+}
+
+pub fn account(byte: u8) -> AccountId {
+	AccountId32::new([byte; 32])
+}
+pub fn alice() -> AccountId {
+	account(1)
+}
+pub fn bob() -> AccountId {
+	account(2)
+}
+pub fn charlie() -> AccountId {
+	account(3)
+}
+pub fn dave() -> AccountId {
+	account(4)
+}
+pub fn treasury() -> AccountId {
+	account(90)
+}
+pub fn pauper() -> AccountId {
+	account(99)
+}
+
+pub const VOTING_PERIOD: u64 = 10;
+pub const ENACTMENT_DELAY: u64 = 2;
+pub const LOCKING_PERIOD: u64 = 5;
+pub const PROPOSAL_DEPOSIT: Balance = 100;
+pub const MAX_PROPOSAL_LEN: u32 = 64;
+pub const MAX_LIVE: u32 = 3;
+pub const MAX_VOTES: u32 = 3;
+
+/// The mock's parameters: turnout 10 % of issuance, strictly more ayes than nays.
+pub fn default_parameters() -> MarketplaceParameters<Balance, u64> {
+	MarketplaceParameters {
+		protocol_fee: Perbill::from_percent(2),
+		min_channel_deposit: 1,
+		min_provider_bond: 1,
+		service_deposit: 1,
+		min_spend_to_rate: 0,
+		unbonding_period: 1,
+		dataset_deposit: 1,
+		contribution_deposit: 1,
+		submission_deposit: 1,
+		proposal_deposit: PROPOSAL_DEPOSIT,
+		voting_period: VOTING_PERIOD,
+		enactment_delay: ENACTMENT_DELAY,
+		vote_locking_period: LOCKING_PERIOD,
+		min_turnout: Perbill::from_percent(10),
+		approval_threshold: Perbill::from_parts(500_000_001),
+	}
+}
+
+parameter_types! {
+	pub TreasuryAccount: AccountId = treasury();
+	pub DefaultParameters: MarketplaceParameters<Balance, u64> = default_parameters();
+	pub static MaxCallWeight: Weight = Weight::from_parts(1_000_000_000, 1_000_000);
+}
+
+impl pallet_governance::Config for Test {
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
+	type DefaultParameters = DefaultParameters;
+	type MaxProposalLen = ConstU32<MAX_PROPOSAL_LEN>;
+	type MaxCallWeight = MaxCallWeight;
+	type MaxLiveProposals = ConstU32<MAX_LIVE>;
+	type MaxVotesPerAccount = ConstU32<MAX_VOTES>;
+	type WeightInfo = ();
+}
+
+pub const BALANCE: Balance = 1_000;
+pub const TREASURY_BALANCE: Balance = 1_000;
+
+/// Externalities at block 1: Alice, Bob, Charlie and Dave hold 1,000 each, the treasury
+/// 1,000 (total issuance 5,000, so 500 is the minimum turnout).
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut balances: Vec<_> = [alice(), bob(), charlie(), dave()]
+		.into_iter()
+		.map(|who| (who, BALANCE))
+		.collect();
+	balances.push((treasury(), TREASURY_BALANCE));
+	pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+		.assimilate_storage(&mut storage)
+		.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` in fresh externalities, then checks the pallet's invariants.
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Governance::do_try_state().expect("invariants hold after the test");
+	});
+}

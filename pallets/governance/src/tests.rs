@@ -1,0 +1,725 @@
+//! Tests of pallet-governance: the proposal life cycle, tallies, convictions and their
+//! locks, overlapping freezes, enactment, treasury spends, parameters, every error (each
+//! leaving state untouched), and random vote sequences checked by `try_state`.
+
+use crate::{
+	mock::*, Conviction, Deadlines, Enactments, Error, Event, FreezeReason, HoldReason,
+	LiveProposals, NextProposalId, ParameterChange, Proposals, Votes, VotingOf,
+};
+use agora_primitives::{ProposalId, ProposalStatus, Tally, Vote};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{
+		fungible::{InspectFreeze, InspectHold, Mutate},
+		tokens::Preservation,
+		Hooks,
+	},
+	weights::Weight,
+};
+use sp_runtime::{BuildStorage, DispatchError, Perbill, TokenError};
+
+fn origin(who: AccountId) -> RuntimeOrigin {
+	RuntimeOrigin::signed(who)
+}
+
+fn free(who: &AccountId) -> Balance {
+	Balances::free_balance(who)
+}
+
+fn frozen(who: &AccountId) -> Balance {
+	Balances::balance_frozen(&RuntimeFreezeReason::Governance(FreezeReason::Vote), who)
+}
+
+fn deposit_held(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Governance(HoldReason::ProposalDeposit), who)
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Governance(event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+fn remark() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark { remark: b"agora".to_vec() })
+}
+
+fn spend(amount: Balance, beneficiary: AccountId) -> RuntimeCall {
+	RuntimeCall::Governance(crate::Call::spend { amount, beneficiary })
+}
+
+fn propose(who: AccountId, call: RuntimeCall) -> ProposalId {
+	let id = NextProposalId::<Test>::get();
+	assert_ok!(Governance::propose(origin(who), Box::new(call)));
+	id
+}
+
+fn vote(who: AccountId, id: ProposalId, aye: bool, balance: Balance, conviction: Conviction) {
+	assert_ok!(Governance::vote(origin(who), id, aye, balance, conviction));
+}
+
+/// Runs the blocks after the current one up to `n`, with the pallet's `on_initialize`.
+fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Governance::on_initialize(next);
+	}
+}
+
+fn status(id: ProposalId) -> ProposalStatus<u64> {
+	Proposals::<Test>::get(id).unwrap().status
+}
+
+fn tally(id: ProposalId) -> Tally<Balance> {
+	Proposals::<Test>::get(id).unwrap().tally
+}
+
+/// A proposal made at block 1 is voted on through block 11, decided at 12 and, if it
+/// passed, enacted at 14.
+const DECIDED_AT: u64 = 1 + VOTING_PERIOD + 1;
+const ENACTED_AT: u64 = DECIDED_AT + ENACTMENT_DELAY;
+
+// ---------------------------------------------------------------- life cycle
+
+#[test]
+fn a_passed_proposal_is_enacted_without_further_transactions() {
+	run_test(|| {
+		let id = propose(alice(), spend(200, dave()));
+		assert_eq!(deposit_held(&alice()), PROPOSAL_DEPOSIT);
+		assert_eq!(status(id), ProposalStatus::Voting { ends_at: 1 + VOTING_PERIOD });
+		assert_eq!(LiveProposals::<Test>::get(), 1);
+		vote(bob(), id, true, 600, Conviction::Locked1x);
+		vote(charlie(), id, false, 100, Conviction::Locked1x);
+		assert_eq!(tally(id), Tally { ayes: 600, nays: 100, turnout: 700 });
+
+		// Votes are still taken in the last block of the voting period.
+		run_to(1 + VOTING_PERIOD);
+		vote(dave(), id, true, 10, Conviction::None);
+		run_to(DECIDED_AT);
+		let tally = Tally { ayes: 601, nays: 100, turnout: 710 };
+		assert_eq!(status(id), ProposalStatus::Approved { ended_at: 11, enact_at: ENACTED_AT });
+		assert!(events().contains(&Event::ProposalApproved {
+			proposal_id: id,
+			tally,
+			enact_at: ENACTED_AT
+		}));
+		assert_eq!(deposit_held(&alice()), 0);
+		assert_eq!(free(&alice()), BALANCE);
+		assert_eq!(LiveProposals::<Test>::get(), 0);
+		assert_noop!(
+			Governance::vote(origin(dave()), id, true, 1, Conviction::None),
+			Error::<Test>::VotingClosed
+		);
+
+		run_to(ENACTED_AT - 1);
+		assert_eq!(free(&dave()), BALANCE);
+		run_to(ENACTED_AT);
+		assert_eq!(free(&dave()), BALANCE + 200);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE - 200);
+		assert_eq!(
+			status(id),
+			ProposalStatus::Enacted { ended_at: 11, at: ENACTED_AT, succeeded: true }
+		);
+		assert!(Proposals::<Test>::get(id).unwrap().call.is_empty());
+		assert!(events().contains(&Event::ProposalEnacted { proposal_id: id, result: Ok(()) }));
+		assert!(Enactments::<Test>::iter().next().is_none());
+		assert!(Deadlines::<Test>::iter().next().is_none());
+	});
+}
+
+#[test]
+fn a_proposal_without_enough_turnout_fails() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		// 499 of the 500 needed, with any conviction.
+		vote(bob(), id, true, 499, Conviction::Locked6x);
+		run_to(DECIDED_AT);
+		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+		assert!(events().contains(&Event::ProposalRejected {
+			proposal_id: id,
+			tally: Tally { ayes: 499 * 6, nays: 0, turnout: 499 }
+		}));
+		assert_eq!(free(&alice()), BALANCE);
+		run_to(ENACTED_AT + 5);
+		assert!(!events().iter().any(|e| matches!(e, Event::ProposalEnacted { .. })));
+	});
+}
+
+#[test]
+fn a_proposal_without_enough_approval_fails() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 300, Conviction::Locked1x);
+		vote(charlie(), id, false, 400, Conviction::Locked1x);
+		run_to(DECIDED_AT);
+		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+	});
+}
+
+#[test]
+fn a_tie_is_not_a_majority() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 300, Conviction::Locked2x);
+		vote(charlie(), id, false, 600, Conviction::Locked1x);
+		assert_eq!(tally(id), Tally { ayes: 600, nays: 600, turnout: 900 });
+		run_to(DECIDED_AT);
+		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+	});
+}
+
+#[test]
+fn conviction_weighs_votes() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		// More balance for, but without conviction it counts a tenth.
+		vote(bob(), id, true, 1_000, Conviction::None);
+		vote(charlie(), id, false, 200, Conviction::Locked1x);
+		assert_eq!(tally(id), Tally { ayes: 100, nays: 200, turnout: 1_200 });
+		run_to(DECIDED_AT);
+		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 100, Conviction::Locked6x);
+		vote(charlie(), id, false, 500, Conviction::Locked1x);
+		assert_eq!(tally(id), Tally { ayes: 600, nays: 500, turnout: 600 });
+		run_to(DECIDED_AT + 1 + VOTING_PERIOD);
+		assert!(matches!(status(id), ProposalStatus::Approved { .. }));
+	});
+}
+
+#[test]
+fn a_failing_call_is_reported_and_nothing_else_breaks() {
+	run_test(|| {
+		let failing = propose(alice(), spend(TREASURY_BALANCE * 5, dave()));
+		let working = propose(bob(), remark());
+		for id in [failing, working] {
+			vote(charlie(), id, true, 600, Conviction::Locked1x);
+		}
+		run_to(ENACTED_AT);
+		assert!(events().contains(&Event::ProposalEnacted {
+			proposal_id: failing,
+			result: Err(TokenError::FundsUnavailable.into())
+		}));
+		assert!(events().contains(&Event::ProposalEnacted { proposal_id: working, result: Ok(()) }));
+		assert_eq!(
+			status(failing),
+			ProposalStatus::Enacted { ended_at: 11, at: ENACTED_AT, succeeded: false }
+		);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE);
+		assert_eq!(free(&dave()), BALANCE);
+	});
+}
+
+#[test]
+fn a_proposal_changes_marketplace_parameters() {
+	run_test(|| {
+		let change = ParameterChange::ProtocolFee(Perbill::from_percent(5));
+		let call = RuntimeCall::Governance(crate::Call::set_parameters {
+			changes: vec![change.clone()].try_into().unwrap(),
+		});
+		let id = propose(alice(), call);
+		vote(bob(), id, true, 600, Conviction::Locked1x);
+		run_to(ENACTED_AT);
+		assert_eq!(Governance::parameters().protocol_fee, Perbill::from_percent(5));
+		assert!(
+			events().contains(&Event::ParametersSet { changes: vec![change].try_into().unwrap() })
+		);
+	});
+}
+
+#[test]
+fn enactments_beyond_a_blocks_room_move_to_the_next_block() {
+	run_test(|| {
+		let ids: Vec<_> = (0..MAX_LIVE).map(|_| propose(alice(), remark())).collect();
+		for id in &ids {
+			vote(bob(), *id, true, 600, Conviction::Locked1x);
+		}
+		// The block after the next three is already full (a parameter change shortened
+		// the delay of earlier proposals, say): the newcomers go one block later.
+		for id in 100..100 + MAX_LIVE {
+			Enactments::<Test>::try_append(ENACTED_AT, id).unwrap();
+		}
+		run_to(DECIDED_AT);
+		for id in ids {
+			assert_eq!(
+				status(id),
+				ProposalStatus::Approved { ended_at: 11, enact_at: ENACTED_AT + 1 }
+			);
+		}
+		Enactments::<Test>::remove(ENACTED_AT);
+	});
+}
+
+// ---------------------------------------------------------------- votes, freezes, locks
+
+#[test]
+fn changing_a_vote_replaces_it() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 300, Conviction::Locked2x);
+		vote(bob(), id, false, 400, Conviction::Locked1x);
+		assert_eq!(tally(id), Tally { ayes: 0, nays: 400, turnout: 400 });
+		assert_eq!(
+			Votes::<Test>::get(id, bob()),
+			Some(Vote { aye: false, balance: 400, conviction: Conviction::Locked1x })
+		);
+		assert_eq!(VotingOf::<Test>::get(bob()).votes.to_vec(), vec![(id, 400)]);
+		assert_eq!(frozen(&bob()), 400);
+	});
+}
+
+#[test]
+fn voted_balance_is_frozen_not_moved() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 600, Conviction::Locked1x);
+		assert_eq!(free(&bob()), BALANCE);
+		assert_eq!(frozen(&bob()), 600);
+		assert_noop!(
+			Balances::transfer(&bob(), &dave(), 401, Preservation::Expendable),
+			TokenError::Frozen
+		);
+		assert_ok!(Balances::transfer(&bob(), &dave(), 400, Preservation::Expendable));
+	});
+}
+
+#[test]
+fn removing_a_vote_while_voting_takes_it_out_of_the_tally_and_thaws() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 300, Conviction::Locked6x);
+		assert_ok!(Governance::remove_vote(origin(bob()), id));
+		assert_eq!(tally(id), Tally::default());
+		assert_eq!(frozen(&bob()), 0);
+		assert!(!VotingOf::<Test>::contains_key(bob()));
+		assert!(Votes::<Test>::get(id, bob()).is_none());
+		assert!(events().contains(&Event::VoteRemoved {
+			proposal_id: id,
+			who: bob(),
+			locked_until: None
+		}));
+		// With no vote left, the proposer may withdraw it again.
+		assert_ok!(Governance::cancel(origin(alice()), id));
+	});
+}
+
+#[test]
+fn overlapping_votes_freeze_the_largest_not_the_sum() {
+	run_test(|| {
+		let first = propose(alice(), remark());
+		let second = propose(alice(), remark());
+		vote(bob(), first, true, 300, Conviction::Locked1x);
+		vote(bob(), second, false, 700, Conviction::Locked1x);
+		assert_eq!(frozen(&bob()), 700);
+		assert_ok!(Governance::remove_vote(origin(bob()), second));
+		assert_eq!(frozen(&bob()), 300);
+	});
+}
+
+#[test]
+fn a_winning_conviction_vote_stays_locked_after_the_end() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 500, Conviction::Locked2x); // winning side
+		vote(charlie(), id, false, 100, Conviction::Locked6x); // losing side
+		vote(dave(), id, true, 100, Conviction::None); // no conviction
+		run_to(DECIDED_AT + 1);
+
+		// Locked 2 × 5 blocks after the end at block 11: until block 21.
+		assert_ok!(Governance::remove_vote(origin(bob()), id));
+		assert!(events().contains(&Event::VoteRemoved {
+			proposal_id: id,
+			who: bob(),
+			locked_until: Some(21)
+		}));
+		assert_eq!(frozen(&bob()), 500);
+		for who in [charlie(), dave()] {
+			assert_ok!(Governance::remove_vote(origin(who.clone()), id));
+			assert_eq!(frozen(&who), 0);
+			assert!(!VotingOf::<Test>::contains_key(&who));
+		}
+
+		run_to(20);
+		assert_ok!(Governance::unlock(origin(dave()), bob()));
+		assert_eq!(frozen(&bob()), 500);
+		run_to(21);
+		assert_ok!(Governance::unlock(origin(dave()), bob()));
+		assert_eq!(frozen(&bob()), 0);
+		assert!(!VotingOf::<Test>::contains_key(bob()));
+		assert!(events().contains(&Event::Unlocked { who: bob(), frozen: 0 }));
+	});
+}
+
+#[test]
+fn lock_periods_double_with_each_conviction() {
+	run_test(|| {
+		let convictions =
+			[(Conviction::Locked1x, 1), (Conviction::Locked3x, 4), (Conviction::Locked6x, 32)];
+		let mut ids = Vec::new();
+		for _ in convictions {
+			ids.push(propose(alice(), remark()));
+		}
+		for (id, (conviction, _)) in ids.iter().zip(convictions) {
+			vote(bob(), *id, true, 600, conviction);
+		}
+		run_to(DECIDED_AT);
+		for (id, (_, periods)) in ids.iter().zip(convictions) {
+			assert_ok!(Governance::remove_vote(origin(bob()), *id));
+			assert!(events().contains(&Event::VoteRemoved {
+				proposal_id: *id,
+				who: bob(),
+				locked_until: Some(11 + periods * LOCKING_PERIOD)
+			}));
+		}
+		// The locks merged: the largest amount until the latest end.
+		let prior = VotingOf::<Test>::get(bob()).prior;
+		assert_eq!((prior.until, prior.amount), (11 + 32 * LOCKING_PERIOD, 600));
+	});
+}
+
+#[test]
+fn votes_on_a_cancelled_proposal_leave_no_lock() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 500, Conviction::Locked6x);
+		assert_ok!(Governance::cancel(RuntimeOrigin::root(), id));
+		assert_ok!(Governance::remove_vote(origin(bob()), id));
+		assert_eq!(frozen(&bob()), 0);
+	});
+}
+
+// ---------------------------------------------------------------- cancellation
+
+#[test]
+fn the_proposer_withdraws_a_proposal_nobody_voted_on() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		assert_ok!(Governance::cancel(origin(alice()), id));
+		assert_eq!(free(&alice()), BALANCE);
+		assert_eq!(deposit_held(&alice()), 0);
+		assert_eq!(status(id), ProposalStatus::Cancelled { at: 1 });
+		assert_eq!(LiveProposals::<Test>::get(), 0);
+		assert!(Deadlines::<Test>::get(11).is_empty());
+		assert!(events().contains(&Event::ProposalCancelled { proposal_id: id, slashed: 0 }));
+		// Never decided.
+		run_to(DECIDED_AT);
+		assert_eq!(status(id), ProposalStatus::Cancelled { at: 1 });
+	});
+}
+
+#[test]
+fn governance_cancels_and_slashes_the_deposit_to_the_treasury() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 600, Conviction::Locked1x);
+		assert_ok!(Governance::cancel(RuntimeOrigin::root(), id));
+		assert_eq!(free(&alice()), BALANCE - PROPOSAL_DEPOSIT);
+		assert_eq!(deposit_held(&alice()), 0);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE + PROPOSAL_DEPOSIT);
+		assert!(events()
+			.contains(&Event::ProposalCancelled { proposal_id: id, slashed: PROPOSAL_DEPOSIT }));
+	});
+}
+
+#[test]
+fn cancel_errors_leave_state_untouched() {
+	run_test(|| {
+		assert_noop!(Governance::cancel(origin(alice()), 0), Error::<Test>::UnknownProposal);
+		let id = propose(alice(), remark());
+		assert_noop!(Governance::cancel(origin(bob()), id), Error::<Test>::NotProposer);
+		assert_noop!(Governance::cancel(RuntimeOrigin::none(), id), DispatchError::BadOrigin);
+		vote(bob(), id, true, 1, Conviction::None);
+		assert_noop!(Governance::cancel(origin(alice()), id), Error::<Test>::ProposalHasVotes);
+		run_to(DECIDED_AT);
+		assert_noop!(Governance::cancel(RuntimeOrigin::root(), id), Error::<Test>::VotingClosed);
+	});
+}
+
+// ---------------------------------------------------------------- errors of the other calls
+
+#[test]
+fn propose_errors_leave_state_untouched() {
+	run_test(|| {
+		let long = RuntimeCall::System(frame_system::Call::remark {
+			remark: vec![0; MAX_PROPOSAL_LEN as usize],
+		});
+		assert_noop!(
+			Governance::propose(origin(alice()), Box::new(long)),
+			Error::<Test>::ProposalTooLarge
+		);
+		MaxCallWeight::set(Weight::zero());
+		assert_noop!(
+			Governance::propose(origin(alice()), Box::new(remark())),
+			Error::<Test>::CallTooHeavy
+		);
+		MaxCallWeight::set(Weight::from_parts(1_000_000_000, 1_000_000));
+		assert_noop!(
+			Governance::propose(origin(pauper()), Box::new(remark())),
+			TokenError::FundsUnavailable
+		);
+		assert_noop!(
+			Governance::propose(RuntimeOrigin::none(), Box::new(remark())),
+			DispatchError::BadOrigin
+		);
+		for _ in 0..MAX_LIVE {
+			propose(alice(), remark());
+		}
+		assert_noop!(
+			Governance::propose(origin(bob()), Box::new(remark())),
+			Error::<Test>::TooManyProposals
+		);
+		NextProposalId::<Test>::put(ProposalId::MAX);
+		assert_ok!(Governance::cancel(origin(alice()), 0));
+		assert_noop!(
+			Governance::propose(origin(bob()), Box::new(remark())),
+			Error::<Test>::ProposalIdOverflow
+		);
+		NextProposalId::<Test>::put(MAX_LIVE);
+	});
+}
+
+#[test]
+fn vote_errors_leave_state_untouched() {
+	run_test(|| {
+		let ids: Vec<_> = (0..MAX_LIVE).map(|_| propose(alice(), remark())).collect();
+		assert_noop!(
+			Governance::vote(origin(bob()), ids[0], true, 0, Conviction::None),
+			Error::<Test>::ZeroBalance
+		);
+		assert_noop!(
+			Governance::vote(origin(bob()), 9, true, 1, Conviction::None),
+			Error::<Test>::UnknownProposal
+		);
+		assert_noop!(
+			Governance::vote(origin(bob()), ids[0], true, BALANCE + 1, Conviction::None),
+			Error::<Test>::InsufficientFunds
+		);
+		for id in &ids {
+			vote(bob(), *id, true, 10, Conviction::None);
+		}
+		run_to(DECIDED_AT);
+		// Votes on ended proposals stay recorded until removed.
+		let next = propose(alice(), remark());
+		assert_noop!(
+			Governance::vote(origin(bob()), next, true, 10, Conviction::None),
+			Error::<Test>::TooManyVotes
+		);
+		assert_ok!(Governance::remove_vote(origin(bob()), ids[0]));
+		vote(bob(), next, true, 10, Conviction::None);
+	});
+}
+
+#[test]
+fn remove_vote_and_unlock_errors_leave_state_untouched() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		assert_noop!(Governance::remove_vote(origin(bob()), id), Error::<Test>::NotVoted);
+		assert_noop!(Governance::remove_vote(origin(bob()), 7), Error::<Test>::NotVoted);
+		assert_noop!(Governance::unlock(origin(bob()), charlie()), Error::<Test>::NothingToUnlock);
+		assert_noop!(Governance::unlock(RuntimeOrigin::none(), bob()), DispatchError::BadOrigin);
+	});
+}
+
+// ---------------------------------------------------------------- treasury and parameters
+
+#[test]
+fn only_governance_spends_the_treasury() {
+	run_test(|| {
+		assert_noop!(Governance::spend(origin(alice()), 10, alice()), DispatchError::BadOrigin);
+		assert_noop!(
+			Governance::spend(RuntimeOrigin::root(), 0, alice()),
+			Error::<Test>::ZeroAmount
+		);
+		// The treasury is kept alive.
+		assert_noop!(
+			Governance::spend(RuntimeOrigin::root(), TREASURY_BALANCE, alice()),
+			TokenError::NotExpendable
+		);
+		assert_ok!(Governance::spend(RuntimeOrigin::root(), 250, alice()));
+		assert_eq!(free(&alice()), BALANCE + 250);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE - 250);
+		assert!(events().contains(&Event::TreasurySpent { amount: 250, beneficiary: alice() }));
+	});
+}
+
+#[test]
+fn set_parameters_refuses_unusable_sets_without_changing_anything() {
+	run_test(|| {
+		let set = |changes: Vec<ParameterChange<Balance, u64>>| {
+			Governance::set_parameters(RuntimeOrigin::root(), changes.try_into().unwrap())
+		};
+		assert_noop!(
+			Governance::set_parameters(origin(alice()), Default::default()),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(set(vec![]), Error::<Test>::NoParameterChanges);
+		assert_noop!(
+			set(vec![
+				ParameterChange::ProtocolFee(Perbill::from_percent(9)),
+				ParameterChange::MinChannelDeposit(0)
+			]),
+			Error::<Test>::ZeroParameterAmount
+		);
+		assert_noop!(set(vec![ParameterChange::VotingPeriod(0)]), Error::<Test>::ZeroPeriod);
+		assert_noop!(set(vec![ParameterChange::EnactmentDelay(0)]), Error::<Test>::ZeroPeriod);
+		assert_noop!(
+			set(vec![ParameterChange::ApprovalThreshold(Perbill::zero())]),
+			Error::<Test>::ZeroApprovalThreshold
+		);
+		assert_ok!(set(vec![
+			ParameterChange::VotingPeriod(3),
+			ParameterChange::MinTurnout(Perbill::zero()),
+		]));
+		let parameters = Governance::parameters();
+		assert_eq!((parameters.voting_period, parameters.min_turnout), (3, Perbill::zero()));
+		// The new voting period applies to new proposals.
+		let id = propose(alice(), remark());
+		assert_eq!(status(id), ProposalStatus::Voting { ends_at: 4 });
+	});
+}
+
+#[test]
+fn genesis_sets_the_parameters() {
+	let mut parameters = default_parameters();
+	parameters.voting_period = 77;
+	let storage = RuntimeGenesisConfig {
+		governance: crate::GenesisConfig { parameters: Some(parameters.clone()) },
+		..Default::default()
+	}
+	.build_storage()
+	.unwrap();
+	sp_io::TestExternalities::new(storage).execute_with(|| {
+		assert_eq!(Governance::parameters(), parameters);
+	});
+	new_test_ext().execute_with(|| assert_eq!(Governance::parameters(), default_parameters()));
+}
+
+#[test]
+fn views_list_proposals_and_votes() {
+	run_test(|| {
+		let first = propose(alice(), remark());
+		let second = propose(bob(), remark());
+		vote(charlie(), second, false, 70, Conviction::Locked3x);
+		let page = Governance::proposals_page(None, 10);
+		assert_eq!(page.iter().map(|p| p.id).collect::<Vec<_>>(), vec![first, second]);
+		assert_eq!(page[1].tally, Tally { ayes: 0, nays: 210, turnout: 70 });
+		assert_eq!(page[0].call, codec::Encode::encode(&remark()));
+		assert_eq!(Governance::proposals_page(Some(first), 10).len(), 1);
+		assert_eq!(Governance::proposals_page(None, 1).len(), 1);
+		let (votes, held) = Governance::votes_of(charlie());
+		assert_eq!(
+			votes,
+			vec![(second, Vote { aye: false, balance: 70, conviction: Conviction::Locked3x })]
+		);
+		assert_eq!(held, 70);
+	});
+}
+
+// ---------------------------------------------------------------- invariants
+
+#[test]
+fn try_state_detects_a_freeze_that_is_not_the_max() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		vote(bob(), id, true, 300, Conviction::Locked1x);
+		let reason = RuntimeFreezeReason::Governance(FreezeReason::Vote);
+		assert_ok!(<Balances as frame_support::traits::fungible::MutateFreeze<_>>::set_freeze(
+			&reason,
+			&bob(),
+			301
+		));
+		assert!(Governance::do_try_state().is_err());
+		assert_ok!(<Balances as frame_support::traits::fungible::MutateFreeze<_>>::set_freeze(
+			&reason,
+			&bob(),
+			300
+		));
+		Proposals::<Test>::mutate(id, |p| p.as_mut().unwrap().tally.ayes += 1);
+		assert!(Governance::do_try_state().is_err());
+		Proposals::<Test>::mutate(id, |p| p.as_mut().unwrap().tally.ayes -= 1);
+	});
+}
+
+mod random_sequences {
+	use super::*;
+	use proptest::prelude::*;
+
+	#[derive(Debug, Clone)]
+	enum Op {
+		Propose { who: u8 },
+		Vote { who: u8, nth: u8, aye: bool, balance: Balance, conviction: u8 },
+		Remove { who: u8, nth: u8 },
+		Unlock { who: u8 },
+		Advance { blocks: u64 },
+	}
+
+	fn op() -> impl Strategy<Value = Op> {
+		prop_oneof![
+			(0u8..4).prop_map(|who| Op::Propose { who }),
+			(0u8..4, 0u8..6, any::<bool>(), 1u128..1_100, 0u8..7).prop_map(
+				|(who, nth, aye, balance, conviction)| Op::Vote {
+					who,
+					nth,
+					aye,
+					balance,
+					conviction
+				}
+			),
+			(0u8..4, 0u8..6).prop_map(|(who, nth)| Op::Remove { who, nth }),
+			(0u8..4).prop_map(|who| Op::Unlock { who }),
+			(1u64..8).prop_map(|blocks| Op::Advance { blocks }),
+		]
+	}
+
+	fn voter(i: u8) -> AccountId {
+		[alice(), bob(), charlie(), dave()][i as usize % 4].clone()
+	}
+
+	fn conviction(i: u8) -> Conviction {
+		[
+			Conviction::None,
+			Conviction::Locked1x,
+			Conviction::Locked2x,
+			Conviction::Locked3x,
+			Conviction::Locked4x,
+			Conviction::Locked5x,
+			Conviction::Locked6x,
+		][i as usize % 7]
+	}
+
+	proptest! {
+		#![proptest_config(ProptestConfig::with_cases(64))]
+		#[test]
+		fn freezes_and_tallies_stay_consistent(ops in proptest::collection::vec(op(), 1..60)) {
+			new_test_ext().execute_with(|| {
+				let issuance = Balances::total_issuance();
+				for op in ops {
+					let proposals = NextProposalId::<Test>::get().max(1);
+					// Failing calls are part of the sequence: they must change nothing.
+					let _ = match op {
+						Op::Propose { who } =>
+							Governance::propose(origin(voter(who)), Box::new(remark())),
+						Op::Vote { who, nth, aye, balance, conviction: c } => Governance::vote(
+							origin(voter(who)), nth as u32 % proposals, aye, balance, conviction(c)),
+						Op::Remove { who, nth } =>
+							Governance::remove_vote(origin(voter(who)), nth as u32 % proposals),
+						Op::Unlock { who } => Governance::unlock(origin(alice()), voter(who)),
+						Op::Advance { blocks } => {
+							run_to(System::block_number() + blocks);
+							Ok(())
+						},
+					};
+					prop_assert!(Governance::do_try_state().is_ok());
+					prop_assert_eq!(Balances::total_issuance(), issuance);
+				}
+				Ok(())
+			})?;
+		}
+	}
+}

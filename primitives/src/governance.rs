@@ -1,0 +1,427 @@
+//! Token-holder governance: proposals, conviction votes, and the marketplace parameters
+//! that governance changes without a runtime upgrade.
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
+
+/// Identifies a proposal; assigned from a counter, never reused.
+pub type ProposalId = u32;
+
+/// How strongly a vote counts, and for how long its balance stays locked after the
+/// proposal ends (in `VoteLockingPeriod`s), as in Polkadot.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	PartialOrd,
+	Ord,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	Default,
+)]
+pub enum Conviction {
+	/// 0.1× the balance; no lock after the proposal ends.
+	#[default]
+	None,
+	/// 1×, locked for 1 period.
+	Locked1x,
+	/// 2×, locked for 2 periods.
+	Locked2x,
+	/// 3×, locked for 4 periods.
+	Locked3x,
+	/// 4×, locked for 8 periods.
+	Locked4x,
+	/// 5×, locked for 16 periods.
+	Locked5x,
+	/// 6×, locked for 32 periods.
+	Locked6x,
+}
+
+impl Conviction {
+	/// The votes `balance` casts with this conviction.
+	pub fn votes<B: AtLeast32BitUnsigned + Copy>(self, balance: B) -> B {
+		match self {
+			Conviction::None => balance / B::from(10u32),
+			other => balance.saturating_mul(B::from(other.multiplier())),
+		}
+	}
+
+	/// Locking periods after the proposal ends: 0, 1, 2, 4, 8, 16, 32.
+	pub fn lock_periods(self) -> u32 {
+		match self {
+			Conviction::None => 0,
+			other => 1 << (other.multiplier() - 1),
+		}
+	}
+
+	fn multiplier(self) -> u32 {
+		match self {
+			Conviction::None => 0,
+			Conviction::Locked1x => 1,
+			Conviction::Locked2x => 2,
+			Conviction::Locked3x => 3,
+			Conviction::Locked4x => 4,
+			Conviction::Locked5x => 5,
+			Conviction::Locked6x => 6,
+		}
+	}
+}
+
+/// Votes on a proposal so far.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	Default,
+)]
+pub struct Tally<Balance> {
+	/// Conviction-weighted votes for.
+	pub ayes: Balance,
+	/// Conviction-weighted votes against.
+	pub nays: Balance,
+	/// Balance that voted either way, without conviction.
+	pub turnout: Balance,
+}
+
+impl<B: AtLeast32BitUnsigned + Copy> Tally<B> {
+	/// Counts `vote`.
+	pub fn add(&mut self, vote: &Vote<B>) {
+		let votes = vote.conviction.votes(vote.balance);
+		if vote.aye {
+			self.ayes = self.ayes.saturating_add(votes);
+		} else {
+			self.nays = self.nays.saturating_add(votes);
+		}
+		self.turnout = self.turnout.saturating_add(vote.balance);
+	}
+
+	/// Stops counting `vote`.
+	pub fn remove(&mut self, vote: &Vote<B>) {
+		let votes = vote.conviction.votes(vote.balance);
+		if vote.aye {
+			self.ayes = self.ayes.saturating_sub(votes);
+		} else {
+			self.nays = self.nays.saturating_sub(votes);
+		}
+		self.turnout = self.turnout.saturating_sub(vote.balance);
+	}
+
+	/// Whether the proposal passes: turnout at least `min_turnout` of `total_issuance`,
+	/// and ayes (at least one) at least `approval_threshold` of ayes + nays.
+	pub fn passes(
+		&self,
+		total_issuance: B,
+		min_turnout: Perbill,
+		approval_threshold: Perbill,
+	) -> bool {
+		// Rounded up: "at least 50.0000001 %" of 10 votes is 6, not 5.
+		self.turnout >= min_turnout.mul_ceil(total_issuance)
+			&& !self.ayes.is_zero()
+			&& self.ayes >= approval_threshold.mul_ceil(self.ayes.saturating_add(self.nays))
+	}
+}
+
+/// Where a proposal stands.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub enum ProposalStatus<BlockNumber> {
+	/// Open for votes until the end of block `ends_at`.
+	Voting { ends_at: BlockNumber },
+	/// Passed at `ended_at`; dispatched with Root origin at `enact_at`.
+	Approved { ended_at: BlockNumber, enact_at: BlockNumber },
+	/// Dispatched at `at`; `succeeded` tells whether the call returned Ok.
+	Enacted { ended_at: BlockNumber, at: BlockNumber, succeeded: bool },
+	/// Failed turnout or approval at `ended_at`.
+	Rejected { ended_at: BlockNumber },
+	/// Withdrawn by its proposer or cancelled by governance at `at`.
+	Cancelled { at: BlockNumber },
+}
+
+/// A vote of an account.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Vote<Balance> {
+	/// For or against.
+	pub aye: bool,
+	/// Balance voted (frozen, never moved).
+	pub balance: Balance,
+	/// Its conviction.
+	pub conviction: Conviction,
+}
+
+/// A proposal as the `GovernanceApi` runtime API shows it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ProposalInfo<AccountId, Balance, BlockNumber> {
+	/// Its id.
+	pub id: ProposalId,
+	/// Who proposed it.
+	pub proposer: AccountId,
+	/// The SCALE-encoded call it dispatches with Root origin (empty once enacted).
+	pub call: Vec<u8>,
+	/// Deposit held while it is voted on.
+	pub deposit: Balance,
+	/// Votes so far.
+	pub tally: Tally<Balance>,
+	/// Where it stands.
+	pub status: ProposalStatus<BlockNumber>,
+	/// Block it was proposed in.
+	pub proposed_at: BlockNumber,
+}
+
+/// Every marketplace parameter governance changes without a runtime upgrade. The runtime
+/// feeds them to the pallets' `Config`; `set_parameters` changes them.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MarketplaceParameters<Balance, BlockNumber> {
+	/// Share of every settlement paid to the treasury (pallet-metering).
+	pub protocol_fee: Perbill,
+	/// Smallest payment-channel deposit (pallet-metering).
+	pub min_channel_deposit: Balance,
+	/// Smallest provider bond (pallet-services).
+	pub min_provider_bond: Balance,
+	/// Storage deposit per listed service (pallet-services).
+	pub service_deposit: Balance,
+	/// Paid usage that earns the right to rate a service (pallet-services).
+	pub min_spend_to_rate: Balance,
+	/// Blocks an unbonded provider bond stays slashable (pallet-services).
+	pub unbonding_period: BlockNumber,
+	/// Deposit per registered dataset (pallet-rewards).
+	pub dataset_deposit: Balance,
+	/// Deposit per pending contribution (pallet-rewards).
+	pub contribution_deposit: Balance,
+	/// Deposit per pending campaign submission (pallet-rewards).
+	pub submission_deposit: Balance,
+	/// Deposit per proposal (pallet-governance).
+	pub proposal_deposit: Balance,
+	/// Blocks a proposal is open for votes.
+	pub voting_period: BlockNumber,
+	/// Blocks between a proposal passing and its dispatch.
+	pub enactment_delay: BlockNumber,
+	/// Base lock period of conviction votes, in blocks.
+	pub vote_locking_period: BlockNumber,
+	/// Share of total issuance that must vote for a proposal to pass.
+	pub min_turnout: Perbill,
+	/// Share of conviction-weighted votes that must be ayes for a proposal to pass.
+	pub approval_threshold: Perbill,
+}
+
+/// One parameter change for `set_parameters`.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum ParameterChange<Balance, BlockNumber> {
+	/// Sets [`MarketplaceParameters::protocol_fee`].
+	ProtocolFee(Perbill),
+	/// Sets [`MarketplaceParameters::min_channel_deposit`].
+	MinChannelDeposit(Balance),
+	/// Sets [`MarketplaceParameters::min_provider_bond`].
+	MinProviderBond(Balance),
+	/// Sets [`MarketplaceParameters::service_deposit`].
+	ServiceDeposit(Balance),
+	/// Sets [`MarketplaceParameters::min_spend_to_rate`].
+	MinSpendToRate(Balance),
+	/// Sets [`MarketplaceParameters::unbonding_period`].
+	UnbondingPeriod(BlockNumber),
+	/// Sets [`MarketplaceParameters::dataset_deposit`].
+	DatasetDeposit(Balance),
+	/// Sets [`MarketplaceParameters::contribution_deposit`].
+	ContributionDeposit(Balance),
+	/// Sets [`MarketplaceParameters::submission_deposit`].
+	SubmissionDeposit(Balance),
+	/// Sets [`MarketplaceParameters::proposal_deposit`].
+	ProposalDeposit(Balance),
+	/// Sets [`MarketplaceParameters::voting_period`].
+	VotingPeriod(BlockNumber),
+	/// Sets [`MarketplaceParameters::enactment_delay`].
+	EnactmentDelay(BlockNumber),
+	/// Sets [`MarketplaceParameters::vote_locking_period`].
+	VoteLockingPeriod(BlockNumber),
+	/// Sets [`MarketplaceParameters::min_turnout`].
+	MinTurnout(Perbill),
+	/// Sets [`MarketplaceParameters::approval_threshold`].
+	ApprovalThreshold(Perbill),
+}
+
+/// Why a parameter set is refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum InvalidParameters {
+	/// A minimum deposit or bond of zero would let dust into state.
+	ZeroAmount,
+	/// A period of zero blocks.
+	ZeroPeriod,
+	/// An approval threshold of zero would pass proposals nobody supports.
+	ZeroApprovalThreshold,
+}
+
+impl<Balance, BlockNumber> MarketplaceParameters<Balance, BlockNumber>
+where
+	Balance: Copy + sp_runtime::traits::Zero,
+	BlockNumber: Copy + sp_runtime::traits::Zero,
+{
+	/// Applies `change`.
+	pub fn apply(&mut self, change: ParameterChange<Balance, BlockNumber>) {
+		use ParameterChange::*;
+		match change {
+			ProtocolFee(v) => self.protocol_fee = v,
+			MinChannelDeposit(v) => self.min_channel_deposit = v,
+			MinProviderBond(v) => self.min_provider_bond = v,
+			ServiceDeposit(v) => self.service_deposit = v,
+			MinSpendToRate(v) => self.min_spend_to_rate = v,
+			UnbondingPeriod(v) => self.unbonding_period = v,
+			DatasetDeposit(v) => self.dataset_deposit = v,
+			ContributionDeposit(v) => self.contribution_deposit = v,
+			SubmissionDeposit(v) => self.submission_deposit = v,
+			ProposalDeposit(v) => self.proposal_deposit = v,
+			VotingPeriod(v) => self.voting_period = v,
+			EnactmentDelay(v) => self.enactment_delay = v,
+			VoteLockingPeriod(v) => self.vote_locking_period = v,
+			MinTurnout(v) => self.min_turnout = v,
+			ApprovalThreshold(v) => self.approval_threshold = v,
+		}
+	}
+
+	/// Whether the set is usable: positive minimum amounts (the fee, the rating threshold
+	/// and the turnout may be zero), positive periods (the enactment delay may not be
+	/// zero either: a passed proposal is dispatched in a later block), a positive
+	/// approval threshold.
+	pub fn validate(&self) -> Result<(), InvalidParameters> {
+		let amounts = [
+			self.min_channel_deposit,
+			self.min_provider_bond,
+			self.service_deposit,
+			self.dataset_deposit,
+			self.contribution_deposit,
+			self.submission_deposit,
+			self.proposal_deposit,
+		];
+		if amounts.iter().any(|a| a.is_zero()) {
+			return Err(InvalidParameters::ZeroAmount);
+		}
+		let periods = [
+			self.unbonding_period,
+			self.voting_period,
+			self.enactment_delay,
+			self.vote_locking_period,
+		];
+		if periods.iter().any(|p| p.is_zero()) {
+			return Err(InvalidParameters::ZeroPeriod);
+		}
+		if self.approval_threshold.is_zero() {
+			return Err(InvalidParameters::ZeroApprovalThreshold);
+		}
+		Ok(())
+	}
+}
+
+/// The most proposals one `proposals` call returns.
+pub const MAX_PROPOSALS_PAGE: u32 = 100;
+
+sp_api::decl_runtime_apis! {
+	/// Read access to proposals and votes, for the `agora_*` RPC and wallets.
+	pub trait GovernanceApi<AccountId, Balance, BlockNumber>
+	where
+		AccountId: Codec,
+		Balance: Codec,
+		BlockNumber: Codec,
+	{
+		/// Up to `limit` (at most [`MAX_PROPOSALS_PAGE`]) proposals with ids above
+		/// `start_after`, in id order, with their tallies and status.
+		fn proposals(
+			start_after: Option<ProposalId>,
+			limit: u32,
+		) -> Vec<ProposalInfo<AccountId, Balance, BlockNumber>>;
+
+		/// The recorded votes of `who`, by proposal, and the balance its governance
+		/// freeze holds.
+		fn votes_of(who: AccountId) -> (Vec<(ProposalId, Vote<Balance>)>, Balance);
+
+		/// The marketplace parameters in force.
+		fn parameters() -> MarketplaceParameters<Balance, BlockNumber>;
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn conviction_weights_and_lock_periods_are_polkadots() {
+		let all = [
+			Conviction::None,
+			Conviction::Locked1x,
+			Conviction::Locked2x,
+			Conviction::Locked3x,
+			Conviction::Locked4x,
+			Conviction::Locked5x,
+			Conviction::Locked6x,
+		];
+		assert_eq!(all.map(|c| c.votes(100u128)), [10, 100, 200, 300, 400, 500, 600]);
+		assert_eq!(all.map(|c| c.lock_periods()), [0, 1, 2, 4, 8, 16, 32]);
+	}
+
+	#[test]
+	fn a_tally_passes_on_turnout_and_approval() {
+		let vote = |aye, balance, conviction| Vote { aye, balance, conviction };
+		let mut tally = Tally::<u128>::default();
+		tally.add(&vote(true, 300, Conviction::Locked2x));
+		tally.add(&vote(false, 500, Conviction::Locked1x));
+		assert_eq!(tally, Tally { ayes: 600, nays: 500, turnout: 800 });
+		let half = Perbill::from_percent(50);
+		assert!(tally.passes(1_000, Perbill::from_percent(80), half));
+		assert!(!tally.passes(1_001, Perbill::from_percent(80), half)); // turnout
+		assert!(!tally.passes(1_000, half, Perbill::from_percent(55))); // approval
+		tally.remove(&vote(true, 300, Conviction::Locked2x));
+		assert_eq!(tally, Tally { ayes: 0, nays: 500, turnout: 500 });
+		assert!(!tally.passes(1_000, Perbill::zero(), Perbill::from_parts(1)));
+		// A tie passes only a threshold of at most 50 %.
+		let tie = Tally::<u128> { ayes: 5, nays: 5, turnout: 10 };
+		assert!(tie.passes(10, Perbill::zero(), half));
+		assert!(!tie.passes(10, Perbill::zero(), Perbill::from_parts(500_000_001)));
+	}
+}
