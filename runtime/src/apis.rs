@@ -22,9 +22,9 @@ use agora_primitives::{
 };
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa, InherentDataExt, Metering,
-	Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys, System,
-	TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Governance, Grandpa, InherentDataExt,
+	Metering, Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys,
+	System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -251,6 +251,25 @@ impl_runtime_apis! {
 			signature: sp_runtime::MultiSignature,
 		) -> Result<Balance, ReceiptError> {
 			Metering::check_receipt_now(receipt, signature)
+		}
+	}
+
+	impl agora_primitives::governance::GovernanceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn proposals(
+			start_after: Option<agora_primitives::ProposalId>,
+			limit: u32,
+		) -> Vec<agora_primitives::ProposalInfo<AccountId, Balance, BlockNumber>> {
+			Governance::proposals_page(start_after, limit)
+		}
+
+		fn votes_of(
+			who: AccountId,
+		) -> (Vec<(agora_primitives::ProposalId, agora_primitives::Vote<Balance>)>, Balance) {
+			Governance::votes_of(who)
+		}
+
+		fn parameters() -> agora_primitives::MarketplaceParameters<Balance, BlockNumber> {
+			Governance::parameters()
 		}
 	}
 

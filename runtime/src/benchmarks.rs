@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_services, Services]
 	[pallet_metering, Metering]
 	[pallet_rewards, Rewards]
+	[pallet_governance, Governance]
 );

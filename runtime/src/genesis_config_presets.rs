@@ -4,9 +4,11 @@
 //! `agora-node export-chain-spec --chain local` ask the runtime for these presets.
 
 use crate::{
-	configs::TreasuryAccount, AccountId, Balance, BalancesConfig, RuntimeGenesisConfig, SudoConfig,
-	AGR, EXISTENTIAL_DEPOSIT,
+	configs::{default_parameters, TreasuryAccount},
+	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
+	SudoConfig, AGR, EXISTENTIAL_DEPOSIT,
 };
+use agora_primitives::MarketplaceParameters;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -18,11 +20,24 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// What each endowed development account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * AGR;
 
+/// The parameters of the `development` preset: a proposal is voted on for 10 blocks
+/// (one minute) and enacted 2 blocks after, so proposal → vote → enactment takes under two
+/// minutes; conviction locks last multiples of 10 blocks.
+pub fn development_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
+	MarketplaceParameters {
+		voting_period: 10,
+		enactment_delay: 2,
+		vote_locking_period: 10,
+		..default_parameters()
+	}
+}
+
 /// The genesis patch shared by both presets.
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	parameters: MarketplaceParameters<Balance, BlockNumber>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -47,6 +62,7 @@ fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		governance: GovernanceConfig { parameters: Some(parameters) },
 	})
 }
 
@@ -66,10 +82,12 @@ pub fn development_config_genesis() -> Value {
 		vec![authority_keys((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		development_parameters(),
 	)
 }
 
-/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key.
+/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key; the
+/// parameters are those of a new production chain.
 pub fn local_testnet_config_genesis() -> Value {
 	testnet_genesis(
 		[
@@ -83,6 +101,7 @@ pub fn local_testnet_config_genesis() -> Value {
 		.collect(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		default_parameters(),
 	)
 }
 

@@ -7,7 +7,7 @@
 //! - [`genesis_config_presets`]: the `development` and `local_testnet` genesis states.
 //!
 //! Pallet indices 0–9 hold the chain's machinery; 10–13 belong to the marketplace pallets
-//! (Services, Metering, Rewards; Governance is reserved) so that adding them never
+//! (Services, Metering, Rewards, Governance) so that adding them never
 //! moves the existing pallets' indices, which transaction encodings depend on.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -189,5 +189,6 @@ mod runtime {
 	#[runtime::pallet_index(12)]
 	pub type Rewards = pallet_rewards;
 
-	// 13: Governance (reserved).
+	#[runtime::pallet_index(13)]
+	pub type Governance = pallet_governance;
 }

@@ -5,7 +5,7 @@ use crate::{
 	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION, WASM_BINARY,
 };
-use frame_support::{assert_noop, assert_ok, weights::constants::ParityDbWeight};
+use frame_support::{assert_noop, assert_ok, traits::Get, weights::constants::ParityDbWeight};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
 
@@ -98,7 +98,9 @@ fn presets_are_listed_and_unknown_ones_are_refused() {
 
 #[test]
 fn metadata_lists_the_pallets_at_their_indices() {
-	let pallets: Vec<(String, u8)> = Runtime::metadata_ir()
+	// Governed parameters are read from storage to fill in the metadata's constants.
+	let pallets: Vec<(String, u8)> = genesis(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.execute_with(|| Runtime::metadata_ir())
 		.pallets
 		.iter()
 		.map(|p| (p.name.to_string(), p.index))
@@ -115,6 +117,7 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("Services", 10),
 		("Metering", 11),
 		("Rewards", 12),
+		("Governance", 13),
 	];
 	assert_eq!(pallets, expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>());
 }
@@ -297,5 +300,54 @@ fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consum
 			crate::Services::rate_service(RuntimeOrigin::signed(alice()), 0, 5),
 			pallet_services::Error::<Runtime>::InsufficientPaidUsage
 		);
+	});
+}
+
+#[test]
+fn presets_set_the_governance_parameters() {
+	use crate::{configs, genesis_config_presets::development_parameters, Governance};
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let parameters = Governance::parameters();
+		assert_eq!(parameters, development_parameters());
+		// Proposal → vote → enactment within two minutes of 6-second blocks.
+		assert!((parameters.voting_period + 1 + parameters.enactment_delay) * 6 < 120);
+	});
+	genesis(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Governance::parameters(), configs::default_parameters());
+		assert_eq!(Governance::parameters().voting_period, 7 * crate::DAYS);
+	});
+}
+
+#[test]
+fn governance_changes_what_the_other_pallets_read() {
+	use agora_primitives::ParameterChange;
+	use sp_runtime::Perbill;
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(
+			<Runtime as pallet_metering::Config>::ProtocolFee::get(),
+			Perbill::from_percent(2)
+		);
+		let changes = vec![
+			ParameterChange::ProtocolFee(Perbill::from_percent(5)),
+			ParameterChange::MinProviderBond(7 * crate::AGR),
+			ParameterChange::DatasetDeposit(3 * crate::AGR),
+		];
+		assert_noop!(
+			crate::Governance::set_parameters(
+				RuntimeOrigin::signed(alice()),
+				changes.clone().try_into().unwrap()
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(crate::Governance::set_parameters(
+			RuntimeOrigin::root(),
+			changes.try_into().unwrap()
+		));
+		assert_eq!(
+			<Runtime as pallet_metering::Config>::ProtocolFee::get(),
+			Perbill::from_percent(5)
+		);
+		assert_eq!(<Runtime as pallet_services::Config>::MinProviderBond::get(), 7 * crate::AGR);
+		assert_eq!(<Runtime as pallet_rewards::Config>::DatasetDeposit::get(), 3 * crate::AGR);
 	});
 }

@@ -1,5 +1,6 @@
 //! The configuration of every pallet in the runtime.
 
+use agora_primitives::MarketplaceParameters;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -118,7 +119,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	// Fees are burned until the treasury exists (pallet-governance).
+	// Transaction fees are burned; the treasury is funded by the protocol fee of
+	// settlements and by slashes.
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
@@ -141,17 +143,66 @@ impl pallet_utility::Config for Runtime {
 }
 
 parameter_types! {
-	/// The treasury's pallet id: its account receives slashes (and, with
-	/// pallet-governance, protocol fees) and only governance spends from it.
+	/// The treasury's pallet id: its account receives slashes and protocol fees, and only
+	/// governance spends from it.
 	pub const TreasuryPalletId: PalletId = PalletId(*b"agr/trsy");
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+}
 
-	/// What a provider bonds at least: enough that a slash hurts.
-	pub const MinProviderBond: Balance = 100 * AGR;
-	/// Storage deposit per listed service, covering its worst-case footprint (~2.5 KiB).
-	pub const ServiceDeposit: Balance = AGR;
-	/// Paying this much to a service earns the right to rate it.
-	pub const MinSpendToRate: Balance = AGR;
+/// The marketplace parameters of a new chain, in force until governance changes them
+/// (`Governance::set_parameters`); the development preset shortens the governance periods.
+pub fn default_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
+	MarketplaceParameters {
+		protocol_fee: Perbill::from_percent(2),
+		// Keeps dust channels out of state.
+		min_channel_deposit: AGR,
+		// Enough that a slash hurts.
+		min_provider_bond: 100 * AGR,
+		// Covers a service's worst-case footprint (~2.5 KiB).
+		service_deposit: AGR,
+		min_spend_to_rate: AGR,
+		// Long enough for governance to slash misbehaviour found after an unbond.
+		unbonding_period: 7 * DAYS,
+		// A dataset's record is at most ~0.5 KiB and lives as long as the chain.
+		dataset_deposit: 10 * AGR,
+		contribution_deposit: AGR,
+		submission_deposit: AGR,
+		proposal_deposit: 100 * AGR,
+		voting_period: 7 * DAYS,
+		enactment_delay: DAYS,
+		vote_locking_period: 7 * DAYS,
+		min_turnout: Perbill::from_percent(10),
+		// Strictly more ayes than nays: a tie fails.
+		approval_threshold: Perbill::from_parts(500_000_001),
+	}
+}
+
+/// Each names one field of the marketplace parameters governance sets, as the `Get` a
+/// pallet's `Config` takes.
+macro_rules! governed_parameters {
+	($($name:ident: $type:ty = $field:ident;)*) => {
+		$(
+			#[doc = concat!("`", stringify!($field), "` of `Governance::parameters()`.")]
+			pub struct $name;
+			impl frame_support::traits::Get<$type> for $name {
+				fn get() -> $type {
+					pallet_governance::Parameters::<Runtime>::get().$field
+				}
+			}
+		)*
+	};
+}
+
+governed_parameters! {
+	ProtocolFee: Perbill = protocol_fee;
+	MinChannelDeposit: Balance = min_channel_deposit;
+	MinProviderBond: Balance = min_provider_bond;
+	ServiceDeposit: Balance = service_deposit;
+	MinSpendToRate: Balance = min_spend_to_rate;
+	UnbondingPeriod: BlockNumber = unbonding_period;
+	DatasetDeposit: Balance = dataset_deposit;
+	ContributionDeposit: Balance = contribution_deposit;
+	SubmissionDeposit: Balance = submission_deposit;
 }
 
 impl pallet_services::Config for Runtime {
@@ -165,8 +216,7 @@ impl pallet_services::Config for Runtime {
 	type MinProviderBond = MinProviderBond;
 	type ServiceDeposit = ServiceDeposit;
 	type MinSpendToRate = MinSpendToRate;
-	/// A week: long enough for governance to slash misbehaviour found after an unbond.
-	type UnbondingPeriod = ConstU32<{ 7 * DAYS }>;
+	type UnbondingPeriod = UnbondingPeriod;
 	type MaxNameLen = ConstU32<64>;
 	type MaxTags = ConstU32<8>;
 	type MaxTagLen = ConstU32<32>;
@@ -174,13 +224,6 @@ impl pallet_services::Config for Runtime {
 	type MaxUnbondingChunks = ConstU32<16>;
 	type MaxServicesPerProvider = ConstU32<64>;
 	type WeightInfo = pallet_services::weights::SubstrateWeight<Runtime>;
-}
-
-parameter_types! {
-	/// The treasury's cut of every settlement.
-	pub const ProtocolFee: Perbill = Perbill::from_percent(2);
-	/// The smallest channel deposit: keeps dust channels out of state.
-	pub const MinChannelDeposit: Balance = AGR;
 }
 
 impl pallet_metering::Config for Runtime {
@@ -204,12 +247,6 @@ impl pallet_metering::Config for Runtime {
 parameter_types! {
 	/// Derives the account holding every dataset pool and campaign budget.
 	pub const RewardsPalletId: PalletId = PalletId(*b"agr/rwds");
-	/// A dataset's record is at most ~0.5 KiB and lives as long as the chain.
-	pub const DatasetDeposit: Balance = 10 * AGR;
-	/// Deters spam contributions; returned on acceptance, the curator's on rejection.
-	pub const ContributionDeposit: Balance = AGR;
-	/// Deters spam campaign work; returned on approval, the budget's on rejection.
-	pub const SubmissionDeposit: Balance = AGR;
 }
 
 impl pallet_rewards::Config for Runtime {
@@ -229,6 +266,31 @@ impl pallet_rewards::Config for Runtime {
 	type MaxReviewers = ConstU32<16>;
 	type MaxPendingSubmissions = ConstU32<256>;
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	pub DefaultParameters: MarketplaceParameters<Balance, BlockNumber> = default_parameters();
+	/// Enactment dispatches a proposal's call in `on_initialize`: at most a quarter block.
+	pub MaxProposalCallWeight: Weight =
+		RuntimeBlockWeights::get().max_block.saturating_div(4);
+}
+
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type Treasury = TreasuryAccount;
+	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
+	type DefaultParameters = DefaultParameters;
+	/// Enough for a batch of parameter changes or `authorize_upgrade`; the code of an
+	/// upgrade is applied separately.
+	type MaxProposalLen = ConstU32<4096>;
+	type MaxCallWeight = MaxProposalCallWeight;
+	type MaxLiveProposals = ConstU32<32>;
+	type MaxVotesPerAccount = ConstU32<64>;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
 }
 
 /// What the metering benchmarks need from pallet-services.
