@@ -54,7 +54,8 @@ describe('governance pallet on agora-node --dev', () => {
     const feeProposal = eventOf(api, proposed, 'governance', 'Proposed');
     const endsAt = feeProposal.endsAt.toNumber();
     const remark = await ok(api.tx.governance.propose(api.tx.system.remark('agora')), eve);
-    const quietProposal = eventOf(api, remark, 'governance', 'Proposed').proposalId.toNumber();
+    const quiet = eventOf(api, remark, 'governance', 'Proposed');
+    const quietProposal = quiet.proposalId.toNumber();
     const feeId = feeProposal.proposalId.toNumber();
 
     // Turnout needed: 10 % of 12,000,000 AGR. Bob, Charlie and Dave vote 1,400,000 AGR.
@@ -78,13 +79,16 @@ describe('governance pallet on agora-node --dev', () => {
 
     // Decided in block endsAt + 1, enacted two blocks later; nobody sends anything.
     const enactAt = endsAt + 1 + 2;
-    await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= enactAt, 180_000);
+    const lastDecision = Math.max(enactAt, quiet.endsAt.toNumber() + 1);
+    await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= lastDecision, 180_000);
     const decided = await governanceEventsAt(api, endsAt + 1);
     const approved = decided.find((e) => e.method === 'ProposalApproved');
     assert.equal(approved.data.proposalId.toNumber(), feeId);
     assert.equal(approved.data.enactAt.toNumber(), enactAt);
-    const rejected = decided.find((e) => e.method === 'ProposalRejected');
+    const quietDecided = await governanceEventsAt(api, quiet.endsAt.toNumber() + 1);
+    const rejected = quietDecided.find((e) => e.method === 'ProposalRejected');
     assert.equal(rejected.data.proposalId.toNumber(), quietProposal);
+    assert.equal(rejected.data.tally.turnout.toBigInt(), 100_000n * AGR);
 
     const enacted = (await governanceEventsAt(api, enactAt)).find((e) => e.method === 'ProposalEnacted');
     assert.equal(enacted.data.proposalId.toNumber(), feeId);
