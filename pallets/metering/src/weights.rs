@@ -54,21 +54,23 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Services::Services` (r:1 w:0)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::NextChannelId` (r:1 w:1)
 	/// Proof: `Metering::NextChannelId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::ChannelsByConsumer` (r:1 w:1)
 	/// Proof: `Metering::ChannelsByConsumer` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::OpenChannels` (r:1 w:1)
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::Channels` (r:0 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
-		// Proof size: measured `1102`, estimated `4201`
-		// Minimum execution time: 121_250_000 picoseconds.
-		Weight::from_parts(132_176_000, 4201)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `1290`, estimated `4201`
+		// Minimum execution time: 126_077_000 picoseconds.
+		Weight::from_parts(133_969_000, 4201)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -76,11 +78,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:1 w:1)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::ChannelsByConsumer` (r:1 w:1)
 	/// Proof: `Metering::ChannelsByConsumer` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::OpenChannels` (r:1 w:1)
@@ -89,12 +93,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[0, 1]`.
 	fn claim(c: u32, ) -> Weight {
-		// Proof size: measured `1236 + c * (30 ±0)`, estimated `8799 + c * (2014 ±0)`
-		// Minimum execution time: 224_193_000 picoseconds.
-		Weight::from_parts(242_444_223, 8799)
-			// Standard error: 1_356_315
-			.saturating_add(Weight::from_parts(67_060_510, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
+		// Proof size: measured `1424 + c * (30 ±0)`, estimated `8799 + c * (2014 ±0)`
+		// Minimum execution time: 233_426_000 picoseconds.
+		Weight::from_parts(244_717_712, 8799)
+			// Standard error: 549_811
+			.saturating_add(Weight::from_parts(72_929_687, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(c.into())))
@@ -105,21 +109,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::Channels` (r:100 w:100)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:100 w:100)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:102 w:102)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:100 w:100)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Datasets` (r:1 w:1)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 100]`.
 	fn claim_batch(n: u32, ) -> Weight {
-		// Proof size: measured `1063 + n * (359 ±0)`, estimated `6196 + n * (2666 ±0)`
-		// Minimum execution time: 241_729_000 picoseconds.
-		Weight::from_parts(169_172_924, 6196)
-			// Standard error: 302_486
-			.saturating_add(Weight::from_parts(98_899_585, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `1251 + n * (359 ±0)`, estimated `6196 + n * (2666 ±0)`
+		// Minimum execution time: 242_079_000 picoseconds.
+		Weight::from_parts(245_625_000, 6196)
+			// Standard error: 797_458
+			.saturating_add(Weight::from_parts(115_251_740, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
@@ -128,11 +134,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size: measured `425`, estimated `3656`
-		// Minimum execution time: 93_198_000 picoseconds.
-		Weight::from_parts(97_465_000, 3656)
+		// Minimum execution time: 91_005_000 picoseconds.
+		Weight::from_parts(95_331_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -140,23 +146,23 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof size: measured `295`, estimated `3656`
-		// Minimum execution time: 20_601_000 picoseconds.
-		Weight::from_parts(23_164_000, 3656)
+		// Minimum execution time: 19_900_000 picoseconds.
+		Weight::from_parts(24_316_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::ChannelsByConsumer` (r:1 w:1)
 	/// Proof: `Metering::ChannelsByConsumer` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::OpenChannels` (r:1 w:1)
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn reclaim() -> Weight {
 		// Proof size: measured `501`, estimated `4027`
-		// Minimum execution time: 94_340_000 picoseconds.
-		Weight::from_parts(98_005_000, 4027)
+		// Minimum execution time: 93_208_000 picoseconds.
+		Weight::from_parts(107_469_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -165,40 +171,40 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn open_channel() -> Weight {
-		Weight::from_parts(132_176_000, 4201)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(133_969_000, 4201)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn claim(c: u32, ) -> Weight {
-		Weight::from_parts(242_444_223, 8799)
-			.saturating_add(Weight::from_parts(67_060_510, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
+		Weight::from_parts(244_717_712, 8799)
+			.saturating_add(Weight::from_parts(72_929_687, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(9_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(c.into())))
 			.saturating_add(Weight::from_parts(0, 2014).saturating_mul(c.into()))
 	}
 	fn claim_batch(n: u32, ) -> Weight {
-		Weight::from_parts(169_172_924, 6196)
-			.saturating_add(Weight::from_parts(98_899_585, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(245_625_000, 6196)
+			.saturating_add(Weight::from_parts(115_251_740, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2666).saturating_mul(n.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(97_465_000, 3656)
+		Weight::from_parts(95_331_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(23_164_000, 3656)
+		Weight::from_parts(24_316_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reclaim() -> Weight {
-		Weight::from_parts(98_005_000, 4027)
+		Weight::from_parts(107_469_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}

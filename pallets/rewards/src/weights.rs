@@ -58,15 +58,17 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Rewards::NextDatasetId` (r:1 w:1)
 	/// Proof: `Rewards::NextDatasetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Datasets` (r:0 w:1)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	fn register_dataset() -> Weight {
-		// Proof size: measured `109`, estimated `3622`
-		// Minimum execution time: 84_315_000 picoseconds.
-		Weight::from_parts(88_141_000, 3622)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `297`, estimated `3640`
+		// Minimum execution time: 87_770_000 picoseconds.
+		Weight::from_parts(91_926_000, 3640)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Rewards::Datasets` (r:1 w:1)
@@ -75,17 +77,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::PendingContributionsOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::NextContributionId` (r:1 w:1)
 	/// Proof: `Rewards::NextContributionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::DatasetContributions` (r:0 w:1)
 	/// Proof: `Rewards::DatasetContributions` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Contributions` (r:0 w:1)
 	/// Proof: `Rewards::Contributions` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn contribute() -> Weight {
-		// Proof size: measured `772`, estimated `4017`
-		// Minimum execution time: 105_766_000 picoseconds.
-		Weight::from_parts(110_955_000, 4017)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `960`, estimated `4017`
+		// Minimum execution time: 108_461_000 picoseconds.
+		Weight::from_parts(112_217_000, 4017)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Rewards::Contributions` (r:1 w:1)
@@ -95,15 +99,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Stakes` (r:1 w:1)
 	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::PendingContributionsOf` (r:1 w:1)
 	/// Proof: `Rewards::PendingContributionsOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn review_accept() -> Weight {
 		// Proof size: measured `1400`, estimated `4017`
-		// Minimum execution time: 113_929_000 picoseconds.
-		Weight::from_parts(118_666_000, 4017)
+		// Minimum execution time: 112_156_000 picoseconds.
+		Weight::from_parts(117_564_000, 4017)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -112,7 +116,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Rewards::Datasets` (r:1 w:1)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::PendingContributionsOf` (r:1 w:1)
@@ -121,8 +125,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::DatasetContributions` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn review_reject() -> Weight {
 		// Proof size: measured `1226`, estimated `4017`
-		// Minimum execution time: 111_095_000 picoseconds.
-		Weight::from_parts(117_785_000, 4017)
+		// Minimum execution time: 109_582_000 picoseconds.
+		Weight::from_parts(113_929_000, 4017)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -135,10 +139,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 1000]`.
 	fn claim_rewards(c: u32, ) -> Weight {
 		// Proof size: measured `1725`, estimated `4017`
-		// Minimum execution time: 101_170_000 picoseconds.
-		Weight::from_parts(110_336_314, 4017)
-			// Standard error: 595
-			.saturating_add(Weight::from_parts(26_919, 0).saturating_mul(c.into()))
+		// Minimum execution time: 97_605_000 picoseconds.
+		Weight::from_parts(106_239_810, 4017)
+			// Standard error: 823
+			.saturating_add(Weight::from_parts(49_916, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -151,10 +155,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[1, 16]`.
 	fn create_campaign(r: u32, ) -> Weight {
 		// Proof size: measured `210`, estimated `3593`
-		// Minimum execution time: 79_778_000 picoseconds.
-		Weight::from_parts(83_069_716, 3593)
-			// Standard error: 1_587
-			.saturating_add(Weight::from_parts(41_698, 0).saturating_mul(r.into()))
+		// Minimum execution time: 78_897_000 picoseconds.
+		Weight::from_parts(84_412_659, 3593)
+			// Standard error: 3_084
+			.saturating_add(Weight::from_parts(40_078, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -162,15 +166,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::NextSubmissionId` (r:1 w:1)
 	/// Proof: `Rewards::NextSubmissionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Submissions` (r:0 w:1)
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	fn submit_work() -> Weight {
-		// Proof size: measured `1045`, estimated `4345`
-		// Minimum execution time: 95_953_000 picoseconds.
-		Weight::from_parts(100_219_000, 4345)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `1233`, estimated `4345`
+		// Minimum execution time: 98_296_000 picoseconds.
+		Weight::from_parts(102_272_000, 4345)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Rewards::Campaigns` (r:1 w:1)
@@ -180,11 +186,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn review_submission_approve() -> Weight {
 		// Proof size: measured `1506`, estimated `6196`
-		// Minimum execution time: 154_669_000 picoseconds.
-		Weight::from_parts(160_058_000, 6196)
+		// Minimum execution time: 151_936_000 picoseconds.
+		Weight::from_parts(157_103_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -193,13 +199,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Rewards::Submissions` (r:1 w:1)
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn review_submission_reject() -> Weight {
 		// Proof size: measured `1506`, estimated `6196`
-		// Minimum execution time: 104_345_000 picoseconds.
-		Weight::from_parts(109_142_000, 6196)
+		// Minimum execution time: 102_502_000 picoseconds.
+		Weight::from_parts(110_654_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -210,78 +216,78 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:258 w:258)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 256]`.
 	fn close_campaign(s: u32, ) -> Weight {
-		// Proof size: measured `916 + s * (296 ±0)`, estimated `6196 + s * (2632 ±0)`
-		// Minimum execution time: 97_675_000 picoseconds.
-		Weight::from_parts(101_932_000, 6196)
-			// Standard error: 227_511
-			.saturating_add(Weight::from_parts(73_317_375, 0).saturating_mul(s.into()))
+		// Proof size: measured `916 + s * (296 ±0)`, estimated `6196 + s * (2650 ±0)`
+		// Minimum execution time: 96_603_000 picoseconds.
+		Weight::from_parts(84_943_316, 6196)
+			// Standard error: 814_801
+			.saturating_add(Weight::from_parts(74_947_831, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(s.into()))
 	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_dataset() -> Weight {
-		Weight::from_parts(88_141_000, 3622)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(91_926_000, 3640)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn contribute() -> Weight {
-		Weight::from_parts(110_955_000, 4017)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(112_217_000, 4017)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn review_accept() -> Weight {
-		Weight::from_parts(118_666_000, 4017)
+		Weight::from_parts(117_564_000, 4017)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn review_reject() -> Weight {
-		Weight::from_parts(117_785_000, 4017)
+		Weight::from_parts(113_929_000, 4017)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn claim_rewards(c: u32, ) -> Weight {
-		Weight::from_parts(110_336_314, 4017)
-			.saturating_add(Weight::from_parts(26_919, 0).saturating_mul(c.into()))
+		Weight::from_parts(106_239_810, 4017)
+			.saturating_add(Weight::from_parts(49_916, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn create_campaign(r: u32, ) -> Weight {
-		Weight::from_parts(83_069_716, 3593)
-			.saturating_add(Weight::from_parts(41_698, 0).saturating_mul(r.into()))
+		Weight::from_parts(84_412_659, 3593)
+			.saturating_add(Weight::from_parts(40_078, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn submit_work() -> Weight {
-		Weight::from_parts(100_219_000, 4345)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(102_272_000, 4345)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn review_submission_approve() -> Weight {
-		Weight::from_parts(160_058_000, 6196)
+		Weight::from_parts(157_103_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn review_submission_reject() -> Weight {
-		Weight::from_parts(109_142_000, 6196)
+		Weight::from_parts(110_654_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_campaign(s: u32, ) -> Weight {
-		Weight::from_parts(101_932_000, 6196)
-			.saturating_add(Weight::from_parts(73_317_375, 0).saturating_mul(s.into()))
+		Weight::from_parts(84_943_316, 6196)
+			.saturating_add(Weight::from_parts(74_947_831, 0).saturating_mul(s.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 2632).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 2650).saturating_mul(s.into()))
 	}
 }

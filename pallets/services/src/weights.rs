@@ -62,43 +62,47 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
-		// Proof size: measured `6`, estimated `3920`
-		// Minimum execution time: 83_634_000 picoseconds.
-		Weight::from_parts(86_729_000, 3920)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size: measured `194`, estimated `3920`
+		// Minimum execution time: 86_498_000 picoseconds.
+		Weight::from_parts(91_516_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof size: measured `674`, estimated `3920`
-		// Minimum execution time: 98_276_000 picoseconds.
-		Weight::from_parts(108_991_000, 3920)
+		// Minimum execution time: 102_422_000 picoseconds.
+		Weight::from_parts(113_338_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size: measured `563`, estimated `3920`
-		// Minimum execution time: 25_628_000 picoseconds.
-		Weight::from_parts(29_805_000, 3920)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size: measured `751`, estimated `3920`
+		// Minimum execution time: 33_710_000 picoseconds.
+		Weight::from_parts(46_178_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size: measured `694`, estimated `3920`
-		// Minimum execution time: 87_539_000 picoseconds.
-		Weight::from_parts(94_750_000, 3920)
+		// Minimum execution time: 87_871_000 picoseconds.
+		Weight::from_parts(102_873_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,13 +112,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn deregister_provider() -> Weight {
 		// Proof size: measured `169`, estimated `4027`
-		// Minimum execution time: 25_628_000 picoseconds.
-		Weight::from_parts(27_441_000, 4027)
+		// Minimum execution time: 25_698_000 picoseconds.
+		Weight::from_parts(29_104_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Datasets` (r:1 w:0)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// Storage: `Services::NextServiceId` (r:1 w:1)
@@ -122,22 +128,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Services::ServicesByProvider` (r:1 w:1)
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Services` (r:0 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn list_service() -> Weight {
-		// Proof size: measured `1632`, estimated `4027`
-		// Minimum execution time: 133_729_000 picoseconds.
-		Weight::from_parts(141_500_000, 4027)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `1820`, estimated `4027`
+		// Minimum execution time: 147_419_000 picoseconds.
+		Weight::from_parts(169_812_000, 4027)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Services::Services` (r:1 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 37_005_000 picoseconds.
-		Weight::from_parts(43_665_000, 4201)
+		// Minimum execution time: 43_905_000 picoseconds.
+		Weight::from_parts(55_152_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -145,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn pause_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 31_978_000 picoseconds.
-		Weight::from_parts(38_417_000, 4201)
+		// Minimum execution time: 36_033_000 picoseconds.
+		Weight::from_parts(44_977_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn resume_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 30_895_000 picoseconds.
-		Weight::from_parts(36_474_000, 4201)
+		// Minimum execution time: 34_801_000 picoseconds.
+		Weight::from_parts(42_884_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -165,8 +171,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 40_961_000 picoseconds.
-		Weight::from_parts(44_706_000, 4201)
+		// Minimum execution time: 42_574_000 picoseconds.
+		Weight::from_parts(52_127_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -175,7 +181,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Metering::OpenChannels` (r:1 w:0)
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Ratings` (r:1000 w:1000)
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	/// Storage: `Services::ServicesByProvider` (r:1 w:1)
@@ -183,10 +189,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 1000]`.
 	fn remove_service(r: u32, ) -> Weight {
 		// Proof size: measured `2103 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
-		// Minimum execution time: 112_697_000 picoseconds.
-		Weight::from_parts(99_676_149, 4201)
-			// Standard error: 4_576
-			.saturating_add(Weight::from_parts(1_803_219, 0).saturating_mul(r.into()))
+		// Minimum execution time: 116_503_000 picoseconds.
+		Weight::from_parts(112_046_857, 4201)
+			// Standard error: 7_702
+			.saturating_add(Weight::from_parts(1_816_448, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -197,25 +203,27 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:1 w:0)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Services::Ratings` (r:1 w:1)
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn rate_service() -> Weight {
-		// Proof size: measured `1564`, estimated `4201`
-		// Minimum execution time: 50_975_000 picoseconds.
-		Weight::from_parts(55_882_000, 4201)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `1752`, estimated `4201`
+		// Minimum execution time: 55_843_000 picoseconds.
+		Weight::from_parts(66_849_000, 4201)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Services::Providers` (r:1 w:1)
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
 		// Proof size: measured `989`, estimated `6196`
-		// Minimum execution time: 93_880_000 picoseconds.
-		Weight::from_parts(99_508_000, 6196)
+		// Minimum execution time: 93_339_000 picoseconds.
+		Weight::from_parts(102_222_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -225,8 +233,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn force_delist() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 42_012_000 picoseconds.
-		Weight::from_parts(47_731_000, 4201)
+		// Minimum execution time: 41_923_000 picoseconds.
+		Weight::from_parts(46_199_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -235,58 +243,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(86_729_000, 3920)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
+		Weight::from_parts(91_516_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(108_991_000, 3920)
+		Weight::from_parts(113_338_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(29_805_000, 3920)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(46_178_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(94_750_000, 3920)
+		Weight::from_parts(102_873_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_provider() -> Weight {
-		Weight::from_parts(27_441_000, 4027)
+		Weight::from_parts(29_104_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn list_service() -> Weight {
-		Weight::from_parts(141_500_000, 4027)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(169_812_000, 4027)
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(43_665_000, 4201)
+		Weight::from_parts(55_152_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause_service() -> Weight {
-		Weight::from_parts(38_417_000, 4201)
+		Weight::from_parts(44_977_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume_service() -> Weight {
-		Weight::from_parts(36_474_000, 4201)
+		Weight::from_parts(42_884_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(44_706_000, 4201)
+		Weight::from_parts(52_127_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_service(r: u32, ) -> Weight {
-		Weight::from_parts(99_676_149, 4201)
-			.saturating_add(Weight::from_parts(1_803_219, 0).saturating_mul(r.into()))
+		Weight::from_parts(112_046_857, 4201)
+			.saturating_add(Weight::from_parts(1_816_448, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -294,17 +302,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(r.into()))
 	}
 	fn rate_service() -> Weight {
-		Weight::from_parts(55_882_000, 4201)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(66_849_000, 4201)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(99_508_000, 6196)
+		Weight::from_parts(102_222_000, 6196)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn force_delist() -> Weight {
-		Weight::from_parts(47_731_000, 4201)
+		Weight::from_parts(46_199_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
