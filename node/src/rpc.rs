@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use agora_primitives::{AccountId, AgoraApi, Balance, Nonce};
+use agora_primitives::{
+	governance::GovernanceApi, metering::MeteringApi, rewards::RewardsApi, services::ServicesApi,
+	AccountId, AgoraApi, Balance, BlockNumber, Nonce,
+};
 use agora_runtime::opaque::Block;
 use jsonrpsee::RpcModule;
 use sc_transaction_pool_api::TransactionPool;
@@ -34,10 +37,14 @@ where
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BlockBuilder<Block>
 		+ AgoraApi<Block>
-		+ Core<Block>,
+		+ Core<Block>
+		+ ServicesApi<Block, AccountId, Balance, BlockNumber>
+		+ MeteringApi<Block, AccountId, Balance, BlockNumber>
+		+ RewardsApi<Block, AccountId, Balance, BlockNumber>
+		+ GovernanceApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
-	use agora_rpc::{Agora, AgoraApiServer};
+	use agora_rpc::{Agora, AgoraApiServer, RuntimeReader};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -45,6 +52,6 @@ where
 	let mut module = RpcModule::new(());
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-	module.merge(Agora::new(client).into_rpc())?;
+	module.merge(Agora::new(RuntimeReader::new(client)).into_rpc())?;
 	Ok(module)
 }

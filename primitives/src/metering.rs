@@ -199,6 +199,9 @@ pub enum ReceiptError {
 	Overdraft,
 }
 
+/// The most channels one `MeteringApi::channels` call returns.
+pub const MAX_CHANNELS_PAGE: u32 = 1_000;
+
 sp_api::decl_runtime_apis! {
 	/// Read access to payment channels, for the `agora_*` RPC and provider gateways.
 	pub trait MeteringApi<AccountId, Balance, BlockNumber>
@@ -210,8 +213,8 @@ sp_api::decl_runtime_apis! {
 		/// Channel `id`, if open.
 		fn channel(id: ChannelId) -> Option<ChannelInfo<AccountId, Balance, BlockNumber>>;
 
-		/// Up to `limit` channels with ids above `start_after`, of `consumer` and/or
-		/// `payee` when given, in id order.
+		/// Up to `limit` (at most [`MAX_CHANNELS_PAGE`]) channels with ids above
+		/// `start_after`, of `consumer` and/or `payee` when given, in id order.
 		fn channels(
 			consumer: Option<AccountId>,
 			payee: Option<AccountId>,

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { startDevNode, sendAndWaitInBlock, waitForHead } from './lib/node.js';
+import { rpcCall, startDevNode, sendAndWaitInBlock, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 
@@ -97,6 +97,10 @@ describe('governance pallet on agora-node --dev', () => {
     assert.equal((await api.call.governanceApi.parameters()).protocolFee.toNumber(), 50_000_000);
     const status = (await api.query.governance.proposals(quietProposal)).unwrap().status;
     assert.ok(status.isRejected);
+    const listed = await rpcCall(node.httpUrl, 'agora_listProposals', [{ status: 'Rejected' }]);
+    assert.deepEqual(listed.result.map((p) => [p.id, p.tally.turnout]), [[quietProposal, (100_000n * AGR).toString()]]);
+    const enactedRpc = (await rpcCall(node.httpUrl, 'agora_listProposals', [{ status: 'Enacted' }])).result;
+    assert.equal(enactedRpc[0].status.succeeded, true);
 
     // Bob's winning Locked1x vote keeps 600,000 AGR locked for 10 blocks after the end.
     const removed = await ok(api.tx.governance.removeVote(feeId), bob);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { bnToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { encodeAddress } from '@polkadot/util-crypto';
-import { startDevNode, sendAndWaitInBlock } from './lib/node.js';
+import { rpcCall, startDevNode, sendAndWaitInBlock } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 const PRICE_PER_UNIT = 10n ** 10n; // 0.01 AGR per unit
@@ -85,9 +85,21 @@ describe('rewards pallet on agora-node --dev', () => {
     const app = new Keyring({ type: 'sr25519' }).addFromUri('//CharlieApp');
     await ok(api.tx.metering.openChannel(0, 20n * AGR, 1_000, { Sr25519: app.publicKey }), charlie);
     const genesis = (await api.rpc.chain.getBlockHash(0)).toU8a();
+    const signature = app.sign(receiptPayload(genesis, 0, 1_000));
+
+    // The agora_* RPC: the service, a quote, and the receipt checked before Bob claims it.
+    const rpc = async (method, params) => (await rpcCall(node.httpUrl, method, params)).result;
+    const listed = await rpc('agora_listServices', [{ tag: null, status: 'Active' }]);
+    assert.deepEqual(listed.map((s) => [s.id, s.dataset, s.contributorShare]), [[0, 0, 100_000_000]]);
+    assert.equal((await rpc('agora_quote', [0, 1_000])).total, (1_000n * PRICE_PER_UNIT).toString());
+    assert.deepEqual(await rpc('agora_verifyReceipt', [0, 1_000, { sr25519: u8aToHex(signature) }]),
+      { valid: true, amount: (1_000n * PRICE_PER_UNIT).toString(), error: null });
+    const forged = app.sign(receiptPayload(genesis, 0, 9_999));
+    assert.equal((await rpc('agora_verifyReceipt', [0, 1_000, { sr25519: u8aToHex(forged) }])).error, 'BadSignature');
+
     const claimed = await ok(api.tx.metering.claim(
       { genesisHash: u8aToHex(genesis), channelId: 0, cumulativeUnits: 1_000 },
-      { Sr25519: app.sign(receiptPayload(genesis, 0, 1_000)) },
+      { Sr25519: signature },
       true,
     ), bob);
     const share = 1_000n * PRICE_PER_UNIT / 10n; // 1 AGR
@@ -101,6 +113,9 @@ describe('rewards pallet on agora-node --dev', () => {
     const dataset = (await api.call.rewardsApi.dataset(0)).unwrap();
     assert.equal(dataset.pool.toBigInt(), share);
     assert.equal(dataset.totalShares.toBigInt(), 100n);
+
+    assert.deepEqual(await rpc('agora_pendingRewards', [eve.address]),
+      { datasets: [{ datasetId: 0, amount: share.toString() }], submissions: [] });
 
     const claim = await ok(api.tx.rewards.claimRewards(0), eve);
     assert.equal(eventOf(api, claim, 'rewards', 'RewardsClaimed').amount.toBigInt(), share);

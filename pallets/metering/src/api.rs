@@ -2,7 +2,8 @@
 
 use crate::{BalanceOf, Channel, Channels, ChannelsByConsumer, Config, NextChannelId, Pallet};
 use agora_primitives::{
-	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ServiceId, ServiceInspect, Split,
+	metering::MAX_CHANNELS_PAGE, ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ServiceId,
+	ServiceInspect, Split,
 };
 use alloc::vec::Vec;
 use frame_support::traits::Get;
@@ -15,9 +16,6 @@ use sp_runtime::{
 /// A channel as the runtime API shows it.
 pub type ChannelInfoOf<T> =
 	ChannelInfo<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
-
-/// The most channels one `channels_page` call returns.
-pub const MAX_CHANNELS_PAGE: u32 = 1_000;
 
 impl<T: Config> Pallet<T> {
 	/// Channel `id`, if open.

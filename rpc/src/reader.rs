@@ -1,0 +1,207 @@
+//! What the `agora_*` methods read from the chain, one question per runtime API call, at a
+//! given block. [`RuntimeReader`] answers from a client's runtime APIs; the RPC layer's
+//! tests answer from memory.
+
+use std::{marker::PhantomData, sync::Arc};
+
+use agora_primitives::{
+	governance::GovernanceApi, metering::MeteringApi, rewards::RewardsApi, services::ServicesApi,
+	AccountId, AgoraApi, Balance, BlockNumber, ChannelId, ChannelInfo, Hash, PendingRewards,
+	ProposalId, ProposalInfo, ProviderInfo, Quote, Receipt, ReceiptError, ServiceFilter, ServiceId,
+	ServiceInfo,
+};
+use sp_api::{ApiError, Core, ProvideRuntimeApi};
+use sp_blockchain::HeaderBackend;
+use sp_runtime::{traits::Block as BlockT, MultiSignature};
+
+/// A service as the runtime shows it.
+pub type Service = ServiceInfo<AccountId, Balance, BlockNumber>;
+/// A provider as the runtime shows it.
+pub type Provider = ProviderInfo<Balance, BlockNumber>;
+/// A channel as the runtime shows it.
+pub type Channel = ChannelInfo<AccountId, Balance, BlockNumber>;
+/// A proposal as the runtime shows it.
+pub type Proposal = ProposalInfo<AccountId, Balance, BlockNumber>;
+
+/// Why the chain could not answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+	/// The block is not known to this node.
+	UnknownBlock(Hash),
+	/// The runtime call failed (for example, the runtime at that block lacks the API).
+	Runtime(String),
+}
+
+impl From<ApiError> for ReadError {
+	fn from(error: ApiError) -> Self {
+		ReadError::Runtime(error.to_string())
+	}
+}
+
+/// Result of a read.
+pub type ReadResult<T> = Result<T, ReadError>;
+
+/// The chain state the `agora_*` methods need, at block `at`.
+pub trait ChainReader: Send + Sync + 'static {
+	/// The best block's hash.
+	fn best_hash(&self) -> Hash;
+	/// `Ok` if the node knows block `hash`.
+	fn check_block(&self, hash: Hash) -> ReadResult<()>;
+	/// The chain's genesis hash (receipts are bound to it).
+	fn genesis_hash(&self) -> Hash;
+	/// `(spec_name, spec_version, marketplace_api_version)`.
+	fn version(&self, at: Hash) -> ReadResult<(String, u32, u32)>;
+	/// `ServicesApi::service`.
+	fn service(&self, at: Hash, id: ServiceId) -> ReadResult<Option<Service>>;
+	/// `ServicesApi::services`.
+	fn services(
+		&self,
+		at: Hash,
+		filter: ServiceFilter<AccountId>,
+		start_after: Option<ServiceId>,
+		limit: u32,
+	) -> ReadResult<Vec<Service>>;
+	/// `ServicesApi::provider`.
+	fn provider(&self, at: Hash, who: AccountId) -> ReadResult<Option<Provider>>;
+	/// `MeteringApi::quote`.
+	fn quote(&self, at: Hash, service: ServiceId, units: u64)
+		-> ReadResult<Option<Quote<Balance>>>;
+	/// `MeteringApi::channel`.
+	fn channel(&self, at: Hash, id: ChannelId) -> ReadResult<Option<Channel>>;
+	/// `MeteringApi::channels`.
+	fn channels(
+		&self,
+		at: Hash,
+		consumer: Option<AccountId>,
+		payee: Option<AccountId>,
+		start_after: Option<ChannelId>,
+		limit: u32,
+	) -> ReadResult<Vec<Channel>>;
+	/// `MeteringApi::check_receipt`.
+	fn check_receipt(
+		&self,
+		at: Hash,
+		receipt: Receipt,
+		signature: MultiSignature,
+	) -> ReadResult<Result<Balance, ReceiptError>>;
+	/// `RewardsApi::pending_rewards`.
+	fn pending_rewards(&self, at: Hash, who: AccountId) -> ReadResult<PendingRewards<Balance>>;
+	/// `GovernanceApi::proposals`.
+	fn proposals(
+		&self,
+		at: Hash,
+		start_after: Option<ProposalId>,
+		limit: u32,
+	) -> ReadResult<Vec<Proposal>>;
+}
+
+/// Answers from a client's runtime APIs.
+pub struct RuntimeReader<C, Block> {
+	client: Arc<C>,
+	_block: PhantomData<Block>,
+}
+
+impl<C, Block> RuntimeReader<C, Block> {
+	/// Reads through `client`.
+	pub fn new(client: Arc<C>) -> Self {
+		Self { client, _block: PhantomData }
+	}
+}
+
+impl<C, Block> ChainReader for RuntimeReader<C, Block>
+where
+	Block: BlockT<Hash = Hash>,
+	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+	C::Api: AgoraApi<Block>
+		+ Core<Block>
+		+ ServicesApi<Block, AccountId, Balance, BlockNumber>
+		+ MeteringApi<Block, AccountId, Balance, BlockNumber>
+		+ RewardsApi<Block, AccountId, Balance, BlockNumber>
+		+ GovernanceApi<Block, AccountId, Balance, BlockNumber>,
+{
+	fn best_hash(&self) -> Hash {
+		self.client.info().best_hash
+	}
+
+	fn check_block(&self, hash: Hash) -> ReadResult<()> {
+		match self.client.header(hash) {
+			Ok(Some(_)) => Ok(()),
+			Ok(None) => Err(ReadError::UnknownBlock(hash)),
+			Err(e) => Err(ReadError::Runtime(format!("reading block {hash:?}: {e}"))),
+		}
+	}
+
+	fn genesis_hash(&self) -> Hash {
+		self.client.info().genesis_hash
+	}
+
+	fn version(&self, at: Hash) -> ReadResult<(String, u32, u32)> {
+		let api = self.client.runtime_api();
+		let runtime = api.version(at)?;
+		Ok((runtime.spec_name.into_owned(), runtime.spec_version, api.marketplace_api_version(at)?))
+	}
+
+	fn service(&self, at: Hash, id: ServiceId) -> ReadResult<Option<Service>> {
+		Ok(ServicesApi::service(&*self.client.runtime_api(), at, id)?)
+	}
+
+	fn services(
+		&self,
+		at: Hash,
+		filter: ServiceFilter<AccountId>,
+		start_after: Option<ServiceId>,
+		limit: u32,
+	) -> ReadResult<Vec<Service>> {
+		Ok(self.client.runtime_api().services(at, filter, start_after, limit)?)
+	}
+
+	fn provider(&self, at: Hash, who: AccountId) -> ReadResult<Option<Provider>> {
+		Ok(self.client.runtime_api().provider(at, who)?)
+	}
+
+	fn quote(
+		&self,
+		at: Hash,
+		service: ServiceId,
+		units: u64,
+	) -> ReadResult<Option<Quote<Balance>>> {
+		Ok(self.client.runtime_api().quote(at, service, units)?)
+	}
+
+	fn channel(&self, at: Hash, id: ChannelId) -> ReadResult<Option<Channel>> {
+		Ok(self.client.runtime_api().channel(at, id)?)
+	}
+
+	fn channels(
+		&self,
+		at: Hash,
+		consumer: Option<AccountId>,
+		payee: Option<AccountId>,
+		start_after: Option<ChannelId>,
+		limit: u32,
+	) -> ReadResult<Vec<Channel>> {
+		Ok(self.client.runtime_api().channels(at, consumer, payee, start_after, limit)?)
+	}
+
+	fn check_receipt(
+		&self,
+		at: Hash,
+		receipt: Receipt,
+		signature: MultiSignature,
+	) -> ReadResult<Result<Balance, ReceiptError>> {
+		Ok(self.client.runtime_api().check_receipt(at, receipt, signature)?)
+	}
+
+	fn pending_rewards(&self, at: Hash, who: AccountId) -> ReadResult<PendingRewards<Balance>> {
+		Ok(self.client.runtime_api().pending_rewards(at, who)?)
+	}
+
+	fn proposals(
+		&self,
+		at: Hash,
+		start_after: Option<ProposalId>,
+		limit: u32,
+	) -> ReadResult<Vec<Proposal>> {
+		Ok(self.client.runtime_api().proposals(at, start_after, limit)?)
+	}
+}
