@@ -26,7 +26,10 @@ pub fn parse_account(text: &str) -> Result<AccountId, String> {
 			.map_err(|b: Vec<u8>| format!("an account is 32 bytes, not {}", b.len()))?;
 		return Ok(AccountId::new(raw));
 	}
-	AccountId::from_ss58check(text).map_err(|e| format!("'{text}' is not an SS58 address: {e:?}"))
+	// Any prefix: wallets show the generic 42 as often as Agora's 4242.
+	AccountId::from_ss58check_with_version(text)
+		.map(|(account, _prefix)| account)
+		.map_err(|e| format!("'{text}' is not an SS58 address: {e:?}"))
 }
 
 fn parse_hex(hex: &str) -> Result<Vec<u8>, String> {

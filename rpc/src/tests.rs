@@ -366,6 +366,10 @@ async fn get_provider_by_any_address_form() {
 	assert_eq!(provider["bond"], "100");
 	assert_eq!(provider["unbonding"], json!([{ "amount": "5", "unlocksAt": 77 }]));
 	assert_eq!(provider["services"], json!([0, 1, 2]));
+	// Agora's own prefix, as the RPC answers it, is accepted back.
+	let agora_address = json::ss58(&alice());
+	assert_ne!(agora_address, alice().to_ss58check());
+	assert_eq!(call("agora_getProvider", json!([agora_address])).await.unwrap(), provider);
 	assert_eq!(code("agora_getProvider", json!([bob().to_ss58check()])).await, 4004);
 	assert_eq!(code("agora_getProvider", json!(["5Grw"])).await, 4002);
 	assert_eq!(code("agora_getProvider", json!(["0xgg"])).await, 4002);
