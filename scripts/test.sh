@@ -31,5 +31,8 @@ done
 step "benchmarks as tests (${pallets[*]})"
 cargo test --locked "${pallets[@]}" --features runtime-benchmarks
 
+step "JS client unit tests (clients/js)"
+(cd clients/js && node --test ./test/*.test.js)
+
 step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev)"
 (cd tests/e2e && AGORA_NODE="$AGORA_NODE" node --test --test-concurrency=1 ./*.test.js)
