@@ -90,7 +90,7 @@ pub mod pallet {
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_core::{H256, U256};
+	use sp_core::H256;
 	use sp_runtime::traits::{
 		AccountIdConversion, CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero,
 	};
@@ -456,20 +456,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::DatasetDeposit.into(), &curator, deposit)?;
 			Datasets::<T>::insert(
 				dataset_id,
-				Dataset {
-					curator: curator.clone(),
-					name,
-					metadata_uri,
-					metadata_hash,
-					deposit,
-					total_shares: 0,
-					reward_per_share: U256::zero(),
-					carry: U256::zero(),
-					pool: Zero::zero(),
-					curator_owed: Zero::zero(),
-					total_revenue: Zero::zero(),
-					pending_contributions: 0,
-				},
+				Dataset::new(curator.clone(), name, metadata_uri, metadata_hash, deposit),
 			);
 			NextDatasetId::<T>::put(next_id);
 			Self::deposit_event(Event::DatasetRegistered { dataset_id, curator, deposit });
@@ -958,6 +945,7 @@ pub mod pallet {
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;
+			use sp_core::U256;
 			use sp_runtime::TryRuntimeError;
 
 			type Holds<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
@@ -1089,20 +1077,19 @@ impl<T: Config> DatasetInspect for Pallet<T> {
 		Datasets::<T>::contains_key(id)
 	}
 
-	/// Registers a dataset curated by the pallet account, without a deposit.
+	/// Records a dataset curated by the pallet account, without a deposit.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn benchmark_dataset() -> DatasetId {
-		use frame_support::traits::{fungible::Mutate, Get};
-		let curator = Self::account_id();
-		let _ = T::Currency::mint_into(&curator, T::DatasetDeposit::get());
 		let id = NextDatasetId::<T>::get();
-		Self::register_dataset(
-			frame_system::RawOrigin::Signed(curator).into(),
-			b"benchmark".to_vec(),
-			alloc::vec::Vec::new(),
+		let dataset = Dataset::new(
+			Self::account_id(),
 			Default::default(),
-		)
-		.expect("the curator is funded");
+			Default::default(),
+			Default::default(),
+			Default::default(),
+		);
+		Datasets::<T>::insert(id, dataset);
+		NextDatasetId::<T>::put(id.saturating_add(1));
 		id
 	}
 }

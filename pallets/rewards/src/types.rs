@@ -7,7 +7,7 @@ use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEq
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
 use sp_core::{H256, U256};
-use sp_runtime::traits::{Saturating, UniqueSaturatedInto};
+use sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero};
 
 /// Scale of [`Dataset::reward_per_share`]: 10^18 fractional steps per planck, so rounding
 /// loses less than a planck per distribution however many shares there are.
@@ -53,6 +53,30 @@ pub struct Dataset<T: Config> {
 }
 
 impl<T: Config> Dataset<T> {
+	/// A new dataset without shares or revenue.
+	pub fn new(
+		curator: T::AccountId,
+		name: BoundedVec<u8, T::MaxNameLen>,
+		metadata_uri: BoundedVec<u8, T::MaxUriLen>,
+		metadata_hash: H256,
+		deposit: BalanceOf<T>,
+	) -> Self {
+		Dataset {
+			curator,
+			name,
+			metadata_uri,
+			metadata_hash,
+			deposit,
+			total_shares: 0,
+			reward_per_share: U256::zero(),
+			carry: U256::zero(),
+			pool: Zero::zero(),
+			curator_owed: Zero::zero(),
+			total_revenue: Zero::zero(),
+			pending_contributions: 0,
+		}
+	}
+
 	/// Takes `amount` of revenue into the pool: spread over the shares (returns `true`),
 	/// or owed to the curator when nobody holds shares (returns `false`).
 	pub fn receive(&mut self, amount: BalanceOf<T>) -> bool {
