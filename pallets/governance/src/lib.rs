@@ -336,8 +336,13 @@ pub mod pallet {
 			let ending = Deadlines::<T>::take(now.saturating_sub(One::one()));
 			let due = Enactments::<T>::take(now);
 			let mut weight = T::WeightInfo::on_initialize(ending.len() as u32, due.len() as u32);
-			for proposal_id in ending {
-				Self::decide(proposal_id, now);
+			if !ending.is_empty() {
+				// Read once: every proposal ending here is decided on the same terms.
+				let parameters = Parameters::<T>::get();
+				let total_issuance = T::Currency::total_issuance();
+				for proposal_id in ending {
+					Self::decide(proposal_id, now, &parameters, total_issuance);
+				}
 			}
 			for proposal_id in due {
 				weight.saturating_accrue(Self::enact(proposal_id, now));
@@ -620,13 +625,17 @@ pub mod pallet {
 
 		/// Ends the voting on `proposal_id`: returns the deposit and schedules the call if
 		/// it passed.
-		fn decide(proposal_id: ProposalId, now: BlockNumberFor<T>) {
+		fn decide(
+			proposal_id: ProposalId,
+			now: BlockNumberFor<T>,
+			parameters: &ParametersOf<T>,
+			total_issuance: BalanceOf<T>,
+		) {
 			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else { return };
 			if !matches!(proposal.status, ProposalStatus::Voting { .. }) {
 				return;
 			}
 			let ended_at = now.saturating_sub(One::one());
-			let parameters = Parameters::<T>::get();
 			let released = T::Currency::release(
 				&HoldReason::ProposalDeposit.into(),
 				&proposal.proposer,
@@ -635,11 +644,7 @@ pub mod pallet {
 			);
 			debug_assert!(released.is_ok(), "a proposal's deposit is held");
 			let tally = proposal.tally;
-			if tally.passes(
-				T::Currency::total_issuance(),
-				parameters.min_turnout,
-				parameters.approval_threshold,
-			) {
+			if tally.passes(total_issuance, parameters.min_turnout, parameters.approval_threshold) {
 				let enact_at =
 					Self::schedule(proposal_id, now.saturating_add(parameters.enactment_delay));
 				proposal.status = ProposalStatus::Approved { ended_at, enact_at };

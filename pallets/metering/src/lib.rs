@@ -364,8 +364,8 @@ pub mod pallet {
 			close: bool,
 		) -> DispatchResult {
 			let payee = ensure_signed(origin)?;
-			let genesis = Self::genesis_hash();
-			let settlement = Self::settle(&payee, &genesis, &receipt, &signature, close)?;
+			let context = Self::settlement_context();
+			let settlement = Self::settle(&payee, &context, &receipt, &signature, close)?;
 			Self::pay_out(&payee, alloc::vec![settlement])
 		}
 
@@ -380,14 +380,14 @@ pub mod pallet {
 		) -> DispatchResult {
 			let payee = ensure_signed(origin)?;
 			ensure!(!items.is_empty(), Error::<T>::EmptyBatch);
-			// Read once: every item is checked against the same genesis hash.
-			let genesis = Self::genesis_hash();
+			// Read once: every item settles against the same genesis hash and fee.
+			let context = Self::settlement_context();
 			let mut settlements = Vec::with_capacity(items.len());
 			let mut rejected = 0u32;
 			for item in items {
 				let channel_id = item.receipt.channel_id;
 				match with_storage_layer(|| {
-					Self::settle(&payee, &genesis, &item.receipt, &item.signature, false)
+					Self::settle(&payee, &context, &item.receipt, &item.signature, false)
 				}) {
 					Ok(settlement) => settlements.push(settlement),
 					Err(error) => {
@@ -471,6 +471,12 @@ pub mod pallet {
 		}
 	}
 
+	/// The chain's genesis hash (receipts are bound to it) and the protocol fee in force.
+	pub(crate) struct SettlementContext<T: Config> {
+		genesis: T::Hash,
+		protocol_fee: Perbill,
+	}
+
 	/// One settled receipt, its funds already taken from the consumer's hold.
 	pub(crate) struct Settlement<T: Config> {
 		credit: CreditOf<T>,
@@ -517,9 +523,14 @@ pub mod pallet {
 		/// Checks `receipt` for `payee` and takes what it newly owes from the consumer's
 		/// hold. Storage changes only if it succeeds (callers run it in a layer or as a
 		/// whole dispatch).
+		/// What every settlement of one call shares, read once per call.
+		fn settlement_context() -> SettlementContext<T> {
+			SettlementContext { genesis: Self::genesis_hash(), protocol_fee: T::ProtocolFee::get() }
+		}
+
 		fn settle(
 			payee: &T::AccountId,
-			genesis: &T::Hash,
+			context: &SettlementContext<T>,
 			receipt: &Receipt,
 			signature: &MultiSignature,
 			close: bool,
@@ -527,7 +538,7 @@ pub mod pallet {
 			let channel_id = receipt.channel_id;
 			let mut channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
 			ensure!(&channel.payee == payee, Error::<T>::NotPayee);
-			let total = Self::check_receipt(&channel, genesis, receipt, signature)
+			let total = Self::check_receipt(&channel, &context.genesis, receipt, signature)
 				.map_err(Error::<T>::from)?;
 			let amount = total.saturating_sub(channel.claimed);
 			let (credit, missing) =
@@ -539,7 +550,7 @@ pub mod pallet {
 			});
 			let split = Split::of(
 				amount,
-				T::ProtocolFee::get(),
+				context.protocol_fee,
 				channel.contributor_share,
 				channel.dataset.is_some(),
 			);
