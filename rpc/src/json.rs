@@ -19,8 +19,8 @@ pub fn ss58(account: &AccountId) -> String {
 
 /// An account given as SS58 (any prefix) or as 0x-hex of its 32 bytes.
 pub fn parse_account(text: &str) -> Result<AccountId, String> {
-	if let Some(hex) = text.strip_prefix("0x") {
-		let bytes = parse_hex(hex)?;
+	if text.starts_with("0x") {
+		let bytes = parse_hex(text)?;
 		let raw: [u8; 32] = bytes
 			.try_into()
 			.map_err(|b: Vec<u8>| format!("an account is 32 bytes, not {}", b.len()))?;
@@ -32,23 +32,14 @@ pub fn parse_account(text: &str) -> Result<AccountId, String> {
 		.map_err(|e| format!("'{text}' is not an SS58 address: {e:?}"))
 }
 
-fn parse_hex(hex: &str) -> Result<Vec<u8>, String> {
-	if hex.len() % 2 != 0 {
-		return Err("hex has an odd number of digits".into());
-	}
-	(0..hex.len())
-		.step_by(2)
-		.map(|i| {
-			u8::from_str_radix(&hex[i..i + 2], 16)
-				.map_err(|_| format!("'{}' is not a hex byte", &hex[i..i + 2]))
-		})
-		.collect()
+/// 0x-hex as bytes.
+fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+	sp_core::bytes::from_hex(text).map_err(|e| format!("'{text}' is not hex: {e}"))
 }
 
 /// `bytes` as 0x-hex.
 pub fn hex(bytes: &[u8]) -> String {
-	let digits: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-	format!("0x{digits}")
+	sp_core::bytes::to_hex(bytes, false)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -81,8 +72,10 @@ impl SignatureJson {
 	/// The `MultiSignature`, if the hex is well-formed and of the scheme's length.
 	pub fn to_multi_signature(&self) -> Result<MultiSignature, String> {
 		fn bytes<const N: usize>(text: &str) -> Result<[u8; N], String> {
-			let hex = text.strip_prefix("0x").ok_or("a signature is 0x-hex")?;
-			parse_hex(hex)?
+			if !text.starts_with("0x") {
+				return Err("a signature is 0x-hex".into());
+			}
+			parse_hex(text)?
 				.try_into()
 				.map_err(|b: Vec<u8>| format!("the signature is {} bytes, not {N}", b.len()))
 		}
