@@ -66,19 +66,33 @@ impl_opaque_keys! {
 	}
 }
 
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("agora"),
-	impl_name: alloc::borrow::Cow::Borrowed("agora"),
-	authoring_version: 1,
-	// Bump on every change of the runtime's logic; polkadot.js and the node compare it.
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	// Bump when the encoding of existing calls or transaction extensions changes.
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares `VERSION` with the given `spec_version`. `#[runtime_version]` embeds the
+/// version in the WASM and only accepts a literal, so the `upgrade-test` build passes
+/// its own literal through this macro rather than an expression.
+macro_rules! agora_runtime_version {
+	($spec_version:tt) => {
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("agora"),
+			impl_name: alloc::borrow::Cow::Borrowed("agora"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			// Bump when the encoding of existing calls or transaction extensions changes.
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+// Bump on every change of the runtime's logic; polkadot.js and the node compare it.
+#[cfg(not(feature = "upgrade-test"))]
+agora_runtime_version!(100);
+// One version ahead, so the end-to-end tests enact a real upgrade through governance
+// (`scripts/build-upgrade-runtime.sh`). Never deployed.
+#[cfg(feature = "upgrade-test")]
+agora_runtime_version!(101);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;

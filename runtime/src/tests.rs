@@ -132,6 +132,22 @@ fn version_token_and_weights_are_agoras() {
 	assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), ParityDbWeight::get());
 }
 
+/// The protocol accounts' addresses are published (docs/token.md) and derived by
+/// `palletAccount` of `@agora/client`: they must not move.
+#[test]
+fn protocol_accounts_have_their_documented_addresses() {
+	use sp_core::crypto::Ss58Codec;
+	let ss58 = |who: AccountId| who.to_ss58check_with_version(4242u16.into());
+	assert_eq!(
+		ss58(crate::configs::TreasuryAccount::get()),
+		"mHn3yjS29gMztFi48CSWUDjB3sMaxZgCDWNVqQb86bJWLBv26"
+	);
+	assert_eq!(
+		ss58(crate::Rewards::account_id()),
+		"mHn3yjS29gMztFeY6UByejzQZQEzbozD2tuXDmSXZMgENqUis"
+	);
+}
+
 /// Since `pallet-balances` moved transfers onto the `fungible` traits, a transfer that
 /// would create an account below the existential deposit fails with
 /// `TokenError::BelowMinimum` ("account cannot exist with the funds that would be given").

@@ -1,19 +1,17 @@
 // pallet-governance through @polkadot/api on a real dev node (voting period 10 blocks,
 // enactment 2 blocks later): three holders vote with different convictions on a protocol
-// fee change, which passes and is enacted with no further transaction; a second proposal
-// fails on turnout; voted balances are frozen, not moved.
+// fee change, which passes and is enacted with no further transaction, and the next
+// claim pays the new fee; a second proposal fails on turnout; voted balances are
+// frozen, not moved. The `#region vote` is quoted by docs/dapp-developers.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { rpcCall, startDevNode, sendAndWaitInBlock, waitForHead } from './lib/node.js';
+import {
+  PALLET_IDS, claim, findEvent, openChannel, palletAccount, propose, receiptSigner, signReceipt, submitOk, vote,
+} from '@agora/client';
+import { rpcCall, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
-
-function eventOf(api, result, pallet, name) {
-  const record = result.events.find(({ event }) => api.events[pallet][name].is(event));
-  assert.ok(record, `${pallet}.${name} emitted`);
-  return record.event.data;
-}
 
 /** The governance events of block `number`. */
 async function governanceEventsAt(api, number) {
@@ -29,7 +27,7 @@ describe('governance pallet on agora-node --dev', () => {
   before(async () => {
     node = await startDevNode();
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
-    keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve']
+    keys = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie', 'FerdieApp']
       .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
   });
 
@@ -37,33 +35,34 @@ describe('governance pallet on agora-node --dev', () => {
     await node?.stop();
   });
 
-  test('a fee change passes on conviction votes and is enacted by itself; a low-turnout proposal fails', async () => {
+  test('a fee change passes on conviction votes, is enacted by itself and applies to the next claim; a low-turnout proposal fails', async () => {
     const { api } = node;
-    const { alice, bob, charlie, dave, eve } = keys;
-    const ok = async (tx, signer) => {
-      const result = await sendAndWaitInBlock(api, tx, signer);
-      assert.equal(result.dispatchError, null);
-      return result;
-    };
+    const { alice, bob, charlie, dave, eve, ferdie, ferdieapp } = keys;
     const parameters = await api.query.governance.parameters();
     assert.equal(parameters.protocolFee.toNumber(), 20_000_000); // 2 %
     assert.equal(parameters.votingPeriod.toNumber(), 10);
 
+    // Ferdie pays Bob through a channel opened under the old fee.
+    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), bob);
+    await submitOk(api, api.tx.services.listService('llm', ['llm'], '', `0x${'22'.repeat(32)}`,
+      { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), bob);
+    const channel = await openChannel(api, ferdie, {
+      serviceId: 0, deposit: 10n * AGR, duration: 200, receiptSigner: receiptSigner(ferdieapp),
+    });
+
     const feeChange = api.tx.governance.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %
-    const proposed = await ok(api.tx.governance.propose(feeChange), alice);
-    const feeProposal = eventOf(api, proposed, 'governance', 'Proposed');
-    const endsAt = feeProposal.endsAt.toNumber();
-    const remark = await ok(api.tx.governance.propose(api.tx.system.remark('agora')), eve);
-    const quiet = eventOf(api, remark, 'governance', 'Proposed');
-    const quietProposal = quiet.proposalId.toNumber();
-    const feeId = feeProposal.proposalId.toNumber();
+    const { proposalId: feeId, endsAt } = await propose(api, alice, feeChange);
+    const quiet = await propose(api, eve, api.tx.system.remark('agora'));
+    const quietProposal = quiet.proposalId;
 
     // Turnout needed: 10 % of 12,000,000 AGR. Bob, Charlie and Dave vote 1,400,000 AGR.
-    await ok(api.tx.governance.vote(feeId, true, 600_000n * AGR, 'Locked1x'), bob);
-    await ok(api.tx.governance.vote(feeId, true, 500_000n * AGR, 'Locked3x'), charlie);
-    await ok(api.tx.governance.vote(feeId, false, 300_000n * AGR, 'None'), dave);
+    // #region vote
+    await vote(api, bob, feeId, { aye: true, balance: 600_000n * AGR, conviction: 'Locked1x' });
+    // #endregion vote
+    await vote(api, charlie, feeId, { aye: true, balance: 500_000n * AGR, conviction: 'Locked3x' });
+    await vote(api, dave, feeId, { aye: false, balance: 300_000n * AGR });
     // 100,000 AGR: far from the turnout.
-    await ok(api.tx.governance.vote(quietProposal, true, 100_000n * AGR, 'Locked6x'), eve);
+    await vote(api, eve, quietProposal, { aye: true, balance: 100_000n * AGR, conviction: 'Locked6x' });
 
     const tally = (await api.query.governance.proposals(feeId)).unwrap().tally;
     assert.equal(tally.ayes.toBigInt(), 600_000n * AGR + 1_500_000n * AGR);
@@ -79,13 +78,13 @@ describe('governance pallet on agora-node --dev', () => {
 
     // Decided in block endsAt + 1, enacted two blocks later; nobody sends anything.
     const enactAt = endsAt + 1 + 2;
-    const lastDecision = Math.max(enactAt, quiet.endsAt.toNumber() + 1);
+    const lastDecision = Math.max(enactAt, quiet.endsAt + 1);
     await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= lastDecision, 180_000);
     const decided = await governanceEventsAt(api, endsAt + 1);
     const approved = decided.find((e) => e.method === 'ProposalApproved');
     assert.equal(approved.data.proposalId.toNumber(), feeId);
     assert.equal(approved.data.enactAt.toNumber(), enactAt);
-    const quietDecided = await governanceEventsAt(api, quiet.endsAt.toNumber() + 1);
+    const quietDecided = await governanceEventsAt(api, quiet.endsAt + 1);
     const rejected = quietDecided.find((e) => e.method === 'ProposalRejected');
     assert.equal(rejected.data.proposalId.toNumber(), quietProposal);
     assert.equal(rejected.data.tally.turnout.toBigInt(), 100_000n * AGR);
@@ -97,17 +96,26 @@ describe('governance pallet on agora-node --dev', () => {
     assert.equal((await api.call.governanceApi.parameters()).protocolFee.toNumber(), 50_000_000);
     const status = (await api.query.governance.proposals(quietProposal)).unwrap().status;
     assert.ok(status.isRejected);
+
+    // The next claim pays the new fee: 5 % of 3 AGR.
+    const settled = await claim(api, bob, signReceipt(ferdieapp, api.genesisHash, channel.channelId, 300));
+    assert.deepEqual([settled.amount, settled.protocolFee, settled.providerNet], [3n * AGR, 150_000_000_000n, 2_850_000_000_000n]);
+    const header = await api.rpc.chain.getHeader(settled.blockHash);
+    const treasury = palletAccount(PALLET_IDS.treasury);
+    const treasuryAt = async (hash) => (await (await api.at(hash)).query.system.account(treasury)).data.free.toBigInt();
+    assert.equal(await treasuryAt(settled.blockHash), await treasuryAt(header.parentHash) + 150_000_000_000n);
+
     const listed = await rpcCall(node.httpUrl, 'agora_listProposals', [{ status: 'Rejected' }]);
     assert.deepEqual(listed.result.map((p) => [p.id, p.tally.turnout]), [[quietProposal, (100_000n * AGR).toString()]]);
     const enactedRpc = (await rpcCall(node.httpUrl, 'agora_listProposals', [{ status: 'Enacted' }])).result;
     assert.equal(enactedRpc[0].status.succeeded, true);
 
     // Bob's winning Locked1x vote keeps 600,000 AGR locked for 10 blocks after the end.
-    const removed = await ok(api.tx.governance.removeVote(feeId), bob);
-    assert.equal(eventOf(api, removed, 'governance', 'VoteRemoved').lockedUntil.unwrap().toNumber(), endsAt + 10);
+    const removed = await submitOk(api, api.tx.governance.removeVote(feeId), bob);
+    assert.equal(findEvent(api, removed.events, 'governance', 'VoteRemoved').lockedUntil.unwrap().toNumber(), endsAt + 10);
     assert.equal((await api.query.system.account(bob.address)).data.frozen.toBigInt(), 600_000n * AGR);
     // Dave's vote without conviction leaves no lock.
-    await ok(api.tx.governance.removeVote(feeId), dave);
+    await submitOk(api, api.tx.governance.removeVote(feeId), dave);
     assert.equal((await api.query.system.account(dave.address)).data.frozen.toBigInt(), 0n);
   });
 });

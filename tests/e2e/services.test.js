@@ -4,24 +4,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aConcat } from '@polkadot/util';
-import { encodeAddress } from '@polkadot/util-crypto';
-import { startDevNode, sendAndWaitInBlock } from './lib/node.js';
+import { PALLET_IDS, palletAccount, submit } from '@agora/client';
+import { startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 const MIN_PROVIDER_BOND = 100n * AGR;
 const SERVICE_DEPOSIT = AGR;
-
-/** The treasury: the account of pallet id `agr/trsy`. */
-function treasuryAddress() {
-  const raw = u8aConcat(stringToU8a('modl'), stringToU8a('agr/trsy'), new Uint8Array(20));
-  return encodeAddress(raw, 4242);
-}
-
-function feeOf(api, events) {
-  const paid = events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event));
-  return paid.event.data.actualFee.toBigInt();
-}
 
 describe('services pallet on agora-node --dev', () => {
   let node;
@@ -51,14 +39,14 @@ describe('services pallet on agora-node --dev', () => {
     const bond = MIN_PROVIDER_BOND + 5n * AGR;
     const account = async (at) => (await at.query.system.account(charlie.address)).data;
 
-    const registered = await sendAndWaitInBlock(
+    const registered = await submit(
       api, api.tx.services.registerProvider('charlie-ai', bond), charlie,
     );
-    assert.equal(registered.dispatchError, null);
+    assert.equal(registered.error, null);
     const header = await api.rpc.chain.getHeader(registered.blockHash);
     const before = await account(await api.at(header.parentHash));
     const afterRegister = await account(await api.at(registered.blockHash));
-    const registerFee = feeOf(api, registered.events);
+    const registerFee = registered.fee;
     assert.equal(afterRegister.free.toBigInt(), before.free.toBigInt() - bond - registerFee);
     assert.equal(afterRegister.reserved.toBigInt(), bond);
     const event = registered.events.find(({ event }) => api.events.services.ProviderRegistered.is(event));
@@ -66,7 +54,7 @@ describe('services pallet on agora-node --dev', () => {
     assert.equal(event.event.data.bond.toBigInt(), bond);
 
     const metadataHash = `0x${'11'.repeat(32)}`;
-    const listed = await sendAndWaitInBlock(
+    const listed = await submit(
       api,
       api.tx.services.listService(
         'llama-70b', ['llm', 'chat'], 'ipfs://bafy-llama', metadataHash,
@@ -74,11 +62,11 @@ describe('services pallet on agora-node --dev', () => {
       ),
       charlie,
     );
-    assert.equal(listed.dispatchError, null);
+    assert.equal(listed.error, null);
     const afterList = await account(await api.at(listed.blockHash));
     assert.equal(
       afterList.free.toBigInt(),
-      afterRegister.free.toBigInt() - SERVICE_DEPOSIT - feeOf(api, listed.events),
+      afterRegister.free.toBigInt() - SERVICE_DEPOSIT - listed.fee,
     );
     assert.equal(afterList.reserved.toBigInt(), bond + SERVICE_DEPOSIT);
 
@@ -106,12 +94,12 @@ describe('services pallet on agora-node --dev', () => {
   test('a listing with a zero price is refused with services.ZeroPrice and holds nothing more', async () => {
     const { api } = node;
     const before = (await api.query.system.account(charlie.address)).data.reserved.toBigInt();
-    const result = await sendAndWaitInBlock(
+    const result = await submit(
       api,
       api.tx.services.listService('free', [], '', `0x${'00'.repeat(32)}`, { unit: 'Request', perUnit: 0 }, 0, null),
       charlie,
     );
-    assert.equal(result.dispatchError, 'services.ZeroPrice');
+    assert.equal(result.error, 'services.ZeroPrice');
     const after = (await (await api.at(result.blockHash)).query.system.account(charlie.address)).data;
     assert.equal(after.reserved.toBigInt(), before);
     assert.equal((await api.query.services.nextServiceId()).toNumber(), 1);
@@ -119,12 +107,12 @@ describe('services pallet on agora-node --dev', () => {
 
   test('governance slashes a provider bond into the treasury', async () => {
     const { api } = node;
-    const treasury = treasuryAddress();
+    const treasury = palletAccount(PALLET_IDS.treasury);
     const amount = 30n * AGR;
-    const result = await sendAndWaitInBlock(
+    const result = await submit(
       api, api.tx.sudo.sudo(api.tx.services.slashProvider(charlie.address, amount)), alice,
     );
-    assert.equal(result.dispatchError, null);
+    assert.equal(result.error, null);
     const sudid = result.events.find(({ event }) => api.events.sudo.Sudid.is(event));
     assert.ok(sudid.event.data.sudoResult.isOk, `sudo call failed: ${sudid.event.data.sudoResult}`);
     const header = await api.rpc.chain.getHeader(result.blockHash);

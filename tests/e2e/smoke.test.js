@@ -3,7 +3,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { startDevNode, rpcCall, sendAndWaitInBlock, waitForHead } from './lib/node.js';
+import { submit } from '@agora/client';
+import { startDevNode, rpcCall, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 const EXISTENTIAL_DEPOSIT = AGR / 1000n;
@@ -55,10 +56,10 @@ describe('agora-node --dev', () => {
   test('transferKeepAlive moves exactly the amount; the sender also pays the fee', async () => {
     const { api } = node;
     const amount = 123n * AGR + 456n;
-    const { blockHash, events, dispatchError } = await sendAndWaitInBlock(
+    const { blockHash, events, error } = await submit(
       api, api.tx.balances.transferKeepAlive(bob.address, amount), alice,
     );
-    assert.equal(dispatchError, null);
+    assert.equal(error, null);
 
     const header = await api.rpc.chain.getHeader(blockHash);
     const before = await api.at(header.parentHash);
@@ -83,10 +84,10 @@ describe('agora-node --dev', () => {
   test('a transfer below the existential deposit to a new account fails with token.BelowMinimum', async () => {
     const { api } = node;
     const fresh = new Keyring({ type: 'sr25519', ss58Format: 4242 }).addFromUri('//AgoraSmokeFresh');
-    const { blockHash, dispatchError } = await sendAndWaitInBlock(
+    const { blockHash, error } = await submit(
       api, api.tx.balances.transferKeepAlive(fresh.address, EXISTENTIAL_DEPOSIT - 1n), alice,
     );
-    assert.equal(dispatchError, 'token.BelowMinimum');
+    assert.equal(error, 'token.BelowMinimum');
     const account = await (await api.at(blockHash)).query.system.account(fresh.address);
     assert.equal(account.data.free.toBigInt(), 0n);
   });

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
+import { agoraRpc } from '@agora/client';
 
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export function freePort() {
@@ -56,7 +57,8 @@ export async function rpcCall(httpUrl, method, params) {
 }
 
 /**
- * Starts the node and connects @polkadot/api to it.
+ * Starts the node and connects @polkadot/api to it, with the agora_* RPC of
+ * @agora/client (`api.rpc.agora.*`).
  * Returns { api, httpUrl, wsUrl, stop }.
  */
 export async function startDevNode({ timeoutMs = 180_000 } = {}) {
@@ -81,7 +83,7 @@ export async function startDevNode({ timeoutMs = 180_000 } = {}) {
   let api;
   try {
     await waitForRpc(httpUrl, child, log, timeoutMs);
-    api = await ApiPromise.create({ provider: new WsProvider(wsUrl), noInitWarn: true });
+    api = await ApiPromise.create({ provider: new WsProvider(wsUrl), rpc: agoraRpc, noInitWarn: true });
   } catch (error) {
     kill();
     throw error;
@@ -99,46 +101,6 @@ export async function startDevNode({ timeoutMs = 180_000 } = {}) {
   }
 
   return { api, httpUrl, wsUrl, prometheusPort, stop, log };
-}
-
-/**
- * Signs and sends `tx`, resolving when it is in a block:
- * { blockHash, events, dispatchError }: dispatchError is null, "section.Name" for a
- * pallet error, "token.Reason" for a token error, else its JSON.
- */
-export function sendAndWaitInBlock(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    const subscription = { done: false, unsubscribe: null };
-    const finish = () => {
-      subscription.done = true;
-      subscription.unsubscribe?.();
-    };
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (subscription.done) return;
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        finish();
-        reject(new Error(`transaction ${status.type}`));
-        return;
-      }
-      if (!status.isInBlock) return;
-      finish();
-      let error = null;
-      if (dispatchError) {
-        if (dispatchError.isModule) {
-          const meta = api.registry.findMetaError(dispatchError.asModule);
-          error = `${meta.section}.${meta.name}`;
-        } else if (dispatchError.isToken) {
-          error = `token.${dispatchError.asToken.type}`;
-        } else {
-          error = dispatchError.toString();
-        }
-      }
-      resolve({ blockHash: status.asInBlock, events, dispatchError: error });
-    }).then((unsubscribe) => {
-      subscription.unsubscribe = unsubscribe;
-      if (subscription.done) unsubscribe();
-    }, reject);
-  });
 }
 
 /** Resolves once `predicate(header)` holds for a new head from `subscribe`. */

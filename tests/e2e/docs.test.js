@@ -1,0 +1,38 @@
+// docs/dapp-developers.md quotes the end-to-end tests: each code block that follows a
+// `<!-- from FILE#REGION -->` marker must be exactly that `// #region REGION` of FILE
+// (dedented), so the guide shows code that the test command runs. Needs no node.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
+const GUIDE = new URL('../../docs/dapp-developers.md', import.meta.url);
+
+/** The lines between `// #region name` and `// #endregion name` of `file`, dedented. */
+function region(file, name) {
+  const lines = readFileSync(new URL(file, import.meta.url), 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.trim() === `// #region ${name}`);
+  const end = lines.findIndex((line) => line.trim() === `// #endregion ${name}`);
+  assert.ok(start !== -1 && end > start, `${file} has a region "${name}"`);
+  const body = lines.slice(start + 1, end);
+  const indent = Math.min(...body.filter((line) => line.trim()).map((line) => line.match(/^ */)[0].length));
+  return body.map((line) => line.slice(indent)).join('\n');
+}
+
+/** Every `<!-- from FILE#REGION -->` marker of the guide with the code block after it. */
+function quotes(markdown) {
+  const found = [];
+  const pattern = /<!-- from ([\w.-]+)#([\w-]+) -->\n```js\n([\s\S]*?)\n```/g;
+  for (const [, file, name, code] of markdown.matchAll(pattern)) found.push({ file, name, code });
+  return found;
+}
+
+test('every snippet of docs/dapp-developers.md is the test code it names', () => {
+  const markdown = readFileSync(GUIDE, 'utf8');
+  const snippets = quotes(markdown);
+  const markers = markdown.match(/<!-- from /g) ?? [];
+  assert.equal(snippets.length, markers.length, 'each marker is followed by a ```js block');
+  assert.ok(snippets.length >= 8, `the guide quotes the flows (found ${snippets.length})`);
+  for (const { file, name, code } of snippets) {
+    assert.equal(code, region(`./${file}`, name), `${file}#${name}`);
+  }
+});

@@ -1,0 +1,117 @@
+// A runtime upgrade by governance alone on a real dev node: token holders vote
+// `system.authorizeUpgrade(hash)` of a runtime one `spec_version` ahead (built by
+// scripts/build-upgrade-runtime.sh, path in $AGORA_UPGRADE_WASM); once enacted, anyone
+// applies the code; the chain keeps producing and finalizing blocks, reports the new
+// version, and balances and marketplace state are intact and still work.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { blake2AsHex } from '@polkadot/util-crypto';
+import {
+  claim, findEvent, openChannel, propose, receiptSigner, signReceipt, submit, submitOk, vote,
+} from '@agora/client';
+import { startDevNode, waitForHead } from './lib/node.js';
+
+const AGR = 10n ** 12n;
+
+function upgradeWasm() {
+  const path = process.env.AGORA_UPGRADE_WASM;
+  if (!path) {
+    throw new Error('AGORA_UPGRADE_WASM is not set: ./scripts/test.sh builds the upgrade runtime '
+      + '(scripts/build-upgrade-runtime.sh prints its path)');
+  }
+  return readFileSync(path);
+}
+
+/** The system events of block `hash`. */
+async function systemEventsAt(api, hash) {
+  const events = await (await api.at(hash)).query.system.events();
+  return events.map(({ event }) => event).filter((event) => event.section === 'system');
+}
+
+describe('runtime upgrade through governance on agora-node --dev', () => {
+  let node;
+  let code;
+
+  before(async () => {
+    code = upgradeWasm();
+    node = await startDevNode();
+  });
+
+  after(async () => {
+    await node?.stop();
+  });
+
+  test('holders authorize a new runtime; it is applied and the chain carries on with its state', async () => {
+    const { api } = node;
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+    const [alice, bob, charlie, dave, app] = ['Alice', 'Bob', 'Charlie', 'Dave', 'CharlieApp']
+      .map((name) => keyring.addFromUri(`//${name}`));
+    const before = await api.rpc.state.getRuntimeVersion();
+    assert.equal(before.specName.toString(), 'agora');
+    assert.equal(before.specVersion.toNumber(), 100);
+
+    // Marketplace state that must survive: a provider, a service and an open channel.
+    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), bob);
+    await submitOk(api, api.tx.services.listService('llm', ['llm'], '', `0x${'22'.repeat(32)}`,
+      { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), bob);
+    const channel = await openChannel(api, charlie, {
+      serviceId: 0, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(app),
+    });
+
+    // Nothing is authorized yet: the code cannot be applied.
+    const early = await submit(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), dave);
+    assert.equal(early.error, 'system.NothingAuthorized');
+
+    const codeHash = blake2AsHex(code, 256);
+    const { proposalId, endsAt } = await propose(api, alice, api.tx.system.authorizeUpgrade(codeHash));
+    await vote(api, bob, proposalId, { aye: true, balance: 700_000n * AGR, conviction: 'Locked1x' });
+    await vote(api, alice, proposalId, { aye: true, balance: 600_000n * AGR });
+
+    // Decided at endsAt + 1, enacted two blocks later by governance's Root origin.
+    const enactAt = endsAt + 1 + 2;
+    const enactedHead = await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= enactAt, 180_000);
+    const enactHash = await api.rpc.chain.getBlockHash(enactAt);
+    const enacted = (await (await api.at(enactHash)).query.system.events())
+      .map(({ event }) => event).find((event) => event.section === 'governance' && event.method === 'ProposalEnacted');
+    assert.equal(enacted.data.proposalId.toNumber(), proposalId);
+    assert.ok(enacted.data.result.isOk);
+    const authorized = (await systemEventsAt(api, enactHash)).find((e) => e.method === 'UpgradeAuthorized');
+    assert.equal(authorized.data.codeHash.toHex(), codeHash);
+    assert.ok(enactedHead.number.toNumber() >= enactAt);
+
+    // Anyone may now apply exactly that code; it takes effect from the next block.
+    const applied = await submitOk(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), dave);
+    assert.ok(findEvent(api, applied.events, 'system', 'CodeUpdated'));
+    assert.equal(applied.fee, 0n, 'applying an authorized upgrade is free');
+    const appliedHeader = await api.rpc.chain.getHeader(applied.blockHash);
+
+    // Blocks keep being produced and finalized under the new runtime.
+    const finalized = await waitForHead((cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
+      (h) => h.number.toNumber() >= appliedHeader.number.toNumber() + 3, 120_000);
+    const version = await api.rpc.state.getRuntimeVersion(finalized.hash);
+    assert.equal(version.specVersion.toNumber(), 101);
+    assert.equal(version.specName.toString(), 'agora');
+    // The version at a block is the code in its post-state: 101 from the block that applied it.
+    assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 100);
+    assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 101);
+
+    // State is intact: the channel, the service and the balances as they were.
+    const [was, is] = [await api.at(applied.blockHash), await api.at(finalized.hash)];
+    assert.deepEqual((await is.query.metering.channels(channel.channelId)).toJSON(),
+      (await was.query.metering.channels(channel.channelId)).toJSON());
+    assert.deepEqual((await is.query.services.services(0)).toJSON(), (await was.query.services.services(0)).toJSON());
+    for (const who of [bob, charlie]) {
+      assert.deepEqual((await is.query.system.account(who.address)).data.toJSON(),
+        (await was.query.system.account(who.address)).data.toJSON(), who.address);
+    }
+    assert.equal((await is.query.balances.totalIssuance()).toBigInt(), (await was.query.balances.totalIssuance()).toBigInt());
+
+    // And it still works: Bob settles a receipt under the new runtime.
+    const settled = await claim(api, bob, signReceipt(app, api.genesisHash, channel.channelId, 250));
+    assert.equal(settled.amount, 250n * 10n ** 10n);
+    assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 101);
+  });
+});
