@@ -6,8 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import {
-  PALLET_IDS, claim, openChannel, palletAccount, receiptSigner, signReceipt, submit, submitOk,
+  PALLET_IDS, claim, openChannel, palletAccount, receiptSigner, signReceipt, submit,
 } from '@agora/client';
+import { listService } from './lib/fixtures.js';
 import { rpcCall, startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -23,11 +24,9 @@ describe('bad input on agora-node --dev', () => {
     const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
     keys = Object.fromEntries(['Bob', 'Charlie', 'CharlieApp', 'Dave']
       .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
-    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), keys.bob);
-    await submitOk(api, api.tx.services.listService('llm', ['llm'], '', `0x${'22'.repeat(32)}`,
-      { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), keys.bob);
+    const serviceId = await listService(api, keys.bob);
     ({ channelId } = await openChannel(api, keys.charlie, {
-      serviceId: 0, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(keys.charlieapp),
+      serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(keys.charlieapp),
     }));
     // One settled receipt, so that an older one is stale.
     await claim(api, keys.bob, signReceipt(keys.charlieapp, api.genesisHash, channelId, 100));

@@ -9,6 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claimBatch, findEvent, palletAccount, receiptSigner, signReceipt, submitOk,
 } from '@agora/client';
+import { listService } from './lib/fixtures.js';
 import { startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -38,14 +39,13 @@ describe('claim_batch of 50 channels on agora-node --dev', () => {
       app: keyring.addFromUri(`//${name}App`),
     }));
 
-    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), bob);
-    await submitOk(api, api.tx.services.listService('embeddings', ['embeddings'], 'https://bob.example', `0x${'33'.repeat(32)}`,
-      { unit: 'Request', perUnit: PRICE_PER_UNIT }, 0, null), bob);
+    const serviceId = await listService(api, bob,
+      { name: 'embeddings', tags: ['embeddings'], price: { unit: 'Request', perUnit: PRICE_PER_UNIT } });
 
     // Every consumer opens ten channels in one transaction; all five land in one block.
     const opened = await Promise.all(consumers.map(({ account, app }) => {
       const opens = Array.from({ length: CHANNELS_PER_CONSUMER },
-        () => api.tx.metering.openChannel(0, DEPOSIT, 1_000, receiptSigner(app)));
+        () => api.tx.metering.openChannel(serviceId, DEPOSIT, 1_000, receiptSigner(app)));
       return submitOk(api, api.tx.utility.batchAll(opens), account);
     }));
     const channels = [];

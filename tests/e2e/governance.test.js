@@ -9,15 +9,14 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claim, findEvent, openChannel, palletAccount, propose, receiptSigner, signReceipt, submitOk, vote,
 } from '@agora/client';
+import { eventsAt, listService } from './lib/fixtures.js';
 import { rpcCall, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 
 /** The governance events of block `number`. */
 async function governanceEventsAt(api, number) {
-  const hash = await api.rpc.chain.getBlockHash(number);
-  const events = await (await api.at(hash)).query.system.events();
-  return events.map(({ event }) => event).filter((event) => event.section === 'governance');
+  return eventsAt(api, await api.rpc.chain.getBlockHash(number), 'governance');
 }
 
 describe('governance pallet on agora-node --dev', () => {
@@ -43,11 +42,9 @@ describe('governance pallet on agora-node --dev', () => {
     assert.equal(parameters.votingPeriod.toNumber(), 10);
 
     // Ferdie pays Bob through a channel opened under the old fee.
-    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), bob);
-    await submitOk(api, api.tx.services.listService('llm', ['llm'], '', `0x${'22'.repeat(32)}`,
-      { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), bob);
+    const serviceId = await listService(api, bob);
     const channel = await openChannel(api, ferdie, {
-      serviceId: 0, deposit: 10n * AGR, duration: 200, receiptSigner: receiptSigner(ferdieapp),
+      serviceId, deposit: 10n * AGR, duration: 200, receiptSigner: receiptSigner(ferdieapp),
     });
 
     const feeChange = api.tx.governance.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %

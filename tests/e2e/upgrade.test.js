@@ -12,6 +12,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import {
   claim, findEvent, openChannel, propose, receiptSigner, signReceipt, submit, submitOk, vote,
 } from '@agora/client';
+import { eventsAt, listService } from './lib/fixtures.js';
 import { startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -23,12 +24,6 @@ function upgradeWasm() {
       + '(scripts/build-upgrade-runtime.sh prints its path)');
   }
   return readFileSync(path);
-}
-
-/** The system events of block `hash`. */
-async function systemEventsAt(api, hash) {
-  const events = await (await api.at(hash)).query.system.events();
-  return events.map(({ event }) => event).filter((event) => event.section === 'system');
 }
 
 describe('runtime upgrade through governance on agora-node --dev', () => {
@@ -54,11 +49,9 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     assert.equal(before.specVersion.toNumber(), 100);
 
     // Marketplace state that must survive: a provider, a service and an open channel.
-    await submitOk(api, api.tx.services.registerProvider('bob-ai', 100n * AGR), bob);
-    await submitOk(api, api.tx.services.listService('llm', ['llm'], '', `0x${'22'.repeat(32)}`,
-      { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), bob);
+    const serviceId = await listService(api, bob);
     const channel = await openChannel(api, charlie, {
-      serviceId: 0, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(app),
+      serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(app),
     });
 
     // Nothing is authorized yet: the code cannot be applied.
@@ -74,11 +67,10 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const enactAt = endsAt + 1 + 2;
     const enactedHead = await waitForHead((cb) => api.rpc.chain.subscribeNewHeads(cb), (h) => h.number.toNumber() >= enactAt, 180_000);
     const enactHash = await api.rpc.chain.getBlockHash(enactAt);
-    const enacted = (await (await api.at(enactHash)).query.system.events())
-      .map(({ event }) => event).find((event) => event.section === 'governance' && event.method === 'ProposalEnacted');
+    const enacted = (await eventsAt(api, enactHash, 'governance')).find((e) => e.method === 'ProposalEnacted');
     assert.equal(enacted.data.proposalId.toNumber(), proposalId);
     assert.ok(enacted.data.result.isOk);
-    const authorized = (await systemEventsAt(api, enactHash)).find((e) => e.method === 'UpgradeAuthorized');
+    const authorized = (await eventsAt(api, enactHash, 'system')).find((e) => e.method === 'UpgradeAuthorized');
     assert.equal(authorized.data.codeHash.toHex(), codeHash);
     assert.ok(enactedHead.number.toNumber() >= enactAt);
 
@@ -102,7 +94,7 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const [was, is] = [await api.at(applied.blockHash), await api.at(finalized.hash)];
     assert.deepEqual((await is.query.metering.channels(channel.channelId)).toJSON(),
       (await was.query.metering.channels(channel.channelId)).toJSON());
-    assert.deepEqual((await is.query.services.services(0)).toJSON(), (await was.query.services.services(0)).toJSON());
+    assert.deepEqual((await is.query.services.services(serviceId)).toJSON(), (await was.query.services.services(serviceId)).toJSON());
     for (const who of [bob, charlie]) {
       assert.deepEqual((await is.query.system.account(who.address)).data.toJSON(),
         (await was.query.system.account(who.address)).data.toJSON(), who.address);

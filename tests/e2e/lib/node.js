@@ -1,5 +1,5 @@
-// Starts a fresh `agora-node --dev --tmp` on free 127.0.0.1 ports for one test suite,
-// and stops it afterwards, pass or fail.
+// Starts agora-node processes for the tests (a fresh `--dev --tmp` node per suite, or the
+// validators of a local testnet) on 127.0.0.1, connects @polkadot/api, and stops them.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
@@ -57,26 +57,20 @@ export async function rpcCall(httpUrl, method, params) {
 }
 
 /**
- * Starts the node and connects @polkadot/api to it, with the agora_* RPC of
- * @agora/client (`api.rpc.agora.*`).
- * Returns { api, httpUrl, wsUrl, stop }.
+ * Starts agora-node with `args`, waits until it serves RPC on `rpcPort` and connects
+ * @polkadot/api to it, with the agora_* RPC of @agora/client (`api.rpc.agora.*`).
+ * Returns { api, httpUrl, wsUrl, child, log, stop, kill }: `stop()` disconnects and
+ * ends the node with SIGTERM (SIGKILL after 10 s); `kill()` is an immediate SIGKILL.
  */
-export async function startDevNode({ timeoutMs = 180_000 } = {}) {
-  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
-  const args = [
-    '--dev', '--tmp',
-    '--rpc-port', String(rpcPort),
-    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
-    '--prometheus-port', String(prometheusPort),
-    '--no-mdns',
-  ];
-  const child = spawn(nodeBinary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
+  const child = spawn(nodeBinary(), [...args, '--rpc-port', String(rpcPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const kill = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
-  process.once('exit', kill);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
+  process.once('exit', forceKill);
 
   const httpUrl = `http://127.0.0.1:${rpcPort}`;
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;
@@ -85,22 +79,35 @@ export async function startDevNode({ timeoutMs = 180_000 } = {}) {
     await waitForRpc(httpUrl, child, log, timeoutMs);
     api = await ApiPromise.create({ provider: new WsProvider(wsUrl), rpc: agoraRpc, noInitWarn: true });
   } catch (error) {
-    kill();
+    forceKill();
     throw error;
   }
 
-  async function stop() {
+  async function end(signal) {
     await api.disconnect().catch(() => {});
-    if (child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(kill, 10_000);
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(forceKill, 10_000);
     await exited;
     clearTimeout(timer);
-    process.removeListener('exit', kill);
+    process.removeListener('exit', forceKill);
   }
 
-  return { api, httpUrl, wsUrl, prometheusPort, stop, log };
+  return { api, httpUrl, wsUrl, child, log, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+}
+
+/**
+ * Starts a fresh `agora-node --dev --tmp` on free 127.0.0.1 ports (see `spawnNode`).
+ * Also returns its `prometheusPort`.
+ */
+export async function startDevNode(options = {}) {
+  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  const args = [
+    '--dev', '--tmp',
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--prometheus-port', String(prometheusPort),
+    '--no-mdns',
+  ];
+  return { ...(await spawnNode(args, rpcPort, options)), prometheusPort };
 }
 
 /** Resolves once `predicate(header)` holds for a new head from `subscribe`. */

@@ -1,0 +1,22 @@
+// Chain state the suites start from, set up through the real extrinsics.
+import { submitOk } from '@agora/client';
+
+const AGR = 10n ** 12n;
+
+/**
+ * `provider` registers (100 AGR bond) and lists one service with no dataset; resolves to
+ * its id. `price` defaults to 0.01 AGR per `Token1k`.
+ */
+export async function listService(api, provider, { name = 'llm', tags = ['llm'], price } = {}) {
+  await submitOk(api, api.tx.services.registerProvider(`${name}-provider`, 100n * AGR), provider);
+  const listed = await submitOk(api, api.tx.services.listService(name, tags, '', `0x${'22'.repeat(32)}`,
+    price ?? { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), provider);
+  const event = listed.events.find(({ event }) => api.events.services.ServiceListed.is(event));
+  return event.event.data.serviceId.toNumber();
+}
+
+/** The events of `section` in block `hash`. */
+export async function eventsAt(api, hash, section) {
+  const events = await (await api.at(hash)).query.system.events();
+  return events.map(({ event }) => event).filter((event) => event.section === section);
+}
