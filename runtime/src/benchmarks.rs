@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_metering, Metering]
 	[pallet_rewards, Rewards]
 	[pallet_governance, Governance]
+	[pallet_validators, Validators]
 );

@@ -6,7 +6,7 @@
 use crate::{
 	configs::{default_parameters, TreasuryAccount},
 	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
-	SudoConfig, AGR, EXISTENTIAL_DEPOSIT,
+	SessionConfig, SessionKeys, SudoConfig, ValidatorsConfig, AGR, EXISTENTIAL_DEPOSIT,
 };
 use agora_primitives::MarketplaceParameters;
 use alloc::{vec, vec::Vec};
@@ -20,8 +20,12 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// What each endowed development account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * AGR;
 
-/// The parameters of the `development` preset: a proposal is voted on for 10 blocks
-/// (one minute) and enacted 2 blocks after, so proposal → vote → enactment takes under two
+/// The session length of both test presets: one minute, so that a validator set change
+/// made by governance authors within two minutes.
+pub const TEST_SESSION_LENGTH: BlockNumber = 10;
+
+/// The parameters of both test presets: a proposal is voted on for 10 blocks (one
+/// minute) and enacted 2 blocks after, so proposal → vote → enactment takes under two
 /// minutes; conviction locks last multiples of 10 blocks.
 pub fn development_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
 	MarketplaceParameters {
@@ -32,9 +36,11 @@ pub fn development_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
 	}
 }
 
-/// The genesis patch shared by both presets.
+/// The genesis patch shared by both presets. Each validator's account is its validator
+/// id; its Aura and GRANDPA keys are its session keys, which pallet-session hands to Aura
+/// and GRANDPA at genesis.
 fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_validators: Vec<(AccountId, AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	parameters: MarketplaceParameters<Balance, BlockNumber>,
@@ -49,16 +55,17 @@ fn testnet_genesis(
 				.chain(core::iter::once((TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)))
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities
+		validators: ValidatorsConfig {
+			validators: initial_validators
 				.iter()
-				.map(|(aura, _)| aura.clone())
+				.map(|(who, _, _)| who.clone())
 				.collect::<Vec<_>>(),
+			session_length: Some(TEST_SESSION_LENGTH),
 		},
-		grandpa: pallet_grandpa::GenesisConfig {
-			authorities: initial_authorities
-				.iter()
-				.map(|(_, grandpa)| (grandpa.clone(), 1))
+		session: SessionConfig {
+			keys: initial_validators
+				.into_iter()
+				.map(|(who, aura, grandpa)| (who.clone(), who, SessionKeys { aura, grandpa }))
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
@@ -66,9 +73,12 @@ fn testnet_genesis(
 	})
 }
 
-/// The Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development validator.
-fn authority_keys((aura, grandpa): (Sr25519Keyring, Ed25519Keyring)) -> (AuraId, GrandpaId) {
-	(aura.public().into(), grandpa.public().into())
+/// A well-known development validator: its account and Aura (sr25519) keys from the
+/// same seed, its GRANDPA (ed25519) key.
+fn authority_keys(
+	(aura, grandpa): (Sr25519Keyring, Ed25519Keyring),
+) -> (AccountId, AuraId, GrandpaId) {
+	(aura.to_account_id(), aura.public().into(), grandpa.public().into())
 }
 
 /// The well-known development accounts (Alice … Ferdie and their stashes).
@@ -86,8 +96,9 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key; the
-/// parameters are those of a new production chain.
+/// `local_testnet`: Alice, Bob, Charlie and Dave validate; Alice holds the sudo key;
+/// governance and sessions run on the short periods of the development chain, so that
+/// multi-node tests can change the validator set through governance.
 pub fn local_testnet_config_genesis() -> Value {
 	testnet_genesis(
 		[
@@ -101,7 +112,7 @@ pub fn local_testnet_config_genesis() -> Value {
 		.collect(),
 		dev_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
-		default_parameters(),
+		development_parameters(),
 	)
 }
 

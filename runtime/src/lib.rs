@@ -205,4 +205,11 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Governance = pallet_governance;
+
+	// Validators before Session: Session's genesis asks Validators for the first set.
+	#[runtime::pallet_index(14)]
+	pub type Validators = pallet_validators;
+
+	#[runtime::pallet_index(15)]
+	pub type Session = pallet_session;
 }

@@ -74,6 +74,77 @@ fn local_testnet_preset_has_four_validators() {
 		);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(alice()));
 		assert_eq!(Balances::free_balance(Sr25519Keyring::Ferdie.to_account_id()), ENDOWMENT);
+		let accounts: Vec<AccountId> = validators.iter().map(|(a, _)| a.to_account_id()).collect();
+		assert_eq!(crate::Validators::validators(), accounts);
+		assert_eq!(crate::Session::validators(), accounts);
+		assert_eq!(
+			pallet_validators::SessionLength::<Runtime>::get(),
+			crate::genesis_config_presets::TEST_SESSION_LENGTH
+		);
+	});
+}
+
+/// Runs `pallet-session`'s and GRANDPA's block hooks (what changes authorities) up to
+/// block `n`.
+fn run_session_hooks_to(n: crate::BlockNumber) {
+	use frame_support::traits::Hooks;
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		<crate::Session as Hooks<_>>::on_initialize(next);
+		<Grandpa as Hooks<_>>::on_finalize(next);
+	}
+}
+
+/// Governance adds a validator that registered its session keys: with 10-block sessions
+/// it is planned at block 10 and Aura and GRANDPA include it from block 20; removed, it
+/// leaves them the same way.
+#[test]
+fn governance_changes_the_authorities_at_session_boundaries() {
+	use crate::{Aura, Session, SessionKeys, Validators};
+	use codec::Encode;
+	use sp_core::proof_of_possession::ProofOfPossessionGenerator;
+	genesis(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		let eve = Sr25519Keyring::Eve.to_account_id();
+		let eve_aura: sp_consensus_aura::sr25519::AuthorityId = Sr25519Keyring::Eve.public().into();
+		let eve_grandpa: sp_consensus_grandpa::AuthorityId = Ed25519Keyring::Eve.public().into();
+		let keys = SessionKeys { aura: eve_aura.clone(), grandpa: eve_grandpa.clone() };
+		// The proof that Eve holds both keys: each signs the statement of Eve's ownership.
+		let owner = eve.encode();
+		let proof = (
+			Sr25519Keyring::Eve.pair().generate_proof_of_possession(&owner),
+			Ed25519Keyring::Eve.pair().generate_proof_of_possession(&owner),
+		)
+			.encode();
+		assert_noop!(
+			Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys.clone(), vec![]),
+			pallet_session::Error::<Runtime>::InvalidProof
+		);
+		assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), keys, proof));
+		// Registered keys hold the key deposit.
+		assert_eq!(Balances::free_balance(&eve), ENDOWMENT - crate::AGR);
+		assert_noop!(
+			Validators::add_validator(RuntimeOrigin::signed(eve.clone()), eve.clone()),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Validators::add_validator(RuntimeOrigin::root(), eve.clone()));
+
+		let authorities = || pallet_aura::Authorities::<Runtime>::get().into_inner();
+		run_session_hooks_to(19);
+		assert_eq!(authorities().len(), 4);
+		run_session_hooks_to(20);
+		assert_eq!(Session::current_index(), 2);
+		assert_eq!(authorities().last(), Some(&eve_aura));
+		assert_eq!(Aura::authorities_len(), 5);
+		assert!(Grandpa::grandpa_authorities().contains(&(eve_grandpa.clone(), 1)));
+
+		assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), eve.clone()));
+		run_session_hooks_to(39);
+		assert_eq!(authorities().len(), 5);
+		run_session_hooks_to(40);
+		assert!(!authorities().contains(&eve_aura));
+		assert!(!Grandpa::grandpa_authorities().contains(&(eve_grandpa, 1)));
+		assert!(!Session::validators().contains(&eve));
 	});
 }
 
@@ -118,6 +189,8 @@ fn metadata_lists_the_pallets_at_their_indices() {
 		("Metering", 11),
 		("Rewards", 12),
 		("Governance", 13),
+		("Validators", 14),
+		("Session", 15),
 	];
 	assert_eq!(pallets, expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>());
 }
@@ -329,6 +402,10 @@ fn presets_set_the_governance_parameters() {
 		assert!((parameters.voting_period + 1 + parameters.enactment_delay) * 6 < 120);
 	});
 	genesis(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(Governance::parameters(), development_parameters());
+	});
+	// A chain with no parameters in its genesis (a production chain spec) gets the defaults.
+	sp_io::TestExternalities::default().execute_with(|| {
 		assert_eq!(Governance::parameters(), configs::default_parameters());
 		assert_eq!(Governance::parameters().voting_period, 7 * crate::DAYS);
 	});

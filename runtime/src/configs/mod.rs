@@ -17,7 +17,7 @@ use frame_system::EnsureRoot;
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::{
-	traits::{AccountIdConversion, One},
+	traits::{AccountIdConversion, ConvertInto, One, OpaqueKeys},
 	Perbill,
 };
 use sp_version::RuntimeVersion;
@@ -25,8 +25,8 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
 	PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, System, AGR, DAYS,
-	EXISTENTIAL_DEPOSIT, MICRO_AGR, SLOT_DURATION, VERSION,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, Session, SessionKeys, System,
+	Validators, AGR, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_AGR, SLOT_DURATION, VERSION,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -70,7 +70,7 @@ impl frame_system::Config for Runtime {
 
 impl pallet_aura::Config for Runtime {
 	type AuthorityId = AuraId;
-	type DisabledValidators = ();
+	type DisabledValidators = Session;
 	type MaxAuthorities = ConstU32<32>;
 	type AllowMultipleBlocksPerSlot = ConstBool<false>;
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
@@ -84,6 +84,40 @@ impl pallet_grandpa::Config for Runtime {
 	type MaxSetIdSessionEntries = ConstU64<0>;
 	type KeyOwnerProof = sp_core::Void;
 	type EquivocationReportSystem = ();
+}
+
+/// Sessions as long as pallet-validators' `SessionLength`, from block 0.
+type Sessions =
+	pallet_session::PeriodicSessions<pallet_validators::CurrentSessionLength<Runtime>, ConstU32<0>>;
+
+/// Aura and GRANDPA keys change at session boundaries: the validator set comes from
+/// pallet-validators, which governance changes.
+impl pallet_session::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type ValidatorId = AccountId;
+	type ValidatorIdOf = ConvertInto;
+	type ShouldEndSession = Sessions;
+	type NextSessionRotation = Sessions;
+	type SessionManager = Validators;
+	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
+	type Keys = SessionKeys;
+	type DisablingStrategy = ();
+	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	/// Held while an account has session keys registered: their storage is not free.
+	type KeyDeposit = ConstU128<AGR>;
+}
+
+impl pallet_validators::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type AddRemoveOrigin = EnsureRoot<AccountId>;
+	/// As many as Aura and GRANDPA accept.
+	type MaxValidators = ConstU32<32>;
+	type MinValidators = ConstU32<1>;
+	type DefaultSessionLength = ConstU32<HOURS>;
+	/// Half a minute: a session must outlast key propagation and a GRANDPA round or two.
+	type MinSessionLength = ConstU32<5>;
+	type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_timestamp::Config for Runtime {

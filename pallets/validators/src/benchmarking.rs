@@ -1,0 +1,60 @@
+//! Benchmarks of the validators pallet, at the worst case: a full set to search.
+
+use super::*;
+use frame_benchmarking::v2::*;
+use frame_support::{traits::EnsureOrigin, BoundedVec};
+
+/// Fills the set with `count` fresh accounts.
+fn fill_set<T: Config>(count: u32) {
+	let set: Vec<T::AccountId> = (0..count).map(|i| account("validator", i, 0)).collect();
+	Validators::<T>::put(BoundedVec::try_from(set).expect("count is within MaxValidators"));
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn add_validator() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		fill_set::<T>(T::MaxValidators::get() - 1);
+		let who: T::AccountId = account("new", 0, 0);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert_eq!(Validators::<T>::get().last(), Some(&who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn remove_validator() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let max = T::MaxValidators::get();
+		fill_set::<T>(max);
+		let who: T::AccountId = account("validator", max - 1, 0);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(!Validators::<T>::get().contains(&who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_session_length() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let length = T::MinSessionLength::get();
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, length);
+
+		assert_eq!(SessionLength::<T>::get(), length);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
