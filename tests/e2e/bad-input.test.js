@@ -8,7 +8,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claim, openChannel, palletAccount, receiptSigner, signReceipt, submit,
 } from '@agora/client';
-import { listService } from './lib/fixtures.js';
+import { balancesIn, listService, statesAround } from './lib/fixtures.js';
 import { rpcCall, startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -44,17 +44,15 @@ describe('bad input on agora-node --dev', () => {
     const { api } = node;
     const result = await submit(api, api.tx.metering.claim(signed.receipt, signed.signature, false), sender);
     assert.equal(result.error, expected);
-    const header = await api.rpc.chain.getHeader(result.blockHash);
-    const [before, after] = [await api.at(header.parentHash), await api.at(result.blockHash)];
+    const [before, after] = await statesAround(api, result.blockHash);
     assert.deepEqual((await after.query.metering.channels(channelId)).toJSON(),
       (await before.query.metering.channels(channelId)).toJSON());
     const accounts = [keys.charlie.address, keys.bob.address, keys.dave.address, palletAccount(PALLET_IDS.treasury)];
     for (const who of accounts) {
-      const [was, is] = [(await before.query.system.account(who)).data, (await after.query.system.account(who)).data];
+      const [was, is] = [await balancesIn(before, who), await balancesIn(after, who)];
       const fee = who === sender.address ? result.fee : 0n;
       assert.ok(fee > 0n || who !== sender.address, 'the sender paid a fee');
-      assert.equal(is.free.toBigInt(), was.free.toBigInt() - fee, who);
-      assert.equal(is.reserved.toBigInt(), was.reserved.toBigInt(), who);
+      assert.deepEqual(is, { free: was.free - fee, held: was.held }, who);
     }
   }
 
@@ -85,11 +83,10 @@ describe('bad input on agora-node --dev', () => {
       { unit: 'Request', perUnit: 10n ** 9n }, 100_000_000, 99);
     const result = await submit(api, listing, keys.bob);
     assert.equal(result.error, 'services.UnknownDataset');
-    const header = await api.rpc.chain.getHeader(result.blockHash);
-    const [before, after] = [await api.at(header.parentHash), await api.at(result.blockHash)];
+    const [before, after] = await statesAround(api, result.blockHash);
     assert.equal((await after.query.services.nextServiceId()).toNumber(), (await before.query.services.nextServiceId()).toNumber());
-    const [was, is] = [(await before.query.system.account(keys.bob.address)).data, (await after.query.system.account(keys.bob.address)).data];
-    assert.deepEqual([is.free.toBigInt(), is.reserved.toBigInt()], [was.free.toBigInt() - result.fee, was.reserved.toBigInt()]);
+    const [was, is] = [await balancesIn(before, keys.bob.address), await balancesIn(after, keys.bob.address)];
+    assert.deepEqual(is, { free: was.free - result.fee, held: was.held });
   });
 
   test('malformed agora_* calls get a specific JSON-RPC error; the node keeps serving', async () => {

@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claimBatch, findEvent, palletAccount, receiptSigner, signReceipt, submitOk,
 } from '@agora/client';
-import { listService } from './lib/fixtures.js';
+import { balancesIn, listService, statesAround } from './lib/fixtures.js';
 import { startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -96,18 +96,15 @@ describe('claim_batch of 50 channels on agora-node --dev', () => {
     );
 
     // Balances around the block: the provider, the treasury and each consumer.
-    const header = await api.rpc.chain.getHeader(batch.blockHash);
-    const [before, after] = [await api.at(header.parentHash), await api.at(batch.blockHash)];
-    const account = async (at, who) => (await at.query.system.account(who)).data;
-    assert.equal((await account(after, bob.address)).free.toBigInt(),
-      (await account(before, bob.address)).free.toBigInt() + total - fees - batch.fee);
-    assert.equal((await account(after, palletAccount(PALLET_IDS.treasury))).free.toBigInt(),
-      (await account(before, palletAccount(PALLET_IDS.treasury))).free.toBigInt() + fees);
+    const [before, after] = await statesAround(api, batch.blockHash);
+    assert.equal((await balancesIn(after, bob.address)).free,
+      (await balancesIn(before, bob.address)).free + total - fees - batch.fee);
+    const treasury = palletAccount(PALLET_IDS.treasury);
+    assert.equal((await balancesIn(after, treasury)).free, (await balancesIn(before, treasury)).free + fees);
     for (const { account: consumer } of consumers) {
       const spent = good.filter((c) => c.consumer.account === consumer).reduce((sum, { id }) => sum + amountOf(id), 0n);
-      const [was, is] = [await account(before, consumer.address), await account(after, consumer.address)];
-      assert.equal(is.reserved.toBigInt(), was.reserved.toBigInt() - spent, consumer.address);
-      assert.equal(is.free.toBigInt(), was.free.toBigInt(), consumer.address);
+      const [was, is] = [await balancesIn(before, consumer.address), await balancesIn(after, consumer.address)];
+      assert.deepEqual(is, { free: was.free, held: was.held - spent }, consumer.address);
     }
 
     // The rejected channels are exactly as they were.

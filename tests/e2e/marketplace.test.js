@@ -17,6 +17,7 @@ import {
   PALLET_IDS, agoraRpc, claim, findEvent, openChannel, palletAccount, receiptSigner, reclaim, rpcSignature,
   signReceipt, submitOk,
 } from '@agora/client';
+import { balancesAround } from './lib/fixtures.js';
 import { startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -24,16 +25,6 @@ const PRICE_PER_UNIT = 10n ** 10n; // 0.01 AGR per unit
 const CONTRIBUTOR_SHARE = 100_000_000; // 10 %, Perbill
 const PROTOCOL_FEE = 20_000_000n; // 2 %, the dev chain's default
 const PERBILL = 1_000_000_000n;
-
-/** `who`'s free and held balance just before and just after the block `blockHash`. */
-async function balancesAround(api, blockHash, who) {
-  const header = await api.rpc.chain.getHeader(blockHash);
-  const read = async (hash) => {
-    const { data } = await (await api.at(hash)).query.system.account(who);
-    return { free: data.free.toBigInt(), held: data.reserved.toBigInt() };
-  };
-  return [await read(header.parentHash), await read(blockHash)];
-}
 
 describe('the marketplace on agora-node --dev', () => {
   let node;

@@ -46,19 +46,10 @@ async function authorOf(api, hash) {
   return (await api.derive.chain.getHeader(hash)).author.toString();
 }
 
-/** Resolves with the first new best block whose author satisfies `predicate`. */
-function waitForAuthor(api, predicate, timeoutMs = 180_000) {
-  return new Promise((resolve, reject) => {
-    let unsubscribe = null;
-    let done = false;
-    const finish = () => { done = true; clearTimeout(timer); unsubscribe?.(); };
-    const timer = setTimeout(() => { finish(); reject(new Error('no such block author in time')); }, timeoutMs);
-    api.derive.chain.subscribeNewHeads((header) => {
-      if (done || !header.author || !predicate(header.author.toString())) return;
-      finish();
-      resolve(header);
-    }).then((unsub) => { unsubscribe = unsub; if (done) unsub(); }, reject);
-  });
+/** Resolves with the first new best block authored by `account`. */
+function waitForAuthor(api, account, timeoutMs = 180_000) {
+  return waitForHead((cb) => api.derive.chain.subscribeNewHeads(cb),
+    (header) => header.author?.toString() === account, timeoutMs);
 }
 
 describe('local testnet of four validators', () => {
@@ -115,7 +106,7 @@ describe('local testnet of four validators', () => {
     // Nothing it had finalized changed, nor anything the others finalized meanwhile.
     assert.equal((await dave.rpc.chain.getBlockHash(daveFinalized.number)).toHex(), daveFinalized.hash);
     assert.equal((await dave.rpc.chain.getBlockHash(target.number)).toHex(), target.hash.toHex());
-    const authored = await waitForAuthor(dave, (author) => author === accounts.dave.address);
+    const authored = await waitForAuthor(dave, accounts.dave.address);
     assert.ok(authored.number.toNumber() > target.number.toNumber());
   });
 
@@ -152,7 +143,7 @@ describe('local testnet of four validators', () => {
       'a session with Eve');
     assert.equal((await api.query.aura.authorities()).length, 5);
     assert.equal((await api.call.grandpaApi.grandpaAuthorities()).length, 5);
-    const authored = await waitForAuthor(api, (author) => author === eve.address);
+    const authored = await waitForAuthor(api, eve.address);
     assert.ok(authored.number.toNumber() > 0);
 
     const { head: removedHead } = await eventually(async () => {

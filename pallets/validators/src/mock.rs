@@ -7,6 +7,7 @@ use core::cell::RefCell;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU32, ConstU64},
+	weights::constants::ParityDbWeight,
 };
 use frame_system::EnsureRoot;
 use sp_runtime::{
@@ -33,6 +34,7 @@ frame_support::construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type DbWeight = ParityDbWeight;
 	type AccountData = pallet_balances::AccountData<u64>;
 }
 

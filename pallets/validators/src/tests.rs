@@ -258,3 +258,13 @@ fn the_session_length_has_a_minimum_and_only_governance_sets_it() {
 		assert_eq!(SessionLength::<Test>::get(), SESSION_LENGTH);
 	});
 }
+
+#[test]
+fn every_block_pays_for_the_session_length_read() {
+	use frame_support::{traits::Hooks, weights::constants::ParityDbWeight};
+	new_test_ext().execute_with(|| {
+		let one_read = ParityDbWeight::get().reads(1);
+		assert!(one_read.ref_time() > 0);
+		assert_eq!(<Validators as Hooks<u64>>::on_initialize(2), one_read);
+	});
+}

@@ -20,3 +20,21 @@ export async function eventsAt(api, hash, section) {
   const events = await (await api.at(hash)).query.system.events();
   return events.map(({ event }) => event).filter((event) => event.section === section);
 }
+
+/** The state just before and just after block `blockHash`, as `api.at` views. */
+export async function statesAround(api, blockHash) {
+  const header = await api.rpc.chain.getHeader(blockHash);
+  return Promise.all([api.at(header.parentHash), api.at(blockHash)]);
+}
+
+/** `who`'s `{ free, held }` (bigint) in a state from `statesAround`. */
+export async function balancesIn(state, who) {
+  const { data } = await state.query.system.account(who);
+  return { free: data.free.toBigInt(), held: data.reserved.toBigInt() };
+}
+
+/** `who`'s `{ free, held }` just before and just after block `blockHash`. */
+export async function balancesAround(api, blockHash, who) {
+  const states = await statesAround(api, blockHash);
+  return Promise.all(states.map((state) => balancesIn(state, who)));
+}
