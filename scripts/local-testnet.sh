@@ -37,7 +37,7 @@ if ((count > 4)); then
 fi
 
 "$AGORA_ROOT/scripts/setup.sh"
-(cd "$AGORA_ROOT" && cargo build --locked -p agora-node)
+build_binaries
 
 base="${AGORA_TESTNET_DIR:-/var/tmp/agora-testnet}"
 $purge && rm -rf "$base"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds agora-node and starts a development chain: one validator (Alice), blocks
+# Builds agora-node (and agora-gateway) and starts a development chain: one validator (Alice), blocks
 # produced and finalized, JSON-RPC on ws://127.0.0.1:9944, Prometheus on
 # 127.0.0.1:9615. State is kept in a temporary directory and discarded on exit.
 #
@@ -10,7 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$AGORA_ROOT/scripts/setup.sh"
 
 cd "$AGORA_ROOT"
-cargo build --locked -p agora-node
+build_binaries
 
 tmp=(--tmp)
 for arg in "$@"; do [[ $arg == --base-path* || $arg == -d ]] && tmp=(); done

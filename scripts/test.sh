@@ -16,8 +16,8 @@ if cargo tree --locked --workspace -e normal,build -i librocksdb-sys >/dev/null 
 fi
 echo "ok: cargo tree -i librocksdb-sys finds nothing"
 
-step "build agora-node"
-cargo build --locked -p agora-node
+step "build agora-node and agora-gateway"
+build_binaries
 
 step "cargo test --workspace"
 cargo test --locked --workspace
@@ -39,7 +39,7 @@ echo "ok: $AGORA_UPGRADE_WASM"
 step "JS client unit tests (clients/js)"
 (cd clients/js && node --test ./test/*.test.js)
 
-step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev)"
+step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway)"
 # @agora/client is linked from clients/js and loads that folder's copy of the same
 # @polkadot/util version; the flag keeps polkadot.js quiet about two copies only
 # when their versions match.

@@ -109,55 +109,20 @@ fn signed_extrinsic(
 	call: runtime::RuntimeCall,
 	nonce: u32,
 ) -> Result<OpaqueExtrinsic, &'static str> {
-	let sender = Sr25519Keyring::Bob.pair();
 	let genesis_hash = client
 		.block_hash(0)
 		.ok()
 		.flatten()
 		.ok_or("the database holds no genesis block")?;
-	let best_hash = client.chain_info().best_hash;
-	let best_block = client.chain_info().best_number;
-
-	let period = runtime::configs::BlockHashCount::get()
-		.checked_next_power_of_two()
-		.map(|c| c / 2)
-		.unwrap_or(2) as u64;
-	let tx_ext: runtime::TxExtension = (
-		frame_system::CheckNonZeroSender::<runtime::Runtime>::new(),
-		frame_system::CheckSpecVersion::<runtime::Runtime>::new(),
-		frame_system::CheckTxVersion::<runtime::Runtime>::new(),
-		frame_system::CheckGenesis::<runtime::Runtime>::new(),
-		frame_system::CheckEra::<runtime::Runtime>::from(sp_runtime::generic::Era::mortal(
-			period,
-			best_block.saturated_into(),
-		)),
-		frame_system::CheckNonce::<runtime::Runtime>::from(nonce),
-		frame_system::CheckWeight::<runtime::Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<runtime::Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<runtime::Runtime>::new(false),
-		frame_system::WeightReclaim::<runtime::Runtime>::new(),
-	);
-	let implicit = (
-		(),
-		runtime::VERSION.spec_version,
-		runtime::VERSION.transaction_version,
+	let info = client.chain_info();
+	let context = runtime::SigningContext {
 		genesis_hash,
-		best_hash,
-		(),
-		(),
-		(),
-		None,
-		(),
-	);
-	let raw_payload = runtime::SignedPayload::from_raw(call.clone(), tx_ext.clone(), implicit);
-	let signature = raw_payload.using_encoded(|payload| sender.sign(payload));
-	Ok(runtime::UncheckedExtrinsic::new_signed(
-		call,
-		sp_runtime::AccountId32::from(sender.public()).into(),
-		runtime::Signature::Sr25519(signature),
-		tx_ext,
-	)
-	.into())
+		best_hash: info.best_hash,
+		best_number: info.best_number,
+		spec_version: runtime::VERSION.spec_version,
+		transaction_version: runtime::VERSION.transaction_version,
+	};
+	Ok(runtime::sign_transaction(call, &Sr25519Keyring::Bob.pair(), nonce, &context).into())
 }
 
 /// Inherent data for the overhead benchmarks: a zero timestamp.

@@ -87,6 +87,19 @@ impl SignatureJson {
 	}
 }
 
+impl TryFrom<&MultiSignature> for SignatureJson {
+	type Error = String;
+
+	fn try_from(signature: &MultiSignature) -> Result<Self, String> {
+		Ok(match signature {
+			MultiSignature::Sr25519(s) => SignatureJson::Sr25519(hex(s.as_ref())),
+			MultiSignature::Ed25519(s) => SignatureJson::Ed25519(hex(s.as_ref())),
+			MultiSignature::Ecdsa(s) => SignatureJson::Ecdsa(hex(s.as_ref())),
+			MultiSignature::Eth(_) => return Err("Ethereum signatures do not sign receipts".into()),
+		})
+	}
+}
+
 /// Which services `agora_listServices` lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -257,6 +270,23 @@ pub struct SignerJson {
 	pub scheme: String,
 	/// The public key, 0x-hex.
 	pub key: String,
+}
+
+impl SignerJson {
+	/// The `ReceiptSigner`, if the scheme is known and the key well-formed.
+	pub fn to_signer(&self) -> Result<ReceiptSigner, String> {
+		fn key<const N: usize>(text: &str) -> Result<[u8; N], String> {
+			parse_hex(text)?
+				.try_into()
+				.map_err(|b: Vec<u8>| format!("the key is {} bytes, not {N}", b.len()))
+		}
+		Ok(match self.scheme.as_str() {
+			"sr25519" => ReceiptSigner::Sr25519(key::<32>(&self.key)?.into()),
+			"ed25519" => ReceiptSigner::Ed25519(key::<32>(&self.key)?.into()),
+			"ecdsa" => ReceiptSigner::Ecdsa(key::<33>(&self.key)?.into()),
+			other => return Err(format!("unknown signature scheme '{other}'")),
+		})
+	}
 }
 
 /// A channel.

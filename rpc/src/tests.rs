@@ -486,3 +486,38 @@ async fn list_proposals_filters_by_status_across_pages() {
 	assert_eq!(code("agora_listProposals", json!([{ "status": "Pending" }])).await, 4002);
 	assert_eq!(code("agora_listProposals", json!([{ "limit": 101 }])).await, 4002);
 }
+
+#[test]
+fn channel_json_signer_and_signatures_convert_back() {
+	use crate::json::{ChannelJson, SignatureJson, SignerJson};
+	let json = ChannelJson::from(channel(3, alice()));
+	let signer = json.signer.to_signer().unwrap();
+	assert_eq!(signer, channel(3, alice()).signer);
+	for (scheme, key, expected) in [
+		("ed25519", "0x01", "the key is 1 bytes, not 32"),
+		("ecdsa", "0x0102", "the key is 2 bytes, not 33"),
+		("rsa", "0x01", "unknown signature scheme 'rsa'"),
+	] {
+		let bad = SignerJson { scheme: scheme.into(), key: key.into() };
+		assert_eq!(bad.to_signer().unwrap_err(), expected);
+	}
+	let ecdsa = ReceiptSigner::Ecdsa(sp_core::ecdsa::Public::from_raw([2; 33]));
+	let as_json = SignerJson { scheme: "ecdsa".into(), key: format!("0x{}", "02".repeat(33)) };
+	assert_eq!(as_json.to_signer().unwrap(), ecdsa);
+
+	for signature in [
+		MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([1; 64])),
+		MultiSignature::Ed25519(sp_core::ed25519::Signature::from_raw([2; 64])),
+		MultiSignature::Ecdsa(sp_core::ecdsa::Signature::from_raw([3; 65])),
+	] {
+		assert_eq!(
+			SignatureJson::try_from(&signature).unwrap().to_multi_signature().unwrap(),
+			signature
+		);
+	}
+	let eth = MultiSignature::Eth(sp_core::ecdsa::KeccakSignature::from_raw([4; 65]));
+	assert_eq!(
+		SignatureJson::try_from(&eth).unwrap_err(),
+		"Ethereum signatures do not sign receipts"
+	);
+}

@@ -140,6 +140,75 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
+/// What a signed transaction commits to besides its call and nonce: the chain, the
+/// runtime version it was signed for and the block its mortality counts from. Off-chain
+/// signers (the node's benchmarks, `agora-gateway`) read these from the node.
+#[cfg(feature = "std")]
+#[derive(Clone, Copy, Debug)]
+pub struct SigningContext {
+	/// The chain's genesis hash (`CheckGenesis`).
+	pub genesis_hash: Hash,
+	/// A recent block: the transaction is valid for `BlockHashCount` blocks from it.
+	pub best_hash: Hash,
+	/// That block's number.
+	pub best_number: BlockNumber,
+	/// `spec_version` of the runtime at that block (`CheckSpecVersion`).
+	pub spec_version: u32,
+	/// `transaction_version` of that runtime (`CheckTxVersion`).
+	pub transaction_version: u32,
+}
+
+/// `call` signed by `signer` with nonce `nonce` and this runtime's transaction
+/// extensions: a mortal era from `context.best_number`, no tip, no metadata hash.
+#[cfg(feature = "std")]
+pub fn sign_transaction(
+	call: RuntimeCall,
+	signer: &sp_core::sr25519::Pair,
+	nonce: Nonce,
+	context: &SigningContext,
+) -> UncheckedExtrinsic {
+	use sp_core::Pair;
+	// The longest mortality CheckEra accepts: a power of two within BlockHashCount.
+	let period = <configs::BlockHashCount as frame_support::traits::Get<BlockNumber>>::get()
+		.checked_next_power_of_two()
+		.map_or(2, |c| c / 2) as u64;
+	let extension: TxExtension = (
+		frame_system::CheckNonZeroSender::<Runtime>::new(),
+		frame_system::CheckSpecVersion::<Runtime>::new(),
+		frame_system::CheckTxVersion::<Runtime>::new(),
+		frame_system::CheckGenesis::<Runtime>::new(),
+		frame_system::CheckEra::<Runtime>::from(generic::Era::mortal(
+			period,
+			context.best_number.into(),
+		)),
+		frame_system::CheckNonce::<Runtime>::from(nonce),
+		frame_system::CheckWeight::<Runtime>::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		frame_system::WeightReclaim::<Runtime>::new(),
+	);
+	let implicit = (
+		(),
+		context.spec_version,
+		context.transaction_version,
+		context.genesis_hash,
+		context.best_hash,
+		(),
+		(),
+		(),
+		None,
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+	let signature = codec::Encode::using_encoded(&payload, |bytes| signer.sign(bytes));
+	UncheckedExtrinsic::new_signed(
+		call,
+		AccountId::from(signer.public()).into(),
+		Signature::Sr25519(signature),
+		extension,
+	)
+}
+
 /// Migrations to run on the next runtime upgrade, besides the pallets' own.
 type Migrations = ();
 

@@ -1,11 +1,10 @@
-// docs/dapp-developers.md quotes the end-to-end tests: each code block that follows a
+// docs/dapp-developers.md and docs/gateway.md quote the end-to-end tests: each code block that follows a
 // `<!-- from FILE#REGION -->` marker must be exactly that `// #region REGION` of FILE
 // (dedented), so the guide shows code that the test command runs. Needs no node.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-const GUIDE = new URL('../../docs/dapp-developers.md', import.meta.url);
 
 /** The lines between `// #region name` and `// #endregion name` of `file`, dedented. */
 function region(file, name) {
@@ -26,13 +25,18 @@ function quotes(markdown) {
   return found;
 }
 
-test('every snippet of docs/dapp-developers.md is the test code it names', () => {
-  const markdown = readFileSync(GUIDE, 'utf8');
-  const snippets = quotes(markdown);
-  const markers = markdown.match(/<!-- from /g) ?? [];
-  assert.equal(snippets.length, markers.length, 'each marker is followed by a ```js block');
-  assert.ok(snippets.length >= 8, `the guide quotes the flows (found ${snippets.length})`);
-  for (const { file, name, code } of snippets) {
-    assert.equal(code, region(`./${file}`, name), `${file}#${name}`);
-  }
-});
+// Each guide that quotes the tests, with how many quotes it has at least.
+const GUIDES = [['dapp-developers.md', 8], ['gateway.md', 2]];
+
+for (const [guide, least] of GUIDES) {
+  test(`every snippet of docs/${guide} is the test code it names`, () => {
+    const markdown = readFileSync(new URL(`../../docs/${guide}`, import.meta.url), 'utf8');
+    const snippets = quotes(markdown);
+    const markers = markdown.match(/<!-- from /g) ?? [];
+    assert.equal(snippets.length, markers.length, 'each marker is followed by a ```js block');
+    assert.ok(snippets.length >= least, `the guide quotes the tests (found ${snippets.length})`);
+    for (const { file, name, code } of snippets) {
+      assert.equal(code, region(`./${file}`, name), `${file}#${name}`);
+    }
+  });
+}

@@ -51,6 +51,20 @@ export function rpcSignature(signature) {
   return { [scheme.toLowerCase()]: hex };
 }
 
+/**
+ * The headers that pay for a call through agora-gateway (docs/gateway.md), from a
+ * `signReceipt` result: `Agora-Channel`, `Agora-Units` and `Agora-Signature`
+ * (`scheme:0x…`).
+ */
+export function receiptHeaders({ receipt, signature }) {
+  const [scheme, hex] = Object.entries(signature)[0];
+  return {
+    'Agora-Channel': receipt.channelId.toString(),
+    'Agora-Units': receipt.cumulativeUnits.toString(),
+    'Agora-Signature': `${scheme.toLowerCase()}:${hex}`,
+  };
+}
+
 /** The `ReceiptSigner` of `metering.openChannel` for a keyring pair. */
 export function receiptSigner(pair) {
   const scheme = SCHEMES[pair.type];

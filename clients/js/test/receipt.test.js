@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady, signatureVerify } from '@polkadot/util-crypto';
-import { encodeReceipt, receiptSigner, rpcSignature, signReceipt } from '../src/index.js';
+import { encodeReceipt, receiptHeaders, receiptSigner, rpcSignature, signReceipt } from '../src/index.js';
 
 const doc = readFileSync(new URL('../../../docs/payments.md', import.meta.url), 'utf8');
 const GENESIS = `0x${'11'.repeat(32)}`;
@@ -27,6 +27,9 @@ test('signReceipt with ed25519 //Alice gives the worked example signature', asyn
   assert.ok(doc.includes(signature.Ed25519), `docs/payments.md shows ${signature.Ed25519}`);
   assert.deepEqual(rpcSignature(signature), { ed25519: signature.Ed25519 });
   assert.deepEqual(receiptSigner(alice), { Ed25519: u8aToHex(alice.publicKey) });
+  assert.deepEqual(receiptHeaders({ receipt, signature }), {
+    'Agora-Channel': '7', 'Agora-Units': '1500', 'Agora-Signature': `ed25519:${signature.Ed25519}`,
+  });
 });
 
 test('sr25519 and ecdsa signatures verify over the payload', async () => {

@@ -1,0 +1,178 @@
+//! The node, over its JSON-RPC (HTTP): channels and receipts through `agora_*`, and the
+//! few standard methods a signed `claim_batch` needs.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use agora_primitives::{AccountId, BlockNumber, ChannelId};
+use agora_rpc::json::{parse_account, ChannelJson, ReceiptCheckJson, SignatureJson};
+use axum::{body::Bytes, http::Uri};
+use http_body_util::{BodyExt, Full};
+use hyper_util::{
+	client::legacy::{connect::HttpConnector, Client},
+	rt::TokioExecutor,
+};
+use serde::{de::DeserializeOwned, Deserialize};
+use serde_json::{json, Value};
+use sp_core::{crypto::Ss58Codec, H256};
+use sp_runtime::MultiSignature;
+
+use crate::ledger::ChainChannel;
+
+/// The HTTP client the gateway uses for the node and the upstream.
+pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// A new HTTP/1 client with pooled connections.
+pub fn http_client() -> HttpClient {
+	Client::builder(TokioExecutor::new()).build(HttpConnector::new())
+}
+
+/// The `agora_getChannel` error code for a channel that does not exist.
+const NOT_FOUND: i64 = 4004;
+
+/// A failed node call.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	#[error("node unreachable: {0}")]
+	Transport(String),
+	#[error("{method}: error {code}: {message}")]
+	Rpc { method: &'static str, code: i64, message: String },
+	#[error("{method}: unexpected answer: {detail}")]
+	Decode { method: &'static str, detail: String },
+}
+
+/// A block: its hash and number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+	pub hash: H256,
+	pub number: BlockNumber,
+}
+
+/// The runtime version fields a signed transaction names.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuntimeVersion {
+	pub spec_version: u32,
+	pub transaction_version: u32,
+}
+
+/// A JSON-RPC connection to one node.
+pub struct Node {
+	client: HttpClient,
+	url: Uri,
+	next_id: AtomicU64,
+}
+
+impl Node {
+	pub fn new(client: HttpClient, url: Uri) -> Node {
+		Node { client, url, next_id: AtomicU64::new(1) }
+	}
+
+	async fn call<T: DeserializeOwned>(
+		&self,
+		method: &'static str,
+		params: Value,
+	) -> Result<T, ChainError> {
+		let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+		let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+		let request = hyper::Request::post(self.url.clone())
+			.header("content-type", "application/json")
+			.body(Full::new(Bytes::from(body.to_string())))
+			.map_err(|e| ChainError::Transport(e.to_string()))?;
+		let response = self
+			.client
+			.request(request)
+			.await
+			.map_err(|e| ChainError::Transport(e.to_string()))?;
+		let bytes = response
+			.into_body()
+			.collect()
+			.await
+			.map_err(|e| ChainError::Transport(e.to_string()))?
+			.to_bytes();
+		let mut answer: Value = serde_json::from_slice(&bytes)
+			.map_err(|e| ChainError::Decode { method, detail: e.to_string() })?;
+		if let Some(error) = answer.get("error") {
+			return Err(ChainError::Rpc {
+				method,
+				code: error.get("code").and_then(Value::as_i64).unwrap_or_default(),
+				message: error.get("message").and_then(Value::as_str).unwrap_or_default().into(),
+			});
+		}
+		serde_json::from_value(answer["result"].take())
+			.map_err(|e| ChainError::Decode { method, detail: e.to_string() })
+	}
+
+	/// The chain's genesis hash.
+	pub async fn genesis_hash(&self) -> Result<H256, ChainError> {
+		self.call("chain_getBlockHash", json!([0])).await
+	}
+
+	/// The best block.
+	pub async fn best_head(&self) -> Result<Head, ChainError> {
+		#[derive(Deserialize)]
+		struct Header {
+			number: String,
+		}
+		let hash: H256 = self.call("chain_getBlockHash", json!([])).await?;
+		let header: Header = self.call("chain_getHeader", json!([hash])).await?;
+		let number =
+			u32::from_str_radix(header.number.trim_start_matches("0x"), 16).map_err(|_| {
+				ChainError::Decode { method: "chain_getHeader", detail: header.number.clone() }
+			})?;
+		Ok(Head { hash, number })
+	}
+
+	/// The runtime version at the best block.
+	pub async fn runtime_version(&self) -> Result<RuntimeVersion, ChainError> {
+		self.call("state_getRuntimeVersion", json!([])).await
+	}
+
+	/// `account`'s next nonce, counting its transactions in the pool.
+	pub async fn next_nonce(&self, account: &AccountId) -> Result<u32, ChainError> {
+		// The node's standard RPC reads addresses in registered SS58 formats only, which
+		// Agora's 4242 is not: the generic substrate format (42) names the same account.
+		self.call("system_accountNextIndex", json!([account.to_ss58check()])).await
+	}
+
+	/// Channel `id` at the best block; `None` when it does not exist.
+	pub async fn channel(&self, id: ChannelId) -> Result<Option<ChainChannel>, ChainError> {
+		let json: ChannelJson = match self.call("agora_getChannel", json!([id])).await {
+			Err(ChainError::Rpc { code: NOT_FOUND, .. }) => return Ok(None),
+			other => other?,
+		};
+		let decode = |detail: String| ChainError::Decode { method: "agora_getChannel", detail };
+		let balance = |text: &str| text.parse().map_err(|_| decode(format!("balance '{text}'")));
+		Ok(Some(ChainChannel {
+			payee: parse_account(&json.payee).map_err(decode)?,
+			service_id: json.service_id,
+			signer: json.signer.to_signer().map_err(decode)?,
+			price_per_unit: balance(&json.price_per_unit)?,
+			deposit: balance(&json.deposit)?,
+			claimed: balance(&json.claimed)?,
+			expires_at: json.expires_at,
+		}))
+	}
+
+	/// Whether the payee could claim this receipt now (`agora_verifyReceipt`).
+	pub async fn verify_receipt(
+		&self,
+		id: ChannelId,
+		units: u64,
+		signature: &MultiSignature,
+	) -> Result<ReceiptCheckJson, ChainError> {
+		let signature = SignatureJson::try_from(signature)
+			.map_err(|detail| ChainError::Decode { method: "agora_verifyReceipt", detail })?;
+		self.call("agora_verifyReceipt", json!([id, units, signature])).await
+	}
+
+	/// Submits a signed extrinsic; returns its hash.
+	pub async fn submit(&self, extrinsic: &[u8]) -> Result<H256, ChainError> {
+		self.call("author_submitExtrinsic", json!([sp_core::bytes::to_hex(extrinsic, false)]))
+			.await
+	}
+
+	/// The extrinsics waiting in the node's pool.
+	pub async fn pending_extrinsics(&self) -> Result<Vec<String>, ChainError> {
+		self.call("author_pendingExtrinsics", json!([])).await
+	}
+}

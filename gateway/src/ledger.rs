@@ -1,0 +1,420 @@
+//! One channel's accounts as the gateway keeps them, and the checks a paid request
+//! passes before it is forwarded.
+//!
+//! - `quantity`: everything the channel's calls have used so far (in the meter's measure),
+//!   so `owed_units` = that quantity in units, rounded up once.
+//! - `best`: the highest receipt with a valid signature: what the provider can claim.
+//! - `reserved`: units set aside for calls still in flight.
+//!
+//! A request is forwarded only if, counting what it may use, the unsigned usage stays within
+//! the credit limit and the whole usage within the deposit. So a consumer who stops paying
+//! costs the provider at most the credit limit (plus what an in-flight call uses beyond its
+//! reservation, when the meter reads the usage from the response), and the provider claims
+//! only what the consumer signed.
+
+use agora_primitives::{AccountId, Balance, BlockNumber, ChannelId, Receipt, ReceiptSigner};
+use sp_core::H256;
+use sp_runtime::MultiSignature;
+
+use crate::metering::units_for;
+
+/// A channel as the chain has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainChannel {
+	pub payee: AccountId,
+	pub service_id: u64,
+	pub signer: ReceiptSigner,
+	pub price_per_unit: Balance,
+	pub deposit: Balance,
+	pub claimed: Balance,
+	pub expires_at: BlockNumber,
+}
+
+impl ChainChannel {
+	/// Units already settled on chain.
+	pub fn claimed_units(&self) -> u64 {
+		if self.price_per_unit == 0 {
+			return 0;
+		}
+		u64::try_from(self.claimed / self.price_per_unit).unwrap_or(u64::MAX)
+	}
+}
+
+/// What this gateway sells, and on which terms.
+#[derive(Clone, Debug)]
+pub struct Terms {
+	/// The chain's genesis hash, which every receipt names.
+	pub genesis_hash: H256,
+	/// The provider's account: the payee of the channels it serves.
+	pub provider: AccountId,
+	/// The service the gateway fronts.
+	pub service_id: u64,
+	/// How much usage may go unsigned (planck).
+	pub credit_limit: Balance,
+	/// A channel this close to expiry (blocks) is not served: its receipts could not be
+	/// settled in time.
+	pub expiry_margin: BlockNumber,
+	/// The meter's quantity per unit.
+	pub quantity_per_unit: u64,
+}
+
+/// The newest receipt with a valid signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedReceipt {
+	pub units: u64,
+	pub signature: MultiSignature,
+}
+
+/// Why a paid request is refused (answered 402, nothing forwarded).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+	#[error(
+		"the request carries no receipt (headers Agora-Channel, Agora-Units, Agora-Signature)"
+	)]
+	MissingReceipt,
+	#[error("{0}")]
+	MalformedReceipt(String),
+	#[error("channel {0} does not exist on chain (never opened, or closed)")]
+	UnknownChannel(ChannelId),
+	#[error("channel {0} pays another provider")]
+	WrongPayee(ChannelId),
+	#[error("channel {channel} pays for service {service}, this gateway serves {served}")]
+	WrongService { channel: ChannelId, service: u64, served: u64 },
+	#[error("the signature is not the channel signer's signature of this receipt")]
+	BadSignature,
+	#[error("the signature's scheme is not the channel signer's")]
+	SignerMismatch,
+	#[error("channel {channel} expires at block {expires_at}: too close to settle (extend it)")]
+	ChannelExpiring { channel: ChannelId, expires_at: BlockNumber },
+	#[error("the receipt's {units} units exceed what the deposit pays for ({max_units} units)")]
+	ReceiptExceedsDeposit { units: u64, max_units: u64 },
+	#[error("the deposit pays for {max_units} units and {committed_units} are used or in flight: top up the channel")]
+	DepositExhausted { committed_units: u64, max_units: u64 },
+	#[error("{owed_units} units are owed: sign a receipt for at least {required_units} units")]
+	ReceiptTooLow { owed_units: u64, required_units: u64 },
+	#[error("the chain cannot be read right now: {0}")]
+	ChainUnavailable(String),
+}
+
+impl Refusal {
+	/// A short, stable name: the JSON `error` of a 402 and the metrics label.
+	pub fn reason(&self) -> &'static str {
+		match self {
+			Refusal::MissingReceipt => "missing_receipt",
+			Refusal::MalformedReceipt(_) => "malformed_receipt",
+			Refusal::UnknownChannel(_) => "unknown_channel",
+			Refusal::WrongPayee(_) => "wrong_payee",
+			Refusal::WrongService { .. } => "wrong_service",
+			Refusal::BadSignature => "bad_signature",
+			Refusal::SignerMismatch => "signer_mismatch",
+			Refusal::ChannelExpiring { .. } => "channel_expiring",
+			Refusal::ReceiptExceedsDeposit { .. } => "receipt_exceeds_deposit",
+			Refusal::DepositExhausted { .. } => "deposit_exhausted",
+			Refusal::ReceiptTooLow { .. } => "receipt_too_low",
+			Refusal::ChainUnavailable(_) => "chain_unavailable",
+		}
+	}
+
+	/// Whether fresh chain state could change the answer (a top-up, an extension).
+	pub fn may_change_on_chain(&self) -> bool {
+		matches!(
+			self,
+			Refusal::ChannelExpiring { .. }
+				| Refusal::ReceiptExceedsDeposit { .. }
+				| Refusal::DepositExhausted { .. }
+		)
+	}
+}
+
+/// One channel's accounts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChannelAccount {
+	pub id: ChannelId,
+	pub chain: ChainChannel,
+	pub best: Option<SignedReceipt>,
+	/// Everything the channel's completed calls used, in the meter's measure.
+	pub quantity: u128,
+	/// Units set aside for calls in flight.
+	pub reserved: u64,
+}
+
+impl ChannelAccount {
+	/// Units the completed calls cost.
+	pub fn owed_units(&self, terms: &Terms) -> u64 {
+		units_for(self.quantity, terms.quantity_per_unit)
+	}
+
+	/// Units of the best receipt (0 without one).
+	pub fn signed_units(&self) -> u64 {
+		self.best.as_ref().map_or(0, |b| b.units)
+	}
+
+	/// The best receipt, if it pays more than is settled on chain.
+	pub fn claimable(&self) -> Option<&SignedReceipt> {
+		self.best.as_ref().filter(|b| b.units > self.chain.claimed_units())
+	}
+
+	/// What the best receipt adds to what is settled (planck).
+	pub fn unclaimed_value(&self) -> Balance {
+		let units = self.signed_units().saturating_sub(self.chain.claimed_units());
+		Balance::from(units).saturating_mul(self.chain.price_per_unit)
+	}
+
+	fn max_units(&self) -> u64 {
+		match self.chain.price_per_unit {
+			0 => u64::MAX,
+			price => u64::try_from(self.chain.deposit / price).unwrap_or(u64::MAX),
+		}
+	}
+
+	/// Checks `receipt` (payee, service, expiry, deposit, signature) and keeps it when it is
+	/// the best so far. Returns whether it became the best (and must be stored).
+	pub fn accept_receipt(
+		&mut self,
+		terms: &Terms,
+		best_block: BlockNumber,
+		units: u64,
+		signature: &MultiSignature,
+	) -> Result<bool, Refusal> {
+		if self.chain.payee != terms.provider {
+			return Err(Refusal::WrongPayee(self.id));
+		}
+		if self.chain.service_id != terms.service_id {
+			return Err(Refusal::WrongService {
+				channel: self.id,
+				service: self.chain.service_id,
+				served: terms.service_id,
+			});
+		}
+		if best_block.saturating_add(terms.expiry_margin) >= self.chain.expires_at {
+			return Err(Refusal::ChannelExpiring {
+				channel: self.id,
+				expires_at: self.chain.expires_at,
+			});
+		}
+		let max_units = self.max_units();
+		if units > max_units {
+			return Err(Refusal::ReceiptExceedsDeposit { units, max_units });
+		}
+		let known = self
+			.best
+			.as_ref()
+			.is_some_and(|b| b.units == units && &b.signature == signature);
+		if !known {
+			let receipt = Receipt {
+				genesis_hash: terms.genesis_hash,
+				channel_id: self.id,
+				cumulative_units: units,
+			};
+			self.chain.signer.check(&receipt, signature).map_err(|e| match e {
+				agora_primitives::ReceiptError::SignerMismatch => Refusal::SignerMismatch,
+				_ => Refusal::BadSignature,
+			})?;
+		}
+		if units > self.signed_units() {
+			self.best = Some(SignedReceipt { units, signature: signature.clone() });
+			return Ok(true);
+		}
+		Ok(false)
+	}
+
+	/// Sets `reservation` units aside for a call, if the deposit covers everything used and
+	/// in flight and the unsigned part stays within the credit limit.
+	pub fn reserve(&mut self, terms: &Terms, reservation: u64) -> Result<(), Refusal> {
+		let owed_units = self.owed_units(terms);
+		let committed_units = owed_units.saturating_add(self.reserved).saturating_add(reservation);
+		let max_units = self.max_units();
+		if committed_units > max_units {
+			return Err(Refusal::DepositExhausted { committed_units, max_units });
+		}
+		let credit_units = match self.chain.price_per_unit {
+			0 => u64::MAX,
+			price => u64::try_from(terms.credit_limit / price).unwrap_or(u64::MAX),
+		};
+		let required_units = committed_units.saturating_sub(credit_units);
+		if self.signed_units() < required_units {
+			return Err(Refusal::ReceiptTooLow { owed_units, required_units });
+		}
+		self.reserved = self.reserved.saturating_add(reservation);
+		Ok(())
+	}
+
+	/// A call that reserved `reservation` used `quantity`; returns the units owed now.
+	pub fn complete(&mut self, terms: &Terms, reservation: u64, quantity: u64) -> u64 {
+		self.reserved = self.reserved.saturating_sub(reservation);
+		self.quantity = self.quantity.saturating_add(u128::from(quantity));
+		self.owed_units(terms)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use sp_core::{sr25519, Pair};
+	use sp_keyring::Sr25519Keyring;
+
+	const GENESIS: H256 = H256::repeat_byte(7);
+	const PRICE: Balance = 1_000;
+
+	fn terms() -> Terms {
+		Terms {
+			genesis_hash: GENESIS,
+			provider: Sr25519Keyring::Bob.to_account_id(),
+			service_id: 3,
+			credit_limit: 5 * PRICE,
+			expiry_margin: 10,
+			quantity_per_unit: 1,
+		}
+	}
+
+	fn app_key() -> sr25519::Pair {
+		sr25519::Pair::from_string("//consumer-app", None).unwrap()
+	}
+
+	fn channel() -> ChannelAccount {
+		ChannelAccount {
+			id: 9,
+			chain: ChainChannel {
+				payee: Sr25519Keyring::Bob.to_account_id(),
+				service_id: 3,
+				signer: ReceiptSigner::Sr25519(app_key().public()),
+				price_per_unit: PRICE,
+				deposit: 100 * PRICE,
+				claimed: 0,
+				expires_at: 1_000,
+			},
+			best: None,
+			quantity: 0,
+			reserved: 0,
+		}
+	}
+
+	fn sign(units: u64) -> MultiSignature {
+		let receipt = Receipt { genesis_hash: GENESIS, channel_id: 9, cumulative_units: units };
+		MultiSignature::Sr25519(app_key().sign(&receipt.payload()))
+	}
+
+	#[test]
+	fn a_higher_valid_receipt_becomes_the_best_and_a_lower_one_does_not() {
+		let mut account = channel();
+		assert_eq!(account.accept_receipt(&terms(), 100, 10, &sign(10)), Ok(true));
+		assert_eq!(account.signed_units(), 10);
+		assert_eq!(account.accept_receipt(&terms(), 100, 4, &sign(4)), Ok(false));
+		assert_eq!(account.accept_receipt(&terms(), 100, 10, &sign(10)), Ok(false));
+		assert_eq!(account.best, Some(SignedReceipt { units: 10, signature: sign(10) }));
+		assert_eq!(account.claimable().map(|b| b.units), Some(10));
+		assert_eq!(account.unclaimed_value(), 10 * PRICE);
+	}
+
+	#[test]
+	fn receipt_checks_refuse_and_keep_the_best() {
+		let terms = terms();
+		let mut account = channel();
+		account.accept_receipt(&terms, 100, 5, &sign(5)).unwrap();
+		let before = account.clone();
+		// Signed for other units, for another channel, or by another key.
+		assert_eq!(account.accept_receipt(&terms, 100, 6, &sign(7)), Err(Refusal::BadSignature));
+		let other = Receipt { genesis_hash: GENESIS, channel_id: 8, cumulative_units: 6 };
+		let other_channel = MultiSignature::Sr25519(app_key().sign(&other.payload()));
+		assert_eq!(
+			account.accept_receipt(&terms, 100, 6, &other_channel),
+			Err(Refusal::BadSignature)
+		);
+		let stranger = Receipt { genesis_hash: H256::zero(), channel_id: 9, cumulative_units: 6 };
+		let other_chain = MultiSignature::Sr25519(app_key().sign(&stranger.payload()));
+		assert_eq!(
+			account.accept_receipt(&terms, 100, 6, &other_chain),
+			Err(Refusal::BadSignature)
+		);
+		let ed = sp_core::ed25519::Pair::from_string("//consumer-app", None).unwrap();
+		let mismatch = MultiSignature::Ed25519(ed.sign(&[0u8; 64]));
+		assert_eq!(account.accept_receipt(&terms, 100, 6, &mismatch), Err(Refusal::SignerMismatch));
+		// More than the deposit pays for.
+		assert_eq!(
+			account.accept_receipt(&terms, 100, 101, &sign(101)),
+			Err(Refusal::ReceiptExceedsDeposit { units: 101, max_units: 100 })
+		);
+		// Within the expiry margin: 990 + 10 reaches block 1,000.
+		assert_eq!(
+			account.accept_receipt(&terms, 990, 6, &sign(6)),
+			Err(Refusal::ChannelExpiring { channel: 9, expires_at: 1_000 })
+		);
+		assert_eq!(account, before);
+	}
+
+	#[test]
+	fn channels_of_other_providers_or_services_are_refused() {
+		let mut account = channel();
+		account.chain.payee = Sr25519Keyring::Charlie.to_account_id();
+		assert_eq!(account.accept_receipt(&terms(), 1, 1, &sign(1)), Err(Refusal::WrongPayee(9)));
+		let mut account = channel();
+		account.chain.service_id = 4;
+		assert_eq!(
+			account.accept_receipt(&terms(), 1, 1, &sign(1)),
+			Err(Refusal::WrongService { channel: 9, service: 4, served: 3 })
+		);
+	}
+
+	#[test]
+	fn unsigned_usage_never_exceeds_the_credit_limit() {
+		let terms = terms(); // 5 units of credit
+		let mut account = channel();
+		// Nothing signed: five 1-unit calls fit in the credit, the sixth does not.
+		for _ in 0..5 {
+			account.reserve(&terms, 1).unwrap();
+		}
+		assert_eq!(
+			account.reserve(&terms, 1),
+			Err(Refusal::ReceiptTooLow { owed_units: 0, required_units: 1 })
+		);
+		// The calls complete: 5 owed, none in flight; a receipt for 1 unit lets one more in.
+		for _ in 0..5 {
+			account.complete(&terms, 1, 1);
+		}
+		assert_eq!(account.owed_units(&terms), 5);
+		assert_eq!(account.reserved, 0);
+		account.accept_receipt(&terms, 1, 1, &sign(1)).unwrap();
+		account.reserve(&terms, 1).unwrap();
+		assert_eq!(
+			account.reserve(&terms, 1),
+			Err(Refusal::ReceiptTooLow { owed_units: 5, required_units: 2 })
+		);
+		assert_eq!(account.reserved, 1);
+	}
+
+	#[test]
+	fn the_deposit_bounds_usage_and_reservations() {
+		let mut terms = terms();
+		terms.credit_limit = 1_000 * PRICE;
+		let mut account = channel(); // deposit: 100 units
+		account.complete(&terms, 0, 98);
+		account.reserve(&terms, 2).unwrap();
+		assert_eq!(
+			account.reserve(&terms, 1),
+			Err(Refusal::DepositExhausted { committed_units: 101, max_units: 100 })
+		);
+		// A top-up seen on chain makes room.
+		account.chain.deposit += PRICE;
+		account.reserve(&terms, 1).unwrap();
+	}
+
+	#[test]
+	fn owed_units_round_up_over_the_channel_usage() {
+		let mut terms = terms();
+		terms.quantity_per_unit = 1_000;
+		let mut account = channel();
+		assert_eq!(account.complete(&terms, 0, 300), 1);
+		assert_eq!(account.complete(&terms, 0, 300), 1);
+		assert_eq!(account.complete(&terms, 0, 401), 2);
+	}
+
+	#[test]
+	fn settled_units_come_from_the_chain() {
+		let mut account = channel();
+		account.accept_receipt(&terms(), 1, 10, &sign(10)).unwrap();
+		account.chain.claimed = 10 * PRICE;
+		assert_eq!(account.chain.claimed_units(), 10);
+		assert_eq!(account.claimable(), None);
+		assert_eq!(account.unclaimed_value(), 0);
+	}
+}

@@ -1,0 +1,88 @@
+//! `agora-gateway`: see the crate docs and `docs/gateway.md`.
+
+use std::{process::ExitCode, sync::Arc, time::Duration};
+
+use agora_gateway::{
+	chain::http_client,
+	config::{Cli, Config, KEY_ENV},
+	server, settle,
+	store::Store,
+	Gateway,
+};
+use clap::Parser;
+use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+use tokio::{net::TcpListener, signal::unix::SignalKind};
+use tracing_subscriber::EnvFilter;
+
+/// How often the node's best block is read.
+const HEAD_POLL: Duration = Duration::from_secs(2);
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	tracing_subscriber::fmt()
+		.with_env_filter(
+			EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+		)
+		.init();
+	match run(cli).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(message) => {
+			tracing::error!("{message}");
+			eprintln!("agora-gateway: {message}");
+			ExitCode::FAILURE
+		},
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	let config = Config::load(&cli).map_err(|e| e.to_string())?;
+	let signer = config.provider_key(std::env::var(KEY_ENV).ok()).map_err(|e| e.to_string())?;
+	let store =
+		Store::open(&config.database).map_err(|e| format!("{}: {e}", config.database.display()))?;
+	let listener = TcpListener::bind(config.listen)
+		.await
+		.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+	let gateway = Arc::new(
+		Gateway::start(config, signer, store, http_client())
+			.await
+			.map_err(|e| format!("cannot start: {e}"))?,
+	);
+	tracing::info!(
+		listen = %gateway.config.listen,
+		upstream = %gateway.config.upstream,
+		node = %gateway.config.node,
+		service = gateway.terms.service_id,
+		provider = %gateway.provider().to_ss58check_with_version(Ss58AddressFormat::custom(agora_primitives::token::SS58_PREFIX)),
+		channels = gateway.slots().len(),
+		"agora-gateway serving"
+	);
+
+	let heads = gateway.clone();
+	tokio::spawn(async move {
+		loop {
+			match heads.node.best_head().await {
+				Ok(head) => heads.saw_head(head.number),
+				Err(e) => tracing::warn!(error = %e, "cannot read the best block"),
+			}
+			tokio::time::sleep(HEAD_POLL).await;
+		}
+	});
+	tokio::spawn(settle::run(gateway.clone()));
+
+	axum::serve(listener, server::router(gateway))
+		.with_graceful_shutdown(shutdown())
+		.await
+		.map_err(|e| format!("server: {e}"))?;
+	tracing::info!("stopped; unsettled receipts are on disk and settle on the next start");
+	Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown() {
+	let mut term = tokio::signal::unix::signal(SignalKind::terminate()).expect("signal handler");
+	tokio::select! {
+		_ = tokio::signal::ctrl_c() => {},
+		_ = term.recv() => {},
+	}
+}
