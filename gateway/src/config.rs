@@ -492,6 +492,32 @@ mod tests {
 	}
 
 	#[test]
+	fn flags_parse_into_the_same_settings() {
+		use clap::CommandFactory;
+		Cli::command().debug_assert();
+		let cli = Cli::try_parse_from([
+			"agora-gateway",
+			"--upstream",
+			"http://127.0.0.1:9000",
+			"--service-id",
+			"3",
+			"--credit-limit",
+			"500",
+			"--metering",
+			"header",
+			"--usage-header",
+			"x-usage-tokens",
+		])
+		.unwrap();
+		let config = Config::merge(toml::Table::new(), env(&[]), &cli).unwrap();
+		assert_eq!(config.service_id, 3);
+		assert_eq!(config.credit_limit, 500);
+		assert!(matches!(config.meter, Meter::Header { ref name, .. } if name == "x-usage-tokens"));
+		assert!(Cli::try_parse_from(["agora-gateway", "--service-id", "three"]).is_err());
+		assert!(Cli::try_parse_from(["agora-gateway", "--colour"]).is_err());
+	}
+
+	#[test]
 	fn the_example_file_is_valid() {
 		let example = file(include_str!("../gateway.example.toml"));
 		let config = Config::merge(example, env(&[]), &Cli::default()).unwrap();
@@ -507,11 +533,11 @@ mod tests {
 		let config = Config::merge(file(MINIMAL), env(&[]), &Cli::default()).unwrap();
 		let pair = config.provider_key(Some("//Bob".into())).unwrap();
 		assert_eq!(pair.public(), sp_keyring::Sr25519Keyring::Bob.public());
-		let err = config.provider_key(Some("not my secret words".into())).unwrap_err().0;
+		let err = config.provider_key(Some("not my secret words".into())).err().unwrap().0;
 		assert!(err.starts_with("the key in $AGORA_GATEWAY_KEY is not"), "{err}");
 		assert!(!err.contains("my secret"), "{err}");
 		assert_eq!(
-			config.provider_key(None).unwrap_err().0,
+			config.provider_key(None).err().unwrap().0,
 			"no provider key: set $AGORA_GATEWAY_KEY or key_file"
 		);
 		let dir = std::env::temp_dir().join(format!("agora-gateway-key-{}", std::process::id()));

@@ -220,15 +220,16 @@ mod tests {
 
 	#[tokio::test]
 	async fn receipts_and_usage_survive_a_reopen() {
+		let (first, second, other) = (receipt(1), receipt(2), receipt(9));
 		let path =
 			std::env::temp_dir().join(format!("agora-gateway-store-{}.sqlite", std::process::id()));
 		let _ = std::fs::remove_file(&path);
 		{
 			let store = Store::open(&path).unwrap();
 			store.save_quantity(3, 1_500).await.unwrap();
-			store.save_receipt(3, receipt(1)).await.unwrap();
-			store.save_receipt(3, receipt(2)).await.unwrap();
-			store.save_receipt(5, receipt(9)).await.unwrap();
+			store.save_receipt(3, first).await.unwrap();
+			store.save_receipt(3, second.clone()).await.unwrap();
+			store.save_receipt(5, other.clone()).await.unwrap();
 			store
 				.log_settlement(SettlementRecord {
 					tx_hash: "0xab".into(),
@@ -246,8 +247,8 @@ mod tests {
 		assert_eq!(
 			channels,
 			vec![
-				(3, StoredChannel { best: Some(receipt(2)), quantity: 1_500 }),
-				(5, StoredChannel { best: Some(receipt(9)), quantity: 0 }),
+				(3, StoredChannel { best: Some(second), quantity: 1_500 }),
+				(5, StoredChannel { best: Some(other), quantity: 0 }),
 			]
 		);
 		assert_eq!(store.settlements().unwrap().len(), 1);
