@@ -170,17 +170,21 @@ impl Gateway {
 		self.channels.lock().expect("not poisoned").values().cloned().collect()
 	}
 
+	/// Channel `id` as the chain has it now.
+	async fn chain_channel(&self, id: ChannelId) -> Result<ledger::ChainChannel, Refusal> {
+		self.node
+			.channel(id)
+			.await
+			.map_err(|e| Refusal::ChainUnavailable(e.to_string()))?
+			.ok_or(Refusal::UnknownChannel(id))
+	}
+
 	/// Channel `id`, read from the chain the first time it is asked for.
 	pub async fn slot(&self, id: ChannelId) -> Result<Arc<AsyncMutex<Slot>>, Refusal> {
 		if let Some(slot) = self.channels.lock().expect("not poisoned").get(&id) {
 			return Ok(slot.clone());
 		}
-		let chain = self
-			.node
-			.channel(id)
-			.await
-			.map_err(|e| Refusal::ChainUnavailable(e.to_string()))?
-			.ok_or(Refusal::UnknownChannel(id))?;
+		let chain = self.chain_channel(id).await?;
 		Ok(self.insert(id, chain, StoredChannel::default()))
 	}
 
@@ -190,14 +194,7 @@ impl Gateway {
 		if !force && slot.fetched_at.elapsed() < self.config.chain_refresh {
 			return Ok(());
 		}
-		let id = slot.account.id;
-		let chain = self
-			.node
-			.channel(id)
-			.await
-			.map_err(|e| Refusal::ChainUnavailable(e.to_string()))?
-			.ok_or(Refusal::UnknownChannel(id))?;
-		slot.account.chain = chain;
+		slot.account.chain = self.chain_channel(slot.account.id).await?;
 		slot.fetched_at = Instant::now();
 		Ok(())
 	}

@@ -1,19 +1,9 @@
-// agora-gateway for the tests: the binary started with a TOML config on 127.0.0.1, and a
-// small OpenAI-style upstream to put behind it.
-import { spawn } from 'node:child_process';
+// agora-gateway for the tests ($AGORA_GATEWAY, else the debug build) started with a TOML
+// config on 127.0.0.1, and a small OpenAI-style upstream to put behind it.
 import { createServer } from 'node:http';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-/** The agora-gateway binary: $AGORA_GATEWAY, else the debug build in $CARGO_TARGET_DIR. */
-export function gatewayBinary() {
-  const binary = process.env.AGORA_GATEWAY
-    ?? `${process.env.CARGO_TARGET_DIR ?? '/var/tmp/agora-target'}/debug/agora-gateway`;
-  if (!existsSync(binary)) {
-    throw new Error(`agora-gateway not found at ${binary}: build it (./scripts/test.sh does) or set AGORA_GATEWAY`);
-  }
-  return binary;
-}
+import { builtBinary, spawnLogged } from './node.js';
 
 /** `settings` as TOML (flat keys: strings, numbers, booleans). */
 function toToml(settings) {
@@ -29,17 +19,8 @@ function toToml(settings) {
 export async function startGateway(dir, settings, key, { timeoutMs = 60_000 } = {}) {
   const file = join(dir, 'gateway.toml');
   writeFileSync(file, `${toToml(settings)}\n`);
-  const child = spawn(gatewayBinary(), ['--config', file], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AGORA_GATEWAY_KEY: key, RUST_LOG: 'info' },
-  });
-  const log = [];
-  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
-  process.once('exit', forceKill);
+  const { child, log, forceKill, end } = spawnLogged(builtBinary('agora-gateway', 'AGORA_GATEWAY'), ['--config', file],
+    { ...process.env, AGORA_GATEWAY_KEY: key, RUST_LOG: 'info' });
 
   const url = `http://${settings.listen}`;
   const deadline = Date.now() + timeoutMs;
@@ -54,11 +35,6 @@ export async function startGateway(dir, settings, key, { timeoutMs = 60_000 } = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  async function end(signal) {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    await exited;
-    process.removeListener('exit', forceKill);
-  }
   return { url, log, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 

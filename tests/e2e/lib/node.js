@@ -19,14 +19,43 @@ export function freePort() {
   });
 }
 
-/** The agora-node binary: $AGORA_NODE, else the debug build in $CARGO_TARGET_DIR. */
-export function nodeBinary() {
-  const binary = process.env.AGORA_NODE
-    ?? `${process.env.CARGO_TARGET_DIR ?? '/var/tmp/agora-target'}/debug/agora-node`;
+/** A binary of this repository: `$envVar`, else the debug build in $CARGO_TARGET_DIR. */
+export function builtBinary(name, envVar) {
+  const binary = process.env[envVar]
+    ?? `${process.env.CARGO_TARGET_DIR ?? '/var/tmp/agora-target'}/debug/${name}`;
   if (!existsSync(binary)) {
-    throw new Error(`agora-node not found at ${binary}: build it (./scripts/test.sh does) or set AGORA_NODE`);
+    throw new Error(`${name} not found at ${binary}: build it (./scripts/test.sh does) or set ${envVar}`);
   }
   return binary;
+}
+
+/** The agora-node binary: $AGORA_NODE, else the debug build in $CARGO_TARGET_DIR. */
+export function nodeBinary() {
+  return builtBinary('agora-node', 'AGORA_NODE');
+}
+
+/**
+ * Spawns `binary` keeping its last output lines in `log`; a leftover process is killed
+ * when the tests exit. `end(signal)` sends `signal` (SIGKILL after 10 s) and resolves once
+ * the process is gone.
+ */
+export function spawnLogged(binary, args, env = process.env) {
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const log = [];
+  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
+  process.once('exit', forceKill);
+  async function end(signal) {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(forceKill, 10_000);
+    await exited;
+    clearTimeout(timer);
+    process.removeListener('exit', forceKill);
+  }
+  return { child, log, forceKill, end };
 }
 
 async function waitForRpc(httpUrl, child, log, timeoutMs) {
@@ -63,15 +92,7 @@ export async function rpcCall(httpUrl, method, params) {
  * ends the node with SIGTERM (SIGKILL after 10 s); `kill()` is an immediate SIGKILL.
  */
 export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
-  const child = spawn(nodeBinary(), [...args, '--rpc-port', String(rpcPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = [];
-  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
-  process.once('exit', forceKill);
-
+  const { child, log, forceKill, end } = spawnLogged(nodeBinary(), [...args, '--rpc-port', String(rpcPort)]);
   const httpUrl = `http://127.0.0.1:${rpcPort}`;
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;
   let api;
@@ -82,17 +103,8 @@ export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
     forceKill();
     throw error;
   }
-
-  async function end(signal) {
-    await api.disconnect().catch(() => {});
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(forceKill, 10_000);
-    await exited;
-    clearTimeout(timer);
-    process.removeListener('exit', forceKill);
-  }
-
-  return { api, httpUrl, wsUrl, child, log, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  const disconnectAnd = (signal) => api.disconnect().catch(() => {}).then(() => end(signal));
+  return { api, httpUrl, wsUrl, child, log, stop: () => disconnectAnd('SIGTERM'), kill: () => disconnectAnd('SIGKILL') };
 }
 
 /**
