@@ -76,8 +76,9 @@ impl Gateway {
 		http: HttpClient,
 	) -> Result<Gateway, String> {
 		let node = Node::new(http.clone(), config.node.clone());
-		let genesis_hash = node.genesis_hash().await.map_err(|e| e.to_string())?;
-		let head = node.best_head().await.map_err(|e| e.to_string())?;
+		let unreachable = |e: chain::ChainError| format!("node {}: {e}", config.node);
+		let genesis_hash = node.genesis_hash().await.map_err(unreachable)?;
+		let head = node.best_head().await.map_err(unreachable)?;
 		let terms = Terms {
 			genesis_hash,
 			provider: AccountId::from(signer.public()),

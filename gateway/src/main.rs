@@ -28,7 +28,6 @@ async fn main() -> ExitCode {
 	match run(cli).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(message) => {
-			tracing::error!("{message}");
 			eprintln!("agora-gateway: {message}");
 			ExitCode::FAILURE
 		},
