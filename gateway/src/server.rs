@@ -188,7 +188,8 @@ async fn hand_in_receipt(State(gateway): State<Arc<Gateway>>, headers: HeaderMap
 	}
 }
 
-/// Request and response headers that belong to one connection, not the message.
+/// Headers not copied across the proxy: the hop-by-hop ones (RFC 9110 §7.6.1) and those
+/// the HTTP stack sets for the new message (`host`, `content-length`).
 fn hop_by_hop(name: &HeaderName) -> bool {
 	matches!(
 		name.as_str(),

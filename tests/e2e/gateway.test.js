@@ -274,4 +274,31 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   });
+
+  test('failed upstream calls are not charged and release their reservation', async () => {
+    const view = async () => (await fetch(`${gateway.url}/agora/channels/${channelId}`)).json();
+    const before = await view();
+    const send = () => fetch(`${gateway.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headersFor(owed) },
+      body: JSON.stringify({ model: 'tiny', messages: [], fail: true }),
+    });
+    // The upstream answers 500: passed through, nothing owed for it.
+    const failed = await send();
+    assert.equal(failed.status, 500);
+    assert.deepEqual(await failed.json(), { error: 'model overloaded' });
+    assert.equal(failed.headers.get('agora-call-units'), '0');
+    assert.equal(BigInt(failed.headers.get('agora-owed-units')), owed);
+    // The upstream is gone: 502, nothing owed, the reservation released.
+    await upstream.close();
+    const down = await send();
+    assert.equal(down.status, 502);
+    assert.equal((await down.json()).error, 'upstream_unavailable');
+    assert.equal(BigInt(down.headers.get('agora-owed-units')), owed);
+    const after = await view();
+    assert.equal(after.owedUnits, before.owedUnits);
+    assert.equal(after.reservedUnits, 0);
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    assert.match(metrics, /agora_gateway_requests_total\{outcome="upstream_error"\} 1\n/);
+  });
 });

@@ -40,8 +40,8 @@ export async function startGateway(dir, settings, key, { timeoutMs = 60_000 } = 
 
 /**
  * An OpenAI-style chat completion server on 127.0.0.1: each POST answers with a `usage`
- * block whose `total_tokens` is `tokensFor(request JSON)`. `served` counts the calls
- * answered and the tokens reported.
+ * block whose `total_tokens` is `tokensFor(request JSON)`, or 500 when the request has
+ * `fail: true`. `served` counts the successful calls and the tokens reported.
  */
 export function startUpstream(tokensFor) {
   const served = { calls: 0, tokens: 0, lastHeaders: null };
@@ -50,6 +50,11 @@ export function startUpstream(tokensFor) {
     request.on('data', (chunk) => { body += chunk; });
     request.on('end', () => {
       const input = JSON.parse(body || '{}');
+      if (input.fail) {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: 'model overloaded' }));
+        return;
+      }
       const totalTokens = tokensFor(input);
       served.calls += 1;
       served.tokens += totalTokens;
