@@ -8,10 +8,9 @@ use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE
 use sc_cli::SubstrateCli;
 use sc_client_api::BlockBackend;
 use sc_service::PartialComponents;
-use sp_core::{Encode, Pair};
 use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::{OpaqueExtrinsic, SaturatedConversion};
+use sp_runtime::OpaqueExtrinsic;
 
 use crate::{cli::Cli, service, service::FullClient};
 
