@@ -94,6 +94,8 @@ pub enum Refusal {
 	ReceiptTooLow { owed_units: u64, required_units: u64 },
 	#[error("the chain cannot be read right now: {0}")]
 	ChainUnavailable(String),
+	#[error("the receipt cannot be stored right now: {0}")]
+	StoreUnavailable(String),
 }
 
 impl Refusal {
@@ -112,7 +114,13 @@ impl Refusal {
 			Refusal::DepositExhausted { .. } => "deposit_exhausted",
 			Refusal::ReceiptTooLow { .. } => "receipt_too_low",
 			Refusal::ChainUnavailable(_) => "chain_unavailable",
+			Refusal::StoreUnavailable(_) => "store_unavailable",
 		}
+	}
+
+	/// Whether the gateway, not the payment, is at fault (answered 503, not 402).
+	pub fn is_unavailable(&self) -> bool {
+		matches!(self, Refusal::ChainUnavailable(_) | Refusal::StoreUnavailable(_))
 	}
 
 	/// Whether fresh chain state could change the answer (a top-up, an extension).
@@ -160,10 +168,11 @@ impl ChannelAccount {
 		Balance::from(units).saturating_mul(self.chain.price_per_unit)
 	}
 
-	fn max_units(&self) -> u64 {
+	/// Units `amount` pays for at the channel's price (unbounded for a free service).
+	fn units_paid_by(&self, amount: Balance) -> u64 {
 		match self.chain.price_per_unit {
 			0 => u64::MAX,
-			price => u64::try_from(self.chain.deposit / price).unwrap_or(u64::MAX),
+			price => u64::try_from(amount / price).unwrap_or(u64::MAX),
 		}
 	}
 
@@ -192,7 +201,7 @@ impl ChannelAccount {
 				expires_at: self.chain.expires_at,
 			});
 		}
-		let max_units = self.max_units();
+		let max_units = self.units_paid_by(self.chain.deposit);
 		if units > max_units {
 			return Err(Refusal::ReceiptExceedsDeposit { units, max_units });
 		}
@@ -223,14 +232,11 @@ impl ChannelAccount {
 	pub fn reserve(&mut self, terms: &Terms, reservation: u64) -> Result<(), Refusal> {
 		let owed_units = self.owed_units(terms);
 		let committed_units = owed_units.saturating_add(self.reserved).saturating_add(reservation);
-		let max_units = self.max_units();
+		let max_units = self.units_paid_by(self.chain.deposit);
 		if committed_units > max_units {
 			return Err(Refusal::DepositExhausted { committed_units, max_units });
 		}
-		let credit_units = match self.chain.price_per_unit {
-			0 => u64::MAX,
-			price => u64::try_from(terms.credit_limit / price).unwrap_or(u64::MAX),
-		};
+		let credit_units = self.units_paid_by(terms.credit_limit);
 		let required_units = committed_units.saturating_sub(credit_units);
 		if self.signed_units() < required_units {
 			return Err(Refusal::ReceiptTooLow { owed_units, required_units });
@@ -408,6 +414,15 @@ mod tests {
 		assert_eq!(account.complete(&terms, 0, 300), 1);
 		assert_eq!(account.complete(&terms, 0, 300), 1);
 		assert_eq!(account.complete(&terms, 0, 401), 2);
+	}
+
+	#[test]
+	fn only_the_gateway_own_failures_are_unavailable() {
+		assert!(Refusal::ChainUnavailable("down".into()).is_unavailable());
+		assert!(Refusal::StoreUnavailable("disk full".into()).is_unavailable());
+		assert_eq!(Refusal::StoreUnavailable("disk full".into()).reason(), "store_unavailable");
+		assert!(!Refusal::BadSignature.is_unavailable());
+		assert!(!Refusal::ReceiptTooLow { owed_units: 1, required_units: 1 }.is_unavailable());
 	}
 
 	#[test]

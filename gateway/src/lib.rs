@@ -53,6 +53,14 @@ pub struct Slot {
 	pub abandoned: Option<String>,
 }
 
+impl Slot {
+	/// Takes the channel's state as the chain has it now.
+	pub fn update_chain(&mut self, chain: ledger::ChainChannel) {
+		self.account.chain = chain;
+		self.fetched_at = Instant::now();
+	}
+}
+
 /// The gateway's shared state.
 pub struct Gateway {
 	pub config: Config,
@@ -195,8 +203,7 @@ impl Gateway {
 		if !force && slot.fetched_at.elapsed() < self.config.chain_refresh {
 			return Ok(());
 		}
-		slot.account.chain = self.chain_channel(slot.account.id).await?;
-		slot.fetched_at = Instant::now();
+		slot.update_chain(self.chain_channel(slot.account.id).await?);
 		Ok(())
 	}
 }

@@ -42,9 +42,10 @@ fn refused(gateway: &Gateway, refusal: Refusal, owed_units: Option<u64>) -> Resp
 	gateway.metrics.refusals.with_label_values(&[refusal.reason()]).inc();
 	gateway.metrics.requests.with_label_values(&["refused"]).inc();
 	tracing::info!(reason = refusal.reason(), %refusal, "refused");
-	let status = match refusal {
-		Refusal::ChainUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-		_ => StatusCode::PAYMENT_REQUIRED,
+	let status = if refusal.is_unavailable() {
+		StatusCode::SERVICE_UNAVAILABLE
+	} else {
+		StatusCode::PAYMENT_REQUIRED
 	};
 	let mut body = json!({ "error": refusal.reason(), "message": refusal.to_string() });
 	if let Some(owed) = owed_units {
@@ -166,7 +167,7 @@ async fn check(
 			.store
 			.save_receipt(account.id, best)
 			.await
-			.map_err(|e| Refusal::ChainUnavailable(format!("cannot store the receipt: {e}")))?;
+			.map_err(|e| Refusal::StoreUnavailable(e.to_string()))?;
 	}
 	match reservation {
 		Some(units) => account.reserve(&gateway.terms, units),

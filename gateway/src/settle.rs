@@ -31,6 +31,11 @@ pub struct Claim {
 	pub expires_at: BlockNumber,
 }
 
+/// What `claims` would settle in total (planck).
+pub fn total_value(claims: &[Claim]) -> Balance {
+	claims.iter().fold(0, |sum: Balance, c| sum.saturating_add(c.value))
+}
+
 /// Why the settler should run now, if it should.
 pub fn due(
 	claims: &[Claim],
@@ -45,8 +50,7 @@ pub fn due(
 	if claims.iter().any(|c| c.expires_at <= best_block.saturating_add(before_expiry)) {
 		return Some("a channel is about to expire");
 	}
-	let value = claims.iter().fold(0, |sum: Balance, c| sum.saturating_add(c.value));
-	if threshold.is_some_and(|t| value >= t) {
+	if threshold.is_some_and(|t| total_value(claims) >= t) {
 		return Some("the unclaimed value passed the threshold");
 	}
 	interval_elapsed.then_some("the settlement interval passed")
@@ -79,7 +83,7 @@ pub async fn run(gateway: Arc<Gateway>) {
 	loop {
 		sleep(Duration::from_secs(1)).await;
 		let claims = claims(&gateway).await;
-		let value = claims.iter().fold(0, |sum: Balance, c| sum.saturating_add(c.value));
+		let value = total_value(&claims);
 		gateway.metrics.unclaimed_value.set(value as f64);
 		let interval_elapsed = last.elapsed() >= gateway.config.settle_interval;
 		let Some(why) = due(
@@ -170,8 +174,7 @@ pub async fn settle(gateway: &Gateway, claims: &[Claim]) -> Result<SettlementRec
 		let Ok(slot) = gateway.slot(claim.channel_id).await else { continue };
 		let mut slot = slot.lock().await;
 		if let Some(chain) = chain {
-			slot.account.chain = chain;
-			slot.fetched_at = Instant::now();
+			slot.update_chain(chain);
 		}
 		match outcome {
 			Ok(true) => settled += 1,
