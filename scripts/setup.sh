@@ -36,7 +36,7 @@ rustup component list --installed | grep -q '^rust-src' || { log "adding rust-sr
 
 # --- npm packages ----------------------------------------------------------------
 # Reinstall when package-lock.json is newer than what node_modules was built from.
-for dir in clients/js tests/e2e; do
+for dir in clients/js tests/e2e scripts/bench; do
 	pkg="$AGORA_ROOT/$dir"
 	stamp="$pkg/node_modules/.package-lock.json"
 	if [[ ! -f "$stamp" || "$pkg/package-lock.json" -nt "$stamp" ]]; then

@@ -129,8 +129,8 @@ impl Node {
 
 	/// `account`'s next nonce, counting its transactions in the pool.
 	pub async fn next_nonce(&self, account: &AccountId) -> Result<u32, ChainError> {
-		// The node's standard RPC reads addresses in registered SS58 formats only, which
-		// Agora's 4242 is not: the generic substrate format (42) names the same account.
+		// The generic substrate format (42) names the same account as Agora's 4242 and is
+		// read by any node, including ones that do not know the 4242 prefix.
 		self.call("system_accountNextIndex", json!([account.to_ss58check()])).await
 	}
 

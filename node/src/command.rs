@@ -49,6 +49,12 @@ impl SubstrateCli for Cli {
 
 /// Parses the command line and runs what it asks for.
 pub fn run() -> sc_cli::Result<()> {
+	// Agora's SS58 prefix is not in the SS58 registry, so the standard RPC methods
+	// (`system_accountNextIndex`, …) and the `key` commands would refuse or not print the
+	// chain's own addresses unless it is the process's default format.
+	sp_core::crypto::set_default_ss58_version(sp_core::crypto::Ss58AddressFormat::custom(
+		agora_primitives::token::SS58_PREFIX,
+	));
 	let cli = Cli::from_args();
 
 	match &cli.subcommand {

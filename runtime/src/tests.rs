@@ -205,6 +205,38 @@ fn version_token_and_weights_are_agoras() {
 	assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), ParityDbWeight::get());
 }
 
+/// The transaction extensions read and write storage on every transaction (the sender's
+/// nonce, the block weight): those accesses must be priced as ParityDB as well, not as the
+/// RocksDB of frame-system's default extension weights.
+#[test]
+fn transaction_extensions_price_storage_as_paritydb() {
+	use frame_support::weights::constants::RocksDbWeight;
+	use frame_system::ExtensionsWeightInfo;
+	type Ours = <Runtime as frame_system::Config>::ExtensionsWeightInfo;
+	// `check_nonce` and `weight_reclaim` read and write one item each, `check_genesis`
+	// reads one; the compute part is the same in both tables.
+	let rocks_over_parity = |reads: u64, writes: u64| {
+		RocksDbWeight::get().reads_writes(reads, writes).ref_time()
+			- ParityDbWeight::get().reads_writes(reads, writes).ref_time()
+	};
+	let cases = [
+		(<() as ExtensionsWeightInfo>::check_nonce(), Ours::check_nonce(), rocks_over_parity(1, 1)),
+		(
+			<() as ExtensionsWeightInfo>::weight_reclaim(),
+			Ours::weight_reclaim(),
+			rocks_over_parity(1, 1),
+		),
+		(
+			<() as ExtensionsWeightInfo>::check_genesis(),
+			Ours::check_genesis(),
+			rocks_over_parity(1, 0),
+		),
+	];
+	for (rocksdb_priced, ours, difference) in cases {
+		assert_eq!(rocksdb_priced.ref_time() - ours.ref_time(), difference);
+	}
+}
+
 /// The protocol accounts' addresses are published (docs/token.md) and derived by
 /// `palletAccount` of `@agora/client`: they must not move.
 #[test]

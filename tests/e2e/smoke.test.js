@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { submit } from '@agora/client';
+import { encodeAddress } from '@polkadot/util-crypto';
 import { startDevNode, rpcCall, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -38,6 +39,19 @@ describe('agora-node --dev', () => {
     assert.equal(api.runtimeVersion.specName.toString(), 'agora');
     assert.equal(api.consts.system.ss58Prefix.toNumber(), 4242);
     assert.equal(api.consts.balances.existentialDeposit.toBigInt(), EXISTENTIAL_DEPOSIT);
+  });
+
+  test("the standard RPC reads the chain's own SS58 addresses, and generic ones", async () => {
+    // 4242 is not in the SS58 registry: the node must make it its default format, or
+    // polkadot.js's nonce lookup (system_accountNextIndex) fails for every Agora address.
+    const own = await rpcCall(node.httpUrl, 'system_accountNextIndex', [alice.address]);
+    const generic = await rpcCall(node.httpUrl, 'system_accountNextIndex', [encodeAddress(alice.publicKey, 42)]);
+    assert.equal(own.error, undefined, JSON.stringify(own.error));
+    assert.equal(typeof own.result, 'number');
+    assert.equal(generic.result, own.result);
+    const other = await rpcCall(node.httpUrl, 'system_accountNextIndex', [encodeAddress(alice.publicKey, 12345)]);
+    assert.equal(other.error.code, -32602);
+    assert.match(other.error.message, /Unknown SS58 address format/);
   });
 
   test('produces at least 3 blocks and finalizes at least 1', async () => {

@@ -1,23 +1,11 @@
 // Starts agora-node processes for the tests (a fresh `--dev --tmp` node per suite, or the
 // validators of a local testnet) on 127.0.0.1, connects @polkadot/api, and stops them.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort, rpcCall, spawnLogged, waitForRpc } from './process.js';
 import { existsSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort, rpcCall, spawnLogged };
 
 /** A binary of this repository: `$envVar`, else the debug build in $CARGO_TARGET_DIR. */
 export function builtBinary(name, envVar) {
@@ -32,57 +20,6 @@ export function builtBinary(name, envVar) {
 /** The agora-node binary: $AGORA_NODE, else the debug build in $CARGO_TARGET_DIR. */
 export function nodeBinary() {
   return builtBinary('agora-node', 'AGORA_NODE');
-}
-
-/**
- * Spawns `binary` keeping its last output lines in `log`; a leftover process is killed
- * when the tests exit. `end(signal)` sends `signal` (SIGKILL after 10 s) and resolves once
- * the process is gone.
- */
-export function spawnLogged(binary, args, env = process.env) {
-  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  const log = [];
-  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
-  process.once('exit', forceKill);
-  async function end(signal) {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const timer = setTimeout(forceKill, 10_000);
-    await exited;
-    clearTimeout(timer);
-    process.removeListener('exit', forceKill);
-  }
-  return { child, log, forceKill, end };
-}
-
-async function waitForRpc(httpUrl, child, log, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`agora-node exited with ${child.exitCode} before serving RPC:\n${log.join('')}`);
-    }
-    try {
-      const response = await rpcCall(httpUrl, 'system_health', []);
-      if (response.result) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`agora-node did not serve RPC within ${timeoutMs} ms:\n${log.join('')}`);
-}
-
-/** One raw JSON-RPC call over HTTP; resolves to the whole response object. */
-export async function rpcCall(httpUrl, method, params) {
-  const response = await fetch(httpUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-  });
-  return response.json();
 }
 
 /**

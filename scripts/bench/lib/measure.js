@@ -1,0 +1,94 @@
+// Figures from what the harness observed: a scenario's rate from block contents, the
+// weight-honesty check of its blocks, and RPC latency percentiles under load.
+import { performance } from 'node:perf_hooks';
+import { rpcCall } from '../../../tests/e2e/lib/process.js';
+
+const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+
+/** The value below which `share` (0..1) of the sorted `values` fall (nearest rank). */
+export function percentile(sorted, share) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1))];
+}
+
+/**
+ * A scenario's figures from the blocks that included its extrinsics (`key`). Rates come
+ * from blocks the author ended because they were full (weight or size), which is the
+ * chain's capacity; when none was full the load was too small to fill one, and the rates
+ * come from every block with the scenario's extrinsics (`fromFullBlocks: false`).
+ */
+export function summarizeScenario(key, blocks, prepared, { submitted, accepted, refused }, { blockSeconds, baseExtrinsicPs }) {
+  const rows = blocks.map((block) => {
+    const ours = block.calls[key];
+    return {
+      number: block.number,
+      ok: ours.ok,
+      failed: ours.failed,
+      settled: block.settled,
+      rejected: block.rejected,
+      declaredMs: block.declaredMs,
+      ...prepared(block.number),
+    };
+  });
+  const full = rows.filter((row) => row.end === 'HitBlockWeightLimit' || row.end === 'HitBlockSizeLimit');
+  const basis = full.length > 0 ? full : rows;
+  const perBlock = mean(basis.map((row) => row.ok));
+  const settledPerBlock = mean(basis.map((row) => row.settled));
+  const count = blocks.reduce((sum, block) => sum + block.calls[key].ok + block.calls[key].failed, 0);
+  const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
+  const timed = rows.filter((row) => row.builtMs !== undefined);
+  return {
+    key,
+    submitted,
+    accepted,
+    refused: refused.length,
+    refusedErrors: [...new Set(refused.map((error) => error.message))],
+    included: rows.reduce((sum, row) => sum + row.ok, 0),
+    failed: rows.reduce((sum, row) => sum + row.failed, 0),
+    settled: rows.reduce((sum, row) => sum + row.settled, 0),
+    rejected: rows.reduce((sum, row) => sum + row.rejected, 0),
+    blocks: rows,
+    fullBlocks: full.length,
+    fromFullBlocks: full.length > 0,
+    perBlock,
+    perSecond: perBlock / blockSeconds,
+    settledPerBlock,
+    settledPerSecond: settledPerBlock / blockSeconds,
+    // The weight one extrinsic declares (call and extensions) plus the base weight every
+    // extrinsic is charged: what the block's limit is spent on.
+    extrinsicWeightUs: (Number(weightPs) / count + Number(baseExtrinsicPs)) / 1e6,
+    // Weight honesty: the time the author spent building each block over the weight the
+    // block declares. Above 1 means the weights undercharge this machine.
+    builtOverDeclared: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs / row.declaredMs)) : null,
+  };
+}
+
+/**
+ * `clients` concurrent loops, each sending `request()` (a JSON-RPC `{ method, params }`)
+ * over HTTP one after another for `seconds`. Latency percentiles in ms; an answer with a
+ * JSON-RPC error counts as an error, not a latency.
+ */
+export async function measureLatency(httpUrl, { clients, seconds, request }) {
+  const latencies = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1_000;
+  async function client() {
+    while (performance.now() < deadline) {
+      const { method, params } = request();
+      const started = performance.now();
+      const body = await rpcCall(httpUrl, method, params);
+      const took = performance.now() - started;
+      if (body.error || body.result === undefined) errors += 1;
+      else latencies.push(took);
+    }
+  }
+  await Promise.all(Array.from({ length: clients }, client));
+  latencies.sort((a, b) => a - b);
+  return {
+    calls: latencies.length,
+    errors,
+    perSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    maxMs: latencies[latencies.length - 1],
+  };
+}

@@ -1,0 +1,90 @@
+// The node under test: a release `agora-node --dev` on a base path of its own (so the
+// database can be measured), its "Prepared block" log lines (build time and why the block
+// ended), its memory and its database size.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { agoraRpc } from '@agora/client';
+import { freePort, spawnLogged, waitForRpc } from '../../../tests/e2e/lib/process.js';
+
+// "🎁 Prepared block for proposing at 12 (431 ms) hash: …; parent_hash: …; end: HitBlockWeightLimit; extrinsics_count: 2397"
+const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+); extrinsics_count: (\d+)/;
+
+/**
+ * Starts `binary --dev` on free 127.0.0.1 ports with a transaction pool large enough for
+ * every pre-signed transaction of a scenario, and connects @polkadot/api.
+ */
+export async function startNode(binary, { poolLimit }) {
+  const basePath = mkdtempSync(join(tmpdir(), 'agora-bench-'));
+  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  const args = [
+    '--dev', '--base-path', basePath,
+    '--rpc-port', String(rpcPort),
+    '--rpc-max-connections', '1000',
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--prometheus-port', String(prometheusPort),
+    '--no-mdns',
+    '--pool-limit', String(poolLimit),
+    '--pool-kbytes', '262144',
+  ];
+  const { child, log, forceKill, end } = spawnLogged(binary, args);
+  const prepared = new Map();
+  let pending = '';
+  child.stderr.on('data', (chunk) => {
+    const lines = (pending + chunk.toString()).split('\n');
+    pending = lines.pop();
+    for (const line of lines) {
+      const match = PREPARED.exec(line);
+      if (match) {
+        prepared.set(Number(match[1]), { builtMs: Number(match[2]), end: match[3], extrinsics: Number(match[4]) });
+      }
+    }
+  });
+  const httpUrl = `http://127.0.0.1:${rpcPort}`;
+  let api;
+  try {
+    await waitForRpc(httpUrl, child, log, 180_000);
+    api = await ApiPromise.create({
+      provider: new WsProvider(`ws://127.0.0.1:${rpcPort}`, 1_000, {}, 600_000),
+      rpc: agoraRpc,
+      noInitWarn: true,
+    });
+  } catch (error) {
+    forceKill();
+    rmSync(basePath, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    api,
+    httpUrl,
+    child,
+    basePath,
+    /** What the author logged when it built block `number`: `{ builtMs, end, extrinsics }`. */
+    prepared: (number) => prepared.get(number),
+    /** Resident and peak resident memory of the node process, in bytes. */
+    memory: () => processMemory(child.pid),
+    /** Bytes the node's chain data (database and keystore) takes on disk. */
+    databaseBytes: () => directoryBytes(join(basePath, 'chains')),
+    async stop() {
+      await api.disconnect().catch(() => {});
+      await end('SIGTERM');
+      rmSync(basePath, { recursive: true, force: true });
+    },
+  };
+}
+
+function processMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)[1]) * 1024;
+  return { rss: kib('VmRSS'), peakRss: kib('VmHWM') };
+}
+
+function directoryBytes(path) {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    total += entry.isDirectory() ? directoryBytes(full) : statSync(full).size;
+  }
+  return total;
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env node
+// The throughput harness (docs/performance.md): one fresh `agora-node --dev` run that
+// measures, side by side, (a) balance transfers, (b) single-receipt claims and (c)
+// 100-item claim batches as included per block and per second from block contents; the
+// build time of their blocks against their declared weight; agora_* RPC latency with
+// the configured number of services and channels on chain; and the node's memory and
+// database growth per 1,000 settlements. Prints a Markdown report; `--out` also writes
+// the figures as JSON. Run it through ./scripts/bench/run.sh, which builds the release node.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { rpcCall } from '../../tests/e2e/lib/process.js';
+import {
+  PRICE_PER_UNIT, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
+} from './lib/chain.js';
+import { measureLatency, summarizeScenario } from './lib/measure.js';
+import { startNode } from './lib/node.js';
+
+const FULL = {
+  transfers: 12_000, senders: 120, claims: 6_000, services: 10_000, channels: 10_000, payees: 20,
+  'batch-rounds': 2, 'rpc-clients': 8, 'rpc-seconds': 20,
+};
+// A minute-long run on a debug node: what the end-to-end suite runs to keep the harness working.
+const QUICK = {
+  transfers: 300, senders: 10, claims: 60, services: 130, channels: 200, payees: 2,
+  'batch-rounds': 1, 'rpc-clients': 2, 'rpc-seconds': 2,
+};
+const BATCH_SIZE = 100;
+/** Units of a (b) receipt: a million metered calls settled by one claim. */
+const CLAIM_UNITS = 1_000_000n;
+
+const USAGE = `Usage: node scripts/bench/throughput.js [options]
+
+  --node PATH          agora-node binary (default $AGORA_NODE)
+  --quick              small figures for a check that the harness works (${JSON.stringify(QUICK)})
+  --transfers N        (a) transferKeepAlive extrinsics (default ${FULL.transfers})
+  --senders N          accounts the transfers come from (default ${FULL.senders})
+  --claims N           (b) claim extrinsics, one receipt of ${CLAIM_UNITS} units each (default ${FULL.claims})
+  --services N         services listed before the RPC measurements (default ${FULL.services})
+  --channels N         channels opened; (c) settles each once per round (default ${FULL.channels})
+  --payees N           providers the channels are spread over (default ${FULL.payees})
+  --batch-rounds N     (c) rounds of claim_batch (${BATCH_SIZE} items) over every channel (default ${FULL['batch-rounds']})
+  --rpc-clients N      concurrent RPC clients (default ${FULL['rpc-clients']})
+  --rpc-seconds N      seconds each RPC measurement lasts (default ${FULL['rpc-seconds']})
+  --out FILE           also write the figures as JSON
+  --help               this text`;
+
+function parseOptions() {
+  const numeric = Object.keys(FULL);
+  const { values } = parseArgs({
+    options: {
+      node: { type: 'string' },
+      quick: { type: 'boolean' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+      ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' }])),
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const options = { ...(values.quick ? QUICK : FULL) };
+  for (const name of numeric) {
+    if (values[name] === undefined) continue;
+    const value = Number(values[name]);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, not ${values[name]}`);
+    options[name] = value;
+  }
+  if (options.claims > options.channels) throw new Error('--claims cannot exceed --channels (one claim per channel)');
+  if (options.payees > options.channels) throw new Error('--payees cannot exceed --channels');
+  const node = values.node ?? process.env.AGORA_NODE;
+  if (!node) throw new Error('no agora-node binary: pass --node or set AGORA_NODE (scripts/bench/run.sh does)');
+  return { ...options, node, out: values.out };
+}
+
+const log = (message) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function runScenario(node, name, key, calls, context) {
+  const { api, httpUrl } = node;
+  log(`${name}: signing ${calls.length} extrinsics`);
+  const signed = await preSign(api, calls);
+  const from = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  log(`${name}: submitting`);
+  const submission = await submitAll(httpUrl, signed);
+  log(`${name}: ${submission.accepted} accepted, ${submission.refused.length} refused; waiting for blocks`);
+  const blocks = await collectBlocks(api, key, from, submission.accepted);
+  return summarizeScenario(key, blocks, node.prepared, { submitted: signed.length, ...submission }, context);
+}
+
+async function waitBlocks(api, count) {
+  const target = (await api.rpc.chain.getHeader()).number.toNumber() + count;
+  while ((await api.rpc.chain.getHeader()).number.toNumber() < target) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function machine() {
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  return { commit, cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) };
+}
+
+const fmt = (value, digits = 0) => (value === null || value === undefined || Number.isNaN(value)
+  ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+
+function markdown(report) {
+  const { scenarios: { transfers, claims, batches }, rpc, footprint, ratios, setup } = report;
+  const row = (name, s, rate, perBlock, ratio) => `| ${name} | ${fmt(s.included)} | ${s.fullBlocks} | ${fmt(perBlock)} | ${fmt(rate, 1)} | ${ratio} | ${fmt(s.extrinsicWeightUs)} | ${fmt(s.builtOverDeclared, 2)} |`;
+  return [
+    `Agora throughput, commit ${report.machine.commit}, ${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.node}`,
+    '',
+    '| scenario | included | full blocks | per block | per second | vs (a) | weight per extrinsic (µs, base incl.) | built / declared (max) |',
+    '|---|---|---|---|---|---|---|---|',
+    row('(a) transferKeepAlive', transfers, transfers.perSecond, transfers.perBlock, '1.00'),
+    row('(b) claim (1 receipt)', claims, claims.perSecond, claims.perBlock, fmt(ratios.claimsVsTransfers, 2)),
+    row(`(c) claim_batch (${BATCH_SIZE}): receipts`, { ...batches, included: batches.settled }, batches.settledPerSecond,
+      batches.settledPerBlock, fmt(ratios.batchReceiptsVsTransfers, 2)),
+    '',
+    `Declared weight, base included: claim / transfer ${fmt(ratios.claimWeightVsTransfer, 2)}; ` +
+      `one receipt of a ${BATCH_SIZE}-item batch / claim ${fmt(ratios.batchReceiptWeightVsClaim, 2)}. ` +
+      `Each (b) claim settled ${CLAIM_UNITS.toLocaleString('en-US')} metered units in one extrinsic; channel ${setup.sampleChannel.id} ` +
+      `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}).`,
+    '',
+    `RPC with ${fmt(setup.services)} services and ${fmt(setup.channels)} open channels, ${rpc.clients} clients × ${rpc.seconds} s each:`,
+    '',
+    '| call | calls | per second | p50 (ms) | p99 (ms) | max (ms) | errors |',
+    '|---|---|---|---|---|---|---|',
+    ...Object.entries(rpc.calls).map(([name, r]) =>
+      `| ${name} | ${fmt(r.calls)} | ${fmt(r.perSecond)} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | ${fmt(r.maxMs, 1)} | ${r.errors} |`),
+    '',
+    `Node RSS after the run ${fmt(footprint.rssMiB)} MiB (peak ${fmt(footprint.peakRssMiB)} MiB); ` +
+      `database growth over (b) and (c): ${fmt(footprint.databaseGrowthMiB, 1)} MiB for ${fmt(footprint.settlements)} settlements ` +
+      `= ${fmt(footprint.bytesPer1000Settlements / 1024)} KiB per 1,000 settlements.`,
+  ].join('\n');
+}
+
+async function main() {
+  const options = parseOptions();
+  const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
+  log(`starting ${version}`);
+  const node = await startNode(options.node, { poolLimit: Math.max(options.transfers, options.claims) * 2 });
+  try {
+    const { api, httpUrl } = node;
+    const context = {
+      blockSeconds: api.consts.timestamp.minimumPeriod.toNumber() * 2 / 1_000,
+      baseExtrinsicPs: api.consts.system.blockWeights.perClass.normal.baseExtrinsic.refTime.toBigInt(),
+    };
+    const setup = await setUpMarketplace(api, options, log);
+
+    const transfers = await runScenario(node, '(a) transfers', 'balances.transferKeepAlive',
+      transferCalls(api, setup.accounts.senders, options.transfers), context);
+    const databaseBefore = node.databaseBytes();
+    const claims = await runScenario(node, '(b) claims', 'metering.claim',
+      claimCalls(api, setup, options.claims, CLAIM_UNITS), context);
+    const batchCalls = [];
+    for (let round = 1; round <= options['batch-rounds']; round += 1) {
+      batchCalls.push(...claimBatchCalls(api, setup, BATCH_SIZE, CLAIM_UNITS * BigInt(round + 1)));
+    }
+    const batches = await runScenario(node, '(c) claim batches', 'metering.claimBatch', batchCalls, context);
+    await waitBlocks(api, 2);
+    const databaseAfter = node.databaseBytes();
+
+    const sampleChannel = setup.channels[0];
+    const sample = (await rpcCall(httpUrl, 'agora_getChannel', [sampleChannel.id])).result;
+    const rpc = { clients: options['rpc-clients'], seconds: options['rpc-seconds'], calls: {} };
+    const random = (below) => Math.floor(Math.random() * below);
+    const services = (await api.query.services.nextServiceId()).toNumber();
+    const load = (request) => measureLatency(httpUrl, { clients: rpc.clients, seconds: rpc.seconds, request });
+    log('RPC: agora_listServices, first page');
+    rpc.calls['agora_listServices (first 100)'] = await load(() =>
+      ({ method: 'agora_listServices', params: [{ limit: 100 }] }));
+    log('RPC: agora_listServices, deep pages');
+    rpc.calls['agora_listServices (100 after a random id)'] = await load(() =>
+      ({ method: 'agora_listServices', params: [{ startAfter: random(Math.max(1, services - 100)), limit: 100 }] }));
+    log('RPC: agora_getChannel');
+    rpc.calls['agora_getChannel (random id)'] = await load(() =>
+      ({ method: 'agora_getChannel', params: [setup.channels[random(setup.channels.length)].id] }));
+
+    const memory = node.memory();
+    const settlements = claims.settled + batches.settled;
+    const report = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      node: version,
+      options: { ...options, node: undefined, out: undefined },
+      setup: {
+        services,
+        channels: setup.channels.length,
+        sampleChannel: { id: sampleChannel.id, claimed: sample.claimed, expected: (CLAIM_UNITS * BigInt(options['batch-rounds'] + 1) * PRICE_PER_UNIT).toString() },
+      },
+      scenarios: { transfers, claims, batches },
+      ratios: {
+        claimsVsTransfers: claims.perSecond / transfers.perSecond,
+        batchReceiptsVsTransfers: batches.settledPerSecond / transfers.perSecond,
+        claimWeightVsTransfer: claims.extrinsicWeightUs / transfers.extrinsicWeightUs,
+        batchReceiptWeightVsClaim: batches.extrinsicWeightUs / BATCH_SIZE / claims.extrinsicWeightUs,
+      },
+      rpc,
+      footprint: {
+        rssMiB: memory.rss / 2 ** 20,
+        peakRssMiB: memory.peakRss / 2 ** 20,
+        settlements,
+        databaseGrowthMiB: (databaseAfter - databaseBefore) / 2 ** 20,
+        bytesPer1000Settlements: ((databaseAfter - databaseBefore) / settlements) * 1_000,
+      },
+    };
+    console.log(markdown(report));
+    if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await node.stop();
+  }
+}
+
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});

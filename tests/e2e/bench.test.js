@@ -1,0 +1,84 @@
+// The throughput harness (scripts/bench, docs/performance.md) in its quick mode against the
+// node under test: it must set up its marketplace, get every pre-signed transaction
+// included, settle exactly the receipts it signed, read the author's block timings and
+// measure the RPC. The figures of a debug node mean nothing; that they add up does.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeBinary } from './lib/node.js';
+
+const HARNESS = join(dirname(fileURLToPath(import.meta.url)), '../../scripts/bench/throughput.js');
+const PRICE_PER_UNIT = 10n ** 6n;
+
+function runHarness(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [HARNESS, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('scripts/bench/throughput.js --quick', () => {
+  test('includes every transaction, settles every receipt and reports consistent figures', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agora-bench-test-'));
+    try {
+      const out = join(dir, 'report.json');
+      const { code, stdout, stderr } = await runHarness(['--quick', '--node', nodeBinary(), '--out', out]);
+      assert.equal(code, 0, stderr);
+      const report = JSON.parse(readFileSync(out, 'utf8'));
+      const { transfers, claims, batches } = report.scenarios;
+
+      // Quick mode: 300 transfers, 60 claims, one round of claim_batch over 200 channels
+      // (2 payees × 100 channels: two batches of 100).
+      assert.deepEqual([transfers.submitted, transfers.accepted, transfers.included, transfers.failed], [300, 300, 300, 0]);
+      assert.deepEqual([claims.submitted, claims.included, claims.failed, claims.settled, claims.rejected], [60, 60, 0, 60, 0]);
+      assert.deepEqual([batches.submitted, batches.included, batches.settled, batches.rejected], [2, 2, 200, 0]);
+      assert.equal(report.setup.channels, 200);
+      assert.ok(report.setup.services >= 130);
+      // Channel 0: 1,000,000 units by its claim, then 2,000,000 by the batch.
+      assert.equal(report.setup.sampleChannel.claimed, (2_000_000n * PRICE_PER_UNIT).toString());
+      assert.equal(report.setup.sampleChannel.claimed, report.setup.sampleChannel.expected);
+
+      for (const scenario of [transfers, claims, batches]) {
+        assert.ok(scenario.blocks.length > 0);
+        for (const block of scenario.blocks) {
+          assert.ok(block.declaredMs > 0, `block ${block.number} declares weight`);
+          assert.ok(block.builtMs >= 0, `block ${block.number}: the author's build time was read from its log`);
+        }
+        assert.ok(scenario.extrinsicWeightUs > 0);
+        assert.ok(scenario.perSecond > 0);
+      }
+      // A claim declares more weight than a transfer; a batch of 100 less than 100 claims.
+      assert.ok(claims.extrinsicWeightUs > transfers.extrinsicWeightUs);
+      assert.ok(batches.extrinsicWeightUs < 100 * claims.extrinsicWeightUs);
+      assert.equal(report.ratios.claimWeightVsTransfer, claims.extrinsicWeightUs / transfers.extrinsicWeightUs);
+
+      for (const [name, calls] of Object.entries(report.rpc.calls)) {
+        assert.ok(calls.calls > 0, name);
+        assert.equal(calls.errors, 0, name);
+        assert.ok(calls.p50Ms <= calls.p99Ms && calls.p99Ms <= calls.maxMs, name);
+      }
+      assert.equal(report.footprint.settlements, 260);
+      assert.ok(report.footprint.rssMiB > 0 && report.footprint.peakRssMiB >= report.footprint.rssMiB);
+      assert.match(stdout, /\| \(a\) transferKeepAlive \| 300 \|/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses bad options with a clear message', async () => {
+    const bad = await runHarness(['--quick', '--node', nodeBinary(), '--claims', '0']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--claims must be a positive integer, not 0/);
+    const tooMany = await runHarness(['--quick', '--node', nodeBinary(), '--claims', '500']);
+    assert.equal(tooMany.code, 1);
+    assert.match(tooMany.stderr, /--claims cannot exceed --channels/);
+  });
+});
