@@ -7,7 +7,7 @@
 // database growth per 1,000 settlements. Prints a Markdown report; `--out` also writes
 // the figures as JSON. Run it through ./scripts/bench/run.sh, which builds the release node.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { rpcCall } from '../../tests/e2e/lib/process.js';
@@ -44,19 +44,29 @@ const USAGE = `Usage: node scripts/bench/throughput.js [options]
   --rpc-clients N      concurrent RPC clients (default ${FULL['rpc-clients']})
   --rpc-seconds N      seconds each RPC measurement lasts (default ${FULL['rpc-seconds']})
   --out FILE           also write the figures as JSON
+  --keep-chain DIR     keep the chain in DIR (it must not exist) instead of a removed temporary directory
   --help               this text`;
+
+/** A bad command line: reported as one line, without a stack trace. */
+class UsageError extends Error {}
 
 function parseOptions() {
   const numeric = Object.keys(FULL);
-  const { values } = parseArgs({
-    options: {
-      node: { type: 'string' },
-      quick: { type: 'boolean' },
-      out: { type: 'string' },
-      help: { type: 'boolean' },
-      ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' }])),
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        node: { type: 'string' },
+        quick: { type: 'boolean' },
+        out: { type: 'string' },
+        'keep-chain': { type: 'string' },
+        help: { type: 'boolean' },
+        ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' }])),
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error.message);
+  }
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -65,14 +75,16 @@ function parseOptions() {
   for (const name of numeric) {
     if (values[name] === undefined) continue;
     const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, not ${values[name]}`);
+    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer, not ${values[name]}`);
     options[name] = value;
   }
-  if (options.claims > options.channels) throw new Error('--claims cannot exceed --channels (one claim per channel)');
-  if (options.payees > options.channels) throw new Error('--payees cannot exceed --channels');
+  if (options.claims > options.channels) throw new UsageError('--claims cannot exceed --channels (one claim per channel)');
+  if (options.payees > options.channels) throw new UsageError('--payees cannot exceed --channels');
   const node = values.node ?? process.env.AGORA_NODE;
-  if (!node) throw new Error('no agora-node binary: pass --node or set AGORA_NODE (scripts/bench/run.sh does)');
-  return { ...options, node, out: values.out };
+  if (!node) throw new UsageError('no agora-node binary: pass --node or set AGORA_NODE (scripts/bench/run.sh does)');
+  const keepChain = values['keep-chain'];
+  if (keepChain !== undefined && existsSync(keepChain)) throw new UsageError(`--keep-chain ${keepChain} already exists`);
+  return { ...options, node, out: values.out, keepChain };
 }
 
 const log = (message) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -145,7 +157,10 @@ async function main() {
   const options = parseOptions();
   const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
   log(`starting ${version}`);
-  const node = await startNode(options.node, { poolLimit: Math.max(options.transfers, options.claims) * 2 });
+  const node = await startNode(options.node, {
+    poolLimit: Math.max(options.transfers, options.claims) * 2,
+    keepBasePath: options.keepChain,
+  });
   try {
     const { api, httpUrl } = node;
     const context = {
@@ -189,7 +204,7 @@ async function main() {
       date: new Date().toISOString(),
       machine: machine(),
       node: version,
-      options: { ...options, node: undefined, out: undefined },
+      options: { ...options, node: undefined, out: undefined, keepChain: undefined },
       setup: {
         services,
         channels: setup.channels.length,
@@ -219,6 +234,6 @@ async function main() {
 }
 
 main().then(() => process.exit(0), (error) => {
-  console.error(error);
+  console.error(error instanceof UsageError ? `error: ${error.message} (see --help)` : error);
   process.exit(1);
 });

@@ -80,5 +80,17 @@ describe('scripts/bench/throughput.js --quick', () => {
     const tooMany = await runHarness(['--quick', '--node', nodeBinary(), '--claims', '500']);
     assert.equal(tooMany.code, 1);
     assert.match(tooMany.stderr, /--claims cannot exceed --channels/);
+    const unknown = await runHarness(['--quick', '--node', nodeBinary(), '--claim', '5']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^error: Unknown option '--claim' \(see --help\)$/m);
+    // --keep-chain never reuses (or deletes) an existing directory.
+    const existing = mkdtempSync(join(tmpdir(), 'agora-bench-existing-'));
+    try {
+      const kept = await runHarness(['--quick', '--node', nodeBinary(), '--keep-chain', existing]);
+      assert.equal(kept.code, 1);
+      assert.match(kept.stderr, /--keep-chain .* already exists/);
+    } finally {
+      rmSync(existing, { recursive: true, force: true });
+    }
   });
 });

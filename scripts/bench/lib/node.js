@@ -13,10 +13,12 @@ const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+)
 
 /**
  * Starts `binary --dev` on free 127.0.0.1 ports with a transaction pool large enough for
- * every pre-signed transaction of a scenario, and connects @polkadot/api.
+ * every pre-signed transaction of a scenario, and connects @polkadot/api. The chain lives
+ * in a temporary directory removed at `stop()`, or in `keepBasePath`, which is kept.
  */
-export async function startNode(binary, { poolLimit }) {
-  const basePath = mkdtempSync(join(tmpdir(), 'agora-bench-'));
+export async function startNode(binary, { poolLimit, keepBasePath }) {
+  const basePath = keepBasePath ?? mkdtempSync(join(tmpdir(), 'agora-bench-'));
+  const removeBasePath = () => { if (!keepBasePath) rmSync(basePath, { recursive: true, force: true }); };
   const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
     '--dev', '--base-path', basePath,
@@ -52,7 +54,7 @@ export async function startNode(binary, { poolLimit }) {
     });
   } catch (error) {
     forceKill();
-    rmSync(basePath, { recursive: true, force: true });
+    removeBasePath();
     throw error;
   }
   return {
@@ -69,7 +71,7 @@ export async function startNode(binary, { poolLimit }) {
     async stop() {
       await api.disconnect().catch(() => {});
       await end('SIGTERM');
-      rmSync(basePath, { recursive: true, force: true });
+      removeBasePath();
     },
   };
 }
