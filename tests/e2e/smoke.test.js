@@ -50,8 +50,8 @@ describe('agora-node --dev', () => {
     assert.equal(typeof own.result, 'number');
     assert.equal(generic.result, own.result);
     const other = await rpcCall(node.httpUrl, 'system_accountNextIndex', [encodeAddress(alice.publicKey, 12345)]);
-    assert.equal(other.error.code, -32602);
-    assert.match(other.error.message, /Unknown SS58 address format/);
+    assert.deepEqual([other.error.code, other.error.message], [-32602, 'Invalid params']);
+    assert.match(other.error.data, /Unknown SS58 address format/);
   });
 
   test('produces at least 3 blocks and finalizes at least 1', async () => {
