@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';
-import { freePort, spawnLogged, waitForRpc } from '../../../tests/e2e/lib/process.js';
+import { freePorts, spawnLogged, waitForRpc } from '../../../tests/e2e/lib/process.js';
 
 // "🎁 Prepared block for proposing at 12 (431 ms) hash: …; parent_hash: …; end: HitBlockWeightLimit; extrinsics_count: 2397"
 const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+); extrinsics_count: (\d+)/;
@@ -19,7 +19,7 @@ const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+)
 export async function startNode(binary, { poolLimit, keepBasePath }) {
   const basePath = keepBasePath ?? mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const removeBasePath = () => { if (!keepBasePath) rmSync(basePath, { recursive: true, force: true }); };
-  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  const [rpcPort, p2pPort, prometheusPort] = await freePorts(3);
   const args = [
     '--dev', '--base-path', basePath,
     '--rpc-port', String(rpcPort),

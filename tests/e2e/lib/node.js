@@ -1,11 +1,11 @@
 // Starts agora-node processes for the tests (a fresh `--dev --tmp` node per suite, or the
 // validators of a local testnet) on 127.0.0.1, connects @polkadot/api, and stops them.
-import { freePort, rpcCall, spawnLogged, waitForRpc } from './process.js';
+import { freePort, freePorts, rpcCall, spawnLogged, waitForRpc } from './process.js';
 import { existsSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';
 
-export { freePort, rpcCall, spawnLogged };
+export { freePort, freePorts, rpcCall, spawnLogged };
 
 /** A binary of this repository: `$envVar`, else the debug build in $CARGO_TARGET_DIR. */
 export function builtBinary(name, envVar) {
@@ -49,7 +49,7 @@ export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
  * Also returns its `prometheusPort`.
  */
 export async function startDevNode(options = {}) {
-  const [rpcPort, p2pPort, prometheusPort] = [await freePort(), await freePort(), await freePort()];
+  const [rpcPort, p2pPort, prometheusPort] = await freePorts(3);
   const args = [
     '--dev', '--tmp',
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,

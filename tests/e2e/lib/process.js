@@ -3,17 +3,31 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
+/**
+ * `count` distinct TCP ports on 127.0.0.1 that nothing listens on right now. All are held
+ * open until every one is chosen: ports picked one after another can repeat once the
+ * previous one is released, and two nodes given the same port talk to each other.
+ */
+export async function freePorts(count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((server) => server.address().port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+  }
+}
+
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+export async function freePort() {
+  return (await freePorts(1))[0];
 }
 
 /**
@@ -41,11 +55,12 @@ export function spawnLogged(binary, args, env = process.env) {
 }
 
 /** One raw JSON-RPC call over HTTP; resolves to the whole response object. */
-export async function rpcCall(httpUrl, method, params) {
+export async function rpcCall(httpUrl, method, params, { timeoutMs } = {}) {
   const response = await fetch(httpUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+    signal: timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined,
   });
   return response.json();
 }
@@ -58,7 +73,9 @@ export async function waitForRpc(httpUrl, child, log, timeoutMs) {
       throw new Error(`${child.spawnfile} exited with ${child.exitCode} before serving RPC:\n${log.join('')}`);
     }
     try {
-      const response = await rpcCall(httpUrl, 'system_health', []);
+      // A probe that gets no answer is abandoned: whatever holds the port is not (yet)
+      // the node's RPC server, and waiting on it would use up the whole timeout.
+      const response = await rpcCall(httpUrl, 'system_health', [], { timeoutMs: 5_000 });
       if (response.result) return;
     } catch {
       // Not listening yet.

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, nodeBinary, spawnNode } from './node.js';
+import { freePorts, nodeBinary, spawnNode } from './node.js';
 
 /** The libp2p secret key of node `index`: fixed, so that its peer id is known. */
 function nodeKey(index) {
@@ -27,13 +27,10 @@ function peerIdOf(key) {
 export async function createTestnet(names) {
   const dir = mkdtempSync(join(tmpdir(), 'agora-testnet-'));
   const plans = new Map();
+  const ports = await freePorts(3 * names.length);
   for (const [index, name] of names.entries()) {
-    plans.set(name, {
-      key: nodeKey(index),
-      p2pPort: await freePort(),
-      rpcPort: await freePort(),
-      prometheusPort: await freePort(),
-    });
+    const [p2pPort, rpcPort, prometheusPort] = ports.slice(3 * index, 3 * index + 3);
+    plans.set(name, { key: nodeKey(index), p2pPort, rpcPort, prometheusPort });
   }
   const first = plans.get(names[0]);
   const bootnode = `/ip4/127.0.0.1/tcp/${first.p2pPort}/p2p/${peerIdOf(first.key)}`;
