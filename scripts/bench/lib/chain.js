@@ -5,15 +5,13 @@ import { Keyring } from '@polkadot/keyring';
 import { receiptSigner, signReceipt, submitOk } from '@agora/client';
 import { rpcCall } from '../../../tests/e2e/lib/process.js';
 
-export const AGR = 10n ** 12n;
+const AGR = 10n ** 12n;
 /** Services cost 1 µAGR per request: one claim of 1,000,000 units settles 1 AGR. */
 export const PRICE_PER_UNIT = 10n ** 6n;
 const CHANNEL_DEPOSIT = 10n * AGR;
 const PROVIDER_BOND = 100n * AGR;
 const MAX_SERVICES_PER_PROVIDER = 64;
 const MAX_CHANNELS_PER_CONSUMER = 64;
-/** Calls per `utility.batchAll` while setting up: small enough to fit a block each. */
-const SETUP_BATCH = 64;
 
 /** sr25519 accounts derived from //Alice: `count` of them named `//Alice//bench//role//i`. */
 function derive(keyring, role, count) {
@@ -165,7 +163,7 @@ export async function submitAll(httpUrl, extrinsics, concurrency = 32) {
  * succeeded and failed and their declared weight; receipts settled and rejected; and the
  * block's declared weight (all classes, ms).
  */
-export async function readBlock(api, number) {
+async function readBlock(api, number) {
   const hash = await api.rpc.chain.getBlockHash(number);
   const [block, at] = await Promise.all([api.rpc.chain.getBlock(hash), api.at(hash)]);
   const [events, blockWeight] = await Promise.all([at.query.system.events(), at.query.system.blockWeight()]);
