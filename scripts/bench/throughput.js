@@ -9,6 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { rpcCall } from '../../tests/e2e/lib/process.js';
 import {
@@ -111,7 +113,9 @@ async function waitBlocks(api, count) {
 function machine() {
   const commit = (() => {
     try {
-      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      // The harness's own checkout, wherever it is run from.
+      const cwd = dirname(fileURLToPath(import.meta.url));
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
     } catch {
       return 'unknown';
     }
