@@ -209,8 +209,9 @@ pub fn sign_transaction(
 	)
 }
 
-/// Migrations to run on the next runtime upgrade, besides the pallets' own.
-type Migrations = ();
+/// Migrations to run on the next runtime upgrade, besides the pallets' own. Each runs
+/// only from the storage version it migrates.
+type Migrations = (pallet_metering::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -476,3 +476,17 @@ fn governance_changes_what_the_other_pallets_read() {
 		assert_eq!(<Runtime as pallet_rewards::Config>::DatasetDeposit::get(), 3 * crate::AGR);
 	});
 }
+
+/// A chain started from genesis is at pallet-metering's current storage version, so the
+/// runtime's migrations find nothing to do (they only read the version).
+#[test]
+fn migrations_leave_a_fresh_chain_alone() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade};
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
+		assert_eq!(crate::Metering::in_code_storage_version(), 1);
+		let weight = <crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+		assert_eq!(weight, ParityDbWeight::get().reads(1));
+		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
+	});
+}

@@ -34,6 +34,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub use weights::WeightInfo;
 
 use agora_primitives::{ChannelsOfService, PaidUsage, ServiceId};
 use frame_support::traits::fungible::{Credit, Inspect};
+use sp_runtime::traits::Saturating;
 
 /// The balance type of the currency channels are funded in.
 pub type BalanceOf<T> =
@@ -60,6 +62,10 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 	/// An Active service of `provider` at `price_per_unit`, with a dataset and a non-zero
 	/// contributor share (the costliest settlement), created however the runtime can.
 	fn active_service(provider: &AccountId, price_per_unit: Balance) -> ServiceId;
+
+	/// A new dataset whose pool can receive revenue, so that a batch's receipts can pay
+	/// many pools (as channels of a provider's different services do).
+	fn dataset() -> agora_primitives::DatasetId;
 }
 
 #[frame_support::pallet]
@@ -85,7 +91,8 @@ pub mod pallet {
 		MultiSignature, Perbill,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: `PaidTotals` holds only what closed channels paid (see [`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -168,7 +175,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OpenChannels<T: Config> = StorageMap<_, Twox64Concat, ServiceId, u32, ValueQuery>;
 
-	/// What each consumer has paid each service in total (for ratings).
+	/// What each consumer paid each service through channels that have since closed or
+	/// been reclaimed. With the `claimed` of its open channels, what it paid in total
+	/// ([`PaidUsage`], for ratings): a settlement then writes only its channel, never
+	/// this map, which is read far less often (once per rating) than claims are made.
 	#[pallet::storage]
 	pub type PaidTotals<T: Config> = StorageDoubleMap<
 		_,
@@ -366,18 +376,21 @@ pub mod pallet {
 			let payee = ensure_signed(origin)?;
 			let context = Self::settlement_context();
 			let settlement = Self::settle(&payee, &context, &receipt, &signature, close)?;
-			Self::pay_out(&payee, alloc::vec![settlement])
+			Self::pay_out(&payee, alloc::vec![settlement]).map(|_pools| ())
 		}
 
 		/// Payee only: settle many receipts at once. Each item settles in its own storage
 		/// transaction; a bad item emits `ClaimRejected` and the others still settle. The
 		/// payee, the treasury and each dataset pool are credited once.
+		///
+		/// Charged up front as if every receipt paid a dataset pool of its own; the part
+		/// for pools that receipts shared (or did not have) is refunded.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::claim_batch(items.len() as u32))]
+		#[pallet::weight(T::WeightInfo::claim_batch(0, items.len() as u32))]
 		pub fn claim_batch(
 			origin: OriginFor<T>,
 			items: BoundedVec<ClaimItem, T::MaxClaimsPerBatch>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let payee = ensure_signed(origin)?;
 			ensure!(!items.is_empty(), Error::<T>::EmptyBatch);
 			// Read once: every item settles against the same genesis hash and fee.
@@ -400,9 +413,10 @@ pub mod pallet {
 			let amount = settlements
 				.iter()
 				.fold(BalanceOf::<T>::zero(), |total, s| total.saturating_add(s.credit.peek()));
-			Self::pay_out(&payee, settlements)?;
+			let pools = Self::pay_out(&payee, settlements)?;
 			Self::deposit_event(Event::BatchClaimed { payee, settled, rejected, amount });
-			Ok(())
+			let receipts = settled.saturating_add(rejected);
+			Ok(Some(T::WeightInfo::claim_batch(receipts.saturating_sub(pools), pools)).into())
 		}
 
 		/// Consumer only: add `amount` to an unexpired channel's deposit.
@@ -545,9 +559,6 @@ pub mod pallet {
 				T::Currency::slash(&HoldReason::ChannelDeposit.into(), &channel.consumer, amount);
 			ensure!(missing.is_zero(), Error::<T>::DepositMissing);
 			channel.claimed = total;
-			PaidTotals::<T>::mutate(&channel.consumer, channel.service_id, |paid| {
-				*paid = paid.saturating_add(amount)
-			});
 			let split = Split::of(
 				amount,
 				context.protocol_fee,
@@ -572,8 +583,12 @@ pub mod pallet {
 		}
 
 		/// Pays settled funds out: the fees to `OnProtocolFee` once, each dataset's share to
-		/// `RevenueSink` once, the rest to `payee` once.
-		fn pay_out(payee: &T::AccountId, settlements: Vec<Settlement<T>>) -> DispatchResult {
+		/// `RevenueSink` once, the rest to `payee` once. Returns how many dataset pools
+		/// were credited.
+		fn pay_out(
+			payee: &T::AccountId,
+			settlements: Vec<Settlement<T>>,
+		) -> Result<u32, DispatchError> {
 			let mut fees = BalanceOf::<T>::zero();
 			let mut pools: BTreeMap<agora_primitives::DatasetId, BalanceOf<T>> = BTreeMap::new();
 			let mut funds = CreditOf::<T>::zero();
@@ -587,20 +602,23 @@ pub mod pallet {
 			}
 			let (fee_credit, mut rest) = funds.split(fees);
 			T::OnProtocolFee::on_unbalanced(fee_credit);
+			let mut credited = 0u32;
 			for (dataset, share) in pools {
 				let (revenue, remaining) = rest.split(share);
 				rest = remaining;
 				if !revenue.peek().is_zero() {
 					T::RevenueSink::on_revenue(dataset, revenue);
+					credited.saturating_inc();
 				}
 			}
-			if rest.peek().is_zero() {
-				return Ok(());
+			if !rest.peek().is_zero() {
+				T::Currency::resolve(payee, rest).map_err(|_| Error::<T>::PayeeCannotReceive)?;
 			}
-			T::Currency::resolve(payee, rest).map_err(|_| Error::<T>::PayeeCannotReceive.into())
+			Ok(credited)
 		}
 
-		/// Releases what `channel` still holds to its consumer and removes it.
+		/// Releases what `channel` still holds to its consumer, adds what it paid to the
+		/// consumer's closed-channel total and removes it.
 		fn close_channel(
 			channel_id: ChannelId,
 			channel: &Channel<T>,
@@ -611,6 +629,11 @@ pub mod pallet {
 				channel.unclaimed(),
 				Precision::Exact,
 			)?;
+			if !channel.claimed.is_zero() {
+				PaidTotals::<T>::mutate(&channel.consumer, channel.service_id, |paid| {
+					*paid = paid.saturating_add(channel.claimed)
+				});
+			}
 			ChannelsByConsumer::<T>::mutate(&channel.consumer, |ids| {
 				ids.retain(|id| *id != channel_id)
 			});
@@ -692,13 +715,54 @@ pub mod pallet {
 }
 
 impl<T: Config> PaidUsage<T::AccountId, BalanceOf<T>> for Pallet<T> {
+	/// What closed channels paid plus what `who`'s open channels of `service` have paid:
+	/// at most `MaxChannelsPerConsumer` channel reads.
 	fn paid(who: &T::AccountId, service: ServiceId) -> BalanceOf<T> {
-		PaidTotals::<T>::get(who, service)
+		ChannelsByConsumer::<T>::get(who)
+			.iter()
+			.filter_map(|id| Channels::<T>::get(id))
+			.filter(|channel| channel.service_id == service)
+			.fold(PaidTotals::<T>::get(who, service), |paid, channel| {
+				paid.saturating_add(channel.claimed)
+			})
 	}
 
+	/// The costliest state to read it from: `amount` paid through one open channel of
+	/// `service`, and `who`'s channel index full of channels of other services.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn set_paid(who: &T::AccountId, service: ServiceId, amount: BalanceOf<T>) {
-		PaidTotals::<T>::insert(who, service, amount);
+		use agora_primitives::ReceiptSigner;
+		use frame_support::traits::Get;
+		use sp_runtime::{traits::Zero, Perbill};
+		let now = frame_system::Pallet::<T>::block_number();
+		let ids = (0..T::MaxChannelsPerConsumer::get()).map(|i| {
+			let id = NextChannelId::<T>::mutate(|next| {
+				let id = *next;
+				*next = next.saturating_add(1);
+				id
+			});
+			let paid_here = i == 0;
+			Channels::<T>::insert(
+				id,
+				Channel::<T> {
+					consumer: who.clone(),
+					payee: who.clone(),
+					service_id: if paid_here { service } else { service.saturating_add(1) },
+					signer: ReceiptSigner::Sr25519(sp_core::sr25519::Public::from_raw([0; 32])),
+					price_per_unit: 1u32.into(),
+					contributor_share: Perbill::zero(),
+					dataset: None,
+					deposit: amount,
+					claimed: if paid_here { amount } else { Zero::zero() },
+					expires_at: now,
+					opened_at: now,
+				},
+			);
+			id
+		});
+		let ids: frame_support::BoundedVec<_, _> =
+			ids.collect::<alloc::vec::Vec<_>>().try_into().expect("within the bound");
+		ChannelsByConsumer::<T>::insert(who, ids);
 	}
 }
 

@@ -75,6 +75,8 @@ parameter_types! {
 thread_local! {
 	static SERVICES: RefCell<BTreeMap<ServiceId, ServiceTerms<AccountId, Balance>>> = RefCell::new(BTreeMap::new());
 	static REVENUE: RefCell<Vec<(DatasetId, Balance)>> = RefCell::new(Vec::new());
+	#[cfg(feature = "runtime-benchmarks")]
+	static NEXT_DATASET: core::cell::Cell<DatasetId> = const { core::cell::Cell::new(100) };
 }
 
 /// Stand-in for pallet-services.
@@ -145,6 +147,11 @@ impl crate::BenchmarkHelper<AccountId, Balance> for MockBenchmarkHelper {
 			ServiceStatus::Active,
 		);
 		0
+	}
+
+	/// A fresh id each time: the mock's sink pays every dataset into one pool account.
+	fn dataset() -> DatasetId {
+		NEXT_DATASET.with(|next| next.replace(next.get() + 1))
 	}
 }
 

@@ -53,8 +53,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Validators::Validators` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	fn add_validator() -> Weight {
 		// Proof size: measured `1049`, estimated `2510`
-		// Minimum execution time: 16_594_000 picoseconds.
-		Weight::from_parts(17_867_000, 2510)
+		// Minimum execution time: 10_896_000 picoseconds.
+		Weight::from_parts(11_958_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -62,8 +62,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Validators::Validators` (`max_values`: Some(1), `max_size`: Some(1025), added: 1520, mode: `MaxEncodedLen`)
 	fn remove_validator() -> Weight {
 		// Proof size: measured `1081`, estimated `2510`
-		// Minimum execution time: 16_114_000 picoseconds.
-		Weight::from_parts(17_376_000, 2510)
+		// Minimum execution time: 10_656_000 picoseconds.
+		Weight::from_parts(11_607_000, 2510)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Validators::SessionLength` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn set_session_length() -> Weight {
 		// Proof size: measured `0`, estimated `0`
-		// Minimum execution time: 8_643_000 picoseconds.
-		Weight::from_parts(9_474_000, 0)
+		// Minimum execution time: 5_167_000 picoseconds.
+		Weight::from_parts(5_708_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
@@ -80,17 +80,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn add_validator() -> Weight {
-		Weight::from_parts(17_867_000, 2510)
+		Weight::from_parts(11_958_000, 2510)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn remove_validator() -> Weight {
-		Weight::from_parts(17_376_000, 2510)
+		Weight::from_parts(11_607_000, 2510)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_session_length() -> Weight {
-		Weight::from_parts(9_474_000, 0)
+		Weight::from_parts(5_708_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

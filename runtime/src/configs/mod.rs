@@ -361,5 +361,9 @@ pub mod benchmark_helpers {
 			assert!(registered.is_ok() && listed.is_ok(), "benchmark service is listed");
 			id
 		}
+
+		fn dataset() -> agora_primitives::DatasetId {
+			<Rewards as agora_primitives::DatasetInspect>::benchmark_dataset()
+		}
 	}
 }
