@@ -534,14 +534,14 @@ pub mod pallet {
 			Ok(total)
 		}
 
-		/// Checks `receipt` for `payee` and takes what it newly owes from the consumer's
-		/// hold. Storage changes only if it succeeds (callers run it in a layer or as a
-		/// whole dispatch).
 		/// What every settlement of one call shares, read once per call.
 		fn settlement_context() -> SettlementContext<T> {
 			SettlementContext { genesis: Self::genesis_hash(), protocol_fee: T::ProtocolFee::get() }
 		}
 
+		/// Checks `receipt` for `payee` and takes what it newly owes from the consumer's
+		/// hold. Storage changes only if it succeeds (callers run it in a layer or as a
+		/// whole dispatch).
 		fn settle(
 			payee: &T::AccountId,
 			context: &SettlementContext<T>,
