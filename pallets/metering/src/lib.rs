@@ -760,9 +760,10 @@ impl<T: Config> PaidUsage<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			);
 			id
 		});
-		let ids: frame_support::BoundedVec<_, _> =
-			ids.collect::<alloc::vec::Vec<_>>().try_into().expect("within the bound");
-		ChannelsByConsumer::<T>::insert(who, ids);
+		ChannelsByConsumer::<T>::insert(
+			who,
+			frame_support::BoundedVec::truncate_from(ids.collect()),
+		);
 	}
 }
 
