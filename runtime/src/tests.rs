@@ -237,6 +237,22 @@ fn transaction_extensions_price_storage_as_paritydb() {
 	}
 }
 
+/// Settlements credit the treasury and the rewards account in almost every block; the
+/// benchmarks leave those two accounts out of each call's weight because every block
+/// pays for reading and committing them once.
+#[test]
+fn every_block_pays_for_the_hot_accounts_once() {
+	use frame_support::weights::constants::BlockExecutionWeight;
+	assert_eq!(
+		crate::configs::HotAccounts::get(),
+		[crate::configs::TreasuryAccount::get(), crate::Rewards::account_id()]
+	);
+	assert_eq!(
+		crate::configs::RuntimeBlockWeights::get().base_block,
+		BlockExecutionWeight::get() + ParityDbWeight::get().reads_writes(2, 2)
+	);
+}
+
 /// The protocol accounts' addresses are published (docs/token.md) and derived by
 /// `palletAccount` of `@agora/client`: they must not move.
 #[test]

@@ -26,6 +26,8 @@
 // 20
 // --wasm-execution
 // compiled
+// --output-analysis
+// min-squares
 // --template
 // scripts/frame-weight-template.hbs
 // --output
@@ -68,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::Proposals` (`max_values`: None, `max_size`: Some(4220), added: 6695, mode: `MaxEncodedLen`)
 	fn propose() -> Weight {
 		// Proof size: measured `390`, estimated `3658`
-		// Minimum execution time: 75_583_000 picoseconds.
-		Weight::from_parts(81_381_000, 3658)
+		// Minimum execution time: 75_643_000 picoseconds.
+		Weight::from_parts(83_975_000, 3658)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -85,8 +87,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn vote() -> Weight {
 		// Proof size: measured `6134`, estimated `7685`
-		// Minimum execution time: 59_738_000 picoseconds.
-		Weight::from_parts(65_217_000, 7685)
+		// Minimum execution time: 60_470_000 picoseconds.
+		Weight::from_parts(66_739_000, 7685)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -104,8 +106,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn remove_vote() -> Weight {
 		// Proof size: measured `6544`, estimated `7685`
-		// Minimum execution time: 60_640_000 picoseconds.
-		Weight::from_parts(67_249_000, 7685)
+		// Minimum execution time: 61_651_000 picoseconds.
+		Weight::from_parts(70_485_000, 7685)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -117,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn unlock() -> Weight {
 		// Proof size: measured `934`, estimated `4815`
-		// Minimum execution time: 40_480_000 picoseconds.
-		Weight::from_parts(45_237_000, 4815)
+		// Minimum execution time: 42_934_000 picoseconds.
+		Weight::from_parts(49_073_000, 4815)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -126,37 +128,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::Proposals` (`max_values`: None, `max_size`: Some(4220), added: 6695, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Governance::Deadlines` (r:1 w:1)
 	/// Proof: `Governance::Deadlines` (`max_values`: None, `max_size`: Some(141), added: 2616, mode: `MaxEncodedLen`)
 	/// Storage: `Governance::LiveProposals` (r:1 w:1)
 	/// Proof: `Governance::LiveProposals` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn cancel() -> Weight {
-		// Proof size: measured `5400`, estimated `7685`
-		// Minimum execution time: 76_594_000 picoseconds.
-		Weight::from_parts(82_252_000, 7685)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size: measured `5260`, estimated `7685`
+		// Minimum execution time: 73_248_000 picoseconds.
+		Weight::from_parts(83_734_000, 7685)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn spend() -> Weight {
-		// Proof size: measured `192`, estimated `6196`
-		// Minimum execution time: 53_149_000 picoseconds.
-		Weight::from_parts(55_633_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `52`, estimated `3593`
+		// Minimum execution time: 49_694_000 picoseconds.
+		Weight::from_parts(52_328_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Governance::Parameters` (r:1 w:1)
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn set_parameters(n: u32, ) -> Weight {
 		// Proof size: measured `188`, estimated `1641`
-		// Minimum execution time: 9_825_000 picoseconds.
-		Weight::from_parts(10_743_988, 1641)
-			// Standard error: 317
-			.saturating_add(Weight::from_parts(12_432, 0).saturating_mul(n.into()))
+		// Minimum execution time: 9_183_000 picoseconds.
+		Weight::from_parts(10_612_216, 1641)
+			// Standard error: 1_783
+			.saturating_add(Weight::from_parts(32_372, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -177,13 +179,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `d` is `[0, 32]`.
 	/// The range of component `e` is `[0, 32]`.
 	fn on_initialize(d: u32, e: u32, ) -> Weight {
-		// Proof size: measured `8942 + d * (51 ±0) + e * (51 ±0)`, estimated `5739 + d * (6695 ±4) + e * (6695 ±4)`
-		// Minimum execution time: 371_160_000 picoseconds.
-		Weight::from_parts(376_659_000, 5739)
-			// Standard error: 422_604
-			.saturating_add(Weight::from_parts(47_896_675, 0).saturating_mul(d.into()))
-			// Standard error: 422_604
-			.saturating_add(Weight::from_parts(4_920_799, 0).saturating_mul(e.into()))
+		// Proof size: measured `8942 + d * (51 ±0) + e * (51 ±0)`, estimated `5739 + d * (6695 ±0) + e * (6695 ±0)`
+		// Minimum execution time: 368_376_000 picoseconds.
+		Weight::from_parts(376_578_000, 5739)
+			// Standard error: 497_682
+			.saturating_add(Weight::from_parts(49_314_752, 0).saturating_mul(d.into()))
+			// Standard error: 497_682
+			.saturating_add(Weight::from_parts(4_418_763, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(e.into())))
@@ -198,45 +200,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn propose() -> Weight {
-		Weight::from_parts(81_381_000, 3658)
+		Weight::from_parts(83_975_000, 3658)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn vote() -> Weight {
-		Weight::from_parts(65_217_000, 7685)
+		Weight::from_parts(66_739_000, 7685)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn remove_vote() -> Weight {
-		Weight::from_parts(67_249_000, 7685)
+		Weight::from_parts(70_485_000, 7685)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unlock() -> Weight {
-		Weight::from_parts(45_237_000, 4815)
+		Weight::from_parts(49_073_000, 4815)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn cancel() -> Weight {
-		Weight::from_parts(82_252_000, 7685)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
+		Weight::from_parts(83_734_000, 7685)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn spend() -> Weight {
-		Weight::from_parts(55_633_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(52_328_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(10_743_988, 1641)
-			.saturating_add(Weight::from_parts(12_432, 0).saturating_mul(n.into()))
+		Weight::from_parts(10_612_216, 1641)
+			.saturating_add(Weight::from_parts(32_372, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize(d: u32, e: u32, ) -> Weight {
-		Weight::from_parts(376_659_000, 5739)
-			.saturating_add(Weight::from_parts(47_896_675, 0).saturating_mul(d.into()))
-			.saturating_add(Weight::from_parts(4_920_799, 0).saturating_mul(e.into()))
+		Weight::from_parts(376_578_000, 5739)
+			.saturating_add(Weight::from_parts(49_314_752, 0).saturating_mul(d.into()))
+			.saturating_add(Weight::from_parts(4_418_763, 0).saturating_mul(e.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(d.into())))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(e.into())))

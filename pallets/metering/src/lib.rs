@@ -366,7 +366,7 @@ pub mod pallet {
 		/// increase over what was already claimed. With `close`, the rest of the deposit
 		/// goes back to the consumer and the channel is removed.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::claim(u32::from(*close)))]
+		#[pallet::weight(if *close { T::WeightInfo::claim_and_close() } else { T::WeightInfo::claim() })]
 		pub fn claim(
 			origin: OriginFor<T>,
 			receipt: Receipt,
@@ -720,7 +720,7 @@ impl<T: Config> PaidUsage<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	fn paid(who: &T::AccountId, service: ServiceId) -> BalanceOf<T> {
 		ChannelsByConsumer::<T>::get(who)
 			.iter()
-			.filter_map(|id| Channels::<T>::get(id))
+			.filter_map(Channels::<T>::get)
 			.filter(|channel| channel.service_id == service)
 			.fold(PaidTotals::<T>::get(who, service), |paid, channel| {
 				paid.saturating_add(channel.claimed)

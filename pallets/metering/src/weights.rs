@@ -26,6 +26,8 @@
 // 20
 // --wasm-execution
 // compiled
+// --output-analysis
+// median-slopes
 // --template
 // scripts/frame-weight-template.hbs
 // --output
@@ -42,7 +44,8 @@ use core::marker::PhantomData;
 /// Weight functions needed by `pallet_metering`.
 pub trait WeightInfo {
 	fn open_channel() -> Weight;
-	fn claim(c: u32, ) -> Weight;
+	fn claim() -> Weight;
+	fn claim_and_close() -> Weight;
 	fn claim_batch(n: u32, p: u32, ) -> Weight;
 	fn top_up() -> Weight;
 	fn extend() -> Weight;
@@ -68,20 +71,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn open_channel() -> Weight {
 		// Proof size: measured `1253`, estimated `4201`
-		// Minimum execution time: 87_570_000 picoseconds.
-		Weight::from_parts(95_201_000, 4201)
+		// Minimum execution time: 89_002_000 picoseconds.
+		Weight::from_parts(108_922_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Governance::Parameters` (r:1 w:0)
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::Channels` (r:1 w:1)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:3 w:3)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::Datasets` (r:1 w:1)
+	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
+	fn claim() -> Weight {
+		// Proof size: measured `1075`, estimated `4017`
+		// Minimum execution time: 161_610_000 picoseconds.
+		Weight::from_parts(210_192_000, 4017)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
+	/// Storage: `Metering::Channels` (r:1 w:1)
+	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::PaidTotals` (r:1 w:1)
 	/// Proof: `Metering::PaidTotals` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
@@ -91,45 +109,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Datasets` (r:1 w:1)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
-	/// The range of component `c` is `[0, 1]`.
-	fn claim(c: u32, ) -> Weight {
-		// Proof size: measured `1319 + c * (76 ±0)`, estimated `8799 + c * (2014 ±0)`
-		// Minimum execution time: 167_098_000 picoseconds.
-		Weight::from_parts(180_563_941, 8799)
-			// Standard error: 550_316
-			.saturating_add(Weight::from_parts(56_380_058, 0).saturating_mul(c.into()))
+	fn claim_and_close() -> Weight {
+		// Proof size: measured `1151`, estimated `4027`
+		// Minimum execution time: 213_396_000 picoseconds.
+		Weight::from_parts(246_646_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2014).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
-	/// Storage: `System::BlockHash` (r:1 w:0)
-	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Governance::Parameters` (r:1 w:0)
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	/// Storage: `Metering::Channels` (r:100 w:100)
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:100 w:100)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:102 w:102)
+	/// Storage: `System::Account` (r:100 w:100)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Datasets` (r:51 w:51)
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 50]`.
 	/// The range of component `p` is `[0, 50]`.
 	fn claim_batch(n: u32, p: u32, ) -> Weight {
-		// Proof size: measured `1007 + n * (355 ±0) + p * (407 ±0)`, estimated `6196 + n * (2668 ±0) + p * (3027 ±0)`
-		// Minimum execution time: 3_984_750_000 picoseconds.
-		Weight::from_parts(34_231_285, 6196)
-			// Standard error: 375_764
-			.saturating_add(Weight::from_parts(81_041_821, 0).saturating_mul(n.into()))
-			// Standard error: 366_684
-			.saturating_add(Weight::from_parts(106_327_694, 0).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `757 + n * (353 ±0) + p * (405 ±0)`, estimated `4017 + n * (2668 ±0) + p * (3027 ±0)`
+		// Minimum execution time: 4_114_463_000 picoseconds.
+		Weight::from_parts(266_826_368, 4017)
+			// Standard error: 0
+			.saturating_add(Weight::from_parts(92_656_947, 0).saturating_mul(n.into()))
+			// Standard error: 0
+			.saturating_add(Weight::from_parts(105_205_500, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(n.into()))
@@ -141,8 +151,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn top_up() -> Weight {
 		// Proof size: measured `389`, estimated `3658`
-		// Minimum execution time: 61_351_000 picoseconds.
-		Weight::from_parts(63_995_000, 3658)
+		// Minimum execution time: 61_462_000 picoseconds.
+		Weight::from_parts(66_839_000, 3658)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -150,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::Channels` (`max_values`: None, `max_size`: Some(191), added: 2666, mode: `MaxEncodedLen`)
 	fn extend() -> Weight {
 		// Proof size: measured `296`, estimated `3656`
-		// Minimum execution time: 13_089_000 picoseconds.
-		Weight::from_parts(14_571_000, 3656)
+		// Minimum execution time: 13_760_000 picoseconds.
+		Weight::from_parts(24_897_000, 3656)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -167,8 +177,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Metering::OpenChannels` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn reclaim() -> Weight {
 		// Proof size: measured `465`, estimated `4027`
-		// Minimum execution time: 67_320_000 picoseconds.
-		Weight::from_parts(70_775_000, 4027)
+		// Minimum execution time: 70_465_000 picoseconds.
+		Weight::from_parts(80_430_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -177,44 +187,45 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn open_channel() -> Weight {
-		Weight::from_parts(95_201_000, 4201)
+		Weight::from_parts(108_922_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
-	fn claim(c: u32, ) -> Weight {
-		Weight::from_parts(180_563_941, 8799)
-			.saturating_add(Weight::from_parts(56_380_058, 0).saturating_mul(c.into()))
+	fn claim() -> Weight {
+		Weight::from_parts(210_192_000, 4017)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn claim_and_close() -> Weight {
+		Weight::from_parts(246_646_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(c.into())))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(c.into())))
-			.saturating_add(Weight::from_parts(0, 2014).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
 	fn claim_batch(n: u32, p: u32, ) -> Weight {
-		Weight::from_parts(34_231_285, 6196)
-			.saturating_add(Weight::from_parts(81_041_821, 0).saturating_mul(n.into()))
-			.saturating_add(Weight::from_parts(106_327_694, 0).saturating_mul(p.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(266_826_368, 4017)
+			.saturating_add(Weight::from_parts(92_656_947, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(105_205_500, 0).saturating_mul(p.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(p.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(0, 3027).saturating_mul(p.into()))
 	}
 	fn top_up() -> Weight {
-		Weight::from_parts(63_995_000, 3658)
+		Weight::from_parts(66_839_000, 3658)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn extend() -> Weight {
-		Weight::from_parts(14_571_000, 3656)
+		Weight::from_parts(24_897_000, 3656)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn reclaim() -> Weight {
-		Weight::from_parts(70_775_000, 4027)
+		Weight::from_parts(80_430_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}

@@ -26,6 +26,8 @@
 // 20
 // --wasm-execution
 // compiled
+// --output-analysis
+// min-squares
 // --template
 // scripts/frame-weight-template.hbs
 // --output
@@ -66,8 +68,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	fn register_dataset() -> Weight {
 		// Proof size: measured `297`, estimated `3658`
-		// Minimum execution time: 58_376_000 picoseconds.
-		Weight::from_parts(60_830_000, 3658)
+		// Minimum execution time: 58_667_000 picoseconds.
+		Weight::from_parts(93_608_000, 3658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -87,8 +89,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Contributions` (`max_values`: None, `max_size`: Some(117), added: 2592, mode: `MaxEncodedLen`)
 	fn contribute() -> Weight {
 		// Proof size: measured `960`, estimated `4017`
-		// Minimum execution time: 73_589_000 picoseconds.
-		Weight::from_parts(76_253_000, 4017)
+		// Minimum execution time: 75_612_000 picoseconds.
+		Weight::from_parts(83_254_000, 4017)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -106,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::PendingContributionsOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	fn review_accept() -> Weight {
 		// Proof size: measured `1400`, estimated `4017`
-		// Minimum execution time: 77_035_000 picoseconds.
-		Weight::from_parts(80_209_000, 4017)
+		// Minimum execution time: 77_745_000 picoseconds.
+		Weight::from_parts(84_705_000, 4017)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -125,8 +127,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::DatasetContributions` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn review_reject() -> Weight {
 		// Proof size: measured `1226`, estimated `4017`
-		// Minimum execution time: 76_593_000 picoseconds.
-		Weight::from_parts(79_367_000, 4017)
+		// Minimum execution time: 76_673_000 picoseconds.
+		Weight::from_parts(83_304_000, 4017)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -134,33 +136,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Datasets` (`max_values`: None, `max_size`: Some(552), added: 3027, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Stakes` (r:1 w:1)
 	/// Proof: `Rewards::Stakes` (`max_values`: None, `max_size`: Some(112), added: 2587, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1000]`.
 	fn claim_rewards(c: u32, ) -> Weight {
-		// Proof size: measured `1725`, estimated `4017`
-		// Minimum execution time: 66_699_000 picoseconds.
-		Weight::from_parts(74_901_967, 4017)
-			// Standard error: 423
-			.saturating_add(Weight::from_parts(19_769, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `1624`, estimated `4017`
+		// Minimum execution time: 66_950_000 picoseconds.
+		Weight::from_parts(93_215_758, 4017)
+			// Standard error: 2_780
+			.saturating_add(Weight::from_parts(50_955, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Rewards::NextCampaignId` (r:1 w:1)
 	/// Proof: `Rewards::NextCampaignId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Campaigns` (r:0 w:1)
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn create_campaign(r: u32, ) -> Weight {
-		// Proof size: measured `210`, estimated `3593`
-		// Minimum execution time: 52_829_000 picoseconds.
-		Weight::from_parts(56_099_535, 3593)
-			// Standard error: 1_275
-			.saturating_add(Weight::from_parts(21_859, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size: measured `109`, estimated `1493`
+		// Minimum execution time: 51_687_000 picoseconds.
+		Weight::from_parts(71_069_620, 1493)
+			// Standard error: 19_941
+			.saturating_add(Weight::from_parts(282_426, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Rewards::Campaigns` (r:1 w:1)
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
@@ -174,8 +172,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	fn submit_work() -> Weight {
 		// Proof size: measured `1233`, estimated `4345`
-		// Minimum execution time: 66_228_000 picoseconds.
-		Weight::from_parts(69_203_000, 4345)
+		// Minimum execution time: 67_931_000 picoseconds.
+		Weight::from_parts(83_333_000, 4345)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -183,16 +181,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Submissions` (r:1 w:1)
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn review_submission_approve() -> Weight {
-		// Proof size: measured `1506`, estimated `6196`
-		// Minimum execution time: 104_625_000 picoseconds.
-		Weight::from_parts(113_098_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `1405`, estimated `4345`
+		// Minimum execution time: 103_143_000 picoseconds.
+		Weight::from_parts(109_523_000, 4345)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Rewards::Campaigns` (r:1 w:1)
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
@@ -200,33 +198,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn review_submission_reject() -> Weight {
-		// Proof size: measured `1506`, estimated `6196`
-		// Minimum execution time: 71_086_000 picoseconds.
-		Weight::from_parts(77_145_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Proof size: measured `1405`, estimated `4345`
+		// Minimum execution time: 69_943_000 picoseconds.
+		Weight::from_parts(73_760_000, 4345)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Rewards::Campaigns` (r:1 w:1)
 	/// Proof: `Rewards::Campaigns` (`max_values`: None, `max_size`: Some(880), added: 3355, mode: `MaxEncodedLen`)
 	/// Storage: `Rewards::Submissions` (r:257 w:256)
 	/// Proof: `Rewards::Submissions` (`max_values`: None, `max_size`: Some(148), added: 2623, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:258 w:258)
+	/// Storage: `System::Account` (r:257 w:257)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:256 w:256)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	/// The range of component `s` is `[0, 256]`.
 	fn close_campaign(s: u32, ) -> Weight {
-		// Proof size: measured `916 + s * (296 ±0)`, estimated `6196 + s * (2668 ±0)`
-		// Minimum execution time: 64_726_000 picoseconds.
-		Weight::from_parts(65_317_000, 6196)
-			// Standard error: 28_953
-			.saturating_add(Weight::from_parts(48_026_894, 0).saturating_mul(s.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size: measured `835 + s * (295 ±0)`, estimated `4345 + s * (2668 ±0)`
+		// Minimum execution time: 61_762_000 picoseconds.
+		Weight::from_parts(62_583_000, 4345)
+			// Standard error: 480_271
+			.saturating_add(Weight::from_parts(71_077_814, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(s.into())))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(s.into()))
 	}
@@ -235,58 +233,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_dataset() -> Weight {
-		Weight::from_parts(60_830_000, 3658)
+		Weight::from_parts(93_608_000, 3658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn contribute() -> Weight {
-		Weight::from_parts(76_253_000, 4017)
+		Weight::from_parts(83_254_000, 4017)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn review_accept() -> Weight {
-		Weight::from_parts(80_209_000, 4017)
+		Weight::from_parts(84_705_000, 4017)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn review_reject() -> Weight {
-		Weight::from_parts(79_367_000, 4017)
+		Weight::from_parts(83_304_000, 4017)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn claim_rewards(c: u32, ) -> Weight {
-		Weight::from_parts(74_901_967, 4017)
-			.saturating_add(Weight::from_parts(19_769, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(93_215_758, 4017)
+			.saturating_add(Weight::from_parts(50_955, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn create_campaign(r: u32, ) -> Weight {
-		Weight::from_parts(56_099_535, 3593)
-			.saturating_add(Weight::from_parts(21_859, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+		Weight::from_parts(71_069_620, 1493)
+			.saturating_add(Weight::from_parts(282_426, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_work() -> Weight {
-		Weight::from_parts(69_203_000, 4345)
+		Weight::from_parts(83_333_000, 4345)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn review_submission_approve() -> Weight {
-		Weight::from_parts(113_098_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(109_523_000, 4345)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn review_submission_reject() -> Weight {
-		Weight::from_parts(77_145_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
+		Weight::from_parts(73_760_000, 4345)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn close_campaign(s: u32, ) -> Weight {
-		Weight::from_parts(65_317_000, 6196)
-			.saturating_add(Weight::from_parts(48_026_894, 0).saturating_mul(s.into()))
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
+		Weight::from_parts(62_583_000, 4345)
+			.saturating_add(Weight::from_parts(71_077_814, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(s.into())))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2668).saturating_mul(s.into()))
 	}

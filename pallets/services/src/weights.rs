@@ -70,8 +70,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn register_provider() -> Weight {
 		// Proof size: measured `194`, estimated `3920`
-		// Minimum execution time: 57_134_000 picoseconds.
-		Weight::from_parts(59_729_000, 3920)
+		// Minimum execution time: 58_256_000 picoseconds.
+		Weight::from_parts(65_056_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -81,8 +81,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof size: measured `638`, estimated `3920`
-		// Minimum execution time: 65_588_000 picoseconds.
-		Weight::from_parts(69_393_000, 3920)
+		// Minimum execution time: 66_508_000 picoseconds.
+		Weight::from_parts(108_551_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -92,8 +92,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size: measured `751`, estimated `3920`
-		// Minimum execution time: 21_532_000 picoseconds.
-		Weight::from_parts(23_796_000, 3920)
+		// Minimum execution time: 23_385_000 picoseconds.
+		Weight::from_parts(29_364_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -103,8 +103,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size: measured `658`, estimated `3920`
-		// Minimum execution time: 57_035_000 picoseconds.
-		Weight::from_parts(60_129_000, 3920)
+		// Minimum execution time: 60_510_000 picoseconds.
+		Weight::from_parts(74_621_000, 3920)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -114,8 +114,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::ServicesByProvider` (`max_values`: None, `max_size`: Some(562), added: 3037, mode: `MaxEncodedLen`)
 	fn deregister_provider() -> Weight {
 		// Proof size: measured `169`, estimated `4027`
-		// Minimum execution time: 16_745_000 picoseconds.
-		Weight::from_parts(17_916_000, 4027)
+		// Minimum execution time: 16_785_000 picoseconds.
+		Weight::from_parts(18_458_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -135,8 +135,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn list_service() -> Weight {
 		// Proof size: measured `1784`, estimated `4027`
-		// Minimum execution time: 94_981_000 picoseconds.
-		Weight::from_parts(99_147_000, 4027)
+		// Minimum execution time: 99_157_000 picoseconds.
+		Weight::from_parts(112_036_000, 4027)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -144,8 +144,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn update_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 24_937_000 picoseconds.
-		Weight::from_parts(27_050_000, 4201)
+		// Minimum execution time: 28_192_000 picoseconds.
+		Weight::from_parts(40_610_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -153,8 +153,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn pause_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 21_592_000 picoseconds.
-		Weight::from_parts(23_635_000, 4201)
+		// Minimum execution time: 23_776_000 picoseconds.
+		Weight::from_parts(33_129_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
 	fn resume_service() -> Weight {
 		// Proof size: measured `1367`, estimated `4201`
-		// Minimum execution time: 21_322_000 picoseconds.
-		Weight::from_parts(23_375_000, 4201)
+		// Minimum execution time: 23_094_000 picoseconds.
+		Weight::from_parts(32_689_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -173,8 +173,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn retire_service() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 28_372_000 picoseconds.
-		Weight::from_parts(30_485_000, 4201)
+		// Minimum execution time: 32_077_000 picoseconds.
+		Weight::from_parts(44_796_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -191,10 +191,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 1000]`.
 	fn remove_service(r: u32, ) -> Weight {
 		// Proof size: measured `2067 + r * (54 ±0)`, estimated `4201 + r * (2540 ±0)`
-		// Minimum execution time: 75_862_000 picoseconds.
-		Weight::from_parts(54_122_446, 4201)
-			// Standard error: 2_310
-			.saturating_add(Weight::from_parts(1_431_507, 0).saturating_mul(r.into()))
+		// Minimum execution time: 91_877_000 picoseconds.
+		Weight::from_parts(134_143_117, 4201)
+			// Standard error: 29_090
+			.saturating_add(Weight::from_parts(1_722_579, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -215,8 +215,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Ratings` (`max_values`: None, `max_size`: Some(65), added: 2540, mode: `MaxEncodedLen`)
 	fn rate_service() -> Weight {
 		// Proof size: measured `5878`, estimated `171614`
-		// Minimum execution time: 258_514_000 picoseconds.
-		Weight::from_parts(267_217_000, 171614)
+		// Minimum execution time: 267_347_000 picoseconds.
+		Weight::from_parts(285_063_000, 171614)
 			.saturating_add(T::DbWeight::get().reads(69_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -224,14 +224,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(193), added: 2668, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
+	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	fn slash_provider() -> Weight {
-		// Proof size: measured `952`, estimated `6196`
-		// Minimum execution time: 63_284_000 picoseconds.
-		Weight::from_parts(67_490_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Proof size: measured `812`, estimated `3920`
+		// Minimum execution time: 61_291_000 picoseconds.
+		Weight::from_parts(78_216_000, 3920)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Services::Services` (r:1 w:1)
 	/// Proof: `Services::Services` (`max_values`: None, `max_size`: Some(736), added: 3211, mode: `MaxEncodedLen`)
@@ -239,8 +239,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Services::Providers` (`max_values`: None, `max_size`: Some(455), added: 2930, mode: `MaxEncodedLen`)
 	fn force_delist() -> Weight {
 		// Proof size: measured `1494`, estimated `4201`
-		// Minimum execution time: 28_843_000 picoseconds.
-		Weight::from_parts(31_467_000, 4201)
+		// Minimum execution time: 29_484_000 picoseconds.
+		Weight::from_parts(46_279_000, 4201)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -249,58 +249,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with ParityDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_provider() -> Weight {
-		Weight::from_parts(59_729_000, 3920)
+		Weight::from_parts(65_056_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(69_393_000, 3920)
+		Weight::from_parts(108_551_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(23_796_000, 3920)
+		Weight::from_parts(29_364_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(60_129_000, 3920)
+		Weight::from_parts(74_621_000, 3920)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn deregister_provider() -> Weight {
-		Weight::from_parts(17_916_000, 4027)
+		Weight::from_parts(18_458_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn list_service() -> Weight {
-		Weight::from_parts(99_147_000, 4027)
+		Weight::from_parts(112_036_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn update_service() -> Weight {
-		Weight::from_parts(27_050_000, 4201)
+		Weight::from_parts(40_610_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn pause_service() -> Weight {
-		Weight::from_parts(23_635_000, 4201)
+		Weight::from_parts(33_129_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn resume_service() -> Weight {
-		Weight::from_parts(23_375_000, 4201)
+		Weight::from_parts(32_689_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_service() -> Weight {
-		Weight::from_parts(30_485_000, 4201)
+		Weight::from_parts(44_796_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn remove_service(r: u32, ) -> Weight {
-		Weight::from_parts(54_122_446, 4201)
-			.saturating_add(Weight::from_parts(1_431_507, 0).saturating_mul(r.into()))
+		Weight::from_parts(134_143_117, 4201)
+			.saturating_add(Weight::from_parts(1_722_579, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -308,17 +308,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2540).saturating_mul(r.into()))
 	}
 	fn rate_service() -> Weight {
-		Weight::from_parts(267_217_000, 171614)
+		Weight::from_parts(285_063_000, 171614)
 			.saturating_add(ParityDbWeight::get().reads(69_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn slash_provider() -> Weight {
-		Weight::from_parts(67_490_000, 6196)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(78_216_000, 3920)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn force_delist() -> Weight {
-		Weight::from_parts(31_467_000, 4201)
+		Weight::from_parts(46_279_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}

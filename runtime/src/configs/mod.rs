@@ -36,11 +36,16 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Two seconds of compute per six-second block.
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
-		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-		NORMAL_DISPATCH_RATIO,
-	);
+	/// Two seconds of compute per six-second block. Every block also pays for reading and
+	/// committing the hot accounts once (see [`HotAccounts`]).
+	pub RuntimeBlockWeights: BlockWeights = {
+		let mut weights = BlockWeights::with_sensible_defaults(
+			Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+			NORMAL_DISPATCH_RATIO,
+		);
+		weights.base_block = weights.base_block.saturating_add(hot_accounts_weight());
+		weights
+	};
 	/// 5 MiB per block, of which normal transactions may fill 75 %.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
 		.max_length(5 * 1024 * 1024)
@@ -185,6 +190,37 @@ parameter_types! {
 	/// governance spends from it.
 	pub const TreasuryPalletId: PalletId = PalletId(*b"agr/trsy");
 	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+}
+
+parameter_types! {
+	/// Accounts that transactions credit in almost every block: the treasury (protocol fees,
+	/// slashes) and the rewards account (dataset revenue). However many transactions of a
+	/// block credit one of them, the block reads it from the database once and commits it
+	/// once, so the block pays for that (`base_block`) and the benchmarks leave these
+	/// accounts out of each call's weight, as Substrate's node runtime does for its
+	/// treasury. Without it, every settlement would pay a read and a write for each of them
+	/// that the block never performs.
+	pub HotAccounts: [AccountId; 2] =
+		[TreasuryAccount::get(), RewardsPalletId::get().into_account_truncating()];
+}
+
+/// What a block pays for its hot accounts: one read and one write each.
+fn hot_accounts_weight() -> Weight {
+	let accounts = HotAccounts::get().len() as u64;
+	<Runtime as frame_system::Config>::DbWeight::get().reads_writes(accounts, accounts)
+}
+
+/// Storage keys that benchmarks do not charge to the call they measure: the hot accounts
+/// (paid once per block, see [`HotAccounts`]) and the genesis hash, which `CheckGenesis`
+/// reads, and charges, in every signed transaction before its call runs.
+#[cfg(feature = "runtime-benchmarks")]
+pub fn benchmark_whitelist() -> alloc::vec::Vec<sp_storage::TrackedStorageKey> {
+	HotAccounts::get()
+		.iter()
+		.map(frame_system::Account::<Runtime>::hashed_key_for)
+		.chain(core::iter::once(frame_system::BlockHash::<Runtime>::hashed_key_for(0)))
+		.map(Into::into)
+		.collect()
 }
 
 /// The marketplace parameters of a new chain, in force until governance changes them
