@@ -200,8 +200,7 @@ parameter_types! {
 	/// accounts out of each call's weight, as Substrate's node runtime does for its
 	/// treasury. Without it, every settlement would pay a read and a write for each of them
 	/// that the block never performs.
-	pub HotAccounts: [AccountId; 2] =
-		[TreasuryAccount::get(), RewardsPalletId::get().into_account_truncating()];
+	pub HotAccounts: [AccountId; 2] = [TreasuryAccount::get(), Rewards::account_id()];
 }
 
 /// What a block pays for its hot accounts: one read and one write each.
