@@ -39,6 +39,9 @@ echo "ok: $AGORA_UPGRADE_WASM"
 step "JS client unit tests (clients/js)"
 (cd clients/js && node --test ./test/*.test.js)
 
+step "throughput harness unit tests (scripts/bench)"
+(cd scripts/bench && node --test ./test/*.test.js)
+
 step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway)"
 # @agora/client is linked from clients/js and loads that folder's copy of the same
 # @polkadot/util version; the flag keeps polkadot.js quiet about two copies only

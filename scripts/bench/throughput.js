@@ -16,8 +16,8 @@ import { rpcCall } from '../../tests/e2e/lib/process.js';
 import {
   PRICE_PER_UNIT, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
 } from './lib/chain.js';
-import { measureLatency, summarizeScenario } from './lib/measure.js';
-import { startNode } from './lib/node.js';
+import { droppedTransactions, measureLatency, summarizeScenario } from './lib/measure.js';
+import { poolLimitFor, startNode } from './lib/node.js';
 
 const FULL = {
   transfers: 12_000, senders: 120, claims: 6_000, services: 10_000, channels: 10_000, payees: 20,
@@ -51,6 +51,8 @@ const USAGE = `Usage: node scripts/bench/throughput.js [options]
 
 /** A bad command line: reported as one line, without a stack trace. */
 class UsageError extends Error {}
+/** A run whose figures cannot be trusted (its report is still printed): one line too. */
+class IncompleteRunError extends Error {}
 
 function parseOptions() {
   const numeric = Object.keys(FULL);
@@ -162,7 +164,7 @@ async function main() {
   const version = execFileSync(options.node, ['--version'], { encoding: 'utf8' }).trim();
   log(`starting ${version}`);
   const node = await startNode(options.node, {
-    poolLimit: Math.max(options.transfers, options.claims) * 2,
+    poolLimit: poolLimitFor(Math.max(options.transfers, options.claims)),
     keepBasePath: options.keepChain,
   });
   try {
@@ -232,12 +234,16 @@ async function main() {
     };
     console.log(markdown(report));
     if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    const dropped = droppedTransactions(report.scenarios);
+    if (dropped) throw new IncompleteRunError(dropped);
   } finally {
     await node.stop();
   }
 }
 
 main().then(() => process.exit(0), (error) => {
-  console.error(error instanceof UsageError ? `error: ${error.message} (see --help)` : error);
+  if (error instanceof UsageError) console.error(`error: ${error.message} (see --help)`);
+  else if (error instanceof IncompleteRunError) console.error(`error: ${error.message}`);
+  else console.error(error);
   process.exit(1);
 });

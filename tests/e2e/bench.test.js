@@ -40,6 +40,7 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.deepEqual([transfers.submitted, transfers.accepted, transfers.included, transfers.failed], [300, 300, 300, 0]);
       assert.deepEqual([claims.submitted, claims.included, claims.failed, claims.settled, claims.rejected], [60, 60, 0, 60, 0]);
       assert.deepEqual([batches.submitted, batches.included, batches.settled, batches.rejected], [2, 2, 200, 0]);
+      assert.deepEqual([transfers.dropped, claims.dropped, batches.dropped], [0, 0, 0]);
       assert.equal(report.setup.channels, 200);
       assert.ok(report.setup.services >= 130);
       // Channel 0: 1,000,000 units by its claim, then 2,000,000 by the batch.

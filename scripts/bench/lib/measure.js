@@ -36,14 +36,19 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
   const count = blocks.reduce((sum, block) => sum + block.calls[key].ok + block.calls[key].failed, 0);
   const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
   const timed = rows.filter((row) => row.builtMs !== undefined);
+  const included = rows.reduce((sum, row) => sum + row.ok, 0);
+  const failed = rows.reduce((sum, row) => sum + row.failed, 0);
   return {
     key,
     submitted,
     accepted,
     refused: refused.length,
     refusedErrors: [...new Set(refused.map((error) => error.message))],
-    included: rows.reduce((sum, row) => sum + row.ok, 0),
-    failed: rows.reduce((sum, row) => sum + row.failed, 0),
+    included,
+    failed,
+    // Accepted by the pool but in no block: evicted, or still waiting when the harness
+    // stopped reading blocks. Either way the scenario's figures are not the chain's.
+    dropped: accepted - included - failed,
     settled: rows.reduce((sum, row) => sum + row.settled, 0),
     rejected: rows.reduce((sum, row) => sum + row.rejected, 0),
     blocks: rows,
@@ -60,6 +65,17 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     // block declares. Above 1 means the weights undercharge this machine.
     builtOverDeclared: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs / row.declaredMs)) : null,
   };
+}
+
+/**
+ * Says which scenarios (by name) lost transactions the pool had accepted, or returns null
+ * when none did.
+ */
+export function droppedTransactions(scenarios) {
+  const lost = Object.entries(scenarios).filter(([, scenario]) => scenario.dropped > 0);
+  if (lost.length === 0) return null;
+  const list = lost.map(([name, s]) => `${name}: ${s.dropped} of ${s.accepted}`).join(', ');
+  return `transactions accepted by the pool never reached a block (${list}); this run's figures do not measure the chain`;
 }
 
 /**

@@ -12,8 +12,20 @@ import { freePorts, spawnLogged, waitForRpc } from '../../../tests/e2e/lib/proce
 const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+); extrinsics_count: (\d+)/;
 
 /**
- * Starts `binary --dev` on free 127.0.0.1 ports with a transaction pool large enough for
- * every pre-signed transaction of a scenario, and connects @polkadot/api. The chain lives
+ * The `--pool-limit` that lets the pool hold all of a scenario's `transactions` at once.
+ * The pool keeps only a tenth of that limit for "future" transactions (whose sender's
+ * previous nonce it has not seen), and a scenario's transactions can all be future at
+ * once: they arrive out of order over concurrent requests, and each new block's view of
+ * the pool takes them in again in any order. Past that tenth the pool evicts some, and
+ * every later nonce of their senders with them, without telling the submitter.
+ */
+export function poolLimitFor(transactions) {
+  return transactions * 10;
+}
+
+/**
+ * Starts `binary --dev` on free 127.0.0.1 ports with a transaction pool of `poolLimit`
+ * transactions (see `poolLimitFor`), and connects @polkadot/api. The chain lives
  * in a temporary directory removed at `stop()`, or in `keepBasePath`, which is kept.
  */
 export async function startNode(binary, { poolLimit, keepBasePath }) {

@@ -1,0 +1,64 @@
+// The harness's arithmetic on what it observed: rates from full blocks, transactions the
+// pool accepted but no block included, and the run failing when there are any.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { droppedTransactions, percentile, summarizeScenario } from '../lib/measure.js';
+
+const KEY = 'balances.transferKeepAlive';
+const CONTEXT = { blockSeconds: 6, baseExtrinsicPs: 100_000_000n };
+
+/** A block holding `ok` successful and `failed` failed extrinsics of `KEY`, 1 ms each. */
+function block(number, ok, failed = 0) {
+  const weightPs = BigInt(ok + failed) * 1_000_000_000n;
+  return { number, calls: { [KEY]: { ok, failed, weightPs } }, settled: 0, rejected: 0, declaredMs: 1_000 };
+}
+
+const authored = {
+  10: { builtMs: 900, end: 'HitBlockWeightLimit', extrinsics: 1_001 },
+  11: { builtMs: 400, end: 'NoMoreTransactions', extrinsics: 501 },
+};
+
+describe('summarizeScenario', () => {
+  test('counts what blocks included and what the pool accepted but dropped', () => {
+    const summary = summarizeScenario(KEY, [block(10, 1_000), block(11, 498, 2)], (n) => authored[n],
+      { submitted: 1_600, accepted: 1_550, refused: [{ message: 'Priority is too low' }] }, CONTEXT);
+    assert.deepEqual(
+      [summary.submitted, summary.accepted, summary.refused, summary.included, summary.failed, summary.dropped],
+      [1_600, 1_550, 1, 1_498, 2, 50],
+    );
+    assert.deepEqual(summary.refusedErrors, ['Priority is too low']);
+    // Rates from the one full block only; weight per extrinsic over all of them, base added.
+    assert.equal(summary.fullBlocks, 1);
+    assert.equal(summary.perBlock, 1_000);
+    assert.equal(summary.perSecond, 1_000 / 6);
+    assert.equal(summary.extrinsicWeightUs, 1_100);
+    assert.equal(summary.builtOverDeclared, 0.9);
+  });
+
+  test('finds nothing dropped when every accepted transaction is in a block', () => {
+    const summary = summarizeScenario(KEY, [block(10, 1_000), block(11, 500)], (n) => authored[n],
+      { submitted: 1_500, accepted: 1_500, refused: [] }, CONTEXT);
+    assert.equal(summary.dropped, 0);
+    assert.equal(droppedTransactions({ transfers: summary }), null);
+  });
+});
+
+describe('droppedTransactions', () => {
+  test('names every scenario that lost transactions, with how many of how many', () => {
+    const message = droppedTransactions({
+      transfers: { accepted: 12_000, dropped: 5_220 },
+      claims: { accepted: 6_000, dropped: 0 },
+      batches: { accepted: 200, dropped: 3 },
+    });
+    assert.equal(message, 'transactions accepted by the pool never reached a block '
+      + '(transfers: 5220 of 12000, batches: 3 of 200); this run\'s figures do not measure the chain');
+  });
+});
+
+describe('percentile', () => {
+  test('is the nearest-rank value', () => {
+    const sorted = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.deepEqual([percentile(sorted, 0.5), percentile(sorted, 0.99), percentile(sorted, 1)], [50, 99, 100]);
+    assert.equal(percentile([7], 0.99), 7);
+  });
+});
