@@ -33,11 +33,10 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
   const basis = full.length > 0 ? full : rows;
   const perBlock = mean(basis.map((row) => row.ok));
   const settledPerBlock = mean(basis.map((row) => row.settled));
-  const count = blocks.reduce((sum, block) => sum + block.calls[key].ok + block.calls[key].failed, 0);
-  const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
-  const timed = rows.filter((row) => row.builtMs !== undefined);
   const included = rows.reduce((sum, row) => sum + row.ok, 0);
   const failed = rows.reduce((sum, row) => sum + row.failed, 0);
+  const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
+  const timed = rows.filter((row) => row.builtMs !== undefined);
   return {
     key,
     submitted,
@@ -60,7 +59,7 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     settledPerSecond: settledPerBlock / blockSeconds,
     // The weight one extrinsic declares (call and extensions) plus the base weight every
     // extrinsic is charged: what the block's limit is spent on.
-    extrinsicWeightUs: (Number(weightPs) / count + Number(baseExtrinsicPs)) / 1e6,
+    extrinsicWeightUs: (Number(weightPs) / (included + failed) + Number(baseExtrinsicPs)) / 1e6,
     // Weight honesty: the time the author spent building each block over the weight the
     // block declares. Above 1 means the weights undercharge this machine.
     builtOverDeclared: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs / row.declaredMs)) : null,
