@@ -7,9 +7,12 @@ AGORA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export AGORA_ROOT
 export AGORA_NODE="${AGORA_NODE:-$CARGO_TARGET_DIR/debug/agora-node}"
 
-# Builds agora-node and agora-gateway (debug). Always together: cargo unifies the features
-# of the packages it builds, so building one alone would compile a second copy of the
-# shared dependency tree into the cache.
+# Builds agora-node, agora-gateway and every test of the workspace (debug) in ONE cargo
+# invocation. Cargo unifies features over the packages and targets it builds, and tests
+# bring dev-dependencies: building the binaries alone (or a subset of packages) would
+# compile a second copy of the shared dependency tree, once for the binaries and once
+# for `cargo test --workspace`. Built this way, the test step compiles nothing new.
+# Benches are left out: their profile is optimised and would compile a third tree.
 build_binaries() {
-	(cd "$AGORA_ROOT" && cargo build --locked -p agora-node -p agora-gateway)
+	(cd "$AGORA_ROOT" && cargo build --locked --workspace --lib --bins --tests)
 }

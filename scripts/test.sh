@@ -6,15 +6,30 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 "$AGORA_ROOT/scripts/setup.sh"
 cd "$AGORA_ROOT"
 
-step() { printf '\n=== %s\n' "$*"; }
+# Each step reports how long it took (docs/architecture.md keeps the split).
+step_name=""
+step_started=$SECONDS
+step_done() {
+	[[ -n $step_name ]] && printf '=== %s: %d s\n' "$step_name" $((SECONDS - step_started))
+	return 0
+}
+step() {
+	step_done
+	step_name="$*"
+	step_started=$SECONDS
+	printf '\n=== %s\n' "$*"
+}
+trap 'step_done; printf "=== total: %d s\n" "$SECONDS"' EXIT
 
 step "RocksDB is not compiled (ParityDB only)"
-if cargo tree --locked --workspace -e normal,build -i librocksdb-sys >/dev/null 2>&1; then
+# The whole tree is listed (a failing `cargo tree` stops the script) and searched, so a
+# stale lock file cannot pass for "not in the graph".
+if cargo tree --locked --workspace -e normal,build --prefix none | grep -q '^librocksdb-sys '; then
 	echo "librocksdb-sys is in the dependency graph:" >&2
-	cargo tree --workspace -e normal,build -i librocksdb-sys >&2
+	cargo tree --locked --workspace -e normal,build -i librocksdb-sys >&2
 	exit 1
 fi
-echo "ok: cargo tree -i librocksdb-sys finds nothing"
+echo "ok: librocksdb-sys is not in the dependency graph"
 
 step "build agora-node and agora-gateway"
 build_binaries
@@ -43,7 +58,17 @@ step "throughput harness unit tests (scripts/bench)"
 (cd scripts/bench && node --test ./test/*.test.js)
 
 step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway)"
+# The suites are independent (each starts its own nodes on free ports) and mostly wait
+# for blocks, so AGORA_E2E_CONCURRENCY of them (default 4) run at once. Every node's and
+# gateway's whole output goes to a file named after its suite in AGORA_PROCESS_LOGS.
 # @agora/client is linked from clients/js and loads that folder's copy of the same
 # @polkadot/util version; the flag keeps polkadot.js quiet about two copies only
 # when their versions match.
-(cd tests/e2e && POLKADOTJS_DISABLE_ESM_CJS_WARNING=1 node --test --test-concurrency=1 ./*.test.js)
+AGORA_PROCESS_LOGS="$(mktemp -d "${TMPDIR:-/tmp}/agora-e2e-logs.XXXXXX")"
+export AGORA_PROCESS_LOGS
+if ! (cd tests/e2e && POLKADOTJS_DISABLE_ESM_CJS_WARNING=1 \
+	node --test --test-concurrency="${AGORA_E2E_CONCURRENCY:-4}" ./*.test.js); then
+	echo "end-to-end tests failed; every node's and gateway's log, by suite: $AGORA_PROCESS_LOGS" >&2
+	exit 1
+fi
+rm -rf "$AGORA_PROCESS_LOGS"

@@ -120,6 +120,11 @@ impl<B: AtLeast32BitUnsigned + Copy> Tally<B> {
 		self.turnout = self.turnout.saturating_sub(vote.balance);
 	}
 
+	/// Whether the turnout is at least `min_turnout` of `total_issuance`.
+	pub fn reaches_turnout(&self, total_issuance: B, min_turnout: Perbill) -> bool {
+		self.turnout >= min_turnout.mul_ceil(total_issuance)
+	}
+
 	/// Whether the proposal passes: turnout at least `min_turnout` of `total_issuance`,
 	/// and ayes (at least one) at least `approval_threshold` of ayes + nays.
 	pub fn passes(
@@ -129,7 +134,7 @@ impl<B: AtLeast32BitUnsigned + Copy> Tally<B> {
 		approval_threshold: Perbill,
 	) -> bool {
 		// Rounded up: "at least 50.0000001 %" of 10 votes is 6, not 5.
-		self.turnout >= min_turnout.mul_ceil(total_issuance)
+		self.reaches_turnout(total_issuance, min_turnout)
 			&& !self.ayes.is_zero()
 			&& self.ayes >= approval_threshold.mul_ceil(self.ayes.saturating_add(self.nays))
 	}
@@ -177,7 +182,7 @@ pub enum ProposalStatus<BlockNumber> {
 pub struct Vote<Balance> {
 	/// For or against.
 	pub aye: bool,
-	/// Balance voted (frozen, never moved).
+	/// Balance voted (held, never moved).
 	pub balance: Balance,
 	/// Its conviction.
 	pub conviction: Conviction,
@@ -288,21 +293,56 @@ pub enum ParameterChange<Balance, BlockNumber> {
 	ApprovalThreshold(Perbill),
 }
 
+/// The limits every parameter set must respect, so that no value governance can set
+/// halts the chain or leaves it ungovernable. They are runtime constants: only a runtime
+/// upgrade changes them, never a parameter change.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ParameterBounds<Balance, BlockNumber> {
+	/// Largest deposit, bond or rating threshold: above it, holders could no longer
+	/// propose (and so never lower it again) or use the marketplace.
+	pub max_amount: Balance,
+	/// Longest voting period, enactment delay, vote locking period or unbonding period:
+	/// keeps every block number governance computes far from overflow.
+	pub max_period: BlockNumber,
+	/// Shortest voting period: holders must have time to see a proposal and vote.
+	pub min_voting_period: BlockNumber,
+	/// Largest protocol fee: providers keep the bulk of what they earn.
+	pub max_protocol_fee: Perbill,
+	/// Largest minimum turnout: above it, passive holders could block every proposal,
+	/// runtime upgrades included.
+	pub max_min_turnout: Perbill,
+	/// Smallest approval threshold: a proposal needs a strict majority of votes.
+	pub min_approval_threshold: Perbill,
+	/// Largest approval threshold: a small minority must not veto everything.
+	pub max_approval_threshold: Perbill,
+}
+
 /// Why a parameter set is refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum InvalidParameters {
 	/// A minimum deposit or bond of zero would let dust into state.
 	ZeroAmount,
-	/// A period of zero blocks.
-	ZeroPeriod,
-	/// An approval threshold of zero would pass proposals nobody supports.
-	ZeroApprovalThreshold,
+	/// A deposit, bond or rating threshold above [`ParameterBounds::max_amount`].
+	AmountTooLarge,
+	/// A period of zero blocks, or longer than [`ParameterBounds::max_period`].
+	PeriodOutOfBounds,
+	/// A voting period shorter than [`ParameterBounds::min_voting_period`].
+	VotingPeriodTooShort,
+	/// A protocol fee above [`ParameterBounds::max_protocol_fee`].
+	ProtocolFeeTooHigh,
+	/// A minimum turnout above [`ParameterBounds::max_min_turnout`].
+	MinTurnoutTooHigh,
+	/// An approval threshold outside the bounds.
+	ApprovalThresholdOutOfBounds,
+	/// An unbonding period not longer than voting plus enactment: a provider could
+	/// withdraw its bond before a slash proposed against it is enacted.
+	UnbondingShorterThanGovernance,
 }
 
 impl<Balance, BlockNumber> MarketplaceParameters<Balance, BlockNumber>
 where
-	Balance: Copy + sp_runtime::traits::Zero,
-	BlockNumber: Copy + sp_runtime::traits::Zero,
+	Balance: Copy + Ord + sp_runtime::traits::Zero,
+	BlockNumber: Copy + Ord + sp_runtime::traits::Zero + sp_runtime::traits::Saturating,
 {
 	/// Applies `change`.
 	pub fn apply(&mut self, change: ParameterChange<Balance, BlockNumber>) {
@@ -326,11 +366,17 @@ where
 		}
 	}
 
-	/// Whether the set is usable: positive minimum amounts (the fee, the rating threshold
-	/// and the turnout may be zero), positive periods (the enactment delay may not be
-	/// zero either: a passed proposal is dispatched in a later block), a positive
-	/// approval threshold.
-	pub fn validate(&self) -> Result<(), InvalidParameters> {
+	/// Whether the set keeps the chain usable and governable within `bounds`: positive
+	/// minimum amounts (the rating threshold may be zero) and none above the largest,
+	/// periods from one block to the longest (the enactment delay may not be zero
+	/// either: a passed proposal is dispatched in a later block), a voting period long
+	/// enough to vote, a bounded fee and turnout, an approval threshold between a strict
+	/// majority and the largest, and an unbonding period longer than voting plus
+	/// enactment, so a bond cannot leave before a slash proposed against it is enacted.
+	pub fn validate(
+		&self,
+		bounds: &ParameterBounds<Balance, BlockNumber>,
+	) -> Result<(), InvalidParameters> {
 		let amounts = [
 			self.min_channel_deposit,
 			self.min_provider_bond,
@@ -343,17 +389,34 @@ where
 		if amounts.iter().any(|a| a.is_zero()) {
 			return Err(InvalidParameters::ZeroAmount);
 		}
+		if amounts.iter().chain([&self.min_spend_to_rate]).any(|a| *a > bounds.max_amount) {
+			return Err(InvalidParameters::AmountTooLarge);
+		}
 		let periods = [
 			self.unbonding_period,
 			self.voting_period,
 			self.enactment_delay,
 			self.vote_locking_period,
 		];
-		if periods.iter().any(|p| p.is_zero()) {
-			return Err(InvalidParameters::ZeroPeriod);
+		if periods.iter().any(|p| p.is_zero() || *p > bounds.max_period) {
+			return Err(InvalidParameters::PeriodOutOfBounds);
 		}
-		if self.approval_threshold.is_zero() {
-			return Err(InvalidParameters::ZeroApprovalThreshold);
+		if self.voting_period < bounds.min_voting_period {
+			return Err(InvalidParameters::VotingPeriodTooShort);
+		}
+		if self.protocol_fee > bounds.max_protocol_fee {
+			return Err(InvalidParameters::ProtocolFeeTooHigh);
+		}
+		if self.min_turnout > bounds.max_min_turnout {
+			return Err(InvalidParameters::MinTurnoutTooHigh);
+		}
+		if self.approval_threshold < bounds.min_approval_threshold
+			|| self.approval_threshold > bounds.max_approval_threshold
+		{
+			return Err(InvalidParameters::ApprovalThresholdOutOfBounds);
+		}
+		if self.unbonding_period <= self.voting_period.saturating_add(self.enactment_delay) {
+			return Err(InvalidParameters::UnbondingShorterThanGovernance);
 		}
 		Ok(())
 	}
@@ -377,8 +440,8 @@ sp_api::decl_runtime_apis! {
 			limit: u32,
 		) -> Vec<ProposalInfo<AccountId, Balance, BlockNumber>>;
 
-		/// The recorded votes of `who`, by proposal, and the balance its governance
-		/// freeze holds.
+		/// The recorded votes of `who`, by proposal, and the balance its votes and
+		/// conviction locks hold.
 		fn votes_of(who: AccountId) -> (Vec<(ProposalId, Vote<Balance>)>, Balance);
 
 		/// The marketplace parameters in force.

@@ -23,8 +23,8 @@ pub mod rewards;
 pub mod services;
 
 pub use governance::{
-	Conviction, InvalidParameters, MarketplaceParameters, ParameterChange, ProposalId,
-	ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
+	Conviction, InvalidParameters, MarketplaceParameters, ParameterBounds, ParameterChange,
+	ProposalId, ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
 };
 pub use metering::{
 	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,

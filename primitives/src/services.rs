@@ -79,8 +79,19 @@ pub enum ServiceStatus {
 	Active,
 	/// Temporarily closed to new channels; open channels carry on.
 	Paused,
-	/// Closed for good; removable once no channel refers to it.
+	/// Closed for good by its provider; removable once no channel refers to it.
 	Retired,
+	/// Forced off the market by governance: closed for good like `Retired`, and the
+	/// consumers of its open channels may take their unclaimed deposits back at once.
+	Delisted,
+}
+
+impl ServiceStatus {
+	/// Whether the service is closed for good (retired or delisted): it takes no new
+	/// channels, and its open channels no more funds or time.
+	pub fn is_closed(self) -> bool {
+		matches!(self, ServiceStatus::Retired | ServiceStatus::Delisted)
+	}
 }
 
 /// What a payment channel needs to know about a service when it opens and settles.

@@ -17,24 +17,49 @@ pub fn ss58(account: &AccountId) -> String {
 	account.to_ss58check_with_version(Ss58AddressFormat::custom(SS58_PREFIX))
 }
 
+/// Longest SS58 address: two prefix bytes, 32 account bytes and two checksum bytes make
+/// at most 50 base58 characters. Longer text is refused before decoding, whose cost grows
+/// with the square of the length.
+pub const MAX_SS58_LEN: usize = 50;
+
+/// How many characters of a refused input an error message repeats.
+pub const ECHO_LEN: usize = 24;
+
+/// `text` quoted for an error message: whole when short, else its first [`ECHO_LEN`]
+/// characters and its length, so that an error never carries a client's whole input.
+pub fn quoted(text: &str) -> String {
+	match text.char_indices().nth(ECHO_LEN) {
+		None => format!("'{text}'"),
+		Some((end, _)) => format!("'{}…' ({} bytes)", &text[..end], text.len()),
+	}
+}
+
 /// An account given as SS58 (any prefix) or as 0x-hex of its 32 bytes.
 pub fn parse_account(text: &str) -> Result<AccountId, String> {
 	if text.starts_with("0x") {
-		let bytes = parse_hex(text)?;
-		let raw: [u8; 32] = bytes
+		let raw: [u8; 32] = parse_hex(text, 32)?
 			.try_into()
 			.map_err(|b: Vec<u8>| format!("an account is 32 bytes, not {}", b.len()))?;
 		return Ok(AccountId::new(raw));
 	}
+	if text.len() > MAX_SS58_LEN {
+		return Err(format!(
+			"{} is not an SS58 address: longer than {MAX_SS58_LEN} characters",
+			quoted(text)
+		));
+	}
 	// Any prefix: wallets show the generic 42 as often as Agora's 4242.
 	AccountId::from_ss58check_with_version(text)
 		.map(|(account, _prefix)| account)
-		.map_err(|e| format!("'{text}' is not an SS58 address: {e:?}"))
+		.map_err(|e| format!("{} is not an SS58 address: {e:?}", quoted(text)))
 }
 
-/// 0x-hex as bytes.
-fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-	sp_core::bytes::from_hex(text).map_err(|e| format!("'{text}' is not hex: {e}"))
+/// 0x-hex of at most `max_bytes` bytes, refused by its length before it is decoded.
+fn parse_hex(text: &str, max_bytes: usize) -> Result<Vec<u8>, String> {
+	if text.len() > 2 + 2 * max_bytes {
+		return Err(format!("{} is longer than {max_bytes} bytes of hex", quoted(text)));
+	}
+	sp_core::bytes::from_hex(text).map_err(|e| format!("{} is not hex: {e}", quoted(text)))
 }
 
 /// `bytes` as 0x-hex.
@@ -52,7 +77,10 @@ pub fn parse_status(name: &str) -> Result<ServiceStatus, String> {
 		"Active" => Ok(ServiceStatus::Active),
 		"Paused" => Ok(ServiceStatus::Paused),
 		"Retired" => Ok(ServiceStatus::Retired),
-		other => Err(format!("unknown status '{other}' (Active, Paused or Retired)")),
+		"Delisted" => Ok(ServiceStatus::Delisted),
+		other => {
+			Err(format!("unknown status {} (Active, Paused, Retired or Delisted)", quoted(other)))
+		},
 	}
 }
 
@@ -75,7 +103,7 @@ impl SignatureJson {
 			if !text.starts_with("0x") {
 				return Err("a signature is 0x-hex".into());
 			}
-			parse_hex(text)?
+			parse_hex(text, N)?
 				.try_into()
 				.map_err(|b: Vec<u8>| format!("the signature is {} bytes, not {N}", b.len()))
 		}
@@ -106,7 +134,7 @@ impl TryFrom<&MultiSignature> for SignatureJson {
 pub struct ServiceQuery {
 	/// Only services with this tag.
 	pub tag: Option<String>,
-	/// Only services in this status (`Active`, `Paused`, `Retired`).
+	/// Only services in this status (`Active`, `Paused`, `Retired`, `Delisted`).
 	pub status: Option<String>,
 	/// Only this provider's services.
 	pub provider: Option<String>,
@@ -276,7 +304,7 @@ impl SignerJson {
 	/// The `ReceiptSigner`, if the scheme is known and the key well-formed.
 	pub fn to_signer(&self) -> Result<ReceiptSigner, String> {
 		fn key<const N: usize>(text: &str) -> Result<[u8; N], String> {
-			parse_hex(text)?
+			parse_hex(text, N)?
 				.try_into()
 				.map_err(|b: Vec<u8>| format!("the key is {} bytes, not {N}", b.len()))
 		}
@@ -284,7 +312,7 @@ impl SignerJson {
 			"sr25519" => ReceiptSigner::Sr25519(key::<32>(&self.key)?.into()),
 			"ed25519" => ReceiptSigner::Ed25519(key::<32>(&self.key)?.into()),
 			"ecdsa" => ReceiptSigner::Ecdsa(key::<33>(&self.key)?.into()),
-			other => return Err(format!("unknown signature scheme '{other}'")),
+			other => return Err(format!("unknown signature scheme {}", quoted(other))),
 		})
 	}
 }
@@ -436,7 +464,10 @@ pub fn parse_proposal_status(name: &str) -> Result<&'static str, String> {
 		.into_iter()
 		.find(|known| *known == name)
 		.ok_or_else(|| {
-			format!("unknown status '{name}' (Voting, Approved, Enacted, Rejected or Cancelled)")
+			format!(
+				"unknown status {} (Voting, Approved, Enacted, Rejected or Cancelled)",
+				quoted(name)
+			)
 		})
 }
 

@@ -60,6 +60,10 @@ impl From<ReadError> for ErrorObjectOwned {
 	}
 }
 
+/// Longest `tag` filter: far above the runtime's tag length (32 bytes), so no real tag
+/// is refused, while a client cannot make every service compare a megabyte of text.
+pub const MAX_TAG_FILTER_LEN: usize = 64;
+
 /// Page size when a query gives no `limit`.
 pub const DEFAULT_LIMIT: u32 = 100;
 
@@ -190,6 +194,12 @@ impl<R: ChainReader> AgoraApiServer for Agora<R> {
 	) -> RpcResult<Vec<ServiceJson>> {
 		let query = query.unwrap_or_default();
 		let limit = page_limit(query.limit, MAX_SERVICES_PAGE)?;
+		if let Some(tag) = query.tag.as_deref().filter(|tag| tag.len() > MAX_TAG_FILTER_LEN) {
+			return Err(invalid(format!(
+				"tag {} is longer than {MAX_TAG_FILTER_LEN} bytes",
+				quoted(tag)
+			)));
+		}
 		let filter = ServiceFilter {
 			tag: query.tag.map(String::into_bytes),
 			status: query.status.as_deref().map(parse_status).transpose().map_err(invalid)?,

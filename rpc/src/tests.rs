@@ -521,3 +521,40 @@ fn channel_json_signer_and_signatures_convert_back() {
 		"Ethereum signatures do not sign receipts"
 	);
 }
+
+/// A 100,000-character account kept a core busy for over 20 s in base58 decoding and came
+/// back whole in the error. Every text input is now refused by its length first, and an
+/// error repeats only a short prefix of it.
+#[tokio::test]
+async fn oversized_inputs_are_refused_before_decoding_and_never_echoed() {
+	let long_account = "5".repeat(100_000);
+	let long_hex = format!("0x{}", "ab".repeat(50_000));
+	let long_name = "x".repeat(100_000);
+	let cases = [
+		(
+			"agora_pendingRewards",
+			json!([long_account.clone()]),
+			"not an SS58 address: longer than 50",
+		),
+		("agora_getProvider", json!([long_hex.clone()]), "longer than 32 bytes of hex"),
+		("agora_listChannels", json!([{ "payee": long_account }]), "longer than 50 characters"),
+		("agora_listServices", json!([{ "tag": long_name.clone() }]), "longer than 64 bytes"),
+		("agora_listServices", json!([{ "status": long_name.clone() }]), "unknown status"),
+		("agora_listProposals", json!([{ "status": long_name }]), "unknown status"),
+		(
+			"agora_verifyReceipt",
+			json!([0, 1, { "sr25519": long_hex }]),
+			"longer than 64 bytes of hex",
+		),
+	];
+	for (method, params, reason) in cases {
+		let (code, message) = call(method, params).await.expect_err("refused");
+		assert_eq!(code, 4002, "{method}: {message}");
+		assert!(message.contains(reason), "{method}: {message}");
+		assert!(message.len() < 200, "{method} echoes its input: {} bytes", message.len());
+	}
+	// A real address of the longest form still decodes.
+	let address = json::ss58(&alice());
+	assert!(address.len() <= json::MAX_SS58_LEN);
+	assert!(call("agora_pendingRewards", json!([address])).await.is_ok());
+}

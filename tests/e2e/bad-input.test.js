@@ -8,7 +8,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claim, openChannel, palletAccount, receiptSigner, signReceipt, submit,
 } from '@agora/client';
-import { balancesIn, listService, statesAround } from './lib/fixtures.js';
+import { DEFAULT_PRICE, balancesIn, listService, statesAround } from './lib/fixtures.js';
 import { rpcCall, startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -27,6 +27,7 @@ describe('bad input on agora-node --dev', () => {
     const serviceId = await listService(api, keys.bob);
     ({ channelId } = await openChannel(api, keys.charlie, {
       serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(keys.charlieapp),
+      maxPricePerUnit: DEFAULT_PRICE.perUnit,
     }));
     // One settled receipt, so that an older one is stale.
     await claim(api, keys.bob, signReceipt(keys.charlieapp, api.genesisHash, channelId, 100));
@@ -96,12 +97,17 @@ describe('bad input on agora-node --dev', () => {
     const cases = [
       ['agora_getProvider', ['not-an-address'], 4002, /'not-an-address' is not an SS58 address/],
       ['agora_listServices', [{ limit: 5_000 }], 4002, /^limit 5000 exceeds the maximum 1000$/],
-      ['agora_listServices', [{ status: 'Sleeping' }], 4002, /^unknown status 'Sleeping' \(Active, Paused or Retired\)$/],
+      ['agora_listServices', [{ status: 'Sleeping' }], 4002, /^unknown status 'Sleeping' \(Active, Paused, Retired or Delisted\)$/],
       ['agora_listServices', [{ colour: 'red' }], -32602, /^Invalid params: unknown field `colour`/],
       ['agora_getChannel', ['seven'], -32602, /^Invalid params: invalid type: string "seven", expected u64/],
       ['agora_getChannel', [999], 4004, /^no open channel 999$/],
       ['agora_verifyReceipt', [channelId, 200, { sr25519: '0x1234' }], 4002, /^the signature is 2 bytes, not 64$/],
-      ['agora_verifyReceipt', [channelId, 200, { sr25519: signature.replace('0x', '0xzz') }], 4002, /is not hex/],
+      ['agora_verifyReceipt', [channelId, 200, { sr25519: `0xzz${signature.slice(4)}` }], 4002, /is not hex/],
+      // Refused by length before any decoding (base58 decoding is quadratic), and the
+      // error repeats only a prefix of the input.
+      ['agora_pendingRewards', ['5'.repeat(100_000)], 4002, /^'5{24}…' \(100000 bytes\) is not an SS58 address: longer than 50 characters$/],
+      ['agora_verifyReceipt', [channelId, 200, { sr25519: `0x${'ab'.repeat(50_000)}` }], 4002, /longer than 64 bytes of hex$/],
+      ['agora_listServices', [{ tag: 'x'.repeat(100_000) }], 4002, /^tag 'x{24}…' \(100000 bytes\) is longer than 64 bytes$/],
       ['agora_listProposals', [{ limit: 101 }], 4002, /^limit 101 exceeds the maximum 100$/],
       ['agora_getService', [0, `0x${'ab'.repeat(32)}`], 4001, /^unknown block/],
     ];

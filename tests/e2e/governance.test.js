@@ -2,17 +2,24 @@
 // enactment 2 blocks later): three holders vote with different convictions on a protocol
 // fee change, which passes and is enacted with no further transaction, and the next
 // claim pays the new fee; a second proposal fails on turnout; voted balances are
-// frozen, not moved. The `#region vote` is quoted by docs/dapp-developers.md.
+// held in the voter's account (hold `governance.Vote`), not moved. The `#region vote` is quoted by docs/dapp-developers.md.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claim, findEvent, openChannel, palletAccount, propose, receiptSigner, signReceipt, submitOk, vote,
 } from '@agora/client';
-import { balancesAround, eventsAt, listService } from './lib/fixtures.js';
+import { DEFAULT_PRICE, balancesAround, eventsAt, listService } from './lib/fixtures.js';
 import { rpcCall, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
+
+/** What `address`'s votes and conviction locks hold (hold `governance.Vote`). */
+async function voteHeld(api, address) {
+  const holds = await api.query.balances.holds(address);
+  const vote = holds.find((h) => h.id.toString() === '{"governance":"Vote"}');
+  return vote ? vote.amount.toBigInt() : 0n;
+}
 
 /** The governance events of block `number`. */
 async function governanceEventsAt(api, number) {
@@ -45,6 +52,7 @@ describe('governance pallet on agora-node --dev', () => {
     const serviceId = await listService(api, bob);
     const channel = await openChannel(api, ferdie, {
       serviceId, deposit: 10n * AGR, duration: 200, receiptSigner: receiptSigner(ferdieapp),
+      maxPricePerUnit: DEFAULT_PRICE.perUnit,
     });
 
     const feeChange = api.tx.governance.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %
@@ -66,12 +74,14 @@ describe('governance pallet on agora-node --dev', () => {
     assert.equal(tally.nays.toBigInt(), 30_000n * AGR);
     assert.equal(tally.turnout.toBigInt(), 1_400_000n * AGR);
 
-    // Frozen, not moved.
-    const bobAccount = (await api.query.system.account(bob.address)).data;
-    assert.equal(bobAccount.frozen.toBigInt(), 600_000n * AGR);
-    const freezes = await api.query.balances.freezes(bob.address);
-    assert.deepEqual(freezes.map((f) => [f.id.toString(), f.amount.toBigInt()]),
-      [['{"governance":"Vote"}', 600_000n * AGR]]);
+    // Held in Bob's account, not moved, and no longer free for anything else.
+    assert.equal(await voteHeld(api, bob.address), 600_000n * AGR);
+    assert.equal((await api.query.system.account(bob.address)).data.frozen.toBigInt(), 0n);
+    const spendable = (await api.query.system.account(bob.address)).data.free.toBigInt();
+    await assert.rejects(
+      submitOk(api, api.tx.balances.transferKeepAlive(dave.address, spendable), bob),
+      /token\.FundsUnavailable/,
+    );
 
     // Decided in block endsAt + 1, enacted two blocks later; nobody sends anything.
     const enactAt = endsAt + 1 + 2;
@@ -85,6 +95,8 @@ describe('governance pallet on agora-node --dev', () => {
     const rejected = quietDecided.find((e) => e.method === 'ProposalRejected');
     assert.equal(rejected.data.proposalId.toNumber(), quietProposal);
     assert.equal(rejected.data.tally.turnout.toBigInt(), 100_000n * AGR);
+    // Short of the turnout: its 100 AGR deposit went to the treasury (no free slot squatting).
+    assert.equal(rejected.data.depositSlashed.toBigInt(), 100n * AGR);
 
     const enacted = (await governanceEventsAt(api, enactAt)).find((e) => e.method === 'ProposalEnacted');
     assert.equal(enacted.data.proposalId.toNumber(), feeId);
@@ -108,9 +120,9 @@ describe('governance pallet on agora-node --dev', () => {
     // Bob's winning Locked1x vote keeps 600,000 AGR locked for 10 blocks after the end.
     const removed = await submitOk(api, api.tx.governance.removeVote(feeId), bob);
     assert.equal(findEvent(api, removed.events, 'governance', 'VoteRemoved').lockedUntil.unwrap().toNumber(), endsAt + 10);
-    assert.equal((await api.query.system.account(bob.address)).data.frozen.toBigInt(), 600_000n * AGR);
+    assert.equal(await voteHeld(api, bob.address), 600_000n * AGR);
     // Dave's vote without conviction leaves no lock.
     await submitOk(api, api.tx.governance.removeVote(feeId), dave);
-    assert.equal((await api.query.system.account(dave.address)).data.frozen.toBigInt(), 0n);
+    assert.equal(await voteHeld(api, dave.address), 0n);
   });
 });

@@ -31,7 +31,7 @@ describe('services pallet on agora-node --dev', () => {
     const { api } = node;
     assert.equal(api.consts.services.minProviderBond.toBigInt(), MIN_PROVIDER_BOND);
     assert.equal(api.consts.services.serviceDeposit.toBigInt(), SERVICE_DEPOSIT);
-    assert.equal(api.consts.services.unbondingPeriod.toNumber(), 7 * 14_400);
+    assert.equal(api.consts.services.unbondingPeriod.toNumber(), 14 * 14_400);
   });
 
   test('a provider registers and lists a service; bond and deposit are held', async () => {

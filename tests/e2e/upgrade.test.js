@@ -12,7 +12,7 @@ import { blake2AsHex } from '@polkadot/util-crypto';
 import {
   claim, findEvent, openChannel, propose, receiptSigner, signReceipt, submit, submitOk, vote,
 } from '@agora/client';
-import { eventsAt, listService } from './lib/fixtures.js';
+import { DEFAULT_PRICE, eventsAt, listService } from './lib/fixtures.js';
 import { startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -52,6 +52,7 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const serviceId = await listService(api, bob);
     const channel = await openChannel(api, charlie, {
       serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(app),
+      maxPricePerUnit: DEFAULT_PRICE.perUnit,
     });
 
     // Nothing is authorized yet: the code cannot be applied.

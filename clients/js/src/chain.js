@@ -115,11 +115,18 @@ export async function submitOk(api, tx, signer) {
 /**
  * Opens a payment channel: `deposit` (planck) of `consumer` is held for `duration`
  * blocks; receipts must be signed by `receiptSigner` (from `receiptSigner(pair)`).
- * @param {{ serviceId: number|bigint, deposit: bigint, duration: number, receiptSigner: object }} channel
+ * `maxPricePerUnit` (planck) is the price the consumer agreed to, e.g. the `price.perUnit`
+ * that `agora_getService` showed: if the provider raised its price in the meantime, the
+ * opening fails with `metering.PriceAboveMaximum` instead of paying the new price.
+ * @param {{ serviceId: number|bigint, deposit: bigint, duration: number, receiptSigner: object, maxPricePerUnit: bigint }} channel
  * @returns {Promise<Inclusion & { channelId: number, expiresAt: number, pricePerUnit: bigint }>}
  */
-export async function openChannel(api, consumer, { serviceId, deposit, duration, receiptSigner }) {
-  const inclusion = await submitOk(api, api.tx.metering.openChannel(serviceId, deposit, duration, receiptSigner), consumer);
+export async function openChannel(api, consumer, { serviceId, deposit, duration, receiptSigner, maxPricePerUnit }) {
+  if (typeof maxPricePerUnit !== 'bigint') {
+    throw new TypeError('openChannel: maxPricePerUnit (bigint, planck) is the price per unit you agreed to');
+  }
+  const tx = api.tx.metering.openChannel(serviceId, deposit, duration, receiptSigner, maxPricePerUnit);
+  const inclusion = await submitOk(api, tx, consumer);
   const opened = findEvent(api, inclusion.events, 'metering', 'ChannelOpened');
   return {
     ...inclusion,
@@ -206,7 +213,7 @@ export async function propose(api, proposer, call) {
 }
 
 /**
- * Votes on a proposal with `balance` (planck, frozen while the vote counts) and a
+ * Votes on a proposal with `balance` (planck, held in the account while the vote counts) and a
  * conviction: 'None' (0.1×, no lock) or 'Locked1x' … 'Locked6x'.
  * @param {{ aye: boolean, balance: bigint, conviction?: string }} vote
  * @returns {Promise<Inclusion>}

@@ -1,9 +1,9 @@
 //! Read-only views of proposals and votes, served by the `GovernanceApi` runtime API.
 
-use crate::{BalanceOf, Config, FreezeReason, NextProposalId, Pallet, Proposals, Votes, VotingOf};
+use crate::{BalanceOf, Config, HoldReason, NextProposalId, Pallet, Proposals, Votes, VotingOf};
 use agora_primitives::{ProposalId, ProposalInfo, Vote, MAX_PROPOSALS_PAGE};
 use alloc::vec::Vec;
-use frame_support::traits::fungible::InspectFreeze;
+use frame_support::traits::fungible::InspectHold;
 use frame_system::pallet_prelude::BlockNumberFor;
 
 /// A proposal as the runtime API shows it.
@@ -31,13 +31,13 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// `who`'s recorded votes and the balance its governance freeze holds.
+	/// `who`'s recorded votes and the balance its votes and locks hold.
 	pub fn votes_of(who: T::AccountId) -> (Vec<(ProposalId, Vote<BalanceOf<T>>)>, BalanceOf<T>) {
 		let votes = VotingOf::<T>::get(&who)
 			.votes
 			.iter()
 			.filter_map(|(id, _)| Votes::<T>::get(id, &who).map(|vote| (*id, vote)))
 			.collect();
-		(votes, T::Currency::balance_frozen(&FreezeReason::Vote.into(), &who))
+		(votes, T::Currency::balance_on_hold(&HoldReason::Vote.into(), &who))
 	}
 }

@@ -14,11 +14,19 @@
 //! - Holders **vote** ([`Pallet::vote`]) with a balance and a [`Conviction`]: `None`
 //!   counts 0.1× and locks nothing, `Locked1x`…`Locked6x` count 1×…6× and, when the vote
 //!   was on the winning side, keep the balance locked for 1, 2, 4, 8, 16 or 32
-//!   `vote_locking_period`s after the proposal ends. The balance is **frozen**
-//!   (`FreezeReason::Vote`), never moved; an account's votes and locks overlap, so the
-//!   freeze is their maximum, not their sum. Voting again replaces the vote;
+//!   `vote_locking_period`s after the proposal ends. The balance stays in the account,
+//!   **held** (`HoldReason::Vote`), never moved; an account's votes and locks overlap, so
+//!   the hold is their maximum, not their sum. Voting again replaces the vote;
 //!   [`Pallet::remove_vote`] withdraws it (or turns it into its lock once the proposal
 //!   ended) and [`Pallet::unlock`] releases what no vote or lock still needs.
+//! - Why a hold and not a freeze: `pallet-balances` applies a freeze to the *total*
+//!   balance, held funds included, so a frozen balance may also sit under a channel
+//!   deposit or a contribution deposit that a counterparty can claim or forfeit, and a
+//!   plain transfer may move out the free part that such a hold "covers". A vote would
+//!   then count tokens that leave the account (and vote again elsewhere). A vote hold is
+//!   taken from free funds only, no other hold can take it and no claim, forfeit or
+//!   transfer reaches it: only funds not on hold vote, and funds that voted stay until
+//!   their vote and lock end.
 //! - At the end of `voting_period` the proposal is decided in `on_initialize`: it passes
 //!   when turnout ≥ `min_turnout` × total issuance and ayes ≥ `approval_threshold` of
 //!   ayes + nays. The deposit is returned either way. A passed proposal is dispatched
@@ -51,7 +59,7 @@ mod tests;
 pub mod types;
 pub mod weights;
 
-pub use agora_primitives::{Conviction, MarketplaceParameters, ParameterChange};
+pub use agora_primitives::{Conviction, MarketplaceParameters, ParameterBounds, ParameterChange};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -63,6 +71,10 @@ pub type BalanceOf<T> =
 
 /// Slashed deposits on their way to the treasury.
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
+
+/// The limits of the runtime's parameter sets.
+pub type ParameterBoundsOf<T> =
+	ParameterBounds<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
 /// The parameter set of the runtime.
 pub type ParametersOf<T> =
@@ -85,13 +97,13 @@ pub mod pallet {
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::{
-			fungible::{self, BalancedHold, Mutate, MutateFreeze, MutateHold},
-			tokens::{Precision, Preservation},
+			fungible::{self, BalancedHold, Inspect, InspectHold, Mutate, MutateHold},
+			tokens::{Fortitude, Precision, Preservation},
 			Imbalance, OnUnbalanced,
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{Dispatchable, One, Saturating, Zero};
+	use sp_runtime::traits::{Bounded, CheckedAdd, Dispatchable, One, Saturating, Zero};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
 
@@ -107,17 +119,13 @@ pub mod pallet {
 			+ GetDispatchInfo
 			+ From<frame_system::Call<Self>>;
 
-		/// The currency votes are frozen in and deposits held in.
+		/// The currency votes and deposits are held in.
 		type Currency: fungible::Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
-			+ BalancedHold<Self::AccountId>
-			+ MutateFreeze<Self::AccountId, Id = Self::RuntimeFreezeReason>;
+			+ BalancedHold<Self::AccountId>;
 
 		/// The overarching hold reason.
 		type RuntimeHoldReason: From<HoldReason>;
-
-		/// The overarching freeze reason.
-		type RuntimeFreezeReason: From<FreezeReason>;
 
 		/// Cancels proposals (slashing the deposit), spends the treasury and sets
 		/// parameters: Root, i.e. a passed proposal (or sudo on a development chain).
@@ -126,12 +134,17 @@ pub mod pallet {
 		/// The treasury account `spend` pays from.
 		type Treasury: Get<Self::AccountId>;
 
-		/// Where the deposit of a cancelled proposal goes (the treasury).
+		/// Where slashed proposal deposits go (the treasury): those of proposals cancelled
+		/// by governance or that did not reach the minimum turnout.
 		type OnCancel: OnUnbalanced<CreditOf<Self>>;
 
 		/// The parameters in force until governance changes them (and the genesis values
 		/// unless the chain spec sets others).
 		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		/// The limits every parameter set must respect, at genesis and in
+		/// `set_parameters`.
+		type ParameterBounds: Get<ParameterBoundsOf<Self>>;
 
 		/// Longest encoded call a proposal may carry, in bytes.
 		#[pallet::constant]
@@ -141,9 +154,19 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCallWeight: Get<Weight>;
 
+		/// Most call weight the enactments of one block may declare together; what does
+		/// not fit is dispatched in the following blocks, in order. At least
+		/// `MaxCallWeight`, so every proposal fits a block.
+		#[pallet::constant]
+		type MaxEnactmentWeight: Get<Weight>;
+
 		/// Most proposals being voted on at once.
 		#[pallet::constant]
 		type MaxLiveProposals: Get<u32>;
+
+		/// Most proposals one account may have being voted on at once.
+		#[pallet::constant]
+		type MaxLiveProposalsPerAccount: Get<u32>;
 
 		/// Most recorded votes per account.
 		#[pallet::constant]
@@ -158,11 +181,6 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A proposer's deposit while its proposal is voted on.
 		ProposalDeposit,
-	}
-
-	/// Why the pallet freezes funds.
-	#[pallet::composite_enum]
-	pub enum FreezeReason {
 		/// Balance voted or still locked by a conviction vote.
 		Vote,
 	}
@@ -179,6 +197,11 @@ pub mod pallet {
 	/// How many proposals are being voted on.
 	#[pallet::storage]
 	pub type LiveProposals<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// How many proposals each account has being voted on.
+	#[pallet::storage]
+	pub type LiveProposalsOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// Recorded votes, per proposal and voter.
 	#[pallet::storage]
@@ -234,7 +257,9 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(parameters) = &self.parameters {
-				assert!(parameters.validate().is_ok(), "genesis parameters are invalid");
+				if let Err(error) = parameters.validate(&T::ParameterBounds::get()) {
+					panic!("genesis governance parameters are invalid: {error:?}");
+				}
 				Parameters::<T>::put(parameters);
 			}
 		}
@@ -258,18 +283,26 @@ pub mod pallet {
 			who: T::AccountId,
 			locked_until: Option<BlockNumberFor<T>>,
 		},
-		/// `who`'s governance freeze now covers `frozen`.
-		Unlocked { who: T::AccountId, frozen: BalanceOf<T> },
+		/// `who`'s votes and locks now hold `locked`.
+		Unlocked { who: T::AccountId, locked: BalanceOf<T> },
 		/// Voting ended and the proposal passed; it is dispatched in block `enact_at`.
 		ProposalApproved {
 			proposal_id: ProposalId,
 			tally: Tally<BalanceOf<T>>,
 			enact_at: BlockNumberFor<T>,
 		},
-		/// Voting ended and the proposal failed on turnout or approval.
-		ProposalRejected { proposal_id: ProposalId, tally: Tally<BalanceOf<T>> },
+		/// Voting ended and the proposal failed on turnout or approval; `deposit_slashed`
+		/// went to the treasury when it did not reach the minimum turnout.
+		ProposalRejected {
+			proposal_id: ProposalId,
+			tally: Tally<BalanceOf<T>>,
+			deposit_slashed: BalanceOf<T>,
+		},
 		/// The proposal's call was dispatched with Root origin; `result` is what it returned.
 		ProposalEnacted { proposal_id: ProposalId, result: DispatchResult },
+		/// The proposal was due but the block's enactment weight was spent: it is
+		/// dispatched in block `enact_at` instead.
+		EnactmentDeferred { proposal_id: ProposalId, enact_at: BlockNumberFor<T> },
 		/// The proposal was withdrawn (`slashed` zero) or cancelled by governance.
 		ProposalCancelled { proposal_id: ProposalId, slashed: BalanceOf<T> },
 		/// The treasury paid `amount` to `beneficiary`.
@@ -286,6 +319,8 @@ pub mod pallet {
 		CallTooHeavy,
 		/// `MaxLiveProposals` proposals are being voted on.
 		TooManyProposals,
+		/// The account already has `MaxLiveProposalsPerAccount` proposals being voted on.
+		TooManyProposalsOfAccount,
 		/// Proposal ids are exhausted.
 		ProposalIdOverflow,
 		/// No proposal has this id.
@@ -294,7 +329,8 @@ pub mod pallet {
 		VotingClosed,
 		/// A vote of zero balance.
 		ZeroBalance,
-		/// The account's balance is below the balance voted.
+		/// The account's free balance (what is not on hold, less the existential
+		/// deposit) is below the balance voted.
 		InsufficientFunds,
 		/// The account has `MaxVotesPerAccount` recorded votes.
 		TooManyVotes,
@@ -312,18 +348,37 @@ pub mod pallet {
 		NoParameterChanges,
 		/// A minimum deposit or bond set to zero.
 		ZeroParameterAmount,
-		/// A period set to zero blocks.
-		ZeroPeriod,
-		/// An approval threshold of zero.
-		ZeroApprovalThreshold,
+		/// A deposit, bond or rating threshold above the largest allowed.
+		ParameterAmountTooLarge,
+		/// A period of zero blocks or above the longest allowed.
+		PeriodOutOfBounds,
+		/// A voting period below the shortest allowed.
+		VotingPeriodTooShort,
+		/// A protocol fee above the largest allowed.
+		ProtocolFeeTooHigh,
+		/// A minimum turnout above the largest allowed.
+		MinTurnoutTooHigh,
+		/// An approval threshold below a strict majority or above the largest allowed.
+		ApprovalThresholdOutOfBounds,
+		/// An unbonding period not longer than the voting period plus the enactment delay.
+		UnbondingShorterThanGovernance,
 	}
 
 	impl<T> From<InvalidParameters> for Error<T> {
 		fn from(error: InvalidParameters) -> Self {
 			match error {
 				InvalidParameters::ZeroAmount => Error::ZeroParameterAmount,
-				InvalidParameters::ZeroPeriod => Error::ZeroPeriod,
-				InvalidParameters::ZeroApprovalThreshold => Error::ZeroApprovalThreshold,
+				InvalidParameters::AmountTooLarge => Error::ParameterAmountTooLarge,
+				InvalidParameters::PeriodOutOfBounds => Error::PeriodOutOfBounds,
+				InvalidParameters::VotingPeriodTooShort => Error::VotingPeriodTooShort,
+				InvalidParameters::ProtocolFeeTooHigh => Error::ProtocolFeeTooHigh,
+				InvalidParameters::MinTurnoutTooHigh => Error::MinTurnoutTooHigh,
+				InvalidParameters::ApprovalThresholdOutOfBounds => {
+					Error::ApprovalThresholdOutOfBounds
+				},
+				InvalidParameters::UnbondingShorterThanGovernance => {
+					Error::UnbondingShorterThanGovernance
+				},
 			}
 		}
 	}
@@ -331,7 +386,9 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		/// Decides the proposals whose voting ended with the previous block and dispatches
-		/// those due now. Both lists are bounded by `MaxLiveProposals`.
+		/// those due now, as long as their calls' declared weight fits
+		/// `MaxEnactmentWeight`; the rest move to the next block, in order. Both lists are
+		/// bounded by `MaxLiveProposals`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			let ending = Deadlines::<T>::take(now.saturating_sub(One::one()));
 			let due = Enactments::<T>::take(now);
@@ -344,9 +401,22 @@ pub mod pallet {
 					Self::decide(proposal_id, now, &parameters, total_issuance);
 				}
 			}
-			for proposal_id in due {
-				weight.saturating_accrue(Self::enact(proposal_id, now));
+			let mut budget = T::MaxEnactmentWeight::get();
+			let mut due = due.into_iter();
+			for proposal_id in due.by_ref() {
+				match Self::enact(proposal_id, now, budget) {
+					Enactment::Dispatched(spent) => {
+						weight.saturating_accrue(spent);
+						budget = budget.saturating_sub(spent);
+					},
+					Enactment::Deferred => {
+						Self::defer(proposal_id, now);
+						break;
+					},
+				}
 			}
+			// Once one proposal waits, those after it wait too: enactment keeps its order.
+			due.for_each(|proposal_id| Self::defer(proposal_id, now));
 			weight
 		}
 
@@ -354,8 +424,19 @@ pub mod pallet {
 			assert!(T::MaxLiveProposals::get() > 0, "MaxLiveProposals must be positive");
 			assert!(T::MaxVotesPerAccount::get() > 0, "MaxVotesPerAccount must be positive");
 			assert!(
-				T::DefaultParameters::get().validate().is_ok(),
-				"DefaultParameters must be valid"
+				T::MaxCallWeight::get().all_lte(T::MaxEnactmentWeight::get()),
+				"MaxEnactmentWeight must fit the heaviest proposal"
+			);
+			let bounds = T::ParameterBounds::get();
+			assert!(
+				T::DefaultParameters::get().validate(&bounds).is_ok(),
+				"DefaultParameters must be within ParameterBounds"
+			);
+			// Enactment blocks are computed by adding periods to the block number: with
+			// periods bounded far below the largest block number they never saturate.
+			assert!(
+				bounds.max_period.saturating_mul(4u32.into()) < BlockNumberFor::<T>::max_value(),
+				"ParameterBounds::max_period must be far below the largest block number"
 			);
 		}
 
@@ -383,6 +464,11 @@ pub mod pallet {
 			);
 			let live = LiveProposals::<T>::get();
 			ensure!(live < T::MaxLiveProposals::get(), Error::<T>::TooManyProposals);
+			let live_of_proposer = LiveProposalsOf::<T>::get(&proposer);
+			ensure!(
+				live_of_proposer < T::MaxLiveProposalsPerAccount::get(),
+				Error::<T>::TooManyProposalsOfAccount
+			);
 			let proposal_id = NextProposalId::<T>::get();
 			let next_id = proposal_id.checked_add(1).ok_or(Error::<T>::ProposalIdOverflow)?;
 			let parameters = Parameters::<T>::get();
@@ -406,12 +492,14 @@ pub mod pallet {
 			);
 			NextProposalId::<T>::put(next_id);
 			LiveProposals::<T>::put(live.saturating_add(1));
+			LiveProposalsOf::<T>::insert(&proposer, live_of_proposer.saturating_add(1));
 			Self::deposit_event(Event::Proposed { proposal_id, proposer, deposit, ends_at });
 			Ok(())
 		}
 
-		/// Vote on a proposal being voted on with `balance` (frozen, not moved) and
-		/// `conviction`; replaces the caller's earlier vote on it.
+		/// Vote on a proposal being voted on with `balance` (held in the account, not
+		/// moved) and `conviction`; replaces the caller's earlier vote on it. Only free
+		/// funds vote: what other holds (deposits, bonds, channels) cover does not count.
 		#[pallet::call_index(1)]
 		pub fn vote(
 			origin: OriginFor<T>,
@@ -428,7 +516,6 @@ pub mod pallet {
 				matches!(proposal.status, ProposalStatus::Voting { .. }),
 				Error::<T>::VotingClosed
 			);
-			ensure!(balance <= T::Currency::total_balance(&who), Error::<T>::InsufficientFunds);
 			let mut voting = VotingOf::<T>::get(&who);
 			let vote = Vote { aye, balance, conviction };
 			match Votes::<T>::get(proposal_id, &who) {
@@ -446,7 +533,7 @@ pub mod pallet {
 					.map_err(|_| Error::<T>::TooManyVotes)?,
 			}
 			proposal.tally.add(&vote);
-			Self::set_freeze(&who, &voting)?;
+			Self::set_vote_hold(&who, &voting)?;
 			Proposals::<T>::insert(proposal_id, proposal);
 			Votes::<T>::insert(proposal_id, &who, vote);
 			VotingOf::<T>::insert(&who, voting);
@@ -492,25 +579,25 @@ pub mod pallet {
 				voting.prior.accumulate(until, vote.balance);
 			}
 			voting.prior.expire(now);
-			Self::set_freeze(&who, &voting)?;
+			Self::set_vote_hold(&who, &voting)?;
 			Self::store_voting(&who, voting);
 			Votes::<T>::remove(proposal_id, &who);
 			Self::deposit_event(Event::VoteRemoved { proposal_id, who, locked_until });
 			Ok(())
 		}
 
-		/// Shrink `who`'s governance freeze to what its recorded votes and unexpired locks
-		/// still need. Anyone may call it for anyone.
+		/// Shrink `who`'s vote hold to what its recorded votes and unexpired locks still
+		/// need. Anyone may call it for anyone.
 		#[pallet::call_index(3)]
 		pub fn unlock(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
 			ensure!(VotingOf::<T>::contains_key(&who), Error::<T>::NothingToUnlock);
 			let mut voting = VotingOf::<T>::get(&who);
 			voting.prior.expire(frame_system::Pallet::<T>::block_number());
-			let frozen = voting.frozen();
-			Self::set_freeze(&who, &voting)?;
+			let locked = voting.locked();
+			Self::set_vote_hold(&who, &voting)?;
 			Self::store_voting(&who, voting);
-			Self::deposit_event(Event::Unlocked { who, frozen });
+			Self::deposit_event(Event::Unlocked { who, locked });
 			Ok(())
 		}
 
@@ -551,10 +638,11 @@ pub mod pallet {
 				},
 			};
 			Deadlines::<T>::mutate(ends_at, |ids| ids.retain(|id| *id != proposal_id));
+			Self::end_voting(&proposal.proposer);
 			proposal.status =
 				ProposalStatus::Cancelled { at: frame_system::Pallet::<T>::block_number() };
+			proposal.call = Default::default();
 			Proposals::<T>::insert(proposal_id, proposal);
-			LiveProposals::<T>::mutate(|live| live.saturating_dec());
 			Self::deposit_event(Event::ProposalCancelled { proposal_id, slashed });
 			Ok(())
 		}
@@ -578,9 +666,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Governance origin only: change marketplace parameters. The result must be a
-		/// usable set (positive minimum deposits and bonds, positive periods, a positive
-		/// approval threshold); a refused set changes nothing.
+		/// Governance origin only: change marketplace parameters. The result must be within
+		/// `ParameterBounds` (see [`MarketplaceParameters::validate`]); a refused set
+		/// changes nothing.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
 		pub fn set_parameters(
@@ -593,7 +681,7 @@ pub mod pallet {
 			for change in changes.iter() {
 				parameters.apply(change.clone());
 			}
-			parameters.validate().map_err(Error::<T>::from)?;
+			parameters.validate(&T::ParameterBounds::get()).map_err(Error::<T>::from)?;
 			Parameters::<T>::put(parameters);
 			Self::deposit_event(Event::ParametersSet { changes });
 			Ok(())
@@ -606,12 +694,24 @@ pub mod pallet {
 			Parameters::<T>::get()
 		}
 
-		/// Sets `who`'s governance freeze to what `voting` needs.
-		fn set_freeze(who: &T::AccountId, voting: &Voting<T>) -> DispatchResult {
-			let reason = FreezeReason::Vote.into();
-			match voting.frozen() {
-				amount if amount.is_zero() => T::Currency::thaw(&reason, who),
-				amount => T::Currency::set_freeze(&reason, who, amount),
+		/// Sets `who`'s vote hold to what `voting` needs: a raise is taken from free funds
+		/// only (the existential deposit and any freeze stay untouched), or fails with
+		/// `InsufficientFunds`.
+		fn set_vote_hold(who: &T::AccountId, voting: &Voting<T>) -> DispatchResult {
+			let reason = HoldReason::Vote.into();
+			let held = T::Currency::balance_on_hold(&reason, who);
+			let needed = voting.locked();
+			if needed > held {
+				let raise = needed.saturating_sub(held);
+				let free =
+					T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite);
+				ensure!(raise <= free, Error::<T>::InsufficientFunds);
+				T::Currency::hold(&reason, who, raise)
+			} else if needed < held {
+				T::Currency::release(&reason, who, held.saturating_sub(needed), Precision::Exact)
+					.map(|_| ())
+			} else {
+				Ok(())
 			}
 		}
 
@@ -623,8 +723,19 @@ pub mod pallet {
 			}
 		}
 
-		/// Ends the voting on `proposal_id`: returns the deposit and schedules the call if
-		/// it passed.
+		/// One fewer proposal of `proposer` is being voted on.
+		fn end_voting(proposer: &T::AccountId) {
+			LiveProposals::<T>::mutate(|live| live.saturating_dec());
+			LiveProposalsOf::<T>::mutate_exists(proposer, |live| {
+				*live = live.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
+			});
+		}
+
+		/// Ends the voting on `proposal_id` and schedules the call if it passed. The
+		/// deposit is returned unless the proposal did not reach the minimum turnout: then
+		/// it goes to the treasury, so that keeping proposal slots filled with proposals
+		/// nobody supports costs a deposit per slot and voting period. A rejected
+		/// proposal's call bytes are dropped (its events keep its history).
 		fn decide(
 			proposal_id: ProposalId,
 			now: BlockNumberFor<T>,
@@ -636,48 +747,111 @@ pub mod pallet {
 				return;
 			}
 			let ended_at = now.saturating_sub(One::one());
-			let released = T::Currency::release(
-				&HoldReason::ProposalDeposit.into(),
-				&proposal.proposer,
-				proposal.deposit,
-				Precision::BestEffort,
-			);
-			debug_assert!(released.is_ok(), "a proposal's deposit is held");
 			let tally = proposal.tally;
+			let reason = HoldReason::ProposalDeposit.into();
+			let deposit_slashed = if tally.reaches_turnout(total_issuance, parameters.min_turnout) {
+				let released = T::Currency::release(
+					&reason,
+					&proposal.proposer,
+					proposal.deposit,
+					Precision::BestEffort,
+				);
+				debug_assert!(released.is_ok(), "a proposal's deposit is held");
+				Zero::zero()
+			} else {
+				let (credit, _) = T::Currency::slash(&reason, &proposal.proposer, proposal.deposit);
+				let slashed = credit.peek();
+				T::OnCancel::on_unbalanced(credit);
+				slashed
+			};
 			if tally.passes(total_issuance, parameters.min_turnout, parameters.approval_threshold) {
-				let enact_at =
-					Self::schedule(proposal_id, now.saturating_add(parameters.enactment_delay));
-				proposal.status = ProposalStatus::Approved { ended_at, enact_at };
-				Self::deposit_event(Event::ProposalApproved { proposal_id, tally, enact_at });
+				let at = now.saturating_add(parameters.enactment_delay);
+				if let Some(enact_at) = Self::queue(proposal_id, &mut proposal, ended_at, at, now) {
+					Self::deposit_event(Event::ProposalApproved { proposal_id, tally, enact_at });
+				}
 			} else {
 				proposal.status = ProposalStatus::Rejected { ended_at };
-				Self::deposit_event(Event::ProposalRejected { proposal_id, tally });
+				proposal.call = Default::default();
+				Self::deposit_event(Event::ProposalRejected {
+					proposal_id,
+					tally,
+					deposit_slashed,
+				});
 			}
+			Self::end_voting(&proposal.proposer);
 			Proposals::<T>::insert(proposal_id, proposal);
-			LiveProposals::<T>::mutate(|live| live.saturating_dec());
 		}
 
 		/// Queues `proposal_id` for dispatch in block `at`, or the first later block with
-		/// room; returns that block.
-		fn schedule(proposal_id: ProposalId, mut at: BlockNumberFor<T>) -> BlockNumberFor<T> {
-			while Enactments::<T>::try_append(at, proposal_id).is_err() {
-				at.saturating_inc();
+		/// room, and returns that block. Never loops: the search stops at the largest block
+		/// number, and then returns `None` (each block's list is bounded, and the parameter
+		/// bounds keep `at` centuries below that number, so it does not happen).
+		pub(crate) fn schedule(
+			proposal_id: ProposalId,
+			mut at: BlockNumberFor<T>,
+		) -> Option<BlockNumberFor<T>> {
+			loop {
+				if Enactments::<T>::try_append(at, proposal_id).is_ok() {
+					return Some(at);
+				}
+				at = at.checked_add(&One::one())?;
 			}
-			at
 		}
 
-		/// Dispatches a passed proposal's call with Root origin; returns the call's weight.
-		fn enact(proposal_id: ProposalId, now: BlockNumberFor<T>) -> Weight {
+		/// Schedules passed `proposal` for block `at` or later and records where in its
+		/// status; if no block has room, records it as enacted without success instead.
+		fn queue(
+			proposal_id: ProposalId,
+			proposal: &mut Proposal<T>,
+			ended_at: BlockNumberFor<T>,
+			at: BlockNumberFor<T>,
+			now: BlockNumberFor<T>,
+		) -> Option<BlockNumberFor<T>> {
+			let scheduled = Self::schedule(proposal_id, at);
+			match scheduled {
+				Some(enact_at) => proposal.status = ProposalStatus::Approved { ended_at, enact_at },
+				None => {
+					proposal.call = Default::default();
+					proposal.status =
+						ProposalStatus::Enacted { ended_at, at: now, succeeded: false };
+					let result =
+						Err(DispatchError::Other("no block left to enact the proposal in"));
+					Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
+				},
+			}
+			scheduled
+		}
+
+		/// Moves a due proposal that did not fit this block's enactment weight to the next
+		/// block with room.
+		fn defer(proposal_id: ProposalId, now: BlockNumberFor<T>) {
+			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else { return };
+			let ProposalStatus::Approved { ended_at, .. } = proposal.status else { return };
+			let next = now.saturating_add(One::one());
+			if let Some(enact_at) = Self::queue(proposal_id, &mut proposal, ended_at, next, now) {
+				Self::deposit_event(Event::EnactmentDeferred { proposal_id, enact_at });
+			}
+			Proposals::<T>::insert(proposal_id, proposal);
+		}
+
+		/// Dispatches a passed proposal's call with Root origin if its declared weight fits
+		/// `budget`.
+		fn enact(proposal_id: ProposalId, now: BlockNumberFor<T>, budget: Weight) -> Enactment {
 			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else {
-				return Weight::zero();
+				return Enactment::Dispatched(Weight::zero());
 			};
 			let ProposalStatus::Approved { ended_at, .. } = proposal.status else {
-				return Weight::zero();
+				return Enactment::Dispatched(Weight::zero());
 			};
 			let call = <T as Config>::RuntimeCall::decode_all_with_depth_limit(
 				frame_support::MAX_EXTRINSIC_DEPTH,
 				&mut &proposal.call[..],
 			);
+			if let Ok(call) = &call {
+				if !call.get_dispatch_info().call_weight.all_lte(budget) {
+					return Enactment::Deferred;
+				}
+			}
 			let (result, weight) = match call {
 				Ok(call) => {
 					let declared = call.get_dispatch_info().call_weight;
@@ -698,7 +872,7 @@ pub mod pallet {
 				ProposalStatus::Enacted { ended_at, at: now, succeeded: result.is_ok() };
 			Proposals::<T>::insert(proposal_id, proposal);
 			Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
-			weight
+			Enactment::Dispatched(weight)
 		}
 
 		/// The pallet's invariants:
@@ -706,13 +880,14 @@ pub mod pallet {
 		///   its end, and its tally is the sum of its recorded votes; `LiveProposals`
 		///   counts them;
 		/// - each account's `VotingOf` lists exactly its recorded votes with their
-		///   balances, and its governance freeze is the largest of those and its lock
-		///   (the maximum, not the sum);
+		///   balances, and its vote hold is the largest of those and its lock (the
+		///   maximum, not the sum);
 		/// - every approved proposal is queued for enactment.
-		#[cfg(any(feature = "try-runtime", test))]
+		// Also built with `std`: the runtime's tests check every pallet's invariants after
+		// each step of their attack and property tests.
+		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::{BTreeMap, BTreeSet};
-			use frame_support::traits::fungible::{InspectFreeze, InspectHold};
 
 			let mut live = 0u32;
 			let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
@@ -744,6 +919,16 @@ pub mod pallet {
 				}
 			}
 			ensure!(live == LiveProposals::<T>::get(), "live proposals miscounted");
+			let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+			for (_, proposal) in Proposals::<T>::iter() {
+				if matches!(proposal.status, ProposalStatus::Voting { .. }) {
+					live_of.entry(proposal.proposer).or_default().saturating_inc();
+				}
+			}
+			ensure!(
+				live_of == LiveProposalsOf::<T>::iter().collect::<BTreeMap<_, _>>(),
+				"live proposals of an account miscounted"
+			);
 
 			let mut voters: BTreeMap<T::AccountId, BTreeMap<ProposalId, BalanceOf<T>>> =
 				BTreeMap::new();
@@ -757,9 +942,8 @@ pub mod pallet {
 					"VotingOf does not list the account's votes"
 				);
 				ensure!(
-					T::Currency::balance_frozen(&FreezeReason::Vote.into(), &who)
-						== voting.frozen(),
-					"governance freeze is not the max of votes and locks"
+					T::Currency::balance_on_hold(&HoldReason::Vote.into(), &who) == voting.locked(),
+					"vote hold is not the max of votes and locks"
 				);
 			}
 			ensure!(voters.is_empty(), "votes of an account without a voting record");
@@ -771,8 +955,8 @@ pub mod pallet {
 				);
 				if !VotingOf::<T>::contains_key(&who) {
 					ensure!(
-						T::Currency::balance_frozen(&FreezeReason::Vote.into(), &who).is_zero(),
-						"governance freeze without votes or locks"
+						T::Currency::balance_on_hold(&HoldReason::Vote.into(), &who).is_zero(),
+						"vote hold without votes or locks"
 					);
 				}
 			}

@@ -2,7 +2,7 @@
 //! treasury is a plain account.
 
 use crate as pallet_governance;
-use agora_primitives::MarketplaceParameters;
+use agora_primitives::{MarketplaceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, VariantCountOf},
@@ -80,7 +80,7 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, u64> {
 		min_provider_bond: 1,
 		service_deposit: 1,
 		min_spend_to_rate: 0,
-		unbonding_period: 1,
+		unbonding_period: VOTING_PERIOD + ENACTMENT_DELAY + 1,
 		dataset_deposit: 1,
 		contribution_deposit: 1,
 		submission_deposit: 1,
@@ -93,24 +93,49 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, u64> {
 	}
 }
 
+pub const MAX_AMOUNT: Balance = 10_000;
+pub const MAX_PERIOD: u64 = 1_000;
+pub const MIN_VOTING_PERIOD: u64 = 2;
+
+/// The mock's bounds: amounts up to 10,000, periods up to 1,000 blocks, voting at least
+/// 2 blocks, fee up to 20 %, turnout up to 50 %, approval between a strict majority and
+/// 90 %.
+pub fn parameter_bounds() -> ParameterBounds<Balance, u64> {
+	ParameterBounds {
+		max_amount: MAX_AMOUNT,
+		max_period: MAX_PERIOD,
+		min_voting_period: MIN_VOTING_PERIOD,
+		max_protocol_fee: Perbill::from_percent(20),
+		max_min_turnout: Perbill::from_percent(50),
+		min_approval_threshold: Perbill::from_parts(500_000_001),
+		max_approval_threshold: Perbill::from_percent(90),
+	}
+}
+
 parameter_types! {
 	pub TreasuryAccount: AccountId = treasury();
 	pub DefaultParameters: MarketplaceParameters<Balance, u64> = default_parameters();
+	pub Bounds: ParameterBounds<Balance, u64> = parameter_bounds();
+	pub static MaxLiveProposalsPerAccount: u32 = MAX_LIVE;
 	pub static MaxCallWeight: Weight = Weight::from_parts(1_000_000_000, 1_000_000);
+	/// Two maximum-weight calls per block.
+	pub static MaxEnactmentWeight: Weight = Weight::from_parts(2_000_000_000, 2_000_000);
 }
 
 impl pallet_governance::Config for Test {
 	type RuntimeCall = RuntimeCall;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Treasury = TreasuryAccount;
 	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
 	type DefaultParameters = DefaultParameters;
+	type ParameterBounds = Bounds;
 	type MaxProposalLen = ConstU32<MAX_PROPOSAL_LEN>;
 	type MaxCallWeight = MaxCallWeight;
+	type MaxEnactmentWeight = MaxEnactmentWeight;
 	type MaxLiveProposals = ConstU32<MAX_LIVE>;
+	type MaxLiveProposalsPerAccount = MaxLiveProposalsPerAccount;
 	type MaxVotesPerAccount = ConstU32<MAX_VOTES>;
 	type WeightInfo = ();
 }

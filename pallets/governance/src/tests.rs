@@ -1,16 +1,17 @@
 //! Tests of pallet-governance: the proposal life cycle, tallies, convictions and their
-//! locks, overlapping freezes, enactment, treasury spends, parameters, every error (each
+//! locks, overlapping vote holds, enactment, treasury spends, parameters, every error (each
 //! leaving state untouched), and random vote sequences checked by `try_state`.
 
 use crate::{
-	mock::*, Conviction, Deadlines, Enactments, Error, Event, FreezeReason, HoldReason,
-	LiveProposals, NextProposalId, ParameterChange, Proposals, Votes, VotingOf,
+	mock::*, Conviction, Deadlines, Enactments, Error, Event, HoldReason, LiveProposals,
+	NextProposalId, ParameterChange, Proposals, Votes, VotingOf,
 };
 use agora_primitives::{ProposalId, ProposalStatus, Tally, Vote};
 use frame_support::{
 	assert_noop, assert_ok,
+	dispatch::GetDispatchInfo,
 	traits::{
-		fungible::{InspectFreeze, InspectHold, Mutate},
+		fungible::{Inspect, InspectHold, Mutate, MutateHold},
 		tokens::Preservation,
 		Hooks,
 	},
@@ -26,8 +27,8 @@ fn free(who: &AccountId) -> Balance {
 	Balances::free_balance(who)
 }
 
-fn frozen(who: &AccountId) -> Balance {
-	Balances::balance_frozen(&RuntimeFreezeReason::Governance(FreezeReason::Vote), who)
+fn vote_held(who: &AccountId) -> Balance {
+	Balances::balance_on_hold(&RuntimeHoldReason::Governance(HoldReason::Vote), who)
 }
 
 fn deposit_held(who: &AccountId) -> Balance {
@@ -116,10 +117,11 @@ fn a_passed_proposal_is_enacted_without_further_transactions() {
 			Error::<Test>::VotingClosed
 		);
 
+		// Dave's 10 voted stay held in his account.
 		run_to(ENACTED_AT - 1);
-		assert_eq!(free(&dave()), BALANCE);
+		assert_eq!(Balances::total_balance(&dave()), BALANCE);
 		run_to(ENACTED_AT);
-		assert_eq!(free(&dave()), BALANCE + 200);
+		assert_eq!(Balances::total_balance(&dave()), BALANCE + 200);
 		assert_eq!(free(&treasury()), TREASURY_BALANCE - 200);
 		assert_eq!(
 			status(id),
@@ -140,11 +142,16 @@ fn a_proposal_without_enough_turnout_fails() {
 		vote(bob(), id, true, 499, Conviction::Locked6x);
 		run_to(DECIDED_AT);
 		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+		// Without the turnout, the deposit goes to the treasury.
 		assert!(events().contains(&Event::ProposalRejected {
 			proposal_id: id,
-			tally: Tally { ayes: 499 * 6, nays: 0, turnout: 499 }
+			tally: Tally { ayes: 499 * 6, nays: 0, turnout: 499 },
+			deposit_slashed: PROPOSAL_DEPOSIT,
 		}));
-		assert_eq!(free(&alice()), BALANCE);
+		assert_eq!(free(&alice()), BALANCE - PROPOSAL_DEPOSIT);
+		assert_eq!(deposit_held(&alice()), 0);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE + PROPOSAL_DEPOSIT);
+		assert!(Proposals::<Test>::get(id).unwrap().call.is_empty());
 		run_to(ENACTED_AT + 5);
 		assert!(!events().iter().any(|e| matches!(e, Event::ProposalEnacted { .. })));
 	});
@@ -158,6 +165,45 @@ fn a_proposal_without_enough_approval_fails() {
 		vote(charlie(), id, false, 400, Conviction::Locked1x);
 		run_to(DECIDED_AT);
 		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
+		// Enough turnout: voted down, not spam; the deposit is returned.
+		assert!(events().contains(&Event::ProposalRejected {
+			proposal_id: id,
+			tally: Tally { ayes: 300, nays: 400, turnout: 700 },
+			deposit_slashed: 0,
+		}));
+		assert_eq!((free(&alice()), deposit_held(&alice())), (BALANCE, 0));
+	});
+}
+
+/// An attacker fills every proposal slot with proposals nobody supports. Each account
+/// holds at most `MaxLiveProposalsPerAccount` of them, and each that ends without the
+/// minimum turnout forfeits its deposit: keeping the slots full costs a deposit per slot
+/// and voting period, and the slots free up when the period ends.
+#[test]
+fn proposal_slot_squatting_is_bounded_and_costly() {
+	run_test(|| {
+		MaxLiveProposalsPerAccount::set(2);
+		propose(charlie(), remark());
+		propose(charlie(), remark());
+		assert_noop!(
+			Governance::propose(origin(charlie()), Box::new(remark())),
+			Error::<Test>::TooManyProposalsOfAccount
+		);
+		// The per-account count frees up with the proposal.
+		propose(dave(), remark());
+		assert_noop!(
+			Governance::propose(origin(alice()), Box::new(remark())),
+			Error::<Test>::TooManyProposals
+		);
+		assert_eq!(crate::LiveProposalsOf::<Test>::get(charlie()), 2);
+		run_to(DECIDED_AT);
+		assert_eq!(free(&charlie()), BALANCE - 2 * PROPOSAL_DEPOSIT);
+		assert_eq!(free(&dave()), BALANCE - PROPOSAL_DEPOSIT);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE + 3 * PROPOSAL_DEPOSIT);
+		assert!(!crate::LiveProposalsOf::<Test>::contains_key(charlie()));
+		// An honest proposal gets in as soon as the squatters' period ends.
+		propose(alice(), remark());
+		MaxLiveProposalsPerAccount::set(MAX_LIVE);
 	});
 }
 
@@ -178,9 +224,9 @@ fn conviction_weighs_votes() {
 	run_test(|| {
 		let id = propose(alice(), remark());
 		// More balance for, but without conviction it counts a tenth.
-		vote(bob(), id, true, 1_000, Conviction::None);
+		vote(bob(), id, true, 990, Conviction::None);
 		vote(charlie(), id, false, 200, Conviction::Locked1x);
-		assert_eq!(tally(id), Tally { ayes: 100, nays: 200, turnout: 1_200 });
+		assert_eq!(tally(id), Tally { ayes: 99, nays: 200, turnout: 1_190 });
 		run_to(DECIDED_AT);
 		assert_eq!(status(id), ProposalStatus::Rejected { ended_at: 11 });
 
@@ -234,6 +280,69 @@ fn a_proposal_changes_marketplace_parameters() {
 }
 
 #[test]
+fn enactments_beyond_a_blocks_weight_move_to_the_next_blocks_in_order() {
+	run_test(|| {
+		// Each call declares the heaviest weight allowed; a block enacts two of them.
+		let heavy = || {
+			let changes = vec![ParameterChange::ProtocolFee(Perbill::from_percent(3))];
+			RuntimeCall::Governance(crate::Call::set_parameters {
+				changes: changes.try_into().unwrap(),
+			})
+		};
+		let declared = heavy().get_dispatch_info().call_weight;
+		MaxCallWeight::set(declared);
+		MaxEnactmentWeight::set(declared.saturating_mul(2));
+		let ids: Vec<_> = (0..MAX_LIVE).map(|_| propose(alice(), heavy())).collect();
+		for id in &ids {
+			vote(bob(), *id, true, 600, Conviction::Locked1x);
+		}
+		run_to(ENACTED_AT);
+		let enacted =
+			|id| events().contains(&Event::ProposalEnacted { proposal_id: id, result: Ok(()) });
+		assert!(enacted(ids[0]) && enacted(ids[1]) && !enacted(ids[2]));
+		assert!(events()
+			.contains(&Event::EnactmentDeferred { proposal_id: ids[2], enact_at: ENACTED_AT + 1 }));
+		assert_eq!(
+			status(ids[2]),
+			ProposalStatus::Approved { ended_at: 11, enact_at: ENACTED_AT + 1 }
+		);
+		assert_eq!(Enactments::<Test>::get(ENACTED_AT + 1).to_vec(), vec![ids[2]]);
+		Governance::do_try_state().unwrap();
+		run_to(ENACTED_AT + 1);
+		assert!(enacted(ids[2]));
+		assert!(Enactments::<Test>::iter().next().is_none());
+		MaxCallWeight::set(Weight::from_parts(1_000_000_000, 1_000_000));
+		MaxEnactmentWeight::set(Weight::from_parts(2_000_000_000, 2_000_000));
+	});
+}
+
+#[test]
+fn scheduling_at_the_last_block_number_never_loops() {
+	run_test(|| {
+		let ids: Vec<_> = (0..MAX_LIVE).map(|_| propose(alice(), remark())).collect();
+		for id in &ids {
+			vote(bob(), *id, true, 600, Conviction::Locked1x);
+		}
+		run_to(DECIDED_AT);
+		for id in &ids {
+			Enactments::<Test>::mutate(ENACTED_AT, |list| list.retain(|x| x != id));
+		}
+		// The last block number's list is full: scheduling there returns, it does not
+		// spin on a saturated block number.
+		for id in 100..100 + MAX_LIVE {
+			Enactments::<Test>::try_append(u64::MAX, id).unwrap();
+		}
+		assert_eq!(Governance::schedule(ids[0], u64::MAX), None);
+		assert_eq!(Governance::schedule(ids[0], u64::MAX - 1), Some(u64::MAX - 1));
+		Enactments::<Test>::remove(u64::MAX);
+		Enactments::<Test>::remove(u64::MAX - 1);
+		for id in &ids {
+			Enactments::<Test>::try_append(ENACTED_AT, *id).unwrap();
+		}
+	});
+}
+
+#[test]
 fn enactments_beyond_a_blocks_room_move_to_the_next_block() {
 	run_test(|| {
 		let ids: Vec<_> = (0..MAX_LIVE).map(|_| propose(alice(), remark())).collect();
@@ -256,7 +365,7 @@ fn enactments_beyond_a_blocks_room_move_to_the_next_block() {
 	});
 }
 
-// ---------------------------------------------------------------- votes, freezes, locks
+// ---------------------------------------------------------------- votes, holds, locks
 
 #[test]
 fn changing_a_vote_replaces_it() {
@@ -270,22 +379,46 @@ fn changing_a_vote_replaces_it() {
 			Some(Vote { aye: false, balance: 400, conviction: Conviction::Locked1x })
 		);
 		assert_eq!(VotingOf::<Test>::get(bob()).votes.to_vec(), vec![(id, 400)]);
-		assert_eq!(frozen(&bob()), 400);
+		assert_eq!(vote_held(&bob()), 400);
 	});
 }
 
 #[test]
-fn voted_balance_is_frozen_not_moved() {
+fn voted_balance_is_held_not_moved() {
 	run_test(|| {
 		let id = propose(alice(), remark());
 		vote(bob(), id, true, 600, Conviction::Locked1x);
-		assert_eq!(free(&bob()), BALANCE);
-		assert_eq!(frozen(&bob()), 600);
+		assert_eq!(free(&bob()), BALANCE - 600);
+		assert_eq!(vote_held(&bob()), 600);
+		assert_eq!(Balances::total_balance(&bob()), BALANCE);
+		// Only what is not held moves, the existential deposit staying.
 		assert_noop!(
-			Balances::transfer(&bob(), &dave(), 401, Preservation::Expendable),
+			Balances::transfer(&bob(), &dave(), 400, Preservation::Expendable),
 			TokenError::Frozen
 		);
-		assert_ok!(Balances::transfer(&bob(), &dave(), 400, Preservation::Expendable));
+		assert_ok!(Balances::transfer(&bob(), &dave(), 399, Preservation::Expendable));
+		assert_eq!(vote_held(&bob()), 600);
+	});
+}
+
+#[test]
+fn only_funds_not_on_hold_vote() {
+	run_test(|| {
+		let id = propose(alice(), remark());
+		// Alice's 100 deposit is held: 899 of her 1,000 are free beyond the existential
+		// deposit, and only those vote.
+		assert_noop!(
+			Governance::vote(origin(alice()), id, true, 900, Conviction::Locked1x),
+			Error::<Test>::InsufficientFunds
+		);
+		vote(alice(), id, true, 899, Conviction::Locked1x);
+		assert_eq!(vote_held(&alice()), 899);
+		// Another hold cannot take what the vote holds.
+		let other = RuntimeHoldReason::Governance(HoldReason::ProposalDeposit);
+		assert_noop!(Balances::hold(&other, &alice(), 1), TokenError::FundsUnavailable);
+		// Raising the vote needs free funds too; lowering it releases the difference.
+		vote(alice(), id, true, 500, Conviction::Locked1x);
+		assert_eq!((vote_held(&alice()), free(&alice())), (500, 400));
 	});
 }
 
@@ -296,7 +429,7 @@ fn removing_a_vote_while_voting_takes_it_out_of_the_tally_and_thaws() {
 		vote(bob(), id, true, 300, Conviction::Locked6x);
 		assert_ok!(Governance::remove_vote(origin(bob()), id));
 		assert_eq!(tally(id), Tally::default());
-		assert_eq!(frozen(&bob()), 0);
+		assert_eq!(vote_held(&bob()), 0);
 		assert!(!VotingOf::<Test>::contains_key(bob()));
 		assert!(Votes::<Test>::get(id, bob()).is_none());
 		assert!(events().contains(&Event::VoteRemoved {
@@ -310,15 +443,15 @@ fn removing_a_vote_while_voting_takes_it_out_of_the_tally_and_thaws() {
 }
 
 #[test]
-fn overlapping_votes_freeze_the_largest_not_the_sum() {
+fn overlapping_votes_hold_the_largest_not_the_sum() {
 	run_test(|| {
 		let first = propose(alice(), remark());
 		let second = propose(alice(), remark());
 		vote(bob(), first, true, 300, Conviction::Locked1x);
 		vote(bob(), second, false, 700, Conviction::Locked1x);
-		assert_eq!(frozen(&bob()), 700);
+		assert_eq!(vote_held(&bob()), 700);
 		assert_ok!(Governance::remove_vote(origin(bob()), second));
-		assert_eq!(frozen(&bob()), 300);
+		assert_eq!(vote_held(&bob()), 300);
 	});
 }
 
@@ -338,21 +471,21 @@ fn a_winning_conviction_vote_stays_locked_after_the_end() {
 			who: bob(),
 			locked_until: Some(21)
 		}));
-		assert_eq!(frozen(&bob()), 500);
+		assert_eq!(vote_held(&bob()), 500);
 		for who in [charlie(), dave()] {
 			assert_ok!(Governance::remove_vote(origin(who.clone()), id));
-			assert_eq!(frozen(&who), 0);
+			assert_eq!(vote_held(&who), 0);
 			assert!(!VotingOf::<Test>::contains_key(&who));
 		}
 
 		run_to(20);
 		assert_ok!(Governance::unlock(origin(dave()), bob()));
-		assert_eq!(frozen(&bob()), 500);
+		assert_eq!(vote_held(&bob()), 500);
 		run_to(21);
 		assert_ok!(Governance::unlock(origin(dave()), bob()));
-		assert_eq!(frozen(&bob()), 0);
+		assert_eq!(vote_held(&bob()), 0);
 		assert!(!VotingOf::<Test>::contains_key(bob()));
-		assert!(events().contains(&Event::Unlocked { who: bob(), frozen: 0 }));
+		assert!(events().contains(&Event::Unlocked { who: bob(), locked: 0 }));
 	});
 }
 
@@ -390,7 +523,7 @@ fn votes_on_a_cancelled_proposal_leave_no_lock() {
 		vote(bob(), id, true, 500, Conviction::Locked6x);
 		assert_ok!(Governance::cancel(RuntimeOrigin::root(), id));
 		assert_ok!(Governance::remove_vote(origin(bob()), id));
-		assert_eq!(frozen(&bob()), 0);
+		assert_eq!(vote_held(&bob()), 0);
 	});
 }
 
@@ -496,8 +629,9 @@ fn vote_errors_leave_state_untouched() {
 			Governance::vote(origin(bob()), 9, true, 1, Conviction::None),
 			Error::<Test>::UnknownProposal
 		);
+		// The existential deposit stays free.
 		assert_noop!(
-			Governance::vote(origin(bob()), ids[0], true, BALANCE + 1, Conviction::None),
+			Governance::vote(origin(bob()), ids[0], true, BALANCE, Conviction::None),
 			Error::<Test>::InsufficientFunds
 		);
 		for id in &ids {
@@ -566,11 +700,14 @@ fn set_parameters_refuses_unusable_sets_without_changing_anything() {
 			]),
 			Error::<Test>::ZeroParameterAmount
 		);
-		assert_noop!(set(vec![ParameterChange::VotingPeriod(0)]), Error::<Test>::ZeroPeriod);
-		assert_noop!(set(vec![ParameterChange::EnactmentDelay(0)]), Error::<Test>::ZeroPeriod);
+		assert_noop!(set(vec![ParameterChange::VotingPeriod(0)]), Error::<Test>::PeriodOutOfBounds);
+		assert_noop!(
+			set(vec![ParameterChange::EnactmentDelay(0)]),
+			Error::<Test>::PeriodOutOfBounds
+		);
 		assert_noop!(
 			set(vec![ParameterChange::ApprovalThreshold(Perbill::zero())]),
-			Error::<Test>::ZeroApprovalThreshold
+			Error::<Test>::ApprovalThresholdOutOfBounds
 		);
 		assert_ok!(set(vec![
 			ParameterChange::VotingPeriod(3),
@@ -584,10 +721,137 @@ fn set_parameters_refuses_unusable_sets_without_changing_anything() {
 	});
 }
 
+/// Each bound of `ParameterBounds`, one value beyond it refused with its error and the
+/// value at it accepted.
+#[test]
+fn every_parameter_bound_is_enforced() {
+	run_test(|| {
+		use ParameterChange::*;
+		let set = |changes: Vec<ParameterChange<Balance, u64>>| {
+			Governance::set_parameters(RuntimeOrigin::root(), changes.try_into().unwrap())
+		};
+		let unbonding_ok = UnbondingPeriod(MAX_PERIOD);
+		let cases: Vec<(Vec<ParameterChange<Balance, u64>>, Vec<_>, Error<Test>)> = vec![
+			// A deposit nobody can pay would stop every later proposal.
+			(
+				vec![ProposalDeposit(MAX_AMOUNT + 1)],
+				vec![ProposalDeposit(MAX_AMOUNT)],
+				Error::<Test>::ParameterAmountTooLarge,
+			),
+			(
+				vec![MinProviderBond(u128::MAX)],
+				vec![MinProviderBond(MAX_AMOUNT)],
+				Error::<Test>::ParameterAmountTooLarge,
+			),
+			(
+				vec![MinSpendToRate(MAX_AMOUNT + 1)],
+				vec![MinSpendToRate(MAX_AMOUNT)],
+				Error::<Test>::ParameterAmountTooLarge,
+			),
+			(
+				vec![ContributionDeposit(0)],
+				vec![ContributionDeposit(2)],
+				Error::<Test>::ZeroParameterAmount,
+			),
+			(
+				vec![VoteLockingPeriod(MAX_PERIOD + 1)],
+				vec![VoteLockingPeriod(MAX_PERIOD)],
+				Error::<Test>::PeriodOutOfBounds,
+			),
+			(
+				vec![unbonding_ok.clone(), EnactmentDelay(u64::MAX)],
+				vec![unbonding_ok.clone(), EnactmentDelay(MAX_PERIOD - VOTING_PERIOD - 1)],
+				Error::<Test>::PeriodOutOfBounds,
+			),
+			(
+				vec![UnbondingPeriod(MAX_PERIOD + 1)],
+				vec![unbonding_ok.clone()],
+				Error::<Test>::PeriodOutOfBounds,
+			),
+			(
+				vec![VotingPeriod(MIN_VOTING_PERIOD - 1)],
+				vec![VotingPeriod(MIN_VOTING_PERIOD)],
+				Error::<Test>::VotingPeriodTooShort,
+			),
+			(
+				vec![ProtocolFee(Perbill::from_percent(100))],
+				vec![ProtocolFee(Perbill::from_percent(20))],
+				Error::<Test>::ProtocolFeeTooHigh,
+			),
+			// 100 % turnout: nothing could ever pass again, not even a runtime upgrade.
+			(
+				vec![MinTurnout(Perbill::from_percent(100))],
+				vec![MinTurnout(Perbill::from_percent(50))],
+				Error::<Test>::MinTurnoutTooHigh,
+			),
+			(
+				vec![ApprovalThreshold(Perbill::from_percent(50))],
+				vec![ApprovalThreshold(Perbill::from_percent(60))],
+				Error::<Test>::ApprovalThresholdOutOfBounds,
+			),
+			(
+				vec![ApprovalThreshold(Perbill::from_percent(91))],
+				vec![ApprovalThreshold(Perbill::from_percent(90))],
+				Error::<Test>::ApprovalThresholdOutOfBounds,
+			),
+			// A bond must outlive the vote and enactment of a slash proposed against it.
+			(
+				vec![UnbondingPeriod(VOTING_PERIOD + ENACTMENT_DELAY)],
+				vec![UnbondingPeriod(VOTING_PERIOD + ENACTMENT_DELAY + 2)],
+				Error::<Test>::UnbondingShorterThanGovernance,
+			),
+			(
+				vec![VotingPeriod(VOTING_PERIOD + 1)],
+				vec![VotingPeriod(VOTING_PERIOD + 1), unbonding_ok],
+				Error::<Test>::UnbondingShorterThanGovernance,
+			),
+		];
+		for (refused, accepted, error) in cases {
+			assert_noop!(set(refused), error);
+			let before = Governance::parameters();
+			assert_ok!(set(accepted));
+			assert_ne!(Governance::parameters(), before);
+			crate::Parameters::<Test>::put(before);
+		}
+	});
+}
+
+#[test]
+#[should_panic(expected = "genesis governance parameters are invalid: MinTurnoutTooHigh")]
+fn genesis_refuses_parameters_out_of_bounds() {
+	let mut parameters = default_parameters();
+	parameters.min_turnout = Perbill::from_percent(100);
+	let _ = RuntimeGenesisConfig {
+		governance: crate::GenesisConfig { parameters: Some(parameters) },
+		..Default::default()
+	}
+	.build_storage();
+}
+
+#[test]
+fn set_parameters_accepts_every_bound_at_once() {
+	run_test(|| {
+		use ParameterChange::*;
+		assert_ok!(Governance::set_parameters(
+			RuntimeOrigin::root(),
+			vec![
+				VotingPeriod(MIN_VOTING_PERIOD),
+				EnactmentDelay(1),
+				UnbondingPeriod(MIN_VOTING_PERIOD + 2),
+				ProtocolFee(Perbill::zero()),
+			]
+			.try_into()
+			.unwrap()
+		));
+		assert_eq!(Governance::parameters().unbonding_period, MIN_VOTING_PERIOD + 2);
+	});
+}
+
 #[test]
 fn genesis_sets_the_parameters() {
 	let mut parameters = default_parameters();
 	parameters.voting_period = 77;
+	parameters.unbonding_period = 100;
 	let storage = RuntimeGenesisConfig {
 		governance: crate::GenesisConfig { parameters: Some(parameters.clone()) },
 		..Default::default()
@@ -624,21 +888,18 @@ fn views_list_proposals_and_votes() {
 // ---------------------------------------------------------------- invariants
 
 #[test]
-fn try_state_detects_a_freeze_that_is_not_the_max() {
+fn try_state_detects_a_vote_hold_that_is_not_the_max() {
 	run_test(|| {
 		let id = propose(alice(), remark());
 		vote(bob(), id, true, 300, Conviction::Locked1x);
-		let reason = RuntimeFreezeReason::Governance(FreezeReason::Vote);
-		assert_ok!(<Balances as frame_support::traits::fungible::MutateFreeze<_>>::set_freeze(
-			&reason,
-			&bob(),
-			301
-		));
+		let reason = RuntimeHoldReason::Governance(HoldReason::Vote);
+		assert_ok!(Balances::hold(&reason, &bob(), 1));
 		assert!(Governance::do_try_state().is_err());
-		assert_ok!(<Balances as frame_support::traits::fungible::MutateFreeze<_>>::set_freeze(
+		assert_ok!(Balances::release(
 			&reason,
 			&bob(),
-			300
+			1,
+			frame_support::traits::tokens::Precision::Exact
 		));
 		Proposals::<Test>::mutate(id, |p| p.as_mut().unwrap().tally.ayes += 1);
 		assert!(Governance::do_try_state().is_err());
@@ -696,7 +957,7 @@ mod random_sequences {
 	proptest! {
 		#![proptest_config(ProptestConfig::with_cases(64))]
 		#[test]
-		fn freezes_and_tallies_stay_consistent(ops in proptest::collection::vec(op(), 1..60)) {
+		fn vote_holds_and_tallies_stay_consistent(ops in proptest::collection::vec(op(), 1..60)) {
 			new_test_ext().execute_with(|| {
 				let issuance = Balances::total_issuance();
 				for op in ops {

@@ -31,7 +31,7 @@ pub struct Proposal<T: Config> {
 	pub proposed_at: BlockNumberFor<T>,
 }
 
-/// What an account's governance freeze must cover once its votes are removed: the
+/// What an account's vote hold must cover once its votes are removed: the
 /// largest balance voted with a conviction on the winning side, until the latest end of
 /// those locks (like pallet-conviction-voting's prior lock).
 #[derive(
@@ -89,9 +89,9 @@ pub struct Voting<T: Config> {
 }
 
 impl<T: Config> Voting<T> {
-	/// The balance the account's governance freeze must cover: overlapping votes and locks
-	/// need the largest of them, not their sum.
-	pub fn frozen(&self) -> BalanceOf<T> {
+	/// The balance the account's vote hold must cover: overlapping votes and locks need
+	/// the largest of them, not their sum.
+	pub fn locked(&self) -> BalanceOf<T> {
 		self.votes.iter().map(|(_, balance)| *balance).fold(self.prior.amount, Ord::max)
 	}
 
@@ -99,4 +99,12 @@ impl<T: Config> Voting<T> {
 	pub fn is_empty(&self) -> bool {
 		self.votes.is_empty() && self.prior.amount.is_zero()
 	}
+}
+
+/// What enactment did with a due proposal.
+pub enum Enactment {
+	/// Dispatched (or dropped, when it was no longer approved) for this weight.
+	Dispatched(frame_support::weights::Weight),
+	/// Its call declares more weight than the block has left: it waits.
+	Deferred,
 }

@@ -13,7 +13,7 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{crypto::KeyTypeId, ecdsa};
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{Bounded, Saturating, Zero},
 	MultiSignature,
 };
 
@@ -49,6 +49,7 @@ fn open<T: Config>(consumer: T::AccountId, service: ServiceId, key: ecdsa::Publi
 		deposit::<T>(),
 		T::MaxChannelDuration::get(),
 		ReceiptSigner::Ecdsa(key),
+		BalanceOf::<T>::max_value(),
 	)
 	.expect("opens");
 	id
@@ -106,6 +107,7 @@ mod benchmarks {
 				T::MinChannelDeposit::get(),
 				T::MaxChannelDuration::get(),
 				ReceiptSigner::Ecdsa(key),
+				BalanceOf::<T>::max_value(),
 			)
 			.expect("opens");
 		}
@@ -117,6 +119,7 @@ mod benchmarks {
 			deposit::<T>(),
 			T::MaxChannelDuration::get(),
 			ReceiptSigner::Ecdsa(key),
+			BalanceOf::<T>::max_value(),
 		);
 		assert!(Channels::<T>::contains_key(id));
 	}

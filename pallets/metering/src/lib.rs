@@ -8,7 +8,9 @@
 //! - A consumer **opens a channel** to an Active service ([`Pallet::open_channel`]),
 //!   depositing AGR that is held (`HoldReason::ChannelDeposit`), never transferred. The
 //!   channel fixes the service's price per unit, contributor share and dataset, and its
-//!   payee (the provider), so later price changes never touch it.
+//!   payee (the provider), so later price changes never touch it. The consumer names the
+//!   highest price per unit it agreed to: a provider who raises the price while the
+//!   opening waits in the pool makes it fail instead of draining the deposit.
 //! - Off-chain, the channel's `signer` signs [`agora_primitives::Receipt`]s for the
 //!   *cumulative* units used; the newest supersedes all earlier ones.
 //! - The payee **claims** the newest receipt ([`Pallet::claim`]) or many at once
@@ -17,8 +19,12 @@
 //!   the contributors' share (`RevenueSink`: the dataset's pool) and the provider's net.
 //!   Within a batch each item settles in its own storage transaction, and the provider,
 //!   the treasury and each pool are credited once.
-//! - The consumer can **top up** and **extend** an open channel, and **reclaim** what was
-//!   not claimed once it has expired; a claim with `close` refunds the rest at once.
+//! - The consumer can **top up** and **extend** an open channel of a service that is not
+//!   closed, and **reclaim** what was not claimed once it has expired, or at once when
+//!   governance delisted the service; a claim with `close` refunds the rest at once.
+//! - The payee can **close** a channel at any time ([`Pallet::close_channel`]), refunding
+//!   everything unclaimed: no consumer can keep a service (and its deposit, and its
+//!   provider's registration) hostage with a channel it keeps extending.
 //!
 //! Every failure has its own error and leaves balances and storage untouched. The pallet
 //! talks to pallet-services only through [`agora_primitives::ServiceInspect`], and tells
@@ -221,7 +227,8 @@ pub mod pallet {
 		ChannelToppedUp { channel_id: ChannelId, amount: BalanceOf<T>, deposit: BalanceOf<T> },
 		/// The consumer extended the channel to `expires_at`.
 		ChannelExtended { channel_id: ChannelId, expires_at: BlockNumberFor<T> },
-		/// The payee closed the channel with its claim; `refunded` went back to the consumer.
+		/// The payee closed the channel (with its claim or without); `refunded` went back
+		/// to the consumer.
 		ChannelClosed { channel_id: ChannelId, refunded: BalanceOf<T> },
 		/// The consumer took back `refunded` from an expired channel, which is removed.
 		ChannelReclaimed { channel_id: ChannelId, refunded: BalanceOf<T> },
@@ -273,6 +280,11 @@ pub mod pallet {
 		DepositMissing,
 		/// The payee's account cannot receive the payment.
 		PayeeCannotReceive,
+		/// The service's price per unit is above the consumer's `max_price_per_unit`.
+		PriceAboveMaximum,
+		/// The channel's service was retired or delisted: the channel takes no more funds
+		/// or time.
+		ServiceClosed,
 	}
 
 	impl<T> From<ReceiptError> for Error<T> {
@@ -308,6 +320,8 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Open a channel paying service `service_id`: `deposit` is held from the caller,
 		/// the channel expires `duration` blocks from now, and `signer` signs its receipts.
+		/// It opens only at a price per unit of at most `max_price_per_unit`, the price the
+		/// consumer agreed to.
 		#[pallet::call_index(0)]
 		pub fn open_channel(
 			origin: OriginFor<T>,
@@ -315,10 +329,12 @@ pub mod pallet {
 			deposit: BalanceOf<T>,
 			duration: BlockNumberFor<T>,
 			signer: ReceiptSigner,
+			max_price_per_unit: BalanceOf<T>,
 		) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
 			let terms = T::Services::service_terms(service_id).ok_or(Error::<T>::UnknownService)?;
 			ensure!(terms.status == ServiceStatus::Active, Error::<T>::ServiceNotActive);
+			ensure!(terms.price.per_unit <= max_price_per_unit, Error::<T>::PriceAboveMaximum);
 			ensure!(deposit >= T::MinChannelDeposit::get(), Error::<T>::DepositTooSmall);
 			ensure!(
 				!duration.is_zero() && duration <= T::MaxChannelDuration::get(),
@@ -419,7 +435,8 @@ pub mod pallet {
 			Ok(Some(T::WeightInfo::claim_batch(receipts.saturating_sub(pools), pools)).into())
 		}
 
-		/// Consumer only: add `amount` to an unexpired channel's deposit.
+		/// Consumer only: add `amount` to an unexpired channel's deposit, while its service
+		/// is not closed (retired or delisted).
 		#[pallet::call_index(3)]
 		pub fn top_up(
 			origin: OriginFor<T>,
@@ -430,6 +447,7 @@ pub mod pallet {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
 			Channels::<T>::try_mutate(channel_id, |channel| {
 				let channel = Self::consumers_live_channel(channel, &consumer)?;
+				Self::ensure_service_open(channel.service_id)?;
 				channel.deposit =
 					channel.deposit.checked_add(&amount).ok_or(Error::<T>::ArithmeticOverflow)?;
 				T::Currency::hold(&HoldReason::ChannelDeposit.into(), &consumer, amount)?;
@@ -443,7 +461,8 @@ pub mod pallet {
 		}
 
 		/// Consumer only: move an unexpired channel's expiry later, to `new_expires_at`
-		/// (at most `MaxChannelDuration` blocks from now). Expiry never moves earlier.
+		/// (at most `MaxChannelDuration` blocks from now), while its service is not closed
+		/// (retired or delisted). Expiry never moves earlier.
 		#[pallet::call_index(4)]
 		pub fn extend(
 			origin: OriginFor<T>,
@@ -453,6 +472,7 @@ pub mod pallet {
 			let consumer = ensure_signed(origin)?;
 			Channels::<T>::try_mutate(channel_id, |channel| {
 				let channel = Self::consumers_live_channel(channel, &consumer)?;
+				Self::ensure_service_open(channel.service_id)?;
 				ensure!(new_expires_at > channel.expires_at, Error::<T>::ExpiryNotLater);
 				let now = frame_system::Pallet::<T>::block_number();
 				ensure!(
@@ -468,19 +488,36 @@ pub mod pallet {
 			})
 		}
 
-		/// Consumer only: after expiry, take back what was not claimed and remove the
-		/// channel.
+		/// Consumer only: after expiry, or at once when governance delisted the service,
+		/// take back what was not claimed and remove the channel.
 		#[pallet::call_index(5)]
 		pub fn reclaim(origin: OriginFor<T>, channel_id: ChannelId) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
 			let channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
 			ensure!(channel.consumer == consumer, Error::<T>::NotConsumer);
+			let expired = frame_system::Pallet::<T>::block_number() > channel.expires_at;
 			ensure!(
-				frame_system::Pallet::<T>::block_number() > channel.expires_at,
+				expired
+					|| Self::service_status(channel.service_id) == Some(ServiceStatus::Delisted),
 				Error::<T>::ChannelNotExpired
 			);
-			let refunded = Self::close_channel(channel_id, &channel)?;
+			let refunded = Self::remove_channel(channel_id, &channel)?;
 			Self::deposit_event(Event::ChannelReclaimed { channel_id, refunded });
+			Ok(())
+		}
+
+		/// Payee only: close a channel at any time without claiming, refunding everything
+		/// unclaimed to the consumer (to be paid first, claim with `close` instead). Lets a
+		/// provider retire, remove its services and leave whatever channels consumers keep
+		/// open.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::reclaim())]
+		pub fn close_channel(origin: OriginFor<T>, channel_id: ChannelId) -> DispatchResult {
+			let payee = ensure_signed(origin)?;
+			let channel = Channels::<T>::get(channel_id).ok_or(Error::<T>::UnknownChannel)?;
+			ensure!(channel.payee == payee, Error::<T>::NotPayee);
+			let refunded = Self::remove_channel(channel_id, &channel)?;
+			Self::deposit_event(Event::ChannelClosed { channel_id, refunded });
 			Ok(())
 		}
 	}
@@ -574,7 +611,7 @@ pub mod pallet {
 				provider_net: split.provider_net,
 			});
 			if close {
-				let refunded = Self::close_channel(channel_id, &channel)?;
+				let refunded = Self::remove_channel(channel_id, &channel)?;
 				Self::deposit_event(Event::ChannelClosed { channel_id, refunded });
 			} else {
 				Channels::<T>::insert(channel_id, &channel);
@@ -619,7 +656,7 @@ pub mod pallet {
 
 		/// Releases what `channel` still holds to its consumer, adds what it paid to the
 		/// consumer's closed-channel total and removes it.
-		fn close_channel(
+		fn remove_channel(
 			channel_id: ChannelId,
 			channel: &Channel<T>,
 		) -> Result<BalanceOf<T>, DispatchError> {
@@ -644,6 +681,18 @@ pub mod pallet {
 			Ok(refunded)
 		}
 
+		/// The status of `service_id`, if it is still registered.
+		fn service_status(service_id: ServiceId) -> Option<ServiceStatus> {
+			T::Services::service_terms(service_id).map(|terms| terms.status)
+		}
+
+		/// Fails unless `service_id` is registered and neither retired nor delisted.
+		fn ensure_service_open(service_id: ServiceId) -> DispatchResult {
+			let open = Self::service_status(service_id).is_some_and(|status| !status.is_closed());
+			ensure!(open, Error::<T>::ServiceClosed);
+			Ok(())
+		}
+
 		/// `channel`, if it exists, belongs to `consumer` and has not expired.
 		fn consumers_live_channel<'a>(
 			channel: &'a mut Option<Channel<T>>,
@@ -664,7 +713,9 @@ pub mod pallet {
 		/// - no channel has claimed more than its deposit, and none expires more than
 		///   `MaxChannelDuration` blocks from now;
 		/// - `OpenChannels` counts each service's channels.
-		#[cfg(any(feature = "try-runtime", test))]
+		// Also built with `std`: the runtime's tests check every pallet's invariants after
+		// each step of their attack and property tests.
+		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::TryRuntimeError;

@@ -75,7 +75,8 @@ fn open_on(service: u64, deposit: Balance, duration: u64) -> ChannelId {
 		service,
 		deposit,
 		duration,
-		sr_signer()
+		sr_signer(),
+		Balance::MAX
 	));
 	id
 }
@@ -138,6 +139,7 @@ fn open_channel_errors() {
 				deposit,
 				duration,
 				sr_signer(),
+				Balance::MAX,
 			)
 		};
 		assert_noop!(open_with(9, 1_000, 10), Error::<Test>::UnknownService);
@@ -148,9 +150,13 @@ fn open_channel_errors() {
 		assert_noop!(open_with(0, MIN_DEPOSIT - 1, 10), Error::<Test>::DepositTooSmall);
 		assert_noop!(open_with(0, 1_000, 0), Error::<Test>::InvalidDuration);
 		assert_noop!(open_with(0, 1_000, MAX_DURATION + 1), Error::<Test>::InvalidDuration);
+		assert_noop!(
+			Metering::open_channel(RuntimeOrigin::signed(consumer()), 0, 1_000, 10, sr_signer(), 9),
+			Error::<Test>::PriceAboveMaximum
+		);
 		assert_noop!(open_with(0, INITIAL_BALANCE + 1, 10), TokenError::FundsUnavailable);
 		assert_noop!(
-			Metering::open_channel(RuntimeOrigin::none(), 0, 1_000, 10, sr_signer()),
+			Metering::open_channel(RuntimeOrigin::none(), 0, 1_000, 10, sr_signer(), 10),
 			DispatchError::BadOrigin
 		);
 		for _ in 0..MAX_CHANNELS {
@@ -336,7 +342,8 @@ fn sr25519_ed25519_and_ecdsa_signers_all_settle() {
 				1,
 				1_000,
 				10,
-				signer
+				signer,
+				Balance::MAX
 			));
 			let receipt = receipt(id, 7);
 			assert_ok!(Metering::claim(
@@ -613,6 +620,93 @@ fn extend_moves_expiry_later_only() {
 	});
 }
 
+/// The provider sees an `open_channel` at price 10 in the pool and raises its price to
+/// 1,000 first: the opening fails instead of the first receipt draining the deposit.
+#[test]
+fn price_front_running_makes_the_opening_fail() {
+	run_test(|| {
+		let open_at_most = |cap: Balance| {
+			Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				0,
+				1_000,
+				10,
+				sr_signer(),
+				cap,
+			)
+		};
+		MockServices::set(0, 1_000, Perbill::from_percent(10), Some(7), ServiceStatus::Active);
+		assert_noop!(open_at_most(10), Error::<Test>::PriceAboveMaximum);
+		assert_eq!(held(&consumer()), 0);
+		MockServices::set(0, 10, Perbill::from_percent(10), Some(7), ServiceStatus::Active);
+		assert_ok!(open_at_most(10));
+		assert_eq!(Channels::<Test>::get(0).unwrap().price_per_unit, 10);
+	});
+}
+
+/// A consumer keeps a 1-unit channel open on a service its provider retired, extending
+/// it for ever: neither `extend` nor `top_up` work on a closed service, and the payee
+/// closes the channel at any time, refunding the consumer.
+#[test]
+fn hostage_channels_cannot_keep_a_service_alive() {
+	run_test(|| {
+		let id = open(MIN_DEPOSIT);
+		for status in [ServiceStatus::Retired, ServiceStatus::Delisted] {
+			MockServices::set(0, 10, Perbill::from_percent(10), Some(7), status);
+			assert_noop!(
+				Metering::extend(RuntimeOrigin::signed(consumer()), id, 40),
+				Error::<Test>::ServiceClosed
+			);
+			assert_noop!(
+				Metering::top_up(RuntimeOrigin::signed(consumer()), id, 5),
+				Error::<Test>::ServiceClosed
+			);
+		}
+		assert_noop!(
+			Metering::close_channel(RuntimeOrigin::signed(consumer()), id),
+			Error::<Test>::NotPayee
+		);
+		assert_noop!(
+			Metering::close_channel(RuntimeOrigin::signed(provider()), id + 1),
+			Error::<Test>::UnknownChannel
+		);
+		assert_ok!(Metering::close_channel(RuntimeOrigin::signed(provider()), id));
+		assert_eq!(last_event(), Event::ChannelClosed { channel_id: id, refunded: MIN_DEPOSIT });
+		assert_eq!((held(&consumer()), free(&consumer())), (0, INITIAL_BALANCE));
+		assert_eq!(Metering::open_channels(0), 0);
+	});
+}
+
+/// Paused is not closed: a paused service's channels still take funds and time.
+#[test]
+fn a_paused_services_channels_carry_on() {
+	run_test(|| {
+		let id = open(1_000);
+		MockServices::set(0, 10, Perbill::from_percent(10), Some(7), ServiceStatus::Paused);
+		assert_ok!(Metering::top_up(RuntimeOrigin::signed(consumer()), id, 5));
+		assert_ok!(Metering::extend(RuntimeOrigin::signed(consumer()), id, 60));
+	});
+}
+
+/// Governance delisted the service: its consumers take their unclaimed deposits back at
+/// once, before expiry; a provider's own retirement does not allow that.
+#[test]
+fn a_delisted_services_channels_are_reclaimable_at_once() {
+	run_test(|| {
+		let id = open(1_000);
+		assert_ok!(claim(id, 30, false));
+		MockServices::set(0, 10, Perbill::from_percent(10), Some(7), ServiceStatus::Retired);
+		assert_noop!(
+			Metering::reclaim(RuntimeOrigin::signed(consumer()), id),
+			Error::<Test>::ChannelNotExpired
+		);
+		MockServices::set(0, 10, Perbill::from_percent(10), Some(7), ServiceStatus::Delisted);
+		assert_ok!(Metering::reclaim(RuntimeOrigin::signed(consumer()), id));
+		assert_eq!(last_event(), Event::ChannelReclaimed { channel_id: id, refunded: 700 });
+		assert_eq!(held(&consumer()), 0);
+	});
+}
+
 #[test]
 fn reclaim_after_expiry_refunds_the_unclaimed_rest() {
 	run_test(|| {
@@ -806,6 +900,7 @@ mod property {
 				deposit,
 				duration,
 				sr_signer(),
+				Balance::MAX,
 			),
 			Action::TopUp(id, amount) => {
 				Metering::top_up(RuntimeOrigin::signed(consumer()), id, amount)
@@ -856,4 +951,53 @@ mod property {
 			});
 		}
 	}
+}
+
+// ------------------------------------------------------------- guards of broken state
+
+#[test]
+fn channel_ids_never_wrap() {
+	run_test(|| {
+		crate::NextChannelId::<Test>::put(ChannelId::MAX);
+		assert_noop!(
+			Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				0,
+				1_000,
+				10,
+				sr_signer(),
+				Balance::MAX
+			),
+			Error::<Test>::ChannelIdOverflow
+		);
+		crate::NextChannelId::<Test>::put(0);
+	});
+}
+
+/// A channel whose funds are no longer on hold (state corrupted behind the pallet's back)
+/// pays nothing: the claim fails whole instead of minting the difference.
+#[test]
+fn a_claim_on_funds_no_longer_held_fails_whole() {
+	use frame_support::traits::{fungible::MutateHold, tokens::Precision};
+	run_test(|| {
+		let id = open(1_000);
+		let reason = HoldReason::ChannelDeposit.into();
+		assert_ok!(Balances::release(&reason, &consumer(), 1_000, Precision::Exact));
+		assert_noop!(claim(id, 50, false), Error::<Test>::DepositMissing);
+		assert_ok!(Balances::hold(&reason, &consumer(), 1_000));
+	});
+}
+
+/// A payee that cannot be credited (its balance, corrupted here, would overflow) makes the
+/// claim fail whole: the consumer's deposit stays held.
+#[test]
+fn a_payee_that_cannot_receive_fails_the_claim_whole() {
+	run_test(|| {
+		let id = open(1_000);
+		let account = frame_system::Account::<Test>::get(provider());
+		frame_system::Account::<Test>::mutate(provider(), |a| a.data.free = Balance::MAX - 10);
+		assert_noop!(claim(id, 50, false), Error::<Test>::PayeeCannotReceive);
+		assert_eq!(held(&consumer()), 1_000);
+		frame_system::Account::<Test>::insert(provider(), account);
+	});
 }

@@ -136,6 +136,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type SubmissionDeposit: Get<BalanceOf<Self>>;
 
+		/// The smallest campaign budget. A campaign's record stays until its sponsor
+		/// closes it: the budget, locked in the pallet account meanwhile, is what pays for
+		/// that storage, so a dust budget must not buy it.
+		#[pallet::constant]
+		type MinCampaignBudget: Get<BalanceOf<Self>>;
+
 		/// Longest dataset name, in bytes.
 		#[pallet::constant]
 		type MaxNameLen: Get<u32>;
@@ -373,8 +379,8 @@ pub mod pallet {
 		ArithmeticOverflow,
 		/// The pool or budget holds less than its records say: an invariant is broken.
 		FundsMissing,
-		/// The budget is zero.
-		ZeroBudget,
+		/// The budget is below `MinCampaignBudget`.
+		BudgetTooSmall,
 		/// The reward per unit is zero.
 		ZeroReward,
 		/// The deadline is not after the current block.
@@ -417,6 +423,7 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxNameLen::get() > 0, "MaxNameLen must be positive");
+			assert!(!T::MinCampaignBudget::get().is_zero(), "MinCampaignBudget must be positive");
 			assert!(
 				(1..=32).contains(&T::MaxReviewers::get()),
 				"MaxReviewers must be between 1 and 32 (one vote bit each)"
@@ -564,14 +571,11 @@ pub mod pallet {
 					shares: contribution.units,
 				});
 			} else {
-				let forfeited = T::Currency::transfer_on_hold(
-					&HoldReason::ContributionDeposit.into(),
+				let forfeited = Self::forfeit(
+					HoldReason::ContributionDeposit,
 					&contributor,
 					&curator,
 					contribution.deposit,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
 				)?;
 				Contributions::<T>::remove(contribution_id);
 				DatasetContributions::<T>::remove(dataset_id, contribution_id);
@@ -637,7 +641,7 @@ pub mod pallet {
 				Ok(_) => T::Treasury::get(),
 				Err(origin) => ensure_signed(origin)?,
 			};
-			ensure!(!budget.is_zero(), Error::<T>::ZeroBudget);
+			ensure!(budget >= T::MinCampaignBudget::get(), Error::<T>::BudgetTooSmall);
 			ensure!(!reward_per_unit.is_zero(), Error::<T>::ZeroReward);
 			ensure!(
 				deadline > frame_system::Pallet::<T>::block_number(),
@@ -815,14 +819,11 @@ pub mod pallet {
 					.committed
 					.checked_sub(&submission.reward)
 					.ok_or(Error::<T>::FundsMissing)?;
-				let forfeited = T::Currency::transfer_on_hold(
-					&HoldReason::SubmissionDeposit.into(),
+				let forfeited = Self::forfeit(
+					HoldReason::SubmissionDeposit,
 					&contributor,
 					&Self::account_id(),
 					submission.deposit,
-					Precision::Exact,
-					Restriction::Free,
-					Fortitude::Polite,
 				)?;
 				campaign.available = campaign
 					.available
@@ -893,6 +894,27 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Moves a rejected deposit held under `reason` from `from` to `to`, whatever
+		/// freezes `from` has: a deposit is forfeited by the counterparty's decision, and a
+		/// freeze must not let its owner veto that (funds on hold never back a vote, see
+		/// pallet-governance).
+		fn forfeit(
+			reason: HoldReason,
+			from: &T::AccountId,
+			to: &T::AccountId,
+			amount: BalanceOf<T>,
+		) -> Result<BalanceOf<T>, DispatchError> {
+			T::Currency::transfer_on_hold(
+				&reason.into(),
+				from,
+				to,
+				amount,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+		}
+
 		/// The account that holds every dataset pool and campaign budget.
 		pub fn account_id() -> T::AccountId {
 			T::PalletId::get().into_account_truncating()
@@ -941,7 +963,9 @@ pub mod pallet {
 		/// - each campaign's `committed` is the sum of its submissions' rewards and its
 		///   counts match;
 		/// - every deposit hold equals the deposits of what it is held for.
-		#[cfg(any(feature = "try-runtime", test))]
+		// Also built with `std`: the runtime's tests check every pallet's invariants after
+		// each step of their attack and property tests.
+		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use alloc::collections::BTreeMap;
 			use frame_support::traits::fungible::InspectHold;

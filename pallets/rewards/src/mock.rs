@@ -82,6 +82,7 @@ pub fn pauper() -> AccountId {
 pub const DATASET_DEPOSIT: Balance = 10;
 pub const CONTRIBUTION_DEPOSIT: Balance = 5;
 pub const SUBMISSION_DEPOSIT: Balance = 3;
+pub const MIN_CAMPAIGN_BUDGET: Balance = 100;
 pub const MAX_NAME_LEN: u32 = 16;
 pub const MAX_URI_LEN: u32 = 32;
 pub const MAX_PENDING_PER_DATASET: u32 = 3;
@@ -104,6 +105,7 @@ impl pallet_rewards::Config for Test {
 	type DatasetDeposit = ConstU128<DATASET_DEPOSIT>;
 	type ContributionDeposit = ConstU128<CONTRIBUTION_DEPOSIT>;
 	type SubmissionDeposit = ConstU128<SUBMISSION_DEPOSIT>;
+	type MinCampaignBudget = ConstU128<MIN_CAMPAIGN_BUDGET>;
 	type MaxNameLen = ConstU32<MAX_NAME_LEN>;
 	type MaxUriLen = ConstU32<MAX_URI_LEN>;
 	type MaxPendingPerDataset = ConstU32<MAX_PENDING_PER_DATASET>;

@@ -559,30 +559,39 @@ fn create_campaign_errors_leave_state_untouched() {
 			)
 		};
 		let ok = reviewers(2);
+		// A dust budget would buy a campaign record for ever.
 		assert_noop!(
-			create(origin(sponsor()), 0, 1, 9, ok.clone(), 1, vec![]),
-			Error::<Test>::ZeroBudget
+			create(origin(sponsor()), MIN_CAMPAIGN_BUDGET - 1, 1, 9, ok.clone(), 1, vec![]),
+			Error::<Test>::BudgetTooSmall
 		);
 		assert_noop!(
-			create(origin(sponsor()), 9, 0, 9, ok.clone(), 1, vec![]),
+			create(origin(sponsor()), MIN_CAMPAIGN_BUDGET, 0, 9, ok.clone(), 1, vec![]),
 			Error::<Test>::ZeroReward
 		);
 		assert_noop!(
-			create(origin(sponsor()), 9, 1, 1, ok.clone(), 1, vec![]),
+			create(origin(sponsor()), MIN_CAMPAIGN_BUDGET, 1, 1, ok.clone(), 1, vec![]),
 			Error::<Test>::DeadlineInPast
 		);
 		assert_noop!(
-			create(origin(sponsor()), 9, 1, 9, vec![], 1, vec![]),
+			create(origin(sponsor()), MIN_CAMPAIGN_BUDGET, 1, 9, vec![], 1, vec![]),
 			Error::<Test>::NoReviewers
 		);
 		assert_noop!(
-			create(origin(sponsor()), 9, 1, 9, reviewers(MAX_REVIEWERS as u8 + 1), 1, vec![]),
+			create(
+				origin(sponsor()),
+				MIN_CAMPAIGN_BUDGET,
+				1,
+				9,
+				reviewers(MAX_REVIEWERS as u8 + 1),
+				1,
+				vec![]
+			),
 			Error::<Test>::TooManyReviewers
 		);
 		assert_noop!(
 			create(
 				origin(sponsor()),
-				9,
+				MIN_CAMPAIGN_BUDGET,
 				1,
 				9,
 				vec![reviewer(0), reviewer(1), reviewer(0)],
@@ -593,16 +602,24 @@ fn create_campaign_errors_leave_state_untouched() {
 		);
 		for required in [0, 3] {
 			assert_noop!(
-				create(origin(sponsor()), 9, 1, 9, ok.clone(), required, vec![]),
+				create(origin(sponsor()), MIN_CAMPAIGN_BUDGET, 1, 9, ok.clone(), required, vec![]),
 				Error::<Test>::InvalidApprovalThreshold
 			);
 		}
 		assert_noop!(
-			create(origin(sponsor()), 9, 1, 9, ok.clone(), 1, vec![0; MAX_URI_LEN as usize + 1]),
+			create(
+				origin(sponsor()),
+				MIN_CAMPAIGN_BUDGET,
+				1,
+				9,
+				ok.clone(),
+				1,
+				vec![0; MAX_URI_LEN as usize + 1]
+			),
 			Error::<Test>::MetadataUriTooLong
 		);
 		assert_noop!(
-			create(origin(pauper()), 9, 1, 9, ok.clone(), 1, vec![]),
+			create(origin(pauper()), MIN_CAMPAIGN_BUDGET, 1, 9, ok.clone(), 1, vec![]),
 			TokenError::FundsUnavailable
 		);
 		// The sponsor's account is never reaped by its budget.
@@ -611,12 +628,12 @@ fn create_campaign_errors_leave_state_untouched() {
 			TokenError::NotExpendable
 		);
 		assert_noop!(
-			create(RuntimeOrigin::none(), 9, 1, 9, ok.clone(), 1, vec![]),
+			create(RuntimeOrigin::none(), MIN_CAMPAIGN_BUDGET, 1, 9, ok.clone(), 1, vec![]),
 			DispatchError::BadOrigin
 		);
 		NextCampaignId::<Test>::put(u64::MAX);
 		assert_noop!(
-			create(origin(sponsor()), 9, 1, 9, ok, 1, vec![]),
+			create(origin(sponsor()), MIN_CAMPAIGN_BUDGET, 1, 9, ok, 1, vec![]),
 			Error::<Test>::CampaignIdOverflow
 		);
 	});

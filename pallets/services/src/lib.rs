@@ -14,8 +14,11 @@
 //! - **Services** are listed by providers ([`Pallet::list_service`]) with a price per unit
 //!   of usage, a share of revenue for the contributors of the dataset they are built on,
 //!   and a storage deposit held from the provider (`HoldReason::ServiceDeposit`). A service
-//!   is `Active`, `Paused` or `Retired`; a retired service that no payment channel refers
-//!   to any more can be removed, which frees its storage and deposit.
+//!   is `Active`, `Paused`, `Retired` (by its provider) or `Delisted` (by governance); a
+//!   closed service that no payment channel refers to any more can be removed, which
+//!   frees its storage and deposit. The provider can always close its channels itself
+//!   (pallet-metering's `close_channel`), so no consumer can keep a service, its deposit
+//!   or its provider's registration hostage.
 //! - **Ratings** (1 to 5 stars) come only from accounts that have paid the service at
 //!   least `MinSpendToRate`, one per account and service; rating again replaces the
 //!   earlier rating in the aggregate.
@@ -285,9 +288,9 @@ pub mod pallet {
 		ServiceNotActive,
 		/// The service is not Paused.
 		ServiceNotPaused,
-		/// The service is Retired.
+		/// The service is Retired or Delisted.
 		ServiceRetired,
-		/// The service is not Retired.
+		/// The service is neither Retired nor Delisted.
 		ServiceNotRetired,
 		/// Payment channels still refer to the service.
 		ServiceHasOpenChannels,
@@ -511,7 +514,7 @@ pub mod pallet {
 			Services::<T>::try_mutate(service_id, |service| {
 				let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
 				ensure!(service.provider == who, Error::<T>::NotServiceProvider);
-				ensure!(service.status != ServiceStatus::Retired, Error::<T>::ServiceRetired);
+				ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
 				if let Some(name) = name {
 					service.name = Self::bounded_name(name)?;
 				}
@@ -569,12 +572,12 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let service = Services::<T>::get(service_id).ok_or(Error::<T>::UnknownService)?;
 			ensure!(service.provider == who, Error::<T>::NotServiceProvider);
-			Self::retire(service_id, service)?;
+			Self::close(service_id, service, ServiceStatus::Retired)?;
 			Self::deposit_event(Event::ServiceRetired { service_id });
 			Ok(())
 		}
 
-		/// Remove a Retired service no channel refers to, with its ratings, and release
+		/// Remove a closed (Retired or Delisted) service no channel refers to, with its ratings, and release
 		/// its deposit. `rating_count` must be at least the service's number of ratings
 		/// (`rating.count`): the call's weight is charged for that many.
 		#[pallet::call_index(10)]
@@ -587,7 +590,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let service = Services::<T>::get(service_id).ok_or(Error::<T>::UnknownService)?;
 			ensure!(service.provider == who, Error::<T>::NotServiceProvider);
-			ensure!(service.status == ServiceStatus::Retired, Error::<T>::ServiceNotRetired);
+			ensure!(service.status.is_closed(), Error::<T>::ServiceNotRetired);
 			ensure!(rating_count >= service.rating.count, Error::<T>::RatingCountWitnessTooLow);
 			ensure!(
 				T::Channels::open_channels(service_id) == 0,
@@ -620,7 +623,7 @@ pub mod pallet {
 			ensure!((1..=5).contains(&stars), Error::<T>::InvalidStars);
 			Services::<T>::try_mutate(service_id, |service| {
 				let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
-				ensure!(service.status != ServiceStatus::Retired, Error::<T>::ServiceRetired);
+				ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
 				ensure!(service.provider != who, Error::<T>::CannotRateOwnService);
 				ensure!(
 					T::PaidUsage::paid(&who, service_id) >= T::MinSpendToRate::get(),
@@ -684,7 +687,7 @@ pub mod pallet {
 		pub fn force_delist(origin: OriginFor<T>, service_id: ServiceId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
 			let service = Services::<T>::get(service_id).ok_or(Error::<T>::UnknownService)?;
-			Self::retire(service_id, service)?;
+			Self::close(service_id, service, ServiceStatus::Delisted)?;
 			Self::deposit_event(Event::ServiceDelisted { service_id });
 			Ok(())
 		}
@@ -729,15 +732,20 @@ pub mod pallet {
 			})
 		}
 
-		/// Retires `service` (not yet Retired) and takes it off its provider's live count.
-		fn retire(service_id: ServiceId, mut service: Service<T>) -> DispatchResult {
-			ensure!(service.status != ServiceStatus::Retired, Error::<T>::ServiceRetired);
+		/// Closes `service` (not yet closed) for good with `status` (Retired or Delisted)
+		/// and takes it off its provider's live count.
+		fn close(
+			service_id: ServiceId,
+			mut service: Service<T>,
+			status: ServiceStatus,
+		) -> DispatchResult {
+			ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
 			Providers::<T>::mutate(&service.provider, |provider| {
 				if let Some(provider) = provider {
 					provider.live_services = provider.live_services.saturating_sub(1);
 				}
 			});
-			service.status = ServiceStatus::Retired;
+			service.status = status;
 			service.updated_at = frame_system::Pallet::<T>::block_number();
 			Services::<T>::insert(service_id, service);
 			Ok(())
@@ -750,7 +758,9 @@ pub mod pallet {
 		///   its services;
 		/// - a service's rating aggregate matches its stored ratings;
 		/// - no service id is at or beyond `NextServiceId`.
-		#[cfg(any(feature = "try-runtime", test))]
+		// Also built with `std`: the runtime's tests check every pallet's invariants after
+		// each step of their attack and property tests.
+		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::TryRuntimeError;
@@ -772,7 +782,7 @@ pub mod pallet {
 						TryRuntimeError::Other("index lists another provider's service")
 					);
 					deposits = deposits.saturating_add(service.deposit);
-					if service.status != ServiceStatus::Retired {
+					if !service.status.is_closed() {
 						live += 1;
 					}
 				}

@@ -415,6 +415,13 @@ fn list_service_errors() {
 		// A provider that cannot pay the deposit.
 		register(BOB, INITIAL_BALANCE - 5);
 		assert_noop!(list_plain(BOB), TokenError::FundsUnavailable);
+
+		// Service ids never wrap around onto a live service.
+		register(CHARLIE, MIN_BOND);
+		let next = crate::NextServiceId::<Test>::get();
+		crate::NextServiceId::<Test>::put(ServiceId::MAX);
+		assert_noop!(list_plain(CHARLIE), Error::<Test>::ServiceIdOverflow);
+		crate::NextServiceId::<Test>::put(next);
 	});
 }
 
@@ -832,7 +839,7 @@ fn force_delist_retires_any_service() {
 		);
 		assert_ok!(Services::force_delist(RuntimeOrigin::root(), id));
 		assert_eq!(last_event(), Event::ServiceDelisted { service_id: id });
-		assert_eq!(status(id), ServiceStatus::Retired);
+		assert_eq!(status(id), ServiceStatus::Delisted);
 		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 0);
 		assert_noop!(
 			Services::force_delist(RuntimeOrigin::root(), id),

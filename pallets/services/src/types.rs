@@ -47,7 +47,7 @@ pub struct Provider<T: Config> {
 	pub bond: BalanceOf<T>,
 	/// Unbonded amounts waiting out `UnbondingPeriod`, oldest first.
 	pub unbonding: BoundedVec<UnbondingChunk<T>, <T as Config>::MaxUnbondingChunks>,
-	/// Services that are Active or Paused (not Retired).
+	/// Services that are Active or Paused (neither Retired nor Delisted).
 	pub live_services: u32,
 }
 

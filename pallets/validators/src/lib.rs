@@ -252,7 +252,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// The set stays within its bounds and holds no account twice.
-	#[cfg(any(feature = "try-runtime", test))]
+	// Also built with `std`: the runtime's tests check every pallet's invariants after
+	// each step of their attack and property tests.
+	#[cfg(any(feature = "try-runtime", feature = "std", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let set = Validators::<T>::get();
 		frame_support::ensure!(

@@ -1,6 +1,6 @@
 //! The configuration of every pallet in the runtime.
 
-use agora_primitives::MarketplaceParameters;
+use agora_primitives::{MarketplaceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -234,8 +234,10 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
 		// Covers a service's worst-case footprint (~2.5 KiB).
 		service_deposit: AGR,
 		min_spend_to_rate: AGR,
-		// Long enough for governance to slash misbehaviour found after an unbond.
-		unbonding_period: 7 * DAYS,
+		// Longer than voting + enactment (8 days) with a week to spare: a slash proposed
+		// the moment a provider unbonds is enacted before the bond can be withdrawn,
+		// even if its enactment waits behind others.
+		unbonding_period: 14 * DAYS,
 		// A dataset's record is at most ~0.5 KiB and lives as long as the chain.
 		dataset_deposit: 10 * AGR,
 		contribution_deposit: AGR,
@@ -332,6 +334,8 @@ impl pallet_rewards::Config for Runtime {
 	type DatasetDeposit = DatasetDeposit;
 	type ContributionDeposit = ContributionDeposit;
 	type SubmissionDeposit = SubmissionDeposit;
+	/// Ten times the dataset deposit: a campaign record is about 1 KiB.
+	type MinCampaignBudget = ConstU128<{ 10 * AGR }>;
 	type MaxNameLen = ConstU32<64>;
 	type MaxUriLen = ConstU32<256>;
 	type MaxPendingPerDataset = ConstU32<256>;
@@ -341,27 +345,52 @@ impl pallet_rewards::Config for Runtime {
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
+/// What governance may set the marketplace parameters to: nothing in these bounds halts
+/// block production or leaves the chain ungovernable (`docs/security.md` explains each).
+pub fn parameter_bounds() -> ParameterBounds<Balance, BlockNumber> {
+	ParameterBounds {
+		// 100× the default proposal deposit, a hundredth of a development account.
+		max_amount: 10_000 * AGR,
+		// 90 days: conviction locks reach 32 periods (8 years at most).
+		max_period: 90 * DAYS,
+		// One minute: the development presets vote for 10 blocks.
+		min_voting_period: 10,
+		max_protocol_fee: Perbill::from_percent(20),
+		max_min_turnout: Perbill::from_percent(33),
+		min_approval_threshold: Perbill::from_parts(500_000_001),
+		max_approval_threshold: Perbill::from_percent(80),
+	}
+}
+
 parameter_types! {
 	pub DefaultParameters: MarketplaceParameters<Balance, BlockNumber> = default_parameters();
+	pub GovernanceParameterBounds: ParameterBounds<Balance, BlockNumber> = parameter_bounds();
 	/// Enactment dispatches a proposal's call in `on_initialize`: at most a quarter block.
 	pub MaxProposalCallWeight: Weight =
 		RuntimeBlockWeights::get().max_block.saturating_div(4);
+	/// A block's enactments together declare at most a quarter block too: however many
+	/// proposals pass at once, the rest of the block stays for transactions.
+	pub MaxEnactmentWeight: Weight = MaxProposalCallWeight::get();
 }
 
 impl pallet_governance::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Treasury = TreasuryAccount;
 	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
 	type DefaultParameters = DefaultParameters;
+	type ParameterBounds = GovernanceParameterBounds;
 	/// Enough for a batch of parameter changes or `authorize_upgrade`; the code of an
 	/// upgrade is applied separately.
 	type MaxProposalLen = ConstU32<4096>;
 	type MaxCallWeight = MaxProposalCallWeight;
+	type MaxEnactmentWeight = MaxEnactmentWeight;
 	type MaxLiveProposals = ConstU32<32>;
+	/// An attacker needs eight accounts, and eight deposits per slot and period, to hold
+	/// every slot (see `docs/security.md`).
+	type MaxLiveProposalsPerAccount = ConstU32<4>;
 	type MaxVotesPerAccount = ConstU32<64>;
 	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
 }

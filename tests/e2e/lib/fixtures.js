@@ -3,14 +3,17 @@ import { submitOk } from '@agora/client';
 
 const AGR = 10n ** 12n;
 
+/** The price `listService` lists at unless told otherwise: 0.01 AGR per 1k tokens. */
+export const DEFAULT_PRICE = { unit: 'Token1k', perUnit: 10n ** 10n };
+
 /**
  * `provider` registers (100 AGR bond) and lists one service with no dataset; resolves to
- * its id. `price` defaults to 0.01 AGR per `Token1k`.
+ * its id. `price` defaults to `DEFAULT_PRICE`.
  */
-export async function listService(api, provider, { name = 'llm', tags = ['llm'], price } = {}) {
+export async function listService(api, provider, { name = 'llm', tags = ['llm'], price = DEFAULT_PRICE } = {}) {
   await submitOk(api, api.tx.services.registerProvider(`${name}-provider`, 100n * AGR), provider);
   const listed = await submitOk(api, api.tx.services.listService(name, tags, '', `0x${'22'.repeat(32)}`,
-    price ?? { unit: 'Token1k', perUnit: 10n ** 10n }, 0, null), provider);
+    price, 0, null), provider);
   const event = listed.events.find(({ event }) => api.events.services.ServiceListed.is(event));
   return event.event.data.serviceId.toNumber();
 }

@@ -25,11 +25,11 @@ export function nodeBinary() {
 /**
  * Starts agora-node with `args`, waits until it serves RPC on `rpcPort` and connects
  * @polkadot/api to it, with the agora_* RPC of @agora/client (`api.rpc.agora.*`).
- * Returns { api, httpUrl, wsUrl, child, log, stop, kill }: `stop()` disconnects and
+ * Returns { api, httpUrl, wsUrl, child, log, logFile, stop, kill }: `stop()` disconnects and
  * ends the node with SIGTERM (SIGKILL after 10 s); `kill()` is an immediate SIGKILL.
  */
 export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
-  const { child, log, forceKill, end } = spawnLogged(nodeBinary(), [...args, '--rpc-port', String(rpcPort)]);
+  const { child, log, logFile, forceKill, end } = spawnLogged(nodeBinary(), [...args, '--rpc-port', String(rpcPort)]);
   const httpUrl = `http://127.0.0.1:${rpcPort}`;
   const wsUrl = `ws://127.0.0.1:${rpcPort}`;
   let api;
@@ -41,7 +41,9 @@ export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
     throw error;
   }
   const disconnectAnd = (signal) => api.disconnect().catch(() => {}).then(() => end(signal));
-  return { api, httpUrl, wsUrl, child, log, stop: () => disconnectAnd('SIGTERM'), kill: () => disconnectAnd('SIGKILL') };
+  return {
+    api, httpUrl, wsUrl, child, log, logFile, stop: () => disconnectAnd('SIGTERM'), kill: () => disconnectAnd('SIGKILL'),
+  };
 }
 
 /**

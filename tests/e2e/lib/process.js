@@ -1,7 +1,17 @@
 // Processes and raw JSON-RPC, with Node.js built-ins only: shared by the end-to-end tests
 // and the throughput harness (scripts/bench), which has its own node_modules.
 import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { basename, join } from 'node:path';
+
+/**
+ * Where every spawned process's whole output is written: `$AGORA_PROCESS_LOGS`, else
+ * `$TMPDIR/agora-process-logs`. Suites run concurrently, so each file is named after the
+ * suite (the test file), the program and its process id.
+ */
+export const PROCESS_LOG_DIR = process.env.AGORA_PROCESS_LOGS
+  ?? join(process.env.TMPDIR ?? '/tmp', 'agora-process-logs');
 
 /**
  * `count` distinct TCP ports on 127.0.0.1 that nothing listens on right now. All are held
@@ -31,17 +41,27 @@ export async function freePort() {
 }
 
 /**
- * Spawns `binary` keeping its last output lines in `log`; a leftover process is killed
- * when the tests exit. `end(signal)` sends `signal` (SIGKILL after 10 s) and resolves once
- * the process is gone.
+ * Spawns `binary` keeping its last output lines in `log` and all of it in a file of
+ * `PROCESS_LOG_DIR` (its path is `logFile`); a leftover process is killed when the tests
+ * exit. `end(signal)` sends `signal` (SIGKILL after 10 s) and resolves once the process is
+ * gone.
  */
 export function spawnLogged(binary, args, env = process.env) {
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  mkdirSync(PROCESS_LOG_DIR, { recursive: true });
+  const suite = basename(process.argv[1] ?? 'node', '.js');
+  const logFile = join(PROCESS_LOG_DIR, `${suite}.${basename(binary)}.${child.pid}.log`);
+  const file = createWriteStream(logFile);
   const log = [];
-  const keep = (chunk) => { log.push(chunk.toString()); if (log.length > 400) log.shift(); };
+  const keep = (chunk) => {
+    file.write(chunk);
+    log.push(chunk.toString());
+    if (log.length > 400) log.shift();
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.once('close', () => file.end());
   const forceKill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); };
   process.once('exit', forceKill);
   async function end(signal) {
@@ -51,7 +71,7 @@ export function spawnLogged(binary, args, env = process.env) {
     clearTimeout(timer);
     process.removeListener('exit', forceKill);
   }
-  return { child, log, forceKill, end };
+  return { child, log, logFile, forceKill, end };
 }
 
 /** One raw JSON-RPC call over HTTP; resolves to the whole response object. */

@@ -1,5 +1,10 @@
 //! Tests of the runtime as assembled: genesis presets (built through the compiled WASM,
-//! as the node builds them), metadata, token rules and declared weights.
+//! as the node builds them), metadata, token rules and declared weights; the attacks on
+//! its economics ([`attacks`]) and random sequences over every pallet ([`properties`]).
+
+mod attacks;
+mod properties;
+mod support;
 
 use crate::{
 	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,
@@ -10,14 +15,21 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
 
 /// Genesis storage of the runtime preset `preset`, built by the WASM runtime.
-fn genesis(preset: &str) -> sp_io::TestExternalities {
+fn genesis_storage(preset: &str) -> sp_runtime::Storage {
 	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
-	let storage =
-		sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
-			.with_genesis_config_preset_name(preset)
-			.build()
-			.build_storage()
-			.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"));
+	sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+		.with_genesis_config_preset_name(preset)
+		.build()
+		.build_storage()
+		.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"))
+}
+
+/// Externalities at block 1 of the runtime preset `preset`.
+fn genesis(preset: &str) -> sp_io::TestExternalities {
+	at_block_one(genesis_storage(preset))
+}
+
+fn at_block_one(storage: sp_runtime::Storage) -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext
@@ -408,6 +420,7 @@ fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consum
 			deposit,
 			crate::DAYS,
 			ReceiptSigner::Sr25519(signer.public()),
+			10 * crate::MILLI_AGR,
 		));
 		let receipt =
 			Receipt { genesis_hash: System::block_hash(0), channel_id: 0, cumulative_units: 500 };
