@@ -120,6 +120,14 @@ impl<B: AtLeast32BitUnsigned + Copy> Tally<B> {
 		self.turnout = self.turnout.saturating_sub(vote.balance);
 	}
 
+	/// Whether the proposer gets its deposit back: the turnout was reached and at least a
+	/// third of the conviction-weighted votes were ayes. A proposal nobody turns out for,
+	/// or that a two-thirds majority votes down, costs its deposit.
+	pub fn refunds_deposit(&self, total_issuance: B, min_turnout: Perbill) -> bool {
+		self.reaches_turnout(total_issuance, min_turnout)
+			&& self.ayes.saturating_mul(B::from(3u32)) >= self.ayes.saturating_add(self.nays)
+	}
+
 	/// Whether the turnout is at least `min_turnout` of `total_issuance`.
 	pub fn reaches_turnout(&self, total_issuance: B, min_turnout: Perbill) -> bool {
 		self.turnout >= min_turnout.mul_ceil(total_issuance)
@@ -308,6 +316,8 @@ pub struct ParameterBounds<Balance, BlockNumber> {
 	pub min_voting_period: BlockNumber,
 	/// Largest protocol fee: providers keep the bulk of what they earn.
 	pub max_protocol_fee: Perbill,
+	/// Smallest minimum turnout: below it, a handful of tokens could pass any call.
+	pub min_min_turnout: Perbill,
 	/// Largest minimum turnout: above it, passive holders could block every proposal,
 	/// runtime upgrades included.
 	pub max_min_turnout: Perbill,
@@ -330,8 +340,9 @@ pub enum InvalidParameters {
 	VotingPeriodTooShort,
 	/// A protocol fee above [`ParameterBounds::max_protocol_fee`].
 	ProtocolFeeTooHigh,
-	/// A minimum turnout above [`ParameterBounds::max_min_turnout`].
-	MinTurnoutTooHigh,
+	/// A minimum turnout outside [`ParameterBounds::min_min_turnout`] …
+	/// [`ParameterBounds::max_min_turnout`].
+	MinTurnoutOutOfBounds,
 	/// An approval threshold outside the bounds.
 	ApprovalThresholdOutOfBounds,
 	/// An unbonding period not longer than voting plus enactment: a provider could
@@ -370,7 +381,7 @@ where
 	/// minimum amounts (the rating threshold may be zero) and none above the largest,
 	/// periods from one block to the longest (the enactment delay may not be zero
 	/// either: a passed proposal is dispatched in a later block), a voting period long
-	/// enough to vote, a bounded fee and turnout, an approval threshold between a strict
+	/// enough to vote, a bounded fee, a turnout within bounds, an approval threshold between a strict
 	/// majority and the largest, and an unbonding period longer than voting plus
 	/// enactment, so a bond cannot leave before a slash proposed against it is enacted.
 	pub fn validate(
@@ -407,8 +418,8 @@ where
 		if self.protocol_fee > bounds.max_protocol_fee {
 			return Err(InvalidParameters::ProtocolFeeTooHigh);
 		}
-		if self.min_turnout > bounds.max_min_turnout {
-			return Err(InvalidParameters::MinTurnoutTooHigh);
+		if self.min_turnout < bounds.min_min_turnout || self.min_turnout > bounds.max_min_turnout {
+			return Err(InvalidParameters::MinTurnoutOutOfBounds);
 		}
 		if self.approval_threshold < bounds.min_approval_threshold
 			|| self.approval_threshold > bounds.max_approval_threshold

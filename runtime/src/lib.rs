@@ -22,6 +22,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+mod migrations;
 #[cfg(test)]
 mod tests;
 
@@ -80,7 +81,8 @@ macro_rules! agora_runtime_version {
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
 			// Bump when the encoding of existing calls or transaction extensions changes.
-			transaction_version: 1,
+			// 2: `metering.open_channel` takes the agreed price.
+			transaction_version: 2,
 			system_version: 1,
 		};
 	};
@@ -88,11 +90,11 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(100);
+agora_runtime_version!(101);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
 // (`scripts/build-upgrade-runtime.sh`). Never deployed.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(101);
+agora_runtime_version!(102);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
@@ -211,7 +213,11 @@ pub fn sign_transaction(
 
 /// Migrations to run on the next runtime upgrade, besides the pallets' own. Each runs
 /// only from the storage version it migrates.
-type Migrations = (pallet_metering::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	migrations::ClearVoteFreezes,
+	pallet_governance::migrations::v1::MigrateToV1<Runtime>,
+	pallet_metering::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Executive: dispatches blocks and transactions to the pallets.
 pub type Executive = frame_executive::Executive<

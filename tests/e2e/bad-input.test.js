@@ -27,7 +27,7 @@ describe('bad input on agora-node --dev', () => {
     const serviceId = await listService(api, keys.bob);
     ({ channelId } = await openChannel(api, keys.charlie, {
       serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(keys.charlieapp),
-      maxPricePerUnit: DEFAULT_PRICE.perUnit,
+      agreedPrice: DEFAULT_PRICE,
     }));
     // One settled receipt, so that an older one is stale.
     await claim(api, keys.bob, signReceipt(keys.charlieapp, api.genesisHash, channelId, 100));

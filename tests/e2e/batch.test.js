@@ -45,7 +45,8 @@ describe('claim_batch of 50 channels on agora-node --dev', () => {
     // Every consumer opens ten channels in one transaction; all five land in one block.
     const opened = await Promise.all(consumers.map(({ account, app }) => {
       const opens = Array.from({ length: CHANNELS_PER_CONSUMER },
-        () => api.tx.metering.openChannel(serviceId, DEPOSIT, 1_000, receiptSigner(app), PRICE_PER_UNIT));
+        () => api.tx.metering.openChannel(serviceId, DEPOSIT, 1_000, receiptSigner(app),
+          { unit: 'Request', perUnit: PRICE_PER_UNIT }));
       return submitOk(api, api.tx.utility.batchAll(opens), account);
     }));
     const channels = [];

@@ -51,7 +51,8 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
 
     const serviceId = await listService(api, bob, { price: { unit: 'Token1k', perUnit: PRICE } });
     ({ channelId } = await openChannel(api, charlie, {
-      serviceId, deposit: DEPOSIT, duration: 10_000, receiptSigner: receiptSigner(charlieApp), maxPricePerUnit: PRICE,
+      serviceId, deposit: DEPOSIT, duration: 10_000, receiptSigner: receiptSigner(charlieApp),
+      agreedPrice: { unit: 'Token1k', perUnit: PRICE },
     }));
     upstream = await startUpstream((input) => input.tokens);
     settings = {

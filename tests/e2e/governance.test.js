@@ -52,7 +52,7 @@ describe('governance pallet on agora-node --dev', () => {
     const serviceId = await listService(api, bob);
     const channel = await openChannel(api, ferdie, {
       serviceId, deposit: 10n * AGR, duration: 200, receiptSigner: receiptSigner(ferdieapp),
-      maxPricePerUnit: DEFAULT_PRICE.perUnit,
+      agreedPrice: DEFAULT_PRICE,
     });
 
     const feeChange = api.tx.governance.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %

@@ -84,18 +84,21 @@ describe('the marketplace on agora-node --dev', () => {
       providerNet: providerNet.toString(),
     });
 
-    // A price the consumer never agreed to is refused: a provider raising its price
-    // while the opening waits in the pool cannot drain the deposit.
-    await assert.rejects(openChannel(api, charlie, {
-      serviceId: service.id, deposit: 10n ** 12n, duration: 5, receiptSigner: receiptSigner(charlieApp),
-      maxPricePerUnit: PRICE_PER_UNIT - 1n,
-    }), (err) => err.error === 'metering.PriceAboveMaximum');
+    // A price the consumer never agreed to is refused: a provider raising its price, or
+    // changing its unit, while the opening waits in the pool cannot drain the deposit.
+    const opening = (agreedPrice) => openChannel(api, charlie, {
+      serviceId: service.id, deposit: 10n ** 12n, duration: 5, receiptSigner: receiptSigner(charlieApp), agreedPrice,
+    });
+    await assert.rejects(opening({ unit: 'Token1k', perUnit: PRICE_PER_UNIT - 1n }),
+      (err) => err.error === 'metering.PriceAboveAgreed');
+    await assert.rejects(opening({ unit: 'Request', perUnit: PRICE_PER_UNIT }),
+      (err) => err.error === 'metering.PriceUnitChanged');
 
     // #region open-channel
     const deposit = 10n * 10n ** 12n; // 10 AGR, held while the channel is open
     const channel = await openChannel(api, charlie, {
       serviceId: service.id, deposit, duration: 5, receiptSigner: receiptSigner(charlieApp),
-      maxPricePerUnit: BigInt(service.price.perUnit), // the price agora_listServices showed
+      agreedPrice: service.price, // the price agora_listServices showed
     });
     // #endregion open-channel
     const [charlieBeforeOpen, charlieOpen] = await balancesAround(api, channel.blockHash, charlie.address);

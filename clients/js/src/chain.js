@@ -115,17 +115,18 @@ export async function submitOk(api, tx, signer) {
 /**
  * Opens a payment channel: `deposit` (planck) of `consumer` is held for `duration`
  * blocks; receipts must be signed by `receiptSigner` (from `receiptSigner(pair)`).
- * `maxPricePerUnit` (planck) is the price the consumer agreed to, e.g. the `price.perUnit`
- * that `agora_getService` showed: if the provider raised its price in the meantime, the
- * opening fails with `metering.PriceAboveMaximum` instead of paying the new price.
- * @param {{ serviceId: number|bigint, deposit: bigint, duration: number, receiptSigner: object, maxPricePerUnit: bigint }} channel
+ * `agreedPrice` (`{ unit, perUnit }`) is the price the consumer agreed to, e.g. the
+ * `price` that `agora_getService` showed: if the provider raised its price or changed its
+ * unit in the meantime, the opening fails (`metering.PriceAboveAgreed`,
+ * `metering.PriceUnitChanged`) instead of paying the new price.
+ * @param {{ serviceId: number|bigint, deposit: bigint, duration: number, receiptSigner: object, agreedPrice: { unit: string, perUnit: bigint|string } }} channel
  * @returns {Promise<Inclusion & { channelId: number, expiresAt: number, pricePerUnit: bigint }>}
  */
-export async function openChannel(api, consumer, { serviceId, deposit, duration, receiptSigner, maxPricePerUnit }) {
-  if (typeof maxPricePerUnit !== 'bigint') {
-    throw new TypeError('openChannel: maxPricePerUnit (bigint, planck) is the price per unit you agreed to');
+export async function openChannel(api, consumer, { serviceId, deposit, duration, receiptSigner, agreedPrice }) {
+  if (agreedPrice?.unit === undefined || agreedPrice?.perUnit === undefined) {
+    throw new TypeError('openChannel: agreedPrice ({ unit, perUnit }) is the price you agreed to, e.g. the service\'s `price`');
   }
-  const tx = api.tx.metering.openChannel(serviceId, deposit, duration, receiptSigner, maxPricePerUnit);
+  const tx = api.tx.metering.openChannel(serviceId, deposit, duration, receiptSigner, agreedPrice);
   const inclusion = await submitOk(api, tx, consumer);
   const opened = findEvent(api, inclusion.events, 'metering', 'ChannelOpened');
   return {

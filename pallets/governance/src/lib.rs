@@ -52,6 +52,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -105,7 +106,8 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 	use sp_runtime::traits::{Bounded, CheckedAdd, Dispatchable, One, Saturating, Zero};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: votes are held, not frozen; `LiveProposalsOf` (see [`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -356,8 +358,8 @@ pub mod pallet {
 		VotingPeriodTooShort,
 		/// A protocol fee above the largest allowed.
 		ProtocolFeeTooHigh,
-		/// A minimum turnout above the largest allowed.
-		MinTurnoutTooHigh,
+		/// A minimum turnout outside the bounds.
+		MinTurnoutOutOfBounds,
 		/// An approval threshold below a strict majority or above the largest allowed.
 		ApprovalThresholdOutOfBounds,
 		/// An unbonding period not longer than the voting period plus the enactment delay.
@@ -372,7 +374,7 @@ pub mod pallet {
 				InvalidParameters::PeriodOutOfBounds => Error::PeriodOutOfBounds,
 				InvalidParameters::VotingPeriodTooShort => Error::VotingPeriodTooShort,
 				InvalidParameters::ProtocolFeeTooHigh => Error::ProtocolFeeTooHigh,
-				InvalidParameters::MinTurnoutTooHigh => Error::MinTurnoutTooHigh,
+				InvalidParameters::MinTurnoutOutOfBounds => Error::MinTurnoutOutOfBounds,
 				InvalidParameters::ApprovalThresholdOutOfBounds => {
 					Error::ApprovalThresholdOutOfBounds
 				},
@@ -411,18 +413,27 @@ pub mod pallet {
 					},
 					Enactment::Deferred => {
 						Self::defer(proposal_id, now);
+						weight.saturating_accrue(T::DbWeight::get().reads_writes(2, 2));
 						break;
 					},
 				}
 			}
-			// Once one proposal waits, those after it wait too: enactment keeps its order.
-			due.for_each(|proposal_id| Self::defer(proposal_id, now));
+			// Once one proposal waits, those after it wait too, after those already due in
+			// the next block.
+			due.for_each(|proposal_id| {
+				Self::defer(proposal_id, now);
+				weight.saturating_accrue(T::DbWeight::get().reads_writes(2, 2));
+			});
 			weight
 		}
 
 		fn integrity_test() {
 			assert!(T::MaxLiveProposals::get() > 0, "MaxLiveProposals must be positive");
 			assert!(T::MaxVotesPerAccount::get() > 0, "MaxVotesPerAccount must be positive");
+			assert!(
+				T::MaxLiveProposalsPerAccount::get() > 0,
+				"MaxLiveProposalsPerAccount must be positive"
+			);
 			assert!(
 				T::MaxCallWeight::get().all_lte(T::MaxEnactmentWeight::get()),
 				"MaxEnactmentWeight must fit the heaviest proposal"
@@ -601,9 +612,10 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Withdraw (the proposer, before any vote: the deposit is returned) or cancel (the
-		/// governance origin: the deposit is slashed to the treasury) a proposal being voted
-		/// on.
+		/// Withdraw (the proposer, before any vote) or cancel (the governance origin) a
+		/// proposal being voted on. Either way the deposit goes to the treasury: a slot taken
+		/// and given back costs what a proposal failing its turnout does, so withdrawing
+		/// before the end and proposing again cannot hold a slot for free.
 		#[pallet::call_index(4)]
 		pub fn cancel(origin: OriginFor<T>, proposal_id: ProposalId) -> DispatchResult {
 			// `None`: the governance origin.
@@ -616,27 +628,11 @@ pub mod pallet {
 			let ProposalStatus::Voting { ends_at } = proposal.status else {
 				return Err(Error::<T>::VotingClosed.into());
 			};
-			let reason = HoldReason::ProposalDeposit.into();
-			let slashed = match signer {
-				None => {
-					let (credit, _) =
-						T::Currency::slash(&reason, &proposal.proposer, proposal.deposit);
-					let slashed = credit.peek();
-					T::OnCancel::on_unbalanced(credit);
-					slashed
-				},
-				Some(caller) => {
-					ensure!(caller == proposal.proposer, Error::<T>::NotProposer);
-					ensure!(proposal.tally.turnout.is_zero(), Error::<T>::ProposalHasVotes);
-					T::Currency::release(
-						&reason,
-						&proposal.proposer,
-						proposal.deposit,
-						Precision::BestEffort,
-					)?;
-					Zero::zero()
-				},
-			};
+			if let Some(caller) = signer {
+				ensure!(caller == proposal.proposer, Error::<T>::NotProposer);
+				ensure!(proposal.tally.turnout.is_zero(), Error::<T>::ProposalHasVotes);
+			}
+			let slashed = Self::forfeit_deposit(&proposal);
 			Deadlines::<T>::mutate(ends_at, |ids| ids.retain(|id| *id != proposal_id));
 			Self::end_voting(&proposal.proposer);
 			proposal.status =
@@ -731,11 +727,21 @@ pub mod pallet {
 			});
 		}
 
+		/// Sends `proposal`'s held deposit to the treasury (`OnCancel`); returns the amount.
+		fn forfeit_deposit(proposal: &Proposal<T>) -> BalanceOf<T> {
+			let reason = HoldReason::ProposalDeposit.into();
+			let (credit, _) = T::Currency::slash(&reason, &proposal.proposer, proposal.deposit);
+			let slashed = credit.peek();
+			T::OnCancel::on_unbalanced(credit);
+			slashed
+		}
+
 		/// Ends the voting on `proposal_id` and schedules the call if it passed. The
-		/// deposit is returned unless the proposal did not reach the minimum turnout: then
-		/// it goes to the treasury, so that keeping proposal slots filled with proposals
-		/// nobody supports costs a deposit per slot and voting period. A rejected
-		/// proposal's call bytes are dropped (its events keep its history).
+		/// deposit is returned when the proposal reached the minimum turnout with at least
+		/// a third of the votes for it ([`Tally::refunds_deposit`]); otherwise it goes to
+		/// the treasury, so that filling proposal slots with proposals nobody supports, or
+		/// that a large majority rejects, costs a deposit per slot and voting period. A
+		/// rejected proposal's call bytes are dropped (its events keep its history).
 		fn decide(
 			proposal_id: ProposalId,
 			now: BlockNumberFor<T>,
@@ -748,10 +754,9 @@ pub mod pallet {
 			}
 			let ended_at = now.saturating_sub(One::one());
 			let tally = proposal.tally;
-			let reason = HoldReason::ProposalDeposit.into();
-			let deposit_slashed = if tally.reaches_turnout(total_issuance, parameters.min_turnout) {
+			let deposit_slashed = if tally.refunds_deposit(total_issuance, parameters.min_turnout) {
 				let released = T::Currency::release(
-					&reason,
+					&HoldReason::ProposalDeposit.into(),
 					&proposal.proposer,
 					proposal.deposit,
 					Precision::BestEffort,
@@ -759,10 +764,7 @@ pub mod pallet {
 				debug_assert!(released.is_ok(), "a proposal's deposit is held");
 				Zero::zero()
 			} else {
-				let (credit, _) = T::Currency::slash(&reason, &proposal.proposer, proposal.deposit);
-				let slashed = credit.peek();
-				T::OnCancel::on_unbalanced(credit);
-				slashed
+				Self::forfeit_deposit(&proposal)
 			};
 			if tally.passes(total_issuance, parameters.min_turnout, parameters.approval_threshold) {
 				let at = now.saturating_add(parameters.enactment_delay);
@@ -849,7 +851,20 @@ pub mod pallet {
 			);
 			if let Ok(call) = &call {
 				if !call.get_dispatch_info().call_weight.all_lte(budget) {
-					return Enactment::Deferred;
+					// A call that does not fit even an untouched block would wait for ever
+					// (weights can grow with a runtime upgrade after it was proposed).
+					if budget != T::MaxEnactmentWeight::get() {
+						return Enactment::Deferred;
+					}
+					proposal.call = Default::default();
+					proposal.status =
+						ProposalStatus::Enacted { ended_at, at: now, succeeded: false };
+					Proposals::<T>::insert(proposal_id, proposal);
+					let result = Err(DispatchError::Other(
+						"the call is heavier than a block's enactment weight",
+					));
+					Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
+					return Enactment::Dispatched(Weight::zero());
 				}
 			}
 			let (result, weight) = match call {

@@ -98,7 +98,7 @@ pub const MAX_PERIOD: u64 = 1_000;
 pub const MIN_VOTING_PERIOD: u64 = 2;
 
 /// The mock's bounds: amounts up to 10,000, periods up to 1,000 blocks, voting at least
-/// 2 blocks, fee up to 20 %, turnout up to 50 %, approval between a strict majority and
+/// 2 blocks, fee up to 20 %, turnout 1 % to 50 %, approval between a strict majority and
 /// 90 %.
 pub fn parameter_bounds() -> ParameterBounds<Balance, u64> {
 	ParameterBounds {
@@ -106,6 +106,7 @@ pub fn parameter_bounds() -> ParameterBounds<Balance, u64> {
 		max_period: MAX_PERIOD,
 		min_voting_period: MIN_VOTING_PERIOD,
 		max_protocol_fee: Perbill::from_percent(20),
+		min_min_turnout: Perbill::from_percent(1),
 		max_min_turnout: Perbill::from_percent(50),
 		min_approval_threshold: Perbill::from_parts(500_000_001),
 		max_approval_threshold: Perbill::from_percent(90),

@@ -207,6 +207,63 @@ fn proposal_slot_squatting_is_bounded_and_costly() {
 	});
 }
 
+/// A holder with the turnout's worth of tokens votes on the squatter's proposals to get
+/// their deposits refunded: a vote against does not refund them, and one for them with
+/// no conviction is outweighed by honest holders voting against with conviction.
+#[test]
+fn turnout_alone_does_not_refund_a_squatters_deposit() {
+	run_test(|| {
+		let against = propose(charlie(), remark());
+		let weakly_for = propose(charlie(), remark());
+		vote(bob(), against, false, 600, Conviction::None);
+		vote(bob(), weakly_for, true, 600, Conviction::None);
+		vote(dave(), weakly_for, false, 200, Conviction::Locked1x);
+		run_to(DECIDED_AT);
+		// 60 ayes against 200 nays: less than a third for it.
+		for id in [against, weakly_for] {
+			assert!(events().contains(&Event::ProposalRejected {
+				proposal_id: id,
+				tally: tally(id),
+				deposit_slashed: PROPOSAL_DEPOSIT,
+			}));
+		}
+		assert_eq!(free(&charlie()), BALANCE - 2 * PROPOSAL_DEPOSIT);
+	});
+}
+
+/// A proposal passed when its call fit; a runtime upgrade then made the call heavier than
+/// a whole block's enactment weight. It fails instead of waiting for ever and holding up
+/// the proposals due after it.
+#[test]
+fn a_call_heavier_than_any_block_fails_instead_of_blocking_the_queue() {
+	run_test(|| {
+		let heavy = propose(alice(), spend(10, dave()));
+		let next = propose(bob(), remark());
+		for id in [heavy, next] {
+			vote(charlie(), id, true, 600, Conviction::Locked1x);
+		}
+		run_to(DECIDED_AT);
+		MaxEnactmentWeight::set(Weight::from_parts(1, 1));
+		run_to(ENACTED_AT);
+		// (A stored event keeps `DispatchError::Other` without its message.)
+		assert!(events().iter().any(|event| matches!(
+			event,
+			Event::ProposalEnacted { proposal_id, result: Err(DispatchError::Other(_)) }
+				if *proposal_id == heavy
+		)));
+		assert_eq!(
+			status(heavy),
+			ProposalStatus::Enacted { ended_at: 11, at: ENACTED_AT, succeeded: false }
+		);
+		assert!(Proposals::<Test>::get(heavy).unwrap().call.is_empty());
+		assert_eq!(free(&dave()), BALANCE);
+		// The proposal due after it is not held up, and nothing is left queued.
+		assert!(matches!(status(next), ProposalStatus::Enacted { at: ENACTED_AT, .. }));
+		assert!(Enactments::<Test>::iter().next().is_none());
+		MaxEnactmentWeight::set(Weight::from_parts(2_000_000_000, 2_000_000));
+	});
+}
+
 #[test]
 fn a_tie_is_not_a_majority() {
 	run_test(|| {
@@ -530,16 +587,20 @@ fn votes_on_a_cancelled_proposal_leave_no_lock() {
 // ---------------------------------------------------------------- cancellation
 
 #[test]
-fn the_proposer_withdraws_a_proposal_nobody_voted_on() {
+fn the_proposer_withdraws_a_proposal_nobody_voted_on_and_forfeits_its_deposit() {
 	run_test(|| {
 		let id = propose(alice(), remark());
 		assert_ok!(Governance::cancel(origin(alice()), id));
-		assert_eq!(free(&alice()), BALANCE);
+		// Withdrawing costs what failing the turnout does: a slot given back before the end
+		// and taken again is not free.
+		assert_eq!(free(&alice()), BALANCE - PROPOSAL_DEPOSIT);
+		assert_eq!(free(&treasury()), TREASURY_BALANCE + PROPOSAL_DEPOSIT);
 		assert_eq!(deposit_held(&alice()), 0);
 		assert_eq!(status(id), ProposalStatus::Cancelled { at: 1 });
 		assert_eq!(LiveProposals::<Test>::get(), 0);
 		assert!(Deadlines::<Test>::get(11).is_empty());
-		assert!(events().contains(&Event::ProposalCancelled { proposal_id: id, slashed: 0 }));
+		assert!(events()
+			.contains(&Event::ProposalCancelled { proposal_id: id, slashed: PROPOSAL_DEPOSIT }));
 		// Never decided.
 		run_to(DECIDED_AT);
 		assert_eq!(status(id), ProposalStatus::Cancelled { at: 1 });
@@ -711,10 +772,13 @@ fn set_parameters_refuses_unusable_sets_without_changing_anything() {
 		);
 		assert_ok!(set(vec![
 			ParameterChange::VotingPeriod(3),
-			ParameterChange::MinTurnout(Perbill::zero()),
+			ParameterChange::MinTurnout(Perbill::from_percent(1)),
 		]));
 		let parameters = Governance::parameters();
-		assert_eq!((parameters.voting_period, parameters.min_turnout), (3, Perbill::zero()));
+		assert_eq!(
+			(parameters.voting_period, parameters.min_turnout),
+			(3, Perbill::from_percent(1))
+		);
 		// The new voting period applies to new proposals.
 		let id = propose(alice(), remark());
 		assert_eq!(status(id), ProposalStatus::Voting { ends_at: 4 });
@@ -782,7 +846,13 @@ fn every_parameter_bound_is_enforced() {
 			(
 				vec![MinTurnout(Perbill::from_percent(100))],
 				vec![MinTurnout(Perbill::from_percent(50))],
-				Error::<Test>::MinTurnoutTooHigh,
+				Error::<Test>::MinTurnoutOutOfBounds,
+			),
+			// No turnout at all: a single planck would pass any call.
+			(
+				vec![MinTurnout(Perbill::zero())],
+				vec![MinTurnout(Perbill::from_percent(1))],
+				Error::<Test>::MinTurnoutOutOfBounds,
 			),
 			(
 				vec![ApprovalThreshold(Perbill::from_percent(50))],
@@ -817,7 +887,7 @@ fn every_parameter_bound_is_enforced() {
 }
 
 #[test]
-#[should_panic(expected = "genesis governance parameters are invalid: MinTurnoutTooHigh")]
+#[should_panic(expected = "genesis governance parameters are invalid: MinTurnoutOutOfBounds")]
 fn genesis_refuses_parameters_out_of_bounds() {
 	let mut parameters = default_parameters();
 	parameters.min_turnout = Perbill::from_percent(100);

@@ -13,7 +13,7 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_core::{crypto::KeyTypeId, ecdsa};
 use sp_runtime::{
-	traits::{Bounded, Saturating, Zero},
+	traits::{Saturating, Zero},
 	MultiSignature,
 };
 
@@ -40,6 +40,13 @@ fn deposit<T: Config>() -> BalanceOf<T> {
 	T::MinChannelDeposit::get().saturating_mul(1_000u32.into())
 }
 
+/// The price `service` is listed at, as a consumer agrees to it.
+fn agreed_price<T: Config>(service: ServiceId) -> agora_primitives::Price<BalanceOf<T>> {
+	T::Services::service_terms(service)
+		.expect("the benchmark's service is listed")
+		.price
+}
+
 /// Opens a channel of `consumer` and returns its id.
 fn open<T: Config>(consumer: T::AccountId, service: ServiceId, key: ecdsa::Public) -> ChannelId {
 	let id = NextChannelId::<T>::get();
@@ -49,7 +56,7 @@ fn open<T: Config>(consumer: T::AccountId, service: ServiceId, key: ecdsa::Publi
 		deposit::<T>(),
 		T::MaxChannelDuration::get(),
 		ReceiptSigner::Ecdsa(key),
-		BalanceOf::<T>::max_value(),
+		agreed_price::<T>(service),
 	)
 	.expect("opens");
 	id
@@ -107,7 +114,7 @@ mod benchmarks {
 				T::MinChannelDeposit::get(),
 				T::MaxChannelDuration::get(),
 				ReceiptSigner::Ecdsa(key),
-				BalanceOf::<T>::max_value(),
+				agreed_price::<T>(service),
 			)
 			.expect("opens");
 		}
@@ -119,7 +126,7 @@ mod benchmarks {
 			deposit::<T>(),
 			T::MaxChannelDuration::get(),
 			ReceiptSigner::Ecdsa(key),
-			BalanceOf::<T>::max_value(),
+			agreed_price::<T>(service),
 		);
 		assert!(Channels::<T>::contains_key(id));
 	}

@@ -9,8 +9,9 @@
 //!   depositing AGR that is held (`HoldReason::ChannelDeposit`), never transferred. The
 //!   channel fixes the service's price per unit, contributor share and dataset, and its
 //!   payee (the provider), so later price changes never touch it. The consumer names the
-//!   highest price per unit it agreed to: a provider who raises the price while the
-//!   opening waits in the pool makes it fail instead of draining the deposit.
+//!   price it agreed to (unit and price per unit): a provider who raises the price, or
+//!   changes its unit, while the opening waits in the pool makes it fail instead of
+//!   draining the deposit.
 //! - Off-chain, the channel's `signer` signs [`agora_primitives::Receipt`]s for the
 //!   *cumulative* units used; the newest supersedes all earlier ones.
 //! - The payee **claims** the newest receipt ([`Pallet::claim`]) or many at once
@@ -78,7 +79,7 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 pub mod pallet {
 	use super::*;
 	use agora_primitives::{
-		ChannelId, Receipt, ReceiptError, ReceiptSigner, RevenueSink, ServiceInspect,
+		ChannelId, Price, Receipt, ReceiptError, ReceiptSigner, RevenueSink, ServiceInspect,
 		ServiceStatus, Split,
 	};
 	use alloc::{collections::BTreeMap, vec::Vec};
@@ -280,8 +281,10 @@ pub mod pallet {
 		DepositMissing,
 		/// The payee's account cannot receive the payment.
 		PayeeCannotReceive,
-		/// The service's price per unit is above the consumer's `max_price_per_unit`.
-		PriceAboveMaximum,
+		/// The service's price per unit is above the price the consumer agreed to.
+		PriceAboveAgreed,
+		/// The service is priced in another unit than the one the consumer agreed to.
+		PriceUnitChanged,
 		/// The channel's service was retired or delisted: the channel takes no more funds
 		/// or time.
 		ServiceClosed,
@@ -320,8 +323,8 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Open a channel paying service `service_id`: `deposit` is held from the caller,
 		/// the channel expires `duration` blocks from now, and `signer` signs its receipts.
-		/// It opens only at a price per unit of at most `max_price_per_unit`, the price the
-		/// consumer agreed to.
+		/// It opens only at `agreed_price`, the price the consumer agreed to, or below: same
+		/// unit, a price per unit no higher.
 		#[pallet::call_index(0)]
 		pub fn open_channel(
 			origin: OriginFor<T>,
@@ -329,12 +332,13 @@ pub mod pallet {
 			deposit: BalanceOf<T>,
 			duration: BlockNumberFor<T>,
 			signer: ReceiptSigner,
-			max_price_per_unit: BalanceOf<T>,
+			agreed_price: Price<BalanceOf<T>>,
 		) -> DispatchResult {
 			let consumer = ensure_signed(origin)?;
 			let terms = T::Services::service_terms(service_id).ok_or(Error::<T>::UnknownService)?;
 			ensure!(terms.status == ServiceStatus::Active, Error::<T>::ServiceNotActive);
-			ensure!(terms.price.per_unit <= max_price_per_unit, Error::<T>::PriceAboveMaximum);
+			ensure!(terms.price.unit == agreed_price.unit, Error::<T>::PriceUnitChanged);
+			ensure!(terms.price.per_unit <= agreed_price.per_unit, Error::<T>::PriceAboveAgreed);
 			ensure!(deposit >= T::MinChannelDeposit::get(), Error::<T>::DepositTooSmall);
 			ensure!(
 				!duration.is_zero() && duration <= T::MaxChannelDuration::get(),

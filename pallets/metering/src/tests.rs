@@ -7,8 +7,8 @@ use crate::{
 	OpenChannels, PaidTotals, WeightInfo,
 };
 use agora_primitives::{
-	ChannelId, ChannelsOfService, PaidUsage, Receipt, ReceiptError, ReceiptSigner, ServiceStatus,
-	Split,
+	ChannelId, ChannelsOfService, PaidUsage, Price, PriceUnit, Receipt, ReceiptError,
+	ReceiptSigner, ServiceStatus, Split,
 };
 use frame_support::{
 	assert_noop, assert_ok,
@@ -67,6 +67,11 @@ fn metering_events() -> Vec<Event<Test>> {
 		.collect()
 }
 
+/// A price any of the mock's services (priced per 1k tokens) opens at.
+fn any_price() -> Price<Balance> {
+	Price { unit: PriceUnit::Token1k, per_unit: Balance::MAX }
+}
+
 /// Opens a channel of the consumer on `service` and returns its id.
 fn open_on(service: u64, deposit: Balance, duration: u64) -> ChannelId {
 	let id = crate::NextChannelId::<Test>::get();
@@ -76,7 +81,7 @@ fn open_on(service: u64, deposit: Balance, duration: u64) -> ChannelId {
 		deposit,
 		duration,
 		sr_signer(),
-		Balance::MAX
+		any_price()
 	));
 	id
 }
@@ -139,7 +144,7 @@ fn open_channel_errors() {
 				deposit,
 				duration,
 				sr_signer(),
-				Balance::MAX,
+				any_price(),
 			)
 		};
 		assert_noop!(open_with(9, 1_000, 10), Error::<Test>::UnknownService);
@@ -151,12 +156,19 @@ fn open_channel_errors() {
 		assert_noop!(open_with(0, 1_000, 0), Error::<Test>::InvalidDuration);
 		assert_noop!(open_with(0, 1_000, MAX_DURATION + 1), Error::<Test>::InvalidDuration);
 		assert_noop!(
-			Metering::open_channel(RuntimeOrigin::signed(consumer()), 0, 1_000, 10, sr_signer(), 9),
-			Error::<Test>::PriceAboveMaximum
+			Metering::open_channel(
+				RuntimeOrigin::signed(consumer()),
+				0,
+				1_000,
+				10,
+				sr_signer(),
+				Price { unit: PriceUnit::Token1k, per_unit: 9 }
+			),
+			Error::<Test>::PriceAboveAgreed
 		);
 		assert_noop!(open_with(0, INITIAL_BALANCE + 1, 10), TokenError::FundsUnavailable);
 		assert_noop!(
-			Metering::open_channel(RuntimeOrigin::none(), 0, 1_000, 10, sr_signer(), 10),
+			Metering::open_channel(RuntimeOrigin::none(), 0, 1_000, 10, sr_signer(), any_price()),
 			DispatchError::BadOrigin
 		);
 		for _ in 0..MAX_CHANNELS {
@@ -343,7 +355,7 @@ fn sr25519_ed25519_and_ecdsa_signers_all_settle() {
 				1_000,
 				10,
 				signer,
-				Balance::MAX
+				any_price()
 			));
 			let receipt = receipt(id, 7);
 			assert_ok!(Metering::claim(
@@ -620,26 +632,29 @@ fn extend_moves_expiry_later_only() {
 	});
 }
 
-/// The provider sees an `open_channel` at price 10 in the pool and raises its price to
-/// 1,000 first: the opening fails instead of the first receipt draining the deposit.
+/// The provider sees an `open_channel` at 10 per 1k tokens in the pool and raises its
+/// price to 1,000 first, or prices per request instead: the opening fails instead of the
+/// first receipt draining the deposit.
 #[test]
 fn price_front_running_makes_the_opening_fail() {
 	run_test(|| {
-		let open_at_most = |cap: Balance| {
+		let open_at = |unit: PriceUnit, per_unit: Balance| {
+			let agreed = Price { unit, per_unit };
 			Metering::open_channel(
 				RuntimeOrigin::signed(consumer()),
 				0,
 				1_000,
 				10,
 				sr_signer(),
-				cap,
+				agreed,
 			)
 		};
 		MockServices::set(0, 1_000, Perbill::from_percent(10), Some(7), ServiceStatus::Active);
-		assert_noop!(open_at_most(10), Error::<Test>::PriceAboveMaximum);
+		assert_noop!(open_at(PriceUnit::Token1k, 10), Error::<Test>::PriceAboveAgreed);
+		assert_noop!(open_at(PriceUnit::Request, 1_000), Error::<Test>::PriceUnitChanged);
 		assert_eq!(held(&consumer()), 0);
 		MockServices::set(0, 10, Perbill::from_percent(10), Some(7), ServiceStatus::Active);
-		assert_ok!(open_at_most(10));
+		assert_ok!(open_at(PriceUnit::Token1k, 10));
 		assert_eq!(Channels::<Test>::get(0).unwrap().price_per_unit, 10);
 	});
 }
@@ -900,7 +915,7 @@ mod property {
 				deposit,
 				duration,
 				sr_signer(),
-				Balance::MAX,
+				any_price(),
 			),
 			Action::TopUp(id, amount) => {
 				Metering::top_up(RuntimeOrigin::signed(consumer()), id, amount)
@@ -966,7 +981,7 @@ fn channel_ids_never_wrap() {
 				1_000,
 				10,
 				sr_signer(),
-				Balance::MAX
+				any_price()
 			),
 			Error::<Test>::ChannelIdOverflow
 		);

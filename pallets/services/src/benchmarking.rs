@@ -278,7 +278,7 @@ mod benchmarks {
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id);
-		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Retired));
+		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Delisted));
 		Ok(())
 	}
 

@@ -234,7 +234,7 @@ pub mod pallet {
 		ServiceRated { service_id: ServiceId, who: T::AccountId, stars: u8, previous: Option<u8> },
 		/// Governance slashed `slashed` of the `requested` amount from a provider's bond.
 		ProviderSlashed { provider: T::AccountId, requested: BalanceOf<T>, slashed: BalanceOf<T> },
-		/// Governance retired a service.
+		/// Governance closed a service for good (status `Delisted`).
 		ServiceDelisted { service_id: ServiceId },
 	}
 
@@ -682,7 +682,8 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Governance: retire a service, whoever provides it.
+		/// Governance: close a service for good as `Delisted`, whoever provides it, even one
+		/// its provider retired; its consumers may then reclaim their channels at once.
 		#[pallet::call_index(13)]
 		pub fn force_delist(origin: OriginFor<T>, service_id: ServiceId) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
@@ -739,12 +740,19 @@ pub mod pallet {
 			mut service: Service<T>,
 			status: ServiceStatus,
 		) -> DispatchResult {
-			ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
-			Providers::<T>::mutate(&service.provider, |provider| {
-				if let Some(provider) = provider {
-					provider.live_services = provider.live_services.saturating_sub(1);
-				}
-			});
+			// Governance may still delist a service its provider retired: retiring first
+			// must not spare the provider's consumers the early refund a delisting gives.
+			let was_closed = service.status.is_closed();
+			let retired_now_delisted =
+				service.status == ServiceStatus::Retired && status == ServiceStatus::Delisted;
+			ensure!(!was_closed || retired_now_delisted, Error::<T>::ServiceRetired);
+			if !was_closed {
+				Providers::<T>::mutate(&service.provider, |provider| {
+					if let Some(provider) = provider {
+						provider.live_services = provider.live_services.saturating_sub(1);
+					}
+				});
+			}
 			service.status = status;
 			service.updated_at = frame_system::Pallet::<T>::block_number();
 			Services::<T>::insert(service_id, service);

@@ -851,6 +851,26 @@ fn force_delist_retires_any_service() {
 	});
 }
 
+/// A provider sees a delisting proposal and retires its service first, so that its
+/// consumers cannot take their deposits back early: governance delists it all the same.
+#[test]
+fn a_provider_cannot_dodge_delisting_by_retiring_first() {
+	run_test(|| {
+		register(ALICE, MIN_BOND);
+		let id = list(ALICE, 1);
+		assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), id));
+		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 0);
+		assert_ok!(Services::force_delist(RuntimeOrigin::root(), id));
+		assert_eq!(status(id), ServiceStatus::Delisted);
+		// Counted off the live services once only.
+		assert_eq!(Providers::<Test>::get(ALICE).unwrap().live_services, 0);
+		assert_noop!(
+			Services::retire_service(RuntimeOrigin::signed(ALICE), id),
+			Error::<Test>::ServiceRetired
+		);
+	});
+}
+
 #[test]
 fn price_change_keeps_service_terms_current() {
 	run_test(|| {

@@ -356,6 +356,7 @@ pub fn parameter_bounds() -> ParameterBounds<Balance, BlockNumber> {
 		// One minute: the development presets vote for 10 blocks.
 		min_voting_period: 10,
 		max_protocol_fee: Perbill::from_percent(20),
+		min_min_turnout: Perbill::from_percent(2),
 		max_min_turnout: Perbill::from_percent(33),
 		min_approval_threshold: Perbill::from_parts(500_000_001),
 		max_approval_threshold: Perbill::from_percent(80),

@@ -58,7 +58,10 @@ fn voted_tokens_cannot_be_recycled_through_a_channel_to_vote_again() {
 				agora_primitives::ReceiptSigner::Sr25519(sp_core::Pair::public(
 					&super::support::receipt_key()
 				)),
-				AGR,
+				agora_primitives::Price {
+					unit: agora_primitives::PriceUnit::Request,
+					per_unit: AGR
+				},
 			),
 			TokenError::FundsUnavailable
 		);
@@ -274,8 +277,10 @@ fn parameters_that_would_brick_the_chain_are_refused() {
 		let cases = [
 			(
 				ParameterChange::MinTurnout(Perbill::from_percent(100)),
-				Error::<Runtime>::MinTurnoutTooHigh,
+				Error::<Runtime>::MinTurnoutOutOfBounds,
 			),
+			// No turnout at all: one planck would pass any call.
+			(ParameterChange::MinTurnout(Perbill::zero()), Error::<Runtime>::MinTurnoutOutOfBounds),
 			(ParameterChange::VotingPeriod(u32::MAX), Error::<Runtime>::PeriodOutOfBounds),
 			(ParameterChange::EnactmentDelay(u32::MAX), Error::<Runtime>::PeriodOutOfBounds),
 			(

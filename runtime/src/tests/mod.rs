@@ -420,7 +420,7 @@ fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consum
 			deposit,
 			crate::DAYS,
 			ReceiptSigner::Sr25519(signer.public()),
-			10 * crate::MILLI_AGR,
+			Price { unit: PriceUnit::Token1k, per_unit: 10 * crate::MILLI_AGR },
 		));
 		let receipt =
 			Receipt { genesis_hash: System::block_hash(0), channel_id: 0, cumulative_units: 500 };
@@ -514,8 +514,69 @@ fn migrations_leave_a_fresh_chain_alone() {
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
 		assert_eq!(crate::Metering::in_code_storage_version(), 1);
+		assert_eq!(crate::Governance::on_chain_storage_version(), 1);
 		let weight = <crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
-		assert_eq!(weight, ParityDbWeight::get().reads(1));
+		// One version read per migration.
+		assert_eq!(weight, ParityDbWeight::get().reads(3));
 		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
+		assert_eq!(crate::Governance::on_chain_storage_version(), 1);
+	});
+}
+
+/// A chain whose votes were frozen (governance storage version 0): Bob froze 900,000 AGR
+/// while 600,000 of his 1,000,000 sat in a channel deposit. The upgrade removes the
+/// freeze, caps his vote at what he has free and holds that, fixes the tally, and counts
+/// the live proposals of each proposer.
+#[test]
+fn the_upgrade_turns_frozen_votes_into_held_votes_backed_by_free_funds() {
+	use agora_primitives::{Conviction, Tally, Vote};
+	use frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	use support::{listed_service, open_channel, propose, vote_held};
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		use crate::{Governance, AGR};
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let charlie = Sr25519Keyring::Charlie.to_account_id();
+		let service = listed_service(&charlie);
+		open_channel(&bob, service, 600_000 * AGR).unwrap();
+		let proposal =
+			propose(&alice(), RuntimeCall::System(frame_system::Call::remark { remark: vec![] }));
+		// Version 0's records: the vote, its tally, its freeze; no per-account count.
+		let voted = 900_000 * AGR;
+		let vote = Vote { aye: true, balance: voted, conviction: Conviction::Locked6x };
+		pallet_governance::Votes::<Runtime>::insert(proposal, &bob, vote);
+		pallet_governance::VotingOf::<Runtime>::mutate(&bob, |voting| {
+			voting.votes.try_push((proposal, voted)).unwrap()
+		});
+		pallet_governance::Proposals::<Runtime>::mutate(proposal, |p| {
+			p.as_mut().unwrap().tally.add(&vote)
+		});
+		pallet_governance::LiveProposalsOf::<Runtime>::remove(alice());
+		// `IdAmount { id: Governance(Vote), amount }`, as version 0 stored it.
+		let freeze_key = pallet_balances::Freezes::<Runtime>::hashed_key_for(&bob);
+		let mut freeze = vec![4u8, 13, 0];
+		freeze.extend_from_slice(&voted.to_le_bytes());
+		unhashed::put_raw(&freeze_key, &freeze);
+		frame_system::Account::<Runtime>::mutate(&bob, |a| a.data.frozen = voted);
+		StorageVersion::new(0).put::<Governance>();
+		let issuance = Balances::total_issuance();
+
+		<crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+
+		assert!(unhashed::get_raw(&freeze_key).is_none());
+		assert_eq!(frame_system::Account::<Runtime>::get(&bob).data.frozen, 0);
+		let free = 400_000 * AGR - EXISTENTIAL_DEPOSIT;
+		assert_eq!(vote_held(&bob), free);
+		assert_eq!(pallet_governance::Votes::<Runtime>::get(proposal, &bob).unwrap().balance, free);
+		assert_eq!(
+			pallet_governance::Proposals::<Runtime>::get(proposal).unwrap().tally,
+			Tally { ayes: 6 * free, nays: 0, turnout: free }
+		);
+		assert_eq!(pallet_governance::LiveProposalsOf::<Runtime>::get(alice()), 1);
+		assert_eq!(Governance::on_chain_storage_version(), 1);
+		assert_eq!(Balances::total_issuance(), issuance);
+		support::check_invariants();
 	});
 }

@@ -65,7 +65,7 @@ pub fn open_channel(
 		deposit,
 		crate::DAYS,
 		ReceiptSigner::Sr25519(receipt_key().public()),
-		AGR,
+		Price { unit: PriceUnit::Request, per_unit: AGR },
 	)?;
 	Ok(id)
 }

@@ -75,7 +75,7 @@ export async function setUpMarketplace(api, { senders, services, channels, payee
     const first = c * MAX_CHANNELS_PER_CONSUMER;
     const indices = Array.from({ length: Math.min(MAX_CHANNELS_PER_CONSUMER, channels - first) }, (_, i) => first + i);
     const calls = indices.map((k) => api.tx.metering.openChannel(servicesOf.get(payeeOf(k))[0], CHANNEL_DEPOSIT,
-      400_000, receiptSigner(consumer), PRICE_PER_UNIT));
+      400_000, receiptSigner(consumer), { unit: 'Request', perUnit: PRICE_PER_UNIT }));
     const inclusion = await submitOk(api, api.tx.utility.batchAll(calls), consumer);
     const ids = eventsOf(api, inclusion, api.events.metering.ChannelOpened).map((e) => e.channelId.toNumber());
     indices.forEach((k, i) => opened.push({ id: ids[i], consumer, payee: payeeOf(k) }));
