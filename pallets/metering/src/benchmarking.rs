@@ -3,7 +3,7 @@
 //! charged for the dearest signature check.
 
 use super::*;
-use agora_primitives::{ChannelId, Receipt, ReceiptSigner};
+use agora_primitives::{ChannelId, Receipt, ReceiptSigner, ServiceInspect};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
