@@ -64,10 +64,17 @@ step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora
 # @agora/client is linked from clients/js and loads that folder's copy of the same
 # @polkadot/util version; the flag keeps polkadot.js quiet about two copies only
 # when their versions match.
+# The longest suites start first (the four-validator testnet alone takes about 10 min),
+# so that the others run beside them instead of after them.
 AGORA_PROCESS_LOGS="$(mktemp -d "${TMPDIR:-/tmp}/agora-e2e-logs.XXXXXX")"
 export AGORA_PROCESS_LOGS
+longest_first=(testnet.test.js upgrade.test.js governance.test.js bench.test.js)
+suites=("${longest_first[@]}")
+for suite in tests/e2e/*.test.js; do
+	[[ " ${longest_first[*]} " == *" ${suite##*/} "* ]] || suites+=("${suite##*/}")
+done
 if ! (cd tests/e2e && POLKADOTJS_DISABLE_ESM_CJS_WARNING=1 \
-	node --test --test-concurrency="${AGORA_E2E_CONCURRENCY:-4}" ./*.test.js); then
+	node --test --test-concurrency="${AGORA_E2E_CONCURRENCY:-4}" "${suites[@]/#/./}"); then
 	echo "end-to-end tests failed; every node's and gateway's log, by suite: $AGORA_PROCESS_LOGS" >&2
 	exit 1
 fi

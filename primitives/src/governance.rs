@@ -45,6 +45,17 @@ pub enum Conviction {
 }
 
 impl Conviction {
+	/// Every conviction, weakest first.
+	pub const ALL: [Conviction; 7] = [
+		Conviction::None,
+		Conviction::Locked1x,
+		Conviction::Locked2x,
+		Conviction::Locked3x,
+		Conviction::Locked4x,
+		Conviction::Locked5x,
+		Conviction::Locked6x,
+	];
+
 	/// The votes `balance` casts with this conviction.
 	pub fn votes<B: AtLeast32BitUnsigned + Copy>(self, balance: B) -> B {
 		match self {
@@ -466,15 +477,7 @@ mod tests {
 
 	#[test]
 	fn conviction_weights_and_lock_periods_are_polkadots() {
-		let all = [
-			Conviction::None,
-			Conviction::Locked1x,
-			Conviction::Locked2x,
-			Conviction::Locked3x,
-			Conviction::Locked4x,
-			Conviction::Locked5x,
-			Conviction::Locked6x,
-		];
+		let all = Conviction::ALL;
 		assert_eq!(all.map(|c| c.votes(100u128)), [10, 100, 200, 300, 400, 500, 600]);
 		assert_eq!(all.map(|c| c.lock_periods()), [0, 1, 2, 4, 8, 16, 32]);
 	}

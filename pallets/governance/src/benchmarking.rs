@@ -39,9 +39,10 @@ fn propose_from<T: Config>(proposer: T::AccountId) -> ProposalId {
 	id
 }
 
-/// `n` proposals of another account, all ending in the same block.
+/// `n` proposals of other accounts (one each: an account has only
+/// `MaxLiveProposalsPerAccount` being voted on), all ending in the same block.
 fn proposals<T: Config>(n: u32) -> Vec<ProposalId> {
-	(0..n).map(|_| propose_from::<T>(account("proposer", 0, 0))).collect()
+	(0..n).map(|i| propose_from::<T>(account("proposer", i, 0))).collect()
 }
 
 fn vote_on<T: Config>(who: &T::AccountId, id: ProposalId, conviction: Conviction) {

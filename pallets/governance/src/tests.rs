@@ -1013,15 +1013,7 @@ mod random_sequences {
 	}
 
 	fn conviction(i: u8) -> Conviction {
-		[
-			Conviction::None,
-			Conviction::Locked1x,
-			Conviction::Locked2x,
-			Conviction::Locked3x,
-			Conviction::Locked4x,
-			Conviction::Locked5x,
-			Conviction::Locked6x,
-		][i as usize % 7]
+		Conviction::ALL[i as usize % Conviction::ALL.len()]
 	}
 
 	proptest! {

@@ -108,15 +108,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 fn conviction(i: u8) -> Conviction {
-	[
-		Conviction::None,
-		Conviction::Locked1x,
-		Conviction::Locked2x,
-		Conviction::Locked3x,
-		Conviction::Locked4x,
-		Conviction::Locked5x,
-		Conviction::Locked6x,
-	][i as usize % 7]
+	Conviction::ALL[i as usize % Conviction::ALL.len()]
 }
 
 /// The `nth` of `count` ids issued so far (0 when none were).
@@ -198,7 +190,7 @@ fn apply(op: Op) -> sp_runtime::DispatchResult {
 }
 
 proptest! {
-	#![proptest_config(ProptestConfig::with_cases(48))]
+	#![proptest_config(ProptestConfig::with_cases(32))]
 	#[test]
 	fn votes_stay_backed_and_no_token_is_created_or_lost(
 		ops in proptest::collection::vec(op(), 1..80)
