@@ -813,12 +813,9 @@ pub mod pallet {
 			match scheduled {
 				Some(enact_at) => proposal.status = ProposalStatus::Approved { ended_at, enact_at },
 				None => {
-					proposal.call = Default::default();
-					proposal.status =
-						ProposalStatus::Enacted { ended_at, at: now, succeeded: false };
 					let result =
 						Err(DispatchError::Other("no block left to enact the proposal in"));
-					Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
+					Self::record_enacted(proposal_id, proposal, ended_at, now, result);
 				},
 			}
 			scheduled
@@ -849,32 +846,24 @@ pub mod pallet {
 				frame_support::MAX_EXTRINSIC_DEPTH,
 				&mut &proposal.call[..],
 			);
-			if let Ok(call) = &call {
-				if !call.get_dispatch_info().call_weight.all_lte(budget) {
-					// A call that does not fit even an untouched block would wait for ever
-					// (weights can grow with a runtime upgrade after it was proposed).
-					if budget != T::MaxEnactmentWeight::get() {
-						return Enactment::Deferred;
-					}
-					proposal.call = Default::default();
-					proposal.status =
-						ProposalStatus::Enacted { ended_at, at: now, succeeded: false };
-					Proposals::<T>::insert(proposal_id, proposal);
-					let result = Err(DispatchError::Other(
-						"the call is heavier than a block's enactment weight",
-					));
-					Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
-					return Enactment::Dispatched(Weight::zero());
-				}
-			}
 			let (result, weight) = match call {
 				Ok(call) => {
 					let declared = call.get_dispatch_info().call_weight;
-					match call.dispatch(frame_system::RawOrigin::Root.into()) {
-						Ok(post) => (Ok(()), post.actual_weight.unwrap_or(declared)),
-						Err(error) => {
-							(Err(error.error), error.post_info.actual_weight.unwrap_or(declared))
-						},
+					if declared.all_lte(budget) {
+						match call.dispatch(frame_system::RawOrigin::Root.into()) {
+							Ok(post) => (Ok(()), post.actual_weight.unwrap_or(declared)),
+							Err(error) => (
+								Err(error.error),
+								error.post_info.actual_weight.unwrap_or(declared),
+							),
+						}
+					} else if budget != T::MaxEnactmentWeight::get() {
+						return Enactment::Deferred;
+					} else {
+						// It does not fit even an untouched block, so it would wait for ever
+						// (weights can grow with a runtime upgrade after it was proposed).
+						let heavy = "the call is heavier than a block's enactment weight";
+						(Err(DispatchError::Other(heavy)), Weight::zero())
 					}
 				},
 				// The runtime changed since the proposal was made.
@@ -882,12 +871,24 @@ pub mod pallet {
 					(Err(DispatchError::Other("proposal call no longer decodes")), Weight::zero())
 				},
 			};
+			Self::record_enacted(proposal_id, &mut proposal, ended_at, now, result);
+			Proposals::<T>::insert(proposal_id, proposal);
+			Enactment::Dispatched(weight)
+		}
+
+		/// Records that `proposal` was dispatched in block `now` with `result` (or could not
+		/// be), dropping its call bytes.
+		fn record_enacted(
+			proposal_id: ProposalId,
+			proposal: &mut Proposal<T>,
+			ended_at: BlockNumberFor<T>,
+			now: BlockNumberFor<T>,
+			result: DispatchResult,
+		) {
 			proposal.call = Default::default();
 			proposal.status =
 				ProposalStatus::Enacted { ended_at, at: now, succeeded: result.is_ok() };
-			Proposals::<T>::insert(proposal_id, proposal);
 			Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
-			Enactment::Dispatched(weight)
 		}
 
 		/// The pallet's invariants:
@@ -905,6 +906,7 @@ pub mod pallet {
 			use alloc::collections::{BTreeMap, BTreeSet};
 
 			let mut live = 0u32;
+			let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 			let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			let queued: BTreeSet<ProposalId> = Enactments::<T>::iter_values().flatten().collect();
 			for (proposal_id, proposal) in Proposals::<T>::iter() {
@@ -912,6 +914,7 @@ pub mod pallet {
 				match proposal.status {
 					ProposalStatus::Voting { ends_at } => {
 						live += 1;
+						live_of.entry(proposal.proposer.clone()).or_default().saturating_inc();
 						deposits
 							.entry(proposal.proposer.clone())
 							.or_default()
@@ -934,12 +937,6 @@ pub mod pallet {
 				}
 			}
 			ensure!(live == LiveProposals::<T>::get(), "live proposals miscounted");
-			let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			for (_, proposal) in Proposals::<T>::iter() {
-				if matches!(proposal.status, ProposalStatus::Voting { .. }) {
-					live_of.entry(proposal.proposer).or_default().saturating_inc();
-				}
-			}
 			ensure!(
 				live_of == LiveProposalsOf::<T>::iter().collect::<BTreeMap<_, _>>(),
 				"live proposals of an account miscounted"
