@@ -8,7 +8,8 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------
 # protoc: litep2p's build script needs it. The rest: C toolchain pieces some -sys
-# crates build with, and Node.js for the end-to-end tests.
+# crates build with, Node.js for the end-to-end tests, and the sqlite3 shell that one
+# of them uses to make the gateway's database refuse a write.
 missing=()
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v cc >/dev/null || missing+=(build-essential)
@@ -16,6 +17,7 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v git >/dev/null || missing+=(git)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -1,7 +1,10 @@
 //! The node, over its JSON-RPC (HTTP): channels and receipts through `agora_*`, and the
 //! few standard methods a signed `claim_batch` needs.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::{
+	sync::atomic::{AtomicU64, Ordering},
+	time::Duration,
+};
 
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
 use agora_rpc::json::{parse_account, ChannelJson, ReceiptCheckJson, SignatureJson};
@@ -60,14 +63,29 @@ pub struct Node {
 	client: HttpClient,
 	url: Uri,
 	next_id: AtomicU64,
+	/// How long one call may take: a node that accepts connections and never answers
+	/// must not hold a request, or the settler, forever.
+	timeout: Duration,
 }
 
 impl Node {
-	pub fn new(client: HttpClient, url: Uri) -> Node {
-		Node { client, url, next_id: AtomicU64::new(1) }
+	pub fn new(client: HttpClient, url: Uri, timeout: Duration) -> Node {
+		Node { client, url, next_id: AtomicU64::new(1), timeout }
 	}
 
 	async fn call<T: DeserializeOwned>(
+		&self,
+		method: &'static str,
+		params: Value,
+	) -> Result<T, ChainError> {
+		tokio::time::timeout(self.timeout, self.call_once(method, params))
+			.await
+			.map_err(|_| {
+				ChainError::Transport(format!("{method}: no answer within {:?}", self.timeout))
+			})?
+	}
+
+	async fn call_once<T: DeserializeOwned>(
 		&self,
 		method: &'static str,
 		params: Value,

@@ -109,10 +109,44 @@ pub struct Cli {
 	#[arg(long, value_name = "SECS")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub chain_refresh: Option<u64>,
-	/// Largest request or response body forwarded, in bytes [default: 16777216].
+	/// Largest request body, buffered response body or streamed event, in bytes
+	/// [default: 16777216].
 	#[arg(long, value_name = "BYTES")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub max_body_bytes: Option<usize>,
+	/// header/json_field: units a successful call is charged when its usage cannot be read
+	/// [default: reserve_units].
+	#[arg(long, value_name = "UNITS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub unmetered_units: Option<u64>,
+	/// The most units one call may be charged; a stream is cut off there [default: 1000].
+	#[arg(long, value_name = "UNITS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub max_units_per_call: Option<u64>,
+	/// Paid requests served at once; more get 503 overloaded [default: 1024].
+	#[arg(long, value_name = "N")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub max_concurrent_requests: Option<usize>,
+	/// Seconds a node call may take [default: 10].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub node_timeout: Option<u64>,
+	/// Seconds the upstream may take to answer, and to send each next chunk of a
+	/// response [default: 120].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub upstream_timeout: Option<u64>,
+	/// Seconds without a new head from the node after which the gateway counts the blocks
+	/// that would have passed since, and refuses channels that may have expired
+	/// [default: 30].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub max_chain_age: Option<u64>,
+	/// Bearer token that lets the operator read any channel's accounts (at least 16
+	/// characters; prefer $AGORA_GATEWAY_OPERATOR_TOKEN) [default: none].
+	#[arg(long, value_name = "TOKEN")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub operator_token: Option<String>,
 }
 
 /// The merged settings, before validation.
@@ -153,6 +187,18 @@ struct Settings {
 	chain_refresh: u64,
 	#[serde(default = "default_max_body_bytes")]
 	max_body_bytes: usize,
+	unmetered_units: Option<u64>,
+	#[serde(default = "default_max_units_per_call")]
+	max_units_per_call: u64,
+	#[serde(default = "default_max_concurrent_requests")]
+	max_concurrent_requests: usize,
+	#[serde(default = "default_node_timeout")]
+	node_timeout: u64,
+	#[serde(default = "default_upstream_timeout")]
+	upstream_timeout: u64,
+	#[serde(default = "default_max_chain_age")]
+	max_chain_age: u64,
+	operator_token: Option<String>,
 }
 
 fn default_listen() -> String {
@@ -188,6 +234,24 @@ fn default_chain_refresh() -> u64 {
 fn default_max_body_bytes() -> usize {
 	16 * 1024 * 1024
 }
+fn default_max_units_per_call() -> u64 {
+	1_000
+}
+fn default_max_concurrent_requests() -> usize {
+	1_024
+}
+fn default_node_timeout() -> u64 {
+	10
+}
+fn default_upstream_timeout() -> u64 {
+	120
+}
+fn default_max_chain_age() -> u64 {
+	30
+}
+
+/// The shortest operator token accepted.
+const MIN_OPERATOR_TOKEN: usize = 16;
 
 /// A planck amount, written as an integer or (beyond TOML's 64-bit integers) a string.
 #[derive(Debug, Default, Clone, Copy)]
@@ -228,6 +292,14 @@ pub struct Config {
 	pub inclusion_timeout: Duration,
 	pub chain_refresh: Duration,
 	pub max_body_bytes: usize,
+	/// Units a successful call is charged when its usage cannot be read (never 0).
+	pub unmetered_units: u64,
+	pub max_units_per_call: u64,
+	pub max_concurrent_requests: usize,
+	pub node_timeout: Duration,
+	pub upstream_timeout: Duration,
+	pub max_chain_age: Duration,
+	pub operator_token: Option<String>,
 }
 
 /// A setting that cannot be used, with what is wrong.
@@ -334,8 +406,37 @@ impl Settings {
 				)))
 			},
 		};
-		if self.settle_interval == 0 || self.inclusion_timeout == 0 {
-			return Err(error("settle_interval and inclusion_timeout must be at least 1 second"));
+		if [
+			self.settle_interval,
+			self.inclusion_timeout,
+			self.node_timeout,
+			self.upstream_timeout,
+			self.max_chain_age,
+		]
+		.contains(&0)
+		{
+			return Err(error(
+				"settle_interval, inclusion_timeout, node_timeout, upstream_timeout and max_chain_age must be at least 1 second",
+			));
+		}
+		let unmetered_units = self.unmetered_units.unwrap_or(meter.reservation());
+		if unmetered_units == 0 {
+			return Err(error("unmetered_units must be at least 1: a call whose usage cannot be read is never free"));
+		}
+		if self.max_units_per_call < meter.reservation().max(unmetered_units) {
+			return Err(error(format!(
+				"max_units_per_call ({}) must be at least the reservation ({}) and unmetered_units ({unmetered_units})",
+				self.max_units_per_call,
+				meter.reservation(),
+			)));
+		}
+		if self.max_concurrent_requests == 0 {
+			return Err(error("max_concurrent_requests must be at least 1"));
+		}
+		if self.operator_token.as_ref().is_some_and(|t| t.len() < MIN_OPERATOR_TOKEN) {
+			return Err(error(format!(
+				"operator_token must be at least {MIN_OPERATOR_TOKEN} characters"
+			)));
 		}
 		Ok(Config {
 			listen,
@@ -353,6 +454,13 @@ impl Settings {
 			inclusion_timeout: Duration::from_secs(self.inclusion_timeout),
 			chain_refresh: Duration::from_secs(self.chain_refresh),
 			max_body_bytes: self.max_body_bytes,
+			unmetered_units,
+			max_units_per_call: self.max_units_per_call,
+			max_concurrent_requests: self.max_concurrent_requests,
+			node_timeout: Duration::from_secs(self.node_timeout),
+			upstream_timeout: Duration::from_secs(self.upstream_timeout),
+			max_chain_age: Duration::from_secs(self.max_chain_age),
+			operator_token: self.operator_token,
 		})
 	}
 }
@@ -489,6 +597,43 @@ mod tests {
 			"listen 'everywhere' is not an address like 127.0.0.1:8480"
 		);
 		assert!(refused(&format!("{MINIMAL}settle_interval = -1")).starts_with("bad setting"));
+		assert!(refused(&format!("{MINIMAL}node_timeout = 0")).contains("at least 1 second"));
+		assert_eq!(
+			refused(&format!("{MINIMAL}unmetered_units = 0")),
+			"unmetered_units must be at least 1: a call whose usage cannot be read is never free"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}units_per_request = 5\nmax_units_per_call = 4")),
+			"max_units_per_call (4) must be at least the reservation (5) and unmetered_units (5)"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}max_concurrent_requests = 0")),
+			"max_concurrent_requests must be at least 1"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}operator_token = \"short\"")),
+			"operator_token must be at least 16 characters"
+		);
+	}
+
+	#[test]
+	fn a_call_whose_usage_is_unknown_is_charged_its_reservation_by_default() {
+		let json = format!("{MINIMAL}metering = \"json_field\"\nusage_field = \"usage.total_tokens\"\nreserve_units = 3\n");
+		let config = Config::merge(file(&json), env(&[]), &Cli::default()).unwrap();
+		assert_eq!(config.unmetered_units, 3);
+		assert_eq!(config.max_units_per_call, 1_000);
+		let config =
+			Config::merge(file(&format!("{json}unmetered_units = 8\n")), env(&[]), &Cli::default())
+				.unwrap();
+		assert_eq!(config.unmetered_units, 8);
+		let token = Config::merge(
+			file(MINIMAL),
+			env(&[("AGORA_GATEWAY_OPERATOR_TOKEN", "an-operator-secret-123")]),
+			&Cli::default(),
+		)
+		.unwrap();
+		assert_eq!(token.operator_token.as_deref(), Some("an-operator-secret-123"));
+		assert_eq!(token.upstream_timeout, Duration::from_secs(120));
 	}
 
 	#[test]

@@ -96,6 +96,12 @@ pub enum Refusal {
 	ChainUnavailable(String),
 	#[error("the receipt cannot be stored right now: {0}")]
 	StoreUnavailable(String),
+	#[error("the gateway is serving as many requests as it may ({0}): retry shortly")]
+	Overloaded(usize),
+	#[error("request bodies are limited to {0} bytes")]
+	BodyTooLarge(usize),
+	#[error("one call may use at most {0} units")]
+	CallLimitReached(u64),
 }
 
 impl Refusal {
@@ -115,12 +121,27 @@ impl Refusal {
 			Refusal::ReceiptTooLow { .. } => "receipt_too_low",
 			Refusal::ChainUnavailable(_) => "chain_unavailable",
 			Refusal::StoreUnavailable(_) => "store_unavailable",
+			Refusal::Overloaded(_) => "overloaded",
+			Refusal::BodyTooLarge(_) => "body_too_large",
+			Refusal::CallLimitReached(_) => "call_limit_reached",
 		}
 	}
 
 	/// Whether the gateway, not the payment, is at fault (answered 503, not 402).
 	pub fn is_unavailable(&self) -> bool {
-		matches!(self, Refusal::ChainUnavailable(_) | Refusal::StoreUnavailable(_))
+		matches!(
+			self,
+			Refusal::ChainUnavailable(_) | Refusal::StoreUnavailable(_) | Refusal::Overloaded(_)
+		)
+	}
+
+	/// The HTTP status a refused request is answered with.
+	pub fn status(&self) -> u16 {
+		match self {
+			Refusal::BodyTooLarge(_) => 413,
+			refusal if refusal.is_unavailable() => 503,
+			_ => 402,
+		}
 	}
 
 	/// Whether fresh chain state could change the answer (a top-up, an extension).
@@ -176,6 +197,24 @@ impl ChannelAccount {
 		}
 	}
 
+	/// Whether `signature` is the channel signer's signature of a receipt for `units`.
+	pub fn verify(
+		&self,
+		terms: &Terms,
+		units: u64,
+		signature: &MultiSignature,
+	) -> Result<(), Refusal> {
+		let receipt = Receipt {
+			genesis_hash: terms.genesis_hash,
+			channel_id: self.id,
+			cumulative_units: units,
+		};
+		self.chain.signer.check(&receipt, signature).map_err(|e| match e {
+			agora_primitives::ReceiptError::SignerMismatch => Refusal::SignerMismatch,
+			_ => Refusal::BadSignature,
+		})
+	}
+
 	/// Checks `receipt` (payee, service, expiry, deposit, signature) and keeps it when it is
 	/// the best so far. Returns whether it became the best (and must be stored).
 	pub fn accept_receipt(
@@ -210,15 +249,7 @@ impl ChannelAccount {
 			.as_ref()
 			.is_some_and(|b| b.units == units && &b.signature == signature);
 		if !known {
-			let receipt = Receipt {
-				genesis_hash: terms.genesis_hash,
-				channel_id: self.id,
-				cumulative_units: units,
-			};
-			self.chain.signer.check(&receipt, signature).map_err(|e| match e {
-				agora_primitives::ReceiptError::SignerMismatch => Refusal::SignerMismatch,
-				_ => Refusal::BadSignature,
-			})?;
+			self.verify(terms, units, signature)?;
 		}
 		if units > self.signed_units() {
 			self.best = Some(SignedReceipt { units, signature: signature.clone() });
@@ -250,6 +281,12 @@ impl ChannelAccount {
 		self.reserved = self.reserved.saturating_sub(reservation);
 		self.quantity = self.quantity.saturating_add(u128::from(quantity));
 		self.owed_units(terms)
+	}
+
+	/// Takes back `quantity` a call was charged whose response was never delivered (its
+	/// usage could not be stored).
+	pub fn retract(&mut self, quantity: u64) {
+		self.quantity = self.quantity.saturating_sub(u128::from(quantity));
 	}
 }
 
@@ -423,6 +460,20 @@ mod tests {
 		assert_eq!(Refusal::StoreUnavailable("disk full".into()).reason(), "store_unavailable");
 		assert!(!Refusal::BadSignature.is_unavailable());
 		assert!(!Refusal::ReceiptTooLow { owed_units: 1, required_units: 1 }.is_unavailable());
+		assert_eq!(Refusal::Overloaded(64).status(), 503);
+		assert_eq!(Refusal::BodyTooLarge(10).status(), 413);
+		assert_eq!(Refusal::CallLimitReached(10).status(), 402);
+		assert_eq!(Refusal::BadSignature.status(), 402);
+	}
+
+	#[test]
+	fn a_retracted_call_owes_nothing() {
+		let terms = terms();
+		let mut account = channel();
+		account.reserve(&terms, 1).unwrap();
+		assert_eq!(account.complete(&terms, 1, 3), 3);
+		account.retract(3);
+		assert_eq!((account.owed_units(&terms), account.reserved), (0, 0));
 	}
 
 	#[test]

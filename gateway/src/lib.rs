@@ -9,11 +9,13 @@
 //!
 //! - [`config`]: settings (TOML file, env, flags).
 //! - [`ledger`]: a channel's accounts and the payment checks.
-//! - [`metering`]: how many units a call used.
+//! - [`metering`]: how many units a call used; [`sse`]: streamed responses.
+//! - [`call`]: one paid call, from its reservation to its recorded usage.
 //! - [`chain`]: the node's JSON-RPC.
 //! - [`store`]: SQLite.
 //! - [`server`]: the HTTP front (proxy, `/health`, `/metrics`, `/agora/*`).
 
+pub mod call;
 pub mod chain;
 pub mod config;
 pub mod ledger;
@@ -22,6 +24,7 @@ pub mod metrics;
 pub mod receipt;
 pub mod server;
 pub mod settle;
+pub mod sse;
 pub mod store;
 
 use std::{
@@ -30,12 +33,12 @@ use std::{
 		atomic::{AtomicU32, Ordering},
 		Arc, Mutex,
 	},
-	time::Instant,
+	time::{Duration, Instant},
 };
 
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
 use sp_core::{sr25519, Pair};
-use tokio::sync::Mutex as AsyncMutex;
+use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 
 use crate::{
 	chain::{HttpClient, Node},
@@ -61,6 +64,15 @@ impl Slot {
 	}
 }
 
+/// The chain's head as the gateway assumes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AssumedHead {
+	pub number: BlockNumber,
+	/// The node has not answered for longer than `max_chain_age`: `number` counts the
+	/// blocks that would have been made since the last head seen.
+	pub stale: bool,
+}
+
 /// The gateway's shared state.
 pub struct Gateway {
 	pub config: Config,
@@ -69,6 +81,8 @@ pub struct Gateway {
 	pub http: HttpClient,
 	pub store: Store,
 	pub metrics: Metrics,
+	/// One permit per paid request in flight (`max_concurrent_requests`).
+	pub requests: Arc<Semaphore>,
 	signer: sr25519::Pair,
 	channels: Mutex<HashMap<ChannelId, Arc<AsyncMutex<Slot>>>>,
 	best_block: AtomicU32,
@@ -83,7 +97,7 @@ impl Gateway {
 		store: Store,
 		http: HttpClient,
 	) -> Result<Gateway, String> {
-		let node = Node::new(http.clone(), config.node.clone());
+		let node = Node::new(http.clone(), config.node.clone(), config.node_timeout);
 		let unreachable = |e: chain::ChainError| format!("node {}: {e}", config.node);
 		let genesis_hash = node.genesis_hash().await.map_err(unreachable)?;
 		let head = node.best_head().await.map_err(unreachable)?;
@@ -96,6 +110,7 @@ impl Gateway {
 			quantity_per_unit: config.meter.quantity_per_unit(),
 		};
 		let gateway = Gateway {
+			requests: Arc::new(Semaphore::new(config.max_concurrent_requests)),
 			config,
 			terms,
 			node,
@@ -174,6 +189,15 @@ impl Gateway {
 		*self.head_seen_at.lock().expect("not poisoned")
 	}
 
+	/// The head to check expiries against: the best block last seen while the node answers;
+	/// once it has been silent for longer than `max_chain_age`, that block plus the blocks
+	/// made since at the chain's block time, so that an outage never lets a channel be
+	/// served past its expiry.
+	pub fn assumed_head(&self) -> AssumedHead {
+		let silent_for = self.head_seen_at().map_or(Duration::MAX, |at| at.elapsed());
+		assume_head(self.best_block(), silent_for, self.config.max_chain_age)
+	}
+
 	/// Every served channel.
 	pub fn slots(&self) -> Vec<Arc<AsyncMutex<Slot>>> {
 		self.channels.lock().expect("not poisoned").values().cloned().collect()
@@ -197,13 +221,63 @@ impl Gateway {
 		Ok(self.insert(id, chain, StoredChannel::default()))
 	}
 
-	/// Reads `slot`'s channel from the chain again if it is older than `chain_refresh`
-	/// (or always, with `force`).
-	pub async fn refresh(&self, slot: &mut Slot, force: bool) -> Result<(), Refusal> {
-		if !force && slot.fetched_at.elapsed() < self.config.chain_refresh {
+	/// Reads channel `id` from the chain again if `slot` is older than `chain_refresh` (or
+	/// always, with `force`). The slot is not locked while the node is asked, and the node
+	/// is not asked while its head poll fails (requests would each wait `node_timeout`).
+	pub async fn refresh(
+		&self,
+		id: ChannelId,
+		slot: &AsyncMutex<Slot>,
+		force: bool,
+	) -> Result<(), Refusal> {
+		if !force && slot.lock().await.fetched_at.elapsed() < self.config.chain_refresh {
 			return Ok(());
 		}
-		slot.update_chain(self.chain_channel(slot.account.id).await?);
+		let silent_for = self.head_seen_at().map_or(Duration::MAX, |at| at.elapsed());
+		if silent_for > self.config.chain_refresh {
+			return Err(Refusal::ChainUnavailable(format!(
+				"the node has not answered for {}s",
+				silent_for.as_secs()
+			)));
+		}
+		let chain = self.chain_channel(id).await?;
+		slot.lock().await.update_chain(chain);
 		Ok(())
+	}
+}
+
+/// The block the chain is assumed at: `best_block` until `max_age` passes without a new
+/// head, then one more block per block time of silence (rounded up).
+pub fn assume_head(
+	best_block: BlockNumber,
+	silent_for: Duration,
+	max_age: Duration,
+) -> AssumedHead {
+	if silent_for <= max_age {
+		return AssumedHead { number: best_block, stale: false };
+	}
+	let block_time = agora_runtime::MILLI_SECS_PER_BLOCK as u128;
+	let blocks = silent_for.as_millis().div_ceil(block_time);
+	let blocks = BlockNumber::try_from(blocks).unwrap_or(BlockNumber::MAX);
+	AssumedHead { number: best_block.saturating_add(blocks), stale: true }
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn a_silent_node_makes_the_gateway_count_the_blocks_it_missed() {
+		let max_age = Duration::from_secs(30);
+		assert_eq!(
+			assume_head(100, Duration::from_secs(30), max_age),
+			AssumedHead { number: 100, stale: false }
+		);
+		// 31 s of silence at 6 s per block: 6 blocks may have passed (rounded up).
+		assert_eq!(
+			assume_head(100, Duration::from_secs(31), max_age),
+			AssumedHead { number: 106, stale: true }
+		);
+		assert_eq!(assume_head(100, Duration::MAX, max_age).number, BlockNumber::MAX);
 	}
 }

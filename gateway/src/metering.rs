@@ -1,8 +1,18 @@
 //! How many units a call used: a fixed number per request, or a quantity the upstream
 //! reports (a response header, or a JSON field such as OpenAI's `usage.total_tokens`)
 //! converted to the service's unit (`quantity_per_unit` = 1,000 for `Token1k`).
+//!
+//! A streamed response (Server-Sent Events) is metered from the events that carry the
+//! usage field: OpenAI-style servers send it in a final event when the request asks for
+//! it (`stream_options.include_usage`, which the gateway adds to streamed requests), some
+//! (vLLM's `continuous_usage_stats`) in every event, which lets the gateway cut a stream
+//! off as soon as the channel cannot pay for more.
 
-use axum::http::{HeaderMap, HeaderName};
+use axum::{
+	body::Bytes,
+	http::{HeaderMap, HeaderName},
+};
+use serde_json::Value;
 
 /// Why a response's usage could not be read.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -53,25 +63,82 @@ impl Meter {
 	pub fn measure(&self, headers: &HeaderMap, body: &[u8]) -> Result<u64, MeterError> {
 		match self {
 			Meter::PerRequest { units } => Ok(*units),
-			Meter::Header { name, .. } => {
-				let value =
-					headers.get(name).ok_or_else(|| MeterError::MissingHeader(name.to_string()))?;
-				value
-					.to_str()
-					.ok()
-					.and_then(|text| text.trim().parse().ok())
-					.ok_or_else(|| MeterError::BadHeader(name.to_string()))
-			},
+			Meter::Header { .. } => self
+				.header_quantity(headers)
+				.unwrap_or_else(|| Err(MeterError::MissingHeader(self.header_name()))),
 			Meter::JsonField { path, .. } => {
-				let json: serde_json::Value =
+				let json: Value =
 					serde_json::from_slice(body).map_err(|e| MeterError::NotJson(e.to_string()))?;
-				path.iter()
-					.try_fold(&json, |value, key| value.get(key))
-					.and_then(serde_json::Value::as_u64)
-					.ok_or_else(|| MeterError::MissingField(path.join(".")))
+				field(&json, path).ok_or_else(|| MeterError::MissingField(path.join(".")))
 			},
 		}
 	}
+
+	/// The quantity known from the response head alone: always with per-request metering,
+	/// with a header meter when the header is there (`None` otherwise: read the body or
+	/// the trailers).
+	pub fn quantity_from_head(&self, headers: &HeaderMap) -> Option<Result<u64, MeterError>> {
+		match self {
+			Meter::PerRequest { units } => Some(Ok(*units)),
+			Meter::Header { .. } => self.header_quantity(headers),
+			Meter::JsonField { .. } => None,
+		}
+	}
+
+	/// A header meter's quantity in `headers` (response headers or trailers), if there.
+	pub fn header_quantity(&self, headers: &HeaderMap) -> Option<Result<u64, MeterError>> {
+		let Meter::Header { name, .. } = self else { return None };
+		let value = headers.get(name)?;
+		Some(
+			value
+				.to_str()
+				.ok()
+				.and_then(|text| text.trim().parse().ok())
+				.ok_or_else(|| MeterError::BadHeader(name.to_string())),
+		)
+	}
+
+	fn header_name(&self) -> String {
+		match self {
+			Meter::Header { name, .. } => name.to_string(),
+			_ => String::new(),
+		}
+	}
+
+	/// The quantity a streamed event reports so far, if it carries the usage field
+	/// (`data` is the event's data: one JSON document).
+	pub fn event_quantity(&self, data: &str) -> Option<u64> {
+		let Meter::JsonField { path, .. } = self else { return None };
+		field(&serde_json::from_str(data).ok()?, path)
+	}
+
+	/// A request as it is forwarded: a streamed JSON request (`"stream": true`) metered
+	/// from a JSON field asks the upstream for its usage (`stream_options.include_usage`),
+	/// whatever the client asked, so that a stream cannot go unmetered by request.
+	pub fn prepare_request(&self, body: Bytes) -> Bytes {
+		if !matches!(self, Meter::JsonField { .. }) {
+			return body;
+		}
+		let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(&body) else {
+			return body;
+		};
+		if request.get("stream") != Some(&Value::Bool(true)) {
+			return body;
+		}
+		let options = request
+			.entry("stream_options")
+			.or_insert_with(|| Value::Object(Default::default()));
+		if !options.is_object() {
+			*options = Value::Object(Default::default());
+		}
+		options["include_usage"] = Value::Bool(true);
+		Bytes::from(Value::Object(request).to_string())
+	}
+}
+
+/// The whole number at `path` in `json`.
+fn field(json: &Value, path: &[String]) -> Option<u64> {
+	path.iter().try_fold(json, |value, key| value.get(key)).and_then(Value::as_u64)
 }
 
 /// Units owed for a cumulative `quantity`: rounded up once over the channel's whole
@@ -142,6 +209,63 @@ mod tests {
 		);
 		headers.insert("x-usage-tokens", HeaderValue::from_static(" 2048 "));
 		assert_eq!(meter.measure(&headers, b""), Ok(2048));
+	}
+
+	#[test]
+	fn stream_events_report_usage_when_they_carry_it() {
+		let meter = json_meter();
+		assert_eq!(meter.event_quantity(r#"{"choices":[{"delta":{"content":"Hi"}}]}"#), None);
+		assert_eq!(
+			meter.event_quantity(r#"{"choices":[],"usage":{"total_tokens":1234}}"#),
+			Some(1234)
+		);
+		assert_eq!(meter.event_quantity("[DONE]"), None);
+		assert_eq!(Meter::PerRequest { units: 1 }.event_quantity(r#"{"usage":{}}"#), None);
+	}
+
+	#[test]
+	fn streamed_requests_always_ask_for_usage() {
+		let meter = json_meter();
+		let rewritten = |body: &str| -> Value {
+			serde_json::from_slice(&meter.prepare_request(Bytes::from(body.to_string()))).unwrap()
+		};
+		let asked = rewritten(r#"{"model":"m","stream":true}"#);
+		assert_eq!(asked["stream_options"]["include_usage"], Value::Bool(true));
+		assert_eq!(asked["model"], "m");
+		// A client that says no, or sends other options, still gets usage (its options kept).
+		let refused = rewritten(
+			r#"{"stream":true,"stream_options":{"include_usage":false,"continuous_usage_stats":true}}"#,
+		);
+		assert_eq!(refused["stream_options"]["include_usage"], Value::Bool(true));
+		assert_eq!(refused["stream_options"]["continuous_usage_stats"], Value::Bool(true));
+		assert_eq!(
+			rewritten(r#"{"stream":true,"stream_options":7}"#)["stream_options"]["include_usage"],
+			true
+		);
+		// Not streamed, not JSON, or not metered from JSON: forwarded as it came.
+		for body in [r#"{"stream":false}"#, "not json", "[1,2]"] {
+			assert_eq!(meter.prepare_request(Bytes::from(body)), Bytes::from(body));
+		}
+		let per_request = Meter::PerRequest { units: 1 };
+		assert_eq!(
+			per_request.prepare_request(Bytes::from(r#"{"stream":true}"#)),
+			r#"{"stream":true}"#
+		);
+	}
+
+	#[test]
+	fn the_head_tells_the_quantity_only_for_per_request_and_present_headers() {
+		let header = Meter::Header {
+			name: HeaderName::from_static("x-usage-tokens"),
+			quantity_per_unit: 1,
+			reserve_units: 1,
+		};
+		let mut headers = HeaderMap::new();
+		assert_eq!(header.quantity_from_head(&headers), None);
+		headers.insert("x-usage-tokens", HeaderValue::from_static("9"));
+		assert_eq!(header.quantity_from_head(&headers), Some(Ok(9)));
+		assert_eq!(Meter::PerRequest { units: 2 }.quantity_from_head(&headers), Some(Ok(2)));
+		assert_eq!(json_meter().quantity_from_head(&headers), None);
 	}
 
 	#[test]

@@ -9,12 +9,16 @@ pub struct Metrics {
 	registry: Registry,
 	/// Paid requests by outcome: `forwarded`, `refused`, `upstream_error`.
 	pub requests: IntCounterVec,
-	/// Refused requests (402) by reason.
+	/// Refused requests (402, 413, 503) by reason.
 	pub refusals: IntCounterVec,
 	/// Units metered on forwarded calls.
 	pub units_metered: IntCounter,
-	/// Successful responses whose usage could not be read (charged nothing).
+	/// Successful responses whose usage could not be read (charged `unmetered_units`).
 	pub unmetered_responses: IntCounter,
+	/// Streams cut off because the channel could not pay for more, by reason.
+	pub streams_cut: IntCounterVec,
+	/// Usage writes that failed (the call was not charged and answered 503).
+	pub store_errors: IntCounter,
 	/// Signed but not yet settled value, in planck.
 	pub unclaimed_value: Gauge,
 	/// Channels the gateway serves.
@@ -56,8 +60,20 @@ impl Metrics {
 				&registry,
 				counter(
 					"unmetered_responses_total",
-					"Successful responses whose usage could not be read.",
+					"Successful responses whose usage could not be read (charged unmetered_units).",
 				),
+			),
+			streams_cut: add(
+				&registry,
+				counter_vec(
+					"streams_cut_total",
+					"Streams cut off because the channel could not pay for more, by reason.",
+					"reason",
+				),
+			),
+			store_errors: add(
+				&registry,
+				counter("store_errors_total", "Usage writes that failed (call not charged, 503)."),
 			),
 			unclaimed_value: add(
 				&registry,

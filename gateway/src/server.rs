@@ -2,10 +2,16 @@
 //!
 //! - `GET /health`: whether the node answers (200/503) and what the gateway holds;
 //! - `GET /metrics`: Prometheus metrics;
-//! - `GET /agora/channels/{id}`: the gateway's accounts of a channel;
+//! - `GET /agora/channels/{id}`: the gateway's accounts of a channel, for its signer (a
+//!   request carrying one of its receipts) or the operator (bearer token);
 //! - `POST /agora/receipts`: hand in a receipt without a call (to pay what is owed).
+//!
+//! A paid call is checked in this order, so that nothing costly is done for a request
+//! that is not paid for: the receipt headers and the declared body size, a request
+//! permit, the receipt against the channel (and its reservation); only then is the body
+//! read (bounded) and the call forwarded.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use axum::{
 	body::{Body, Bytes},
@@ -16,16 +22,17 @@ use axum::{
 	Json, Router,
 };
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
 use serde_json::json;
+use tokio::sync::Mutex as AsyncMutex;
 
 use crate::{
+	call::{self, PaidCall, Relay},
 	ledger::Refusal,
-	receipt::{self, PresentedReceipt, CALL_UNITS_HEADER, OWED_HEADER},
+	metering::Meter,
+	receipt::{self, PresentedReceipt, OWED_HEADER},
 	Gateway, Slot,
 };
-
-/// The node is considered down when its head was not read for this long.
-const HEAD_STALE_AFTER: Duration = Duration::from_secs(30);
 
 /// The gateway's routes.
 pub fn router(gateway: Arc<Gateway>) -> Router {
@@ -42,11 +49,8 @@ fn refused(gateway: &Gateway, refusal: Refusal, owed_units: Option<u64>) -> Resp
 	gateway.metrics.refusals.with_label_values(&[refusal.reason()]).inc();
 	gateway.metrics.requests.with_label_values(&["refused"]).inc();
 	tracing::info!(reason = refusal.reason(), %refusal, "refused");
-	let status = if refusal.is_unavailable() {
-		StatusCode::SERVICE_UNAVAILABLE
-	} else {
-		StatusCode::PAYMENT_REQUIRED
-	};
+	let status =
+		StatusCode::from_u16(refusal.status()).expect("refusal statuses are valid HTTP codes");
 	let mut body = json!({ "error": refusal.reason(), "message": refusal.to_string() });
 	if let Some(owed) = owed_units {
 		body["owedUnits"] = owed.into();
@@ -64,7 +68,7 @@ fn failed(status: StatusCode, error: &str, message: String) -> Response {
 }
 
 async fn health(State(gateway): State<Arc<Gateway>>) -> Response {
-	let node_up = gateway.head_seen_at().is_some_and(|at| at.elapsed() < HEAD_STALE_AFTER);
+	let node_up = !gateway.assumed_head().stale;
 	let status = if node_up { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
 	let body = json!({
 		"status": if node_up { "ok" } else { "node unreachable" },
@@ -96,7 +100,36 @@ fn channel_json(gateway: &Gateway, slot: &Slot) -> serde_json::Value {
 	})
 }
 
-async fn channel(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Response {
+/// Whether `headers` carry `token` as a bearer token (compared in constant time).
+fn is_operator(headers: &HeaderMap, token: Option<&str>) -> bool {
+	let (Some(token), Some(presented)) = (
+		token,
+		headers
+			.get(header::AUTHORIZATION)
+			.and_then(|v| v.to_str().ok())
+			.and_then(|v| v.strip_prefix("Bearer ")),
+	) else {
+		return false;
+	};
+	presented.len() == token.len()
+		&& presented.bytes().zip(token.bytes()).fold(0u8, |diff, (a, b)| diff | (a ^ b)) == 0
+}
+
+async fn channel(
+	State(gateway): State<Arc<Gateway>>,
+	Path(id): Path<u64>,
+	headers: HeaderMap,
+) -> Response {
+	let operator = is_operator(&headers, gateway.config.operator_token.as_deref());
+	// Anyone else proves they hold the channel's signing key: a receipt of this channel
+	// (any units) in the request's headers.
+	let presented = match operator {
+		true => None,
+		false => match receipt::from_headers(&headers) {
+			Ok(presented) if presented.channel_id == id => Some(presented),
+			_ => return unauthorized(id),
+		},
+	};
 	let slot = match gateway.slot(id).await {
 		Ok(slot) => slot,
 		Err(Refusal::UnknownChannel(_)) => {
@@ -109,21 +142,39 @@ async fn channel(State(gateway): State<Arc<Gateway>>, Path(id): Path<u64>) -> Re
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
 	let slot = slot.lock().await;
+	if let Some(presented) = presented {
+		if slot
+			.account
+			.verify(&gateway.terms, presented.cumulative_units, &presented.signature)
+			.is_err()
+		{
+			return unauthorized(id);
+		}
+	}
 	Json(channel_json(&gateway, &slot)).into_response()
 }
 
+fn unauthorized(id: u64) -> Response {
+	failed(
+		StatusCode::UNAUTHORIZED,
+		"unauthorized",
+		format!("channel {id}'s accounts are shown to its signer (send one of its receipts in the Agora-* headers) or to the operator"),
+	)
+}
+
 /// Checks `presented` against its channel and keeps it if it is the best; with
-/// `reservation`, also sets that many units aside for a call. Returns the channel's slot
-/// and the units owed before the call.
+/// `reservation`, also sets that many units aside for a call. Returns the channel's slot.
+/// The slot is never locked while the node is asked.
 async fn admit(
 	gateway: &Gateway,
 	presented: &PresentedReceipt,
 	reservation: Option<u64>,
-) -> Result<(Arc<tokio::sync::Mutex<Slot>>, u64), (Refusal, Option<u64>)> {
-	let slot = gateway.slot(presented.channel_id).await.map_err(|r| (r, None))?;
-	let mut guard = slot.lock().await;
-	match gateway.refresh(&mut *guard, false).await {
-		// The cached state stays safe to serve from: deposits only grow, expiry is checked.
+) -> Result<Arc<AsyncMutex<Slot>>, (Refusal, Option<u64>)> {
+	let id = presented.channel_id;
+	let slot = gateway.slot(id).await.map_err(|r| (r, None))?;
+	match gateway.refresh(id, &slot, false).await {
+		// The cached state stays safe to serve from: deposits only grow, and expiry is
+		// checked against the head assumed while the node is silent.
 		Err(Refusal::ChainUnavailable(e)) => {
 			tracing::warn!(error = %e, "serving from cached chain state")
 		},
@@ -131,20 +182,19 @@ async fn admit(
 	}
 	let mut refreshed = false;
 	loop {
-		let result = check(gateway, &mut guard, presented, reservation).await;
-		match result {
+		let mut guard = slot.lock().await;
+		match check(gateway, &mut guard, presented, reservation).await {
 			// A top-up or an extension may have happened since the last read: look once.
 			Err(refusal) if refusal.may_change_on_chain() && !refreshed => {
+				drop(guard);
 				refreshed = true;
-				gateway.refresh(&mut *guard, true).await.map_err(|r| (r, None))?;
+				gateway.refresh(id, &slot, true).await.map_err(|r| (r, None))?;
 			},
 			Err(refusal) => return Err((refusal, Some(guard.account.owed_units(&gateway.terms)))),
 			Ok(()) => break,
 		}
 	}
-	let owed = guard.account.owed_units(&gateway.terms);
-	drop(guard);
-	Ok((slot, owed))
+	Ok(slot)
 }
 
 async fn check(
@@ -154,12 +204,24 @@ async fn check(
 	reservation: Option<u64>,
 ) -> Result<(), Refusal> {
 	let account = &mut slot.account;
-	let improved = account.accept_receipt(
-		&gateway.terms,
-		gateway.best_block(),
-		presented.cumulative_units,
-		&presented.signature,
-	)?;
+	let head = gateway.assumed_head();
+	let improved = account
+		.accept_receipt(
+			&gateway.terms,
+			head.number,
+			presented.cumulative_units,
+			&presented.signature,
+		)
+		.map_err(|refusal| match refusal {
+			// Not the client's doing: the node is silent and the channel may have expired.
+			Refusal::ChannelExpiring { channel, expires_at } if head.stale => {
+				Refusal::ChainUnavailable(format!(
+					"the node has not answered for over {:?} and channel {channel}, expiring at block {expires_at}, may be within {} blocks of it by now (block {})",
+					gateway.config.max_chain_age, gateway.terms.expiry_margin, head.number
+				))
+			},
+			refusal => refusal,
+		})?;
 	if improved {
 		let best = account.best.clone().expect("just accepted");
 		// On disk before anything is served on it.
@@ -181,7 +243,7 @@ async fn hand_in_receipt(State(gateway): State<Arc<Gateway>>, headers: HeaderMap
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
 	match admit(&gateway, &presented, None).await {
-		Ok((slot, _)) => {
+		Ok(slot) => {
 			let slot = slot.lock().await;
 			Json(channel_json(&gateway, &slot)).into_response()
 		},
@@ -222,82 +284,126 @@ async fn paid_call(State(gateway): State<Arc<Gateway>>, request: Request) -> Res
 		Ok(presented) => presented,
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
-	let (parts, body) = request.into_parts();
 	let limit = gateway.config.max_body_bytes;
-	let body = match Limited::new(body, limit).collect().await {
-		Ok(collected) => collected.to_bytes(),
-		Err(_) => {
-			return failed(
-				StatusCode::PAYLOAD_TOO_LARGE,
-				"body_too_large",
-				format!("request bodies are limited to {limit} bytes"),
-			)
-		},
+	let declared = request
+		.headers()
+		.get(header::CONTENT_LENGTH)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse::<u64>().ok());
+	if declared.is_some_and(|length| length > limit as u64) {
+		return refused(&gateway, Refusal::BodyTooLarge(limit), None);
+	}
+	let Ok(permit) = gateway.requests.clone().try_acquire_owned() else {
+		return refused(
+			&gateway,
+			Refusal::Overloaded(gateway.config.max_concurrent_requests),
+			None,
+		);
 	};
 	let reservation = gateway.config.meter.reservation();
-	let (slot, owed_before) = match admit(&gateway, &presented, Some(reservation)).await {
-		Ok(admitted) => admitted,
+	let slot = match admit(&gateway, &presented, Some(reservation)).await {
+		Ok(slot) => slot,
 		Err((refusal, owed)) => return refused(&gateway, refusal, owed),
 	};
+	let call = PaidCall::new(gateway.clone(), slot, presented.channel_id, reservation, permit);
 
-	let upstream = forward(&gateway, &parts, body).await;
-	let (quantity, result) = match upstream {
-		Ok((status, headers, body)) => {
-			let quantity = if status.is_success() {
-				gateway.config.meter.measure(&headers, &body).unwrap_or_else(|e| {
-					gateway.metrics.unmetered_responses.inc();
-					tracing::warn!(channel = presented.channel_id, error = %e, "response not metered");
-					0
-				})
-			} else {
-				0
-			};
-			(quantity, Ok((status, headers, body)))
+	// Only now, for a call that is paid for, is the body read.
+	let (parts, body) = request.into_parts();
+	let body = match Limited::new(body, limit).collect().await {
+		Ok(collected) => gateway.config.meter.prepare_request(collected.to_bytes()),
+		Err(_) => {
+			let owed = call.release().await;
+			return refused(&gateway, Refusal::BodyTooLarge(limit), Some(owed));
 		},
-		Err(message) => (0, Err(message)),
 	};
-
-	let mut guard = slot.lock().await;
-	let owed_after = guard.account.complete(&gateway.terms, reservation, quantity);
-	if quantity > 0 {
-		if let Err(e) = gateway.store.save_quantity(guard.account.id, guard.account.quantity).await
-		{
-			// Served but not recorded: say so loudly; the usage is still counted in memory.
-			tracing::error!(channel = guard.account.id, error = %e, "cannot store usage");
-		}
-	}
-	drop(guard);
-	let call_units = owed_after.saturating_sub(owed_before);
-	gateway.metrics.units_metered.inc_by(call_units);
-
-	match result {
-		Ok((status, headers, body)) => {
-			gateway.metrics.requests.with_label_values(&["forwarded"]).inc();
-			tracing::debug!(channel = presented.channel_id, %status, call_units, owed_after, "forwarded");
-			let mut response = Response::new(Body::from(body));
-			*response.status_mut() = status;
-			for (name, value) in headers.iter().filter(|(name, _)| !hop_by_hop(name)) {
-				response.headers_mut().append(name, value.clone());
-			}
-			response.headers_mut().insert(OWED_HEADER, HeaderValue::from(owed_after));
-			response.headers_mut().insert(CALL_UNITS_HEADER, HeaderValue::from(call_units));
-			response
-		},
+	let response = match forward(&gateway, &parts, body).await {
+		Ok(response) => response,
 		Err(message) => {
+			let owed = call.release().await;
 			gateway.metrics.requests.with_label_values(&["upstream_error"]).inc();
 			let mut response = failed(StatusCode::BAD_GATEWAY, "upstream_unavailable", message);
-			response.headers_mut().insert(OWED_HEADER, HeaderValue::from(owed_after));
-			response
+			response.headers_mut().insert(OWED_HEADER, HeaderValue::from(owed));
+			return response;
 		},
-	}
+	};
+	gateway.metrics.requests.with_label_values(&["forwarded"]).inc();
+	tracing::debug!(channel = presented.channel_id, status = %response.status(), "forwarded");
+	answer(gateway, call, response).await
 }
 
-/// Sends the request upstream; returns its status, headers and (bounded) body.
+/// The client's answer to a forwarded call: the upstream's response, metered.
+async fn answer(
+	gateway: Arc<Gateway>,
+	call: PaidCall,
+	response: hyper::Response<Incoming>,
+) -> Response {
+	let (mut parts, upstream) = response.into_parts();
+	parts.headers = end_to_end(&parts.headers);
+	let mut call = call;
+	let meter = &gateway.config.meter;
+	let is_stream = parts
+		.headers
+		.get(header::CONTENT_TYPE)
+		.and_then(|v| v.to_str().ok())
+		.is_some_and(|v| v.starts_with("text/event-stream"));
+	let body = if !parts.status.is_success() {
+		// The upstream failed the call: passed through, not charged.
+		let permit = call.take_permit();
+		let owed = call.release().await;
+		parts.headers.insert(OWED_HEADER, HeaderValue::from(owed));
+		parts.headers.insert(receipt::CALL_UNITS_HEADER, HeaderValue::from(0));
+		call::relay(gateway.clone(), upstream, Relay::PassThrough(permit))
+	} else if let Some(measured) = meter.quantity_from_head(&parts.headers) {
+		// Per-request metering, or the usage in a response header: charged at once.
+		let quantity = call.charge_for(measured);
+		let permit = call.take_permit();
+		match call.finish(quantity).await {
+			Ok(charged) => charged.write_headers(&mut parts.headers),
+			Err((refusal, owed)) => return refused(&gateway, refusal, Some(owed)),
+		}
+		call::relay(gateway.clone(), upstream, Relay::PassThrough(permit))
+	} else if is_stream {
+		call::relay(gateway.clone(), upstream, Relay::Events(call))
+	} else if matches!(meter, Meter::JsonField { .. }) {
+		// One JSON document: read whole (bounded), metered, then sent.
+		let body = match read_body(&gateway, upstream).await {
+			Ok(body) => body,
+			Err(message) => {
+				let owed = call.release().await;
+				let mut response = failed(StatusCode::BAD_GATEWAY, "upstream_unavailable", message);
+				response.headers_mut().insert(OWED_HEADER, HeaderValue::from(owed));
+				return response;
+			},
+		};
+		let quantity = call.charge_for(meter.measure(&parts.headers, &body));
+		match call.finish(quantity).await {
+			Ok(charged) => charged.write_headers(&mut parts.headers),
+			Err((refusal, owed)) => return refused(&gateway, refusal, Some(owed)),
+		}
+		Body::from(body)
+	} else {
+		// A header meter whose header is not in the head: the usage may come in trailers.
+		call::relay(gateway.clone(), upstream, Relay::Trailers(call))
+	};
+	Response::from_parts(parts, body)
+}
+
+/// `headers` without the hop-by-hop ones.
+fn end_to_end(headers: &HeaderMap) -> HeaderMap {
+	let mut kept = HeaderMap::with_capacity(headers.len());
+	for (name, value) in headers.iter().filter(|(name, _)| !hop_by_hop(name)) {
+		kept.append(name, value.clone());
+	}
+	kept
+}
+
+/// Sends the request upstream; resolves to its response once the head arrived (within
+/// `upstream_timeout`).
 async fn forward(
 	gateway: &Gateway,
 	parts: &axum::http::request::Parts,
 	body: Bytes,
-) -> Result<(StatusCode, HeaderMap, Bytes), String> {
+) -> Result<hyper::Response<Incoming>, String> {
 	let uri = upstream_uri(&gateway.config.upstream, &parts.uri)?;
 	let mut request = hyper::Request::builder().method(parts.method.clone()).uri(uri);
 	for (name, value) in parts.headers.iter() {
@@ -306,17 +412,22 @@ async fn forward(
 		}
 	}
 	let request = request.body(Full::new(body)).map_err(|e| e.to_string())?;
-	let response = gateway.http.request(request).await.map_err(|e| format!("upstream: {e}"))?;
-	let (parts, body) = response.into_parts();
-	let limit = gateway.config.max_body_bytes;
-	let body = Limited::new(body, limit)
-		.collect()
+	let timeout = gateway.config.upstream_timeout;
+	tokio::time::timeout(timeout, gateway.http.request(request))
 		.await
-		.map_err(|e| format!("upstream response: {e} (limit {limit} bytes)"))?
-		.to_bytes();
-	Ok((parts.status, parts.headers, body))
+		.map_err(|_| format!("upstream: no answer within {timeout:?}"))?
+		.map_err(|e| format!("upstream: {e}"))
 }
 
+/// A whole upstream body, up to `max_body_bytes`, within `upstream_timeout`.
+async fn read_body(gateway: &Gateway, body: Incoming) -> Result<Bytes, String> {
+	let (limit, timeout) = (gateway.config.max_body_bytes, gateway.config.upstream_timeout);
+	tokio::time::timeout(timeout, Limited::new(body, limit).collect())
+		.await
+		.map_err(|_| format!("upstream response: not complete within {timeout:?}"))?
+		.map(|collected| collected.to_bytes())
+		.map_err(|e| format!("upstream response: {e} (limit {limit} bytes)"))
+}
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -56,7 +56,8 @@ pub fn due(
 	interval_elapsed.then_some("the settlement interval passed")
 }
 
-/// The receipts due, and the unclaimed value they hold.
+/// The receipts due, the channel expiring first first (so that a round that cannot settle
+/// everything settles what would be lost soonest).
 pub async fn claims(gateway: &Gateway) -> Vec<Claim> {
 	let mut claims = Vec::new();
 	for slot in gateway.slots() {
@@ -74,7 +75,13 @@ pub async fn claims(gateway: &Gateway) -> Vec<Claim> {
 			});
 		}
 	}
+	in_settlement_order(&mut claims);
 	claims
+}
+
+/// Orders `claims` by the expiry of their channels, soonest first.
+pub fn in_settlement_order(claims: &mut [Claim]) {
+	claims.sort_by_key(|c| (c.expires_at, c.channel_id));
 }
 
 /// Runs the settler until the process ends.
@@ -102,11 +109,11 @@ pub async fn run(gateway: Arc<Gateway>) {
 		tracing::info!(receipts = claims.len(), value = %value, reason = why, "settling");
 		let batch_size =
 			<<Runtime as pallet_metering::Config>::MaxClaimsPerBatch as Get<u32>>::get() as usize;
+		// A failed batch does not stop the others: each is retried next round.
 		for chunk in claims.chunks(batch_size) {
 			if let Err(e) = settle(&gateway, chunk).await {
 				gateway.metrics.settlements.with_label_values(&["failed"]).inc();
-				tracing::error!(error = %e, "settlement failed; retrying next round");
-				break;
+				tracing::error!(error = %e, items = chunk.len(), "settlement failed; retrying next round");
 			}
 		}
 	}
@@ -215,13 +222,24 @@ mod tests {
 	use super::*;
 
 	fn claim(value: Balance, expires_at: BlockNumber) -> Claim {
+		claim_on(1, value, expires_at)
+	}
+
+	fn claim_on(channel_id: ChannelId, value: Balance, expires_at: BlockNumber) -> Claim {
 		Claim {
-			channel_id: 1,
+			channel_id,
 			units: 1,
 			signature: MultiSignature::Sr25519(sp_core::sr25519::Signature::from_raw([0; 64])),
 			value,
 			expires_at,
 		}
+	}
+
+	#[test]
+	fn channels_expiring_first_settle_first() {
+		let mut claims = [claim_on(3, 1, 900), claim_on(1, 1, 500), claim_on(2, 1, 500)];
+		in_settlement_order(&mut claims);
+		assert_eq!(claims.map(|c| c.channel_id), [1, 2, 3]);
 	}
 
 	#[test]

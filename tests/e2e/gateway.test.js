@@ -183,7 +183,7 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
   });
 
   test('a killed gateway restarts with every receipt and all usage', async () => {
-    const view = async () => (await fetch(`${gateway.url}/agora/channels/${channelId}`)).json();
+    const view = async () => (await fetch(`${gateway.url}/agora/channels/${channelId}`, { headers: headersFor(0) })).json();
     const before = await view();
     assert.equal(BigInt(before.owedUnits), owed);
     await gateway.kill();
@@ -263,7 +263,7 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     // The gateway reads the settlement back: nothing left to claim.
     const settledDeadline = Date.now() + 30_000;
     for (;;) {
-      const view = await (await fetch(`${gateway.url}/agora/channels/${channelId}`)).json();
+      const view = await (await fetch(`${gateway.url}/agora/channels/${channelId}`, { headers: headersFor(0) })).json();
       const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
       if (BigInt(view.claimedUnits) === owed && /agora_gateway_unclaimed_value_planck 0\n/.test(metrics)) {
         assert.equal(view.abandoned, null);
@@ -277,7 +277,7 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
   });
 
   test('failed upstream calls are not charged and release their reservation', async () => {
-    const view = async () => (await fetch(`${gateway.url}/agora/channels/${channelId}`)).json();
+    const view = async () => (await fetch(`${gateway.url}/agora/channels/${channelId}`, { headers: headersFor(0) })).json();
     const before = await view();
     const send = () => fetch(`${gateway.url}/chat/completions`, {
       method: 'POST',

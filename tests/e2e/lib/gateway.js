@@ -1,6 +1,7 @@
 // agora-gateway for the tests ($AGORA_GATEWAY, else the debug build) started with a TOML
 // config on 127.0.0.1, and a small OpenAI-style upstream to put behind it.
 import { createServer } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtBinary, spawnLogged } from './node.js';
@@ -35,7 +36,7 @@ export async function startGateway(dir, settings, key, { timeoutMs = 60_000 } = 
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  return { url, log, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  return { url, log, pid: child.pid, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
 
 /**
@@ -71,6 +72,91 @@ export function startUpstream(tokensFor) {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve({ url: `http://127.0.0.1:${server.address().port}`, served, close: () => new Promise((r) => server.close(r)) });
+    });
+  });
+}
+
+/**
+ * An OpenAI-style server that streams chat completions as Server-Sent Events (and
+ * answers one JSON document, with the same usage, when the request does not ask for a
+ * stream). What it
+ * does is read from the request's `test` object: `chunks` events (default 20),
+ * `delayMs` apart (default 0), each worth `tokensPerChunk` tokens (default 50); `usage`
+ * says where the usage goes: 'final' (a last event, only when the request asks for it
+ * with `stream_options.include_usage`, as OpenAI does), 'every' (cumulative usage in
+ * every event, as vLLM's continuous_usage_stats) or 'none'. `served` keeps each request
+ * body and the time (performance.now()) each event was sent.
+ */
+export function startStreamingUpstream() {
+  const served = { requests: [], sentAt: [] };
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', async () => {
+      const input = JSON.parse(body || '{}');
+      served.requests.push(input);
+      const { chunks = 20, delayMs = 0, tokensPerChunk = 50, usage = 'final' } = input.test ?? {};
+      if (!input.stream) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ object: 'chat.completion', choices: [], usage: { total_tokens: chunks * tokensPerChunk } }));
+        return;
+      }
+      const sentAt = [];
+      served.sentAt.push(sentAt);
+      let closed = false;
+      response.on('close', () => { closed = true; });
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const send = (data) => { response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`); sentAt.push(performance.now()); };
+      for (let i = 0; i < chunks && !closed; i += 1) {
+        const event = { object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: `t${i} ` } }] };
+        if (usage === 'every') event.usage = { total_tokens: (i + 1) * tokensPerChunk };
+        send(event);
+        if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      if (closed) return;
+      if (usage === 'final' && input.stream_options?.include_usage) {
+        send({ object: 'chat.completion.chunk', choices: [], usage: { total_tokens: chunks * tokensPerChunk } });
+      }
+      send('[DONE]');
+      response.end();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, served, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) });
+    });
+  });
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of `target` ("host:port") that can be made to hang:
+ * while `hung`, it keeps every connection (and accepts new ones) but passes nothing
+ * either way, like a node that accepts connections and never answers.
+ */
+export function startHangingProxy(target) {
+  const [host, port] = target.split(':');
+  const state = { hung: false };
+  const sockets = new Set();
+  const server = createNetServer((client) => {
+    const upstream = connect(Number(port), host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => { sockets.delete(socket); client.destroy(); upstream.destroy(); });
+    }
+    client.on('data', (chunk) => { if (!state.hung) upstream.write(chunk); });
+    upstream.on('data', (chunk) => { if (!state.hung) client.write(chunk); });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        hang: () => { state.hung = true; },
+        // Connections that hung stay broken (their requests were lost): close them, as a
+        // restarted node would.
+        recover: () => { state.hung = false; for (const socket of sockets) socket.destroy(); },
+        close: () => new Promise((r) => { for (const socket of sockets) socket.destroy(); server.close(r); }),
+      });
     });
   });
 }

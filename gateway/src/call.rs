@@ -1,0 +1,323 @@
+//! One paid call, from the units it holds in its channel's ledger while in flight to the
+//! usage it is charged, and the relay of a response body as it arrives.
+//!
+//! What a call is charged (in the meter's quantity):
+//! - the usage it reports, up to `max_units_per_call`;
+//! - `unmetered_units` when it reports none (a stream without a usage event, a body that
+//!   is not the expected JSON): never 0, and counted in a metric;
+//! - a stream whose usage outgrows what the channel can pay (deposit, credit limit,
+//!   `max_units_per_call`) is cut off there, and charged what its ledger reservation grew
+//!   to, so the units owed stop at what the channel pays for.
+//!
+//! The usage is stored before the response (or a stream's last event) says what is owed;
+//! usage that cannot be stored is taken back and the call answers `store_unavailable`.
+
+use std::{
+	convert::Infallible,
+	pin::Pin,
+	sync::Arc,
+	task::{Context, Poll},
+	time::Duration,
+};
+
+use agora_primitives::ChannelId;
+use axum::{
+	body::{Body, Bytes},
+	http::{HeaderMap, HeaderValue},
+};
+use http_body::Frame;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use tokio::sync::{mpsc, Mutex as AsyncMutex, OwnedSemaphorePermit};
+
+use crate::{
+	ledger::Refusal,
+	metering::{units_for, MeterError},
+	receipt::{CALL_UNITS_HEADER, OWED_HEADER},
+	sse::{self, EventSplitter},
+	Gateway, Slot,
+};
+
+/// What a finished call was charged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Charged {
+	/// The units the channel owes now.
+	pub owed_units: u64,
+	/// The units this call added.
+	pub call_units: u64,
+}
+
+impl Charged {
+	/// `Agora-Owed-Units` and `Agora-Call-Units` on `headers`.
+	pub fn write_headers(&self, headers: &mut HeaderMap) {
+		headers.insert(OWED_HEADER, HeaderValue::from(self.owed_units));
+		headers.insert(CALL_UNITS_HEADER, HeaderValue::from(self.call_units));
+	}
+}
+
+/// A call admitted on a channel: it holds `reserved` units of the channel's ledger and a
+/// request permit until it finishes.
+pub struct PaidCall {
+	gateway: Arc<Gateway>,
+	slot: Arc<AsyncMutex<Slot>>,
+	channel_id: ChannelId,
+	reserved: u64,
+	permit: Option<OwnedSemaphorePermit>,
+}
+
+impl PaidCall {
+	pub fn new(
+		gateway: Arc<Gateway>,
+		slot: Arc<AsyncMutex<Slot>>,
+		channel_id: ChannelId,
+		reserved: u64,
+		permit: OwnedSemaphorePermit,
+	) -> PaidCall {
+		PaidCall { gateway, slot, channel_id, reserved, permit: Some(permit) }
+	}
+
+	/// The request permit, for the relay of a body after the call is charged.
+	pub fn take_permit(&mut self) -> Option<OwnedSemaphorePermit> {
+		self.permit.take()
+	}
+
+	fn quantity_per_unit(&self) -> u64 {
+		self.gateway.terms.quantity_per_unit
+	}
+
+	/// Grows the call's reservation to cover `quantity` (its usage so far), or says why the
+	/// channel cannot pay for it.
+	pub async fn cover(&mut self, quantity: u64) -> Result<(), Refusal> {
+		let units = units_for(quantity.into(), self.quantity_per_unit());
+		let limit = self.gateway.config.max_units_per_call;
+		if units > limit {
+			return Err(Refusal::CallLimitReached(limit));
+		}
+		if units <= self.reserved {
+			return Ok(());
+		}
+		let mut slot = self.slot.lock().await;
+		slot.account.reserve(&self.gateway.terms, units - self.reserved)?;
+		self.reserved = units;
+		Ok(())
+	}
+
+	/// The most the call can be charged without passing its reservation.
+	pub fn covered_quantity(&self) -> u64 {
+		self.reserved.saturating_mul(self.quantity_per_unit())
+	}
+
+	/// The quantity a call that reported `measured` is charged.
+	pub fn charge_for(&self, measured: Result<u64, MeterError>) -> u64 {
+		let config = &self.gateway.config;
+		let units = match measured {
+			Ok(quantity) => {
+				let most = config.max_units_per_call.saturating_mul(self.quantity_per_unit());
+				return quantity.min(most);
+			},
+			Err(e) => {
+				self.gateway.metrics.unmetered_responses.inc();
+				tracing::warn!(channel = self.channel_id, error = %e, units = config.unmetered_units, "usage not reported: charged unmetered_units");
+				config.unmetered_units
+			},
+		};
+		units.saturating_mul(self.quantity_per_unit())
+	}
+
+	/// Records that the call used `quantity` and frees its reservation; the usage is on disk
+	/// when this returns `Ok`. When it cannot be stored it is taken back: the error says
+	/// why, with the units the channel owes.
+	pub async fn finish(self, quantity: u64) -> Result<Charged, (Refusal, u64)> {
+		let gateway = &self.gateway;
+		let mut slot = self.slot.lock().await;
+		let owed_before = slot.account.owed_units(&gateway.terms);
+		let owed_units = slot.account.complete(&gateway.terms, self.reserved, quantity);
+		if quantity > 0 {
+			if let Err(e) =
+				gateway.store.save_quantity(self.channel_id, slot.account.quantity).await
+			{
+				slot.account.retract(quantity);
+				gateway.metrics.store_errors.inc();
+				tracing::error!(channel = self.channel_id, error = %e, "cannot store usage: the call is not charged and answers store_unavailable");
+				return Err((Refusal::StoreUnavailable(e.to_string()), owed_before));
+			}
+		}
+		let call_units = owed_units.saturating_sub(owed_before);
+		gateway.metrics.units_metered.inc_by(call_units);
+		Ok(Charged { owed_units, call_units })
+	}
+
+	/// The call is not charged (the upstream failed): frees its reservation; returns the
+	/// units the channel owes.
+	pub async fn release(self) -> u64 {
+		let mut slot = self.slot.lock().await;
+		slot.account.complete(&self.gateway.terms, self.reserved, 0)
+	}
+}
+
+/// A response body fed by the relay task.
+pub struct RelayedBody {
+	frames: mpsc::Receiver<Frame<Bytes>>,
+}
+
+impl http_body::Body for RelayedBody {
+	type Data = Bytes;
+	type Error = Infallible;
+
+	fn poll_frame(
+		mut self: Pin<&mut Self>,
+		cx: &mut Context<'_>,
+	) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+		self.frames.poll_recv(cx).map(|frame| frame.map(Ok))
+	}
+}
+
+/// How a relayed response is metered and tells what it cost. A metered body's usage is
+/// read from its events that carry the usage field (json_field meters), else from its
+/// trailers (header meters).
+pub enum Relay {
+	/// Passed through as it is (not charged, or charged from the head already); holds the
+	/// request permit until the body ends.
+	PassThrough(Option<OwnedSemaphorePermit>),
+	/// Server-Sent Events, relayed event by event and ended with the gateway's usage event
+	/// (or an error event when cut off).
+	Events(PaidCall),
+	/// Another streamed body, ended with `Agora-Owed-Units` / `Agora-Call-Units` trailers.
+	Trailers(PaidCall),
+}
+
+/// How a relayed upstream body ended.
+enum End {
+	Complete,
+	/// The gateway cut the stream off: the channel cannot pay for more.
+	Cut(Refusal),
+	ClientGone,
+	Upstream(String),
+}
+
+/// Frames buffered between the upstream and a slow client.
+const RELAY_BUFFER: usize = 16;
+
+/// Relays `upstream` to the client as it arrives (each next frame within
+/// `upstream_timeout`), metering it as `relay` says, in a task of its own.
+pub fn relay(gateway: Arc<Gateway>, upstream: Incoming, relay: Relay) -> Body {
+	let (frames, receiver) = mpsc::channel(RELAY_BUFFER);
+	tokio::spawn(run(gateway, upstream, relay, frames));
+	Body::new(RelayedBody { frames: receiver })
+}
+
+async fn run(
+	gateway: Arc<Gateway>,
+	mut upstream: Incoming,
+	relay: Relay,
+	frames: mpsc::Sender<Frame<Bytes>>,
+) {
+	let idle = gateway.config.upstream_timeout;
+	let (mut call, events, _permit) = match relay {
+		Relay::PassThrough(permit) => (None, false, permit),
+		Relay::Events(call) => (Some(call), true, None),
+		Relay::Trailers(call) => (Some(call), false, None),
+	};
+	let mut splitter = events.then(|| EventSplitter::new(gateway.config.max_body_bytes));
+	let mut reported: Option<u64> = None;
+	let mut trailers: Option<HeaderMap> = None;
+	let end = 'relay: loop {
+		let frame = match next_frame(&mut upstream, idle).await {
+			Ok(Some(frame)) => frame,
+			Ok(None) => break End::Complete,
+			Err(e) => break End::Upstream(e),
+		};
+		let data = match frame.into_data() {
+			Ok(data) => data,
+			Err(frame) => {
+				if let Ok(upstream_trailers) = frame.into_trailers() {
+					trailers = Some(upstream_trailers);
+				}
+				continue;
+			},
+		};
+		let chunks = match splitter.as_mut().map(|s| s.push(&data)) {
+			None => vec![data],
+			Some(Ok(events)) => events,
+			Some(Err(too_long)) => {
+				break End::Upstream(format!("an event longer than {} bytes", too_long.0))
+			},
+		};
+		for chunk in chunks {
+			if let Some(call) = call.as_mut().filter(|_| events) {
+				if let Some(quantity) = gateway.config.meter.event_quantity(&sse::data(&chunk)) {
+					if let Err(refusal) = call.cover(quantity).await {
+						break 'relay End::Cut(refusal);
+					}
+					reported = Some(quantity);
+				}
+			}
+			if frames.send(Frame::data(chunk)).await.is_err() {
+				break 'relay End::ClientGone;
+			}
+		}
+	};
+	if let (End::Complete, Some(rest)) = (&end, splitter.and_then(EventSplitter::finish)) {
+		let _ = frames.send(Frame::data(rest)).await;
+	}
+	let Some(call) = call else {
+		if let Some(trailers) = trailers {
+			let _ = frames.send(Frame::trailers(trailers)).await;
+		}
+		return;
+	};
+	if let End::Upstream(e) = &end {
+		tracing::warn!(channel = call.channel_id, error = %e, "upstream stream failed");
+	}
+	let quantity = match &end {
+		End::Cut(_) => call.covered_quantity(),
+		_ => call.charge_for(match (reported, &trailers) {
+			(Some(quantity), _) => Ok(quantity),
+			(None, Some(trailers)) => gateway
+				.config
+				.meter
+				.header_quantity(trailers)
+				.unwrap_or_else(|| Err(MeterError::MissingHeader("usage trailer".into()))),
+			(None, None) => Err(MeterError::MissingField("usage in the stream".into())),
+		}),
+	};
+	let channel_id = call.channel_id;
+	let finished = call.finish(quantity).await;
+	if let End::Cut(refusal) = &end {
+		gateway.metrics.streams_cut.with_label_values(&[refusal.reason()]).inc();
+		tracing::info!(channel = channel_id, reason = refusal.reason(), "stream cut off");
+	}
+	if matches!(end, End::ClientGone) {
+		return;
+	}
+	let last = match (&end, finished) {
+		(End::Cut(refusal), Ok(charged)) => {
+			Frame::data(sse::error_event(refusal, charged.owed_units, charged.call_units))
+		},
+		(_, Ok(charged)) if events => {
+			Frame::data(sse::usage_event(charged.owed_units, charged.call_units))
+		},
+		(_, Ok(charged)) => {
+			let mut headers = trailers.unwrap_or_default();
+			charged.write_headers(&mut headers);
+			Frame::trailers(headers)
+		},
+		(_, Err((refusal, owed_units))) if events => {
+			Frame::data(sse::error_event(&refusal, owed_units, 0))
+		},
+		(_, Err(_)) => return,
+	};
+	let _ = frames.send(last).await;
+}
+
+async fn next_frame(
+	upstream: &mut Incoming,
+	idle: Duration,
+) -> Result<Option<Frame<Bytes>>, String> {
+	match tokio::time::timeout(idle, upstream.frame()).await {
+		Err(_) => Err(format!("no data for {idle:?}")),
+		Ok(None) => Ok(None),
+		Ok(Some(Err(e))) => Err(e.to_string()),
+		Ok(Some(Ok(frame))) => Ok(Some(frame)),
+	}
+}
