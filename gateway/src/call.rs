@@ -34,7 +34,7 @@ use crate::{
 	ledger::Refusal,
 	metering::{units_for, MeterError},
 	receipt::{CALL_UNITS_HEADER, OWED_HEADER},
-	sse::{self, EventSplitter},
+	sse::{self, EventSplitter, Framing},
 	Gateway, Slot,
 };
 
@@ -173,15 +173,15 @@ impl http_body::Body for RelayedBody {
 }
 
 /// How a relayed response is metered and tells what it cost. A metered body's usage is
-/// read from its events that carry the usage field (json_field meters), else from its
+/// read from its pieces that carry the usage field (json_field meters), else from its
 /// trailers (header meters).
 pub enum Relay {
 	/// Passed through as it is (not charged, or charged from the head already); holds the
 	/// request permit until the body ends.
 	PassThrough(Option<OwnedSemaphorePermit>),
-	/// Server-Sent Events, relayed event by event and ended with the gateway's usage event
-	/// (or an error event when cut off).
-	Events(PaidCall),
+	/// A stream relayed piece by piece. Server-Sent Events end with the gateway's usage
+	/// event (or an error event when cut off); JSON lines with the trailers below.
+	Framed(PaidCall, Framing),
 	/// Another streamed body, ended with `Agora-Owed-Units` / `Agora-Call-Units` trailers.
 	Trailers(PaidCall),
 }
@@ -213,12 +213,15 @@ async fn run(
 	frames: mpsc::Sender<Frame<Bytes>>,
 ) {
 	let idle = gateway.config.upstream_timeout;
-	let (mut call, events, _permit) = match relay {
-		Relay::PassThrough(permit) => (None, false, permit),
-		Relay::Events(call) => (Some(call), true, None),
-		Relay::Trailers(call) => (Some(call), false, None),
+	let (mut call, framing, _permit) = match relay {
+		Relay::PassThrough(permit) => (None, None, permit),
+		Relay::Framed(call, framing) => (Some(call), Some(framing), None),
+		Relay::Trailers(call) => (Some(call), None, None),
 	};
-	let mut splitter = events.then(|| EventSplitter::new(gateway.config.max_body_bytes));
+	// Only an event stream can carry the gateway's last word as an event.
+	let events = framing == Some(Framing::Sse);
+	let mut splitter =
+		framing.map(|framing| EventSplitter::new(framing, gateway.config.max_body_bytes));
 	let mut reported: Option<u64> = None;
 	let mut trailers: Option<HeaderMap> = None;
 	let end = 'relay: loop {
@@ -244,8 +247,8 @@ async fn run(
 			},
 		};
 		for chunk in chunks {
-			if let Some(call) = call.as_mut().filter(|_| events) {
-				if let Some(quantity) = gateway.config.meter.event_quantity(&sse::data(&chunk)) {
+			if let (Some(call), Some(framing)) = (call.as_mut(), framing) {
+				if let Some(quantity) = gateway.config.meter.event_quantity(&framing.data(&chunk)) {
 					if let Err(refusal) = call.cover(quantity).await {
 						break 'relay End::Cut(refusal);
 					}
@@ -290,22 +293,22 @@ async fn run(
 	if matches!(end, End::ClientGone) {
 		return;
 	}
-	let last = match (&end, finished) {
-		(End::Cut(refusal), Ok(charged)) => {
-			Frame::data(sse::error_event(refusal, charged.owed_units, charged.call_units))
+	let last = match (&end, finished, framing) {
+		(End::Cut(refusal), Ok(charged), Some(framing)) => {
+			Frame::data(sse::error_piece(framing, refusal, charged.owed_units, charged.call_units))
 		},
-		(_, Ok(charged)) if events => {
+		(_, Ok(charged), _) if events => {
 			Frame::data(sse::usage_event(charged.owed_units, charged.call_units))
 		},
-		(_, Ok(charged)) => {
+		(_, Ok(charged), _) => {
 			let mut headers = trailers.unwrap_or_default();
 			charged.write_headers(&mut headers);
 			Frame::trailers(headers)
 		},
-		(_, Err((refusal, owed_units))) if events => {
-			Frame::data(sse::error_event(&refusal, owed_units, 0))
+		(_, Err((refusal, owed_units)), Some(framing)) => {
+			Frame::data(sse::error_piece(framing, &refusal, owed_units, 0))
 		},
-		(_, Err(_)) => return,
+		(_, Err(_), None) => return,
 	};
 	let _ = frames.send(last).await;
 }

@@ -24,9 +24,11 @@ use crate::ledger::ChainChannel;
 /// The HTTP client the gateway uses for the node and the upstream.
 pub type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-/// A new HTTP/1 client with pooled connections.
+/// A new HTTP/1 client with pooled connections, writing small requests at once.
 pub fn http_client() -> HttpClient {
-	Client::builder(TokioExecutor::new()).build(HttpConnector::new())
+	let mut connector = HttpConnector::new();
+	connector.set_nodelay(true);
+	Client::builder(TokioExecutor::new()).build(connector)
 }
 
 /// The `agora_getChannel` error code for a channel that does not exist.

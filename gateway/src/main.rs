@@ -9,6 +9,7 @@ use agora_gateway::{
 	store::Store,
 	Gateway,
 };
+use axum::serve::ListenerExt;
 use clap::Parser;
 use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
 use tokio::{net::TcpListener, signal::unix::SignalKind};
@@ -69,6 +70,13 @@ async fn run(cli: Cli) -> Result<(), String> {
 	});
 	tokio::spawn(settle::run(gateway.clone()));
 
+	// A streamed response is many small writes: without TCP_NODELAY each one after the
+	// first waits for the client's delayed ACK (40 ms on Linux).
+	let listener = listener.tap_io(|stream| {
+		if let Err(e) = stream.set_nodelay(true) {
+			tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+		}
+	});
 	axum::serve(listener, server::router(gateway))
 		.with_graceful_shutdown(shutdown())
 		.await

@@ -31,6 +31,7 @@ use crate::{
 	ledger::Refusal,
 	metering::Meter,
 	receipt::{self, PresentedReceipt, OWED_HEADER},
+	sse::Framing,
 	Gateway, Slot,
 };
 
@@ -341,11 +342,11 @@ async fn answer(
 	parts.headers = end_to_end(&parts.headers);
 	let mut call = call;
 	let meter = &gateway.config.meter;
-	let is_stream = parts
+	let framing = parts
 		.headers
 		.get(header::CONTENT_TYPE)
 		.and_then(|v| v.to_str().ok())
-		.is_some_and(|v| v.starts_with("text/event-stream"));
+		.and_then(Framing::of);
 	let body = if !parts.status.is_success() {
 		// The upstream failed the call: passed through, not charged.
 		let permit = call.take_permit();
@@ -362,8 +363,8 @@ async fn answer(
 			Err((refusal, owed)) => return refused(&gateway, refusal, Some(owed)),
 		}
 		call::relay(gateway.clone(), upstream, Relay::PassThrough(permit))
-	} else if is_stream {
-		call::relay(gateway.clone(), upstream, Relay::Events(call))
+	} else if let Some(framing) = framing {
+		call::relay(gateway.clone(), upstream, Relay::Framed(call, framing))
 	} else if matches!(meter, Meter::JsonField { .. }) {
 		// One JSON document: read whole (bounded), metered, then sent.
 		let body = match read_body(&gateway, upstream).await {

@@ -225,6 +225,19 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     assert.equal(next.body.error, 'deposit_exhausted');
   });
 
+  test('a stream that would pass max_units_per_call is cut off there', async () => {
+    const { small } = channels; // 10 units owed, max_units_per_call = 100
+    // 20,000 tokens per event: the 6th would make the call 120 units.
+    const result = await stream(small, 120n, { chunks: 20, tokensPerChunk: 20_000, usage: 'every' });
+    assert.equal(result.events.filter((e) => e.data.includes('"delta"')).length, 5);
+    const last = JSON.parse(result.events.at(-1).data);
+    assert.equal(last.error.code, 'call_limit_reached');
+    assert.equal(last.error.message, 'one call may use at most 100 units');
+    assert.deepEqual([last.owedUnits, last.callUnits], [110, 100]);
+    owed[small] = 110n;
+    assert.equal(metric(await metrics(), 'agora_gateway_streams_cut_total{reason="call_limit_reached"}'), 1);
+  });
+
   test('requests beyond max_concurrent_requests get 503 overloaded, and a slow client holds its permit', async () => {
     const { far } = channels;
     // 3 owed + 16 × 2 reserved must fit in what is signed + 10 of credit.
@@ -299,6 +312,24 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     assert.ok(outcomes.some((o) => o.status === 402), 'some uploads read their 402');
     assert.ok(peakGrowth < 64 * 1024 * 1024, `the gateway grew by ${peakGrowth} bytes (200 bodies would be ${200 * MIB16})`);
     assert.equal((await fetch(`${gateway.url}/health`)).status, 200);
+    // A paid request whose body has no declared length is cut at max_body_bytes, and its
+    // reservation released.
+    const chunked = await new Promise((resolve) => {
+      const url = new URL(`${gateway.url}/v1/chat/completions`);
+      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: headersFor(far, owed[far]) });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => { text += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode, json: JSON.parse(text) }));
+      });
+      request.on('error', () => {});
+      request.write(body);
+      request.end(Buffer.alloc(1));
+    });
+    assert.equal(chunked.status, 413);
+    assert.equal(chunked.json.error, 'body_too_large');
+    assert.equal(BigInt(chunked.json.owedUnits), owed[far]);
+    assert.equal((await view(far)).reservedUnits, 0);
   });
 
   test("a channel's accounts are shown to its signer and the operator only", async () => {
@@ -339,6 +370,31 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     // 5,940 + 1,500 tokens = 7,440: 8 units.
     assert.equal(BigInt(served.owed), 8n);
     owed[far] = 8n;
+  });
+
+  test('a JSON-lines stream (Ollama-style) is relayed line by line and metered from the line with the usage', async () => {
+    const { far } = channels;
+    const started = upstream.served.sentAt.length;
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headersFor(far, owed[far]) },
+      body: JSON.stringify({ model: 'tiny', stream: true, test: { format: 'ndjson', chunks: 5, delayMs: 100, tokensPerChunk: 400 } }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/x-ndjson');
+    const arrivals = [];
+    let text = '';
+    for await (const chunk of response.body) {
+      text += Buffer.from(chunk).toString();
+      arrivals.push(performance.now());
+    }
+    const lines = text.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(lines.length, 6);
+    assert.deepEqual(lines.at(-1), { done: true, usage: { total_tokens: 2_000 } });
+    assert.ok(arrivals[0] < upstream.served.sentAt[started][4], 'the first line arrived before the upstream sent the last');
+    // 7,440 + 2,000 tokens = 9,440: 10 units.
+    assert.equal(BigInt((await view(far)).owedUnits), 10n);
+    owed[far] = 10n;
   });
 
   test('a node that never answers: calls that could run past expiry get 503, settlement resumes after, nothing is lost', async () => {
@@ -394,7 +450,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     const { far, small, tiny } = channels;
     // The consumer pays what is owed on the tiny channel: the 5 units of its deposit.
     await fetch(`${gateway.url}/agora/receipts`, { method: 'POST', headers: headersFor(tiny, owed[tiny]) });
-    const expected = { [far]: 30n, [small]: 1n, [tiny]: 5n };
+    const expected = { [far]: 30n, [small]: 120n, [tiny]: 5n };
     const deadline = Date.now() + 60_000;
     for (;;) {
       const claimed = {};

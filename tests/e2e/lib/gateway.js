@@ -84,7 +84,8 @@ export function startUpstream(tokensFor) {
  * `delayMs` apart (default 0), each worth `tokensPerChunk` tokens (default 50); `usage`
  * says where the usage goes: 'final' (a last event, only when the request asks for it
  * with `stream_options.include_usage`, as OpenAI does), 'every' (cumulative usage in
- * every event, as vLLM's continuous_usage_stats) or 'none'. `served` keeps each request
+ * every event, as vLLM's continuous_usage_stats) or 'none'; `format: 'ndjson'` streams
+ * JSON lines instead, as Ollama does, the usage in the last. `served` keeps each request
  * body and the time (performance.now()) each event was sent.
  */
 export function startStreamingUpstream() {
@@ -105,6 +106,17 @@ export function startStreamingUpstream() {
       served.sentAt.push(sentAt);
       let closed = false;
       response.on('close', () => { closed = true; });
+      if (input.test?.format === 'ndjson') {
+        // Ollama-style: one JSON document per line, the usage in the last.
+        response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        for (let i = 0; i < chunks && !closed; i += 1) {
+          response.write(`${JSON.stringify({ message: { content: `t${i} ` }, done: false })}\n`);
+          sentAt.push(performance.now());
+          if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        }
+        response.end(`${JSON.stringify({ done: true, usage: { total_tokens: chunks * tokensPerChunk } })}\n`);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const send = (data) => { response.write(`data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`); sentAt.push(performance.now()); };
       for (let i = 0; i < chunks && !closed; i += 1) {
