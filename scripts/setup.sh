@@ -46,4 +46,22 @@ for dir in clients/js tests/e2e scripts/bench; do
 		(cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error)
 	fi
 done
+# --- Python client (clients/python) ------------------------------------------------
+# A virtual environment in the clone with the locked dependencies and agora-py itself
+# (editable), rebuilt when requirements.lock is newer than it.
+venv="$AGORA_ROOT/clients/python/.venv"
+if [[ ! -x "$venv/bin/python" || "$AGORA_ROOT/clients/python/requirements.lock" -nt "$venv/.installed" ]]; then
+	if ! python3 -m venv --help >/dev/null 2>&1; then
+		log "installing python3-venv"
+		SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+		$SUDO apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv python3-pip
+	fi
+	log "Python environment in clients/python/.venv"
+	rm -rf "$venv"
+	python3 -m venv "$venv"
+	"$venv/bin/pip" install -q --disable-pip-version-check -r "$AGORA_ROOT/clients/python/requirements.lock"
+	"$venv/bin/pip" install -q --disable-pip-version-check --no-deps -e "$AGORA_ROOT/clients/python"
+	touch "$venv/.installed"
+fi
 log "ready (CARGO_TARGET_DIR=$CARGO_TARGET_DIR)"

@@ -54,6 +54,9 @@ echo "ok: $AGORA_UPGRADE_WASM"
 step "JS client unit tests (clients/js)"
 (cd clients/js && node --test ./test/*.test.js)
 
+step "Python client unit tests (clients/python, pytest)"
+(cd clients/python && .venv/bin/python -m pytest -q -p no:cacheprovider tests --ignore=tests/e2e)
+
 step "throughput harness unit tests (scripts/bench)"
 (cd scripts/bench && node --test ./test/*.test.js)
 

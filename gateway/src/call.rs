@@ -62,7 +62,22 @@ pub struct PaidCall {
 	slot: Arc<AsyncMutex<Slot>>,
 	channel_id: ChannelId,
 	reserved: u64,
+	/// Whether the reservation is still held: a call dropped before it finished (its client
+	/// went away mid-request) gives it back.
+	holding: bool,
 	permit: Option<OwnedSemaphorePermit>,
+}
+
+impl Drop for PaidCall {
+	fn drop(&mut self) {
+		if !self.holding {
+			return;
+		}
+		let (slot, gateway, reserved) = (self.slot.clone(), self.gateway.clone(), self.reserved);
+		tokio::spawn(async move {
+			slot.lock().await.account.complete(&gateway.terms, reserved, 0);
+		});
+	}
 }
 
 impl PaidCall {
@@ -73,7 +88,7 @@ impl PaidCall {
 		reserved: u64,
 		permit: OwnedSemaphorePermit,
 	) -> PaidCall {
-		PaidCall { gateway, slot, channel_id, reserved, permit: Some(permit) }
+		PaidCall { gateway, slot, channel_id, reserved, holding: true, permit: Some(permit) }
 	}
 
 	/// The request permit, for the relay of a body after the call is charged.
@@ -102,11 +117,6 @@ impl PaidCall {
 		Ok(())
 	}
 
-	/// The most the call can be charged without passing its reservation.
-	pub fn covered_quantity(&self) -> u64 {
-		self.reserved.saturating_mul(self.quantity_per_unit())
-	}
-
 	/// The quantity a call that reported `measured` is charged.
 	pub fn charge_for(&self, measured: Result<u64, MeterError>) -> u64 {
 		let config = &self.gateway.config;
@@ -124,12 +134,15 @@ impl PaidCall {
 		units.saturating_mul(self.quantity_per_unit())
 	}
 
-	/// Records that the call used `quantity` and frees its reservation; the usage is on disk
-	/// when this returns `Ok`. When it cannot be stored it is taken back: the error says
-	/// why, with the units the channel owes.
-	pub async fn finish(self, quantity: u64) -> Result<Charged, (Refusal, u64)> {
+	/// Records that the call used `quantity` (no more than the deposit still pays for) and
+	/// frees its reservation; the usage is on disk when this returns `Ok`. When it cannot be
+	/// stored it is taken back: the error says why, with the units the channel owes.
+	pub async fn finish(mut self, quantity: u64) -> Result<Charged, (Refusal, u64)> {
+		self.holding = false;
 		let gateway = &self.gateway;
 		let mut slot = self.slot.lock().await;
+		let room = slot.account.quantity_room(&gateway.terms, self.reserved);
+		let quantity = u64::try_from(room).map_or(quantity, |room| quantity.min(room));
 		let owed_before = slot.account.owed_units(&gateway.terms);
 		let owed_units = slot.account.complete(&gateway.terms, self.reserved, quantity);
 		if quantity > 0 {
@@ -149,7 +162,8 @@ impl PaidCall {
 
 	/// The call is not charged (the upstream failed): frees its reservation; returns the
 	/// units the channel owes.
-	pub async fn release(self) -> u64 {
+	pub async fn release(mut self) -> u64 {
+		self.holding = false;
 		let mut slot = self.slot.lock().await;
 		slot.account.complete(&self.gateway.terms, self.reserved, 0)
 	}
@@ -191,7 +205,6 @@ enum End {
 	Complete,
 	/// The gateway cut the stream off: the channel cannot pay for more.
 	Cut(Refusal),
-	ClientGone,
 	Upstream(String),
 }
 
@@ -212,7 +225,7 @@ async fn run(
 	relay: Relay,
 	frames: mpsc::Sender<Frame<Bytes>>,
 ) {
-	let idle = gateway.config.upstream_timeout;
+	let (idle, client_timeout) = (gateway.config.upstream_timeout, gateway.config.client_timeout);
 	let (mut call, framing, _permit) = match relay {
 		Relay::PassThrough(permit) => (None, None, permit),
 		Relay::Framed(call, framing) => (Some(call), Some(framing), None),
@@ -222,8 +235,12 @@ async fn run(
 	let events = framing == Some(Framing::Sse);
 	let mut splitter =
 		framing.map(|framing| EventSplitter::new(framing, gateway.config.max_body_bytes));
+	// The largest usage the stream reported, even one the channel could not cover.
 	let mut reported: Option<u64> = None;
 	let mut trailers: Option<HeaderMap> = None;
+	// Once the client is gone (or stops reading) the upstream is still read to its end,
+	// without relaying, so that the call is charged the usage it reports.
+	let mut client_gone = false;
 	let end = 'relay: loop {
 		let frame = match next_frame(&mut upstream, idle).await {
 			Ok(Some(frame)) => frame,
@@ -239,29 +256,32 @@ async fn run(
 				continue;
 			},
 		};
-		let chunks = match splitter.as_mut().map(|s| s.push(&data)) {
+		let pieces = match splitter.as_mut().map(|s| s.push(&data)) {
 			None => vec![data],
-			Some(Ok(events)) => events,
+			Some(Ok(pieces)) => pieces,
 			Some(Err(too_long)) => {
 				break End::Upstream(format!("an event longer than {} bytes", too_long.0))
 			},
 		};
-		for chunk in chunks {
-			if let (Some(call), Some(framing)) = (call.as_mut(), framing) {
-				if let Some(quantity) = gateway.config.meter.event_quantity(&framing.data(&chunk)) {
-					if let Err(refusal) = call.cover(quantity).await {
-						break 'relay End::Cut(refusal);
-					}
-					reported = Some(quantity);
-				}
+		for piece in pieces {
+			if let Err(refusal) =
+				meter_piece(&gateway, call.as_mut(), framing, &piece, &mut reported).await
+			{
+				break 'relay End::Cut(refusal);
 			}
-			if frames.send(Frame::data(chunk)).await.is_err() {
-				break 'relay End::ClientGone;
+			if !client_gone && !deliver(&frames, Frame::data(piece), client_timeout).await {
+				client_gone = true;
 			}
 		}
 	};
+	// A last piece without its line end is metered and relayed too.
 	if let (End::Complete, Some(rest)) = (&end, splitter.and_then(EventSplitter::finish)) {
-		let _ = frames.send(Frame::data(rest)).await;
+		match meter_piece(&gateway, call.as_mut(), framing, &rest, &mut reported).await {
+			Ok(()) if !client_gone => {
+				client_gone = !deliver(&frames, Frame::data(rest), client_timeout).await
+			},
+			_ => {},
+		}
 	}
 	let Some(call) = call else {
 		if let Some(trailers) = trailers {
@@ -272,25 +292,22 @@ async fn run(
 	if let End::Upstream(e) = &end {
 		tracing::warn!(channel = call.channel_id, error = %e, "upstream stream failed");
 	}
-	let quantity = match &end {
-		End::Cut(_) => call.covered_quantity(),
-		_ => call.charge_for(match (reported, &trailers) {
-			(Some(quantity), _) => Ok(quantity),
-			(None, Some(trailers)) => gateway
-				.config
-				.meter
-				.header_quantity(trailers)
-				.unwrap_or_else(|| Err(MeterError::MissingHeader("usage trailer".into()))),
-			(None, None) => Err(MeterError::MissingField("usage in the stream".into())),
-		}),
-	};
+	let quantity = call.charge_for(match (reported, &trailers) {
+		(Some(quantity), _) => Ok(quantity),
+		(None, Some(trailers)) => gateway
+			.config
+			.meter
+			.header_quantity(trailers)
+			.unwrap_or_else(|| Err(MeterError::MissingHeader("usage trailer".into()))),
+		(None, None) => Err(MeterError::MissingField("usage in the stream".into())),
+	});
 	let channel_id = call.channel_id;
 	let finished = call.finish(quantity).await;
 	if let End::Cut(refusal) = &end {
 		gateway.metrics.streams_cut.with_label_values(&[refusal.reason()]).inc();
 		tracing::info!(channel = channel_id, reason = refusal.reason(), "stream cut off");
 	}
-	if matches!(end, End::ClientGone) {
+	if client_gone {
 		return;
 	}
 	let last = match (&end, finished, framing) {
@@ -310,7 +327,36 @@ async fn run(
 		},
 		(_, Err(_), None) => return,
 	};
-	let _ = frames.send(last).await;
+	deliver(&frames, last, client_timeout).await;
+}
+
+/// Meters one piece of a stream: a usage it reports grows the call's reservation, or cuts
+/// the stream off when the channel cannot pay for it. `reported` keeps the largest usage
+/// reported.
+async fn meter_piece(
+	gateway: &Gateway,
+	call: Option<&mut PaidCall>,
+	framing: Option<Framing>,
+	piece: &[u8],
+	reported: &mut Option<u64>,
+) -> Result<(), Refusal> {
+	let (Some(call), Some(framing)) = (call, framing) else { return Ok(()) };
+	let Some(quantity) = gateway.config.meter.event_quantity(&framing.data(piece)) else {
+		return Ok(());
+	};
+	let largest = reported.map_or(quantity, |seen| seen.max(quantity));
+	*reported = Some(largest);
+	call.cover(largest).await
+}
+
+/// Hands `frame` to the client within `timeout`; false when the client is gone or does
+/// not read.
+async fn deliver(
+	frames: &mpsc::Sender<Frame<Bytes>>,
+	frame: Frame<Bytes>,
+	timeout: Duration,
+) -> bool {
+	matches!(tokio::time::timeout(timeout, frames.send(frame)).await, Ok(Ok(())))
 }
 
 async fn next_frame(

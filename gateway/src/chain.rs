@@ -118,7 +118,8 @@ impl Node {
 				message: error.get("message").and_then(Value::as_str).unwrap_or_default().into(),
 			});
 		}
-		serde_json::from_value(answer["result"].take())
+		let result = answer.get_mut("result").map(Value::take).unwrap_or(Value::Null);
+		serde_json::from_value(result)
 			.map_err(|e| ChainError::Decode { method, detail: e.to_string() })
 	}
 

@@ -136,6 +136,11 @@ pub struct Cli {
 	#[arg(long, value_name = "SECS")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub upstream_timeout: Option<u64>,
+	/// Seconds a client may take to send its request body, and to take each next chunk of
+	/// a response [default: 30].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub client_timeout: Option<u64>,
 	/// Seconds without a new head from the node after which the gateway counts the blocks
 	/// that would have passed since, and refuses channels that may have expired
 	/// [default: 30].
@@ -196,6 +201,8 @@ struct Settings {
 	node_timeout: u64,
 	#[serde(default = "default_upstream_timeout")]
 	upstream_timeout: u64,
+	#[serde(default = "default_client_timeout")]
+	client_timeout: u64,
 	#[serde(default = "default_max_chain_age")]
 	max_chain_age: u64,
 	operator_token: Option<String>,
@@ -245,6 +252,9 @@ fn default_node_timeout() -> u64 {
 }
 fn default_upstream_timeout() -> u64 {
 	120
+}
+fn default_client_timeout() -> u64 {
+	30
 }
 fn default_max_chain_age() -> u64 {
 	30
@@ -298,6 +308,7 @@ pub struct Config {
 	pub max_concurrent_requests: usize,
 	pub node_timeout: Duration,
 	pub upstream_timeout: Duration,
+	pub client_timeout: Duration,
 	pub max_chain_age: Duration,
 	pub operator_token: Option<String>,
 }
@@ -411,12 +422,13 @@ impl Settings {
 			self.inclusion_timeout,
 			self.node_timeout,
 			self.upstream_timeout,
+			self.client_timeout,
 			self.max_chain_age,
 		]
 		.contains(&0)
 		{
 			return Err(error(
-				"settle_interval, inclusion_timeout, node_timeout, upstream_timeout and max_chain_age must be at least 1 second",
+				"settle_interval, inclusion_timeout, node_timeout, upstream_timeout, client_timeout and max_chain_age must be at least 1 second",
 			));
 		}
 		let unmetered_units = self.unmetered_units.unwrap_or(meter.reservation());
@@ -459,6 +471,7 @@ impl Settings {
 			max_concurrent_requests: self.max_concurrent_requests,
 			node_timeout: Duration::from_secs(self.node_timeout),
 			upstream_timeout: Duration::from_secs(self.upstream_timeout),
+			client_timeout: Duration::from_secs(self.client_timeout),
 			max_chain_age: Duration::from_secs(self.max_chain_age),
 			operator_token: self.operator_token,
 		})

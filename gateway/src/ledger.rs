@@ -102,6 +102,8 @@ pub enum Refusal {
 	BodyTooLarge(usize),
 	#[error("one call may use at most {0} units")]
 	CallLimitReached(u64),
+	#[error("the request body did not arrive within {0:?}")]
+	RequestTimeout(std::time::Duration),
 }
 
 impl Refusal {
@@ -124,6 +126,7 @@ impl Refusal {
 			Refusal::Overloaded(_) => "overloaded",
 			Refusal::BodyTooLarge(_) => "body_too_large",
 			Refusal::CallLimitReached(_) => "call_limit_reached",
+			Refusal::RequestTimeout(_) => "request_timeout",
 		}
 	}
 
@@ -139,6 +142,7 @@ impl Refusal {
 	pub fn status(&self) -> u16 {
 		match self {
 			Refusal::BodyTooLarge(_) => 413,
+			Refusal::RequestTimeout(_) => 408,
 			refusal if refusal.is_unavailable() => 503,
 			_ => 402,
 		}
@@ -274,6 +278,16 @@ impl ChannelAccount {
 		}
 		self.reserved = self.reserved.saturating_add(reservation);
 		Ok(())
+	}
+
+	/// The most a call holding `reservation` units may add to the usage (in the meter's
+	/// quantity): what the deposit still pays for once the other calls in flight are
+	/// counted. A call is never charged more, so the units owed never pass the deposit.
+	pub fn quantity_room(&self, terms: &Terms, reservation: u64) -> u128 {
+		let others = self.reserved.saturating_sub(reservation);
+		let units = self.units_paid_by(self.chain.deposit).saturating_sub(others);
+		(u128::from(units) * u128::from(terms.quantity_per_unit.max(1)))
+			.saturating_sub(self.quantity)
 	}
 
 	/// A call that reserved `reservation` used `quantity`; returns the units owed now.
@@ -462,8 +476,29 @@ mod tests {
 		assert!(!Refusal::ReceiptTooLow { owed_units: 1, required_units: 1 }.is_unavailable());
 		assert_eq!(Refusal::Overloaded(64).status(), 503);
 		assert_eq!(Refusal::BodyTooLarge(10).status(), 413);
+		assert_eq!(Refusal::RequestTimeout(std::time::Duration::from_secs(3)).status(), 408);
 		assert_eq!(Refusal::CallLimitReached(10).status(), 402);
 		assert_eq!(Refusal::BadSignature.status(), 402);
+	}
+
+	#[test]
+	fn no_call_is_charged_past_the_deposit() {
+		let mut terms = terms();
+		terms.quantity_per_unit = 1_000;
+		terms.credit_limit = 1_000 * PRICE;
+		let mut account = channel(); // deposit: 100 units = 100,000 quantity
+		account.complete(&terms, 0, 90_500);
+		// Two calls in flight hold 2 and 3 units: the first may add what the deposit pays
+		// for beyond the usage and the other's 3 units.
+		account.reserve(&terms, 2).unwrap();
+		account.reserve(&terms, 3).unwrap();
+		assert_eq!(account.quantity_room(&terms, 2), 97_000 - 90_500);
+		account.complete(&terms, 2, 6_500);
+		// The other call may still use its own 3 units, and no more.
+		assert_eq!(account.quantity_room(&terms, 3), 3_000);
+		account.complete(&terms, 3, 3_000);
+		assert_eq!(account.quantity_room(&terms, 0), 0);
+		assert_eq!(account.owed_units(&terms), 100);
 	}
 
 	#[test]

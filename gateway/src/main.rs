@@ -59,16 +59,20 @@ async fn run(cli: Cli) -> Result<(), String> {
 	);
 
 	let heads = gateway.clone();
-	tokio::spawn(async move {
-		loop {
-			match heads.node.best_head().await {
-				Ok(head) => heads.saw_head(head.number),
-				Err(e) => tracing::warn!(error = %e, "cannot read the best block"),
+	supervise("head poll", move || {
+		let heads = heads.clone();
+		async move {
+			loop {
+				match heads.node.best_head().await {
+					Ok(head) => heads.saw_head(head.number),
+					Err(e) => tracing::warn!(error = %e, "cannot read the best block"),
+				}
+				tokio::time::sleep(HEAD_POLL).await;
 			}
-			tokio::time::sleep(HEAD_POLL).await;
 		}
 	});
-	tokio::spawn(settle::run(gateway.clone()));
+	let settler = gateway.clone();
+	supervise("settlement", move || settle::run(settler.clone()));
 
 	// A streamed response is many small writes: without TCP_NODELAY each one after the
 	// first waits for the client's delayed ACK (40 ms on Linux).
@@ -83,6 +87,26 @@ async fn run(cli: Cli) -> Result<(), String> {
 		.map_err(|e| format!("server: {e}"))?;
 	tracing::info!("stopped; unsettled receipts are on disk and settle on the next start");
 	Ok(())
+}
+
+/// Runs `task` in the background, again whenever it panics: one bad answer from the node
+/// must not end settlement for good.
+fn supervise<F, T>(name: &'static str, task: F)
+where
+	F: Fn() -> T + Send + 'static,
+	T: std::future::Future<Output = ()> + Send + 'static,
+{
+	tokio::spawn(async move {
+		loop {
+			match tokio::spawn(task()).await {
+				Ok(()) => return,
+				Err(e) => {
+					tracing::error!(task = name, error = %e, "background task failed; restarting");
+					tokio::time::sleep(Duration::from_secs(1)).await;
+				},
+			}
+		}
+	});
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -14,6 +14,9 @@ use axum::{
 };
 use serde_json::Value;
 
+/// The largest request body the gateway parses to ask for a stream's usage.
+pub const MAX_REWRITTEN_BODY: usize = 1024 * 1024;
+
 /// Why a response's usage could not be read.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MeterError {
@@ -112,17 +115,19 @@ impl Meter {
 		field(&serde_json::from_str(data).ok()?, path)
 	}
 
-	/// A request as it is forwarded: a streamed JSON request (`"stream": true`) metered
-	/// from a JSON field asks the upstream for its usage (`stream_options.include_usage`),
-	/// whatever the client asked, so that a stream cannot go unmetered by request.
+	/// A request as it is forwarded: a streamed JSON request (any `stream` but `false` or
+	/// `null`, since lenient servers read `1` or `"true"` as true) metered from a JSON field
+	/// asks the upstream for its usage (`stream_options.include_usage`), whatever the client
+	/// asked. Bodies above `MAX_REWRITTEN_BODY` are forwarded as they are (parsing them would
+	/// cost many times their size): a stream without usage is charged `unmetered_units`.
 	pub fn prepare_request(&self, body: Bytes) -> Bytes {
-		if !matches!(self, Meter::JsonField { .. }) {
+		if !matches!(self, Meter::JsonField { .. }) || body.len() > MAX_REWRITTEN_BODY {
 			return body;
 		}
 		let Ok(Value::Object(mut request)) = serde_json::from_slice::<Value>(&body) else {
 			return body;
 		};
-		if request.get("stream") != Some(&Value::Bool(true)) {
+		if matches!(request.get("stream"), None | Some(Value::Bool(false)) | Some(Value::Null)) {
 			return body;
 		}
 		let options = request
@@ -242,10 +247,18 @@ mod tests {
 			rewritten(r#"{"stream":true,"stream_options":7}"#)["stream_options"]["include_usage"],
 			true
 		);
+		// Lenient servers stream for any true-ish value.
+		assert_eq!(rewritten(r#"{"stream":1}"#)["stream_options"]["include_usage"], true);
+		assert_eq!(rewritten(r#"{"stream":"true"}"#)["stream_options"]["include_usage"], true);
 		// Not streamed, not JSON, or not metered from JSON: forwarded as it came.
-		for body in [r#"{"stream":false}"#, "not json", "[1,2]"] {
+		for body in
+			[r#"{"stream":false}"#, r#"{"stream":null}"#, r#"{"model":"m"}"#, "not json", "[1,2]"]
+		{
 			assert_eq!(meter.prepare_request(Bytes::from(body)), Bytes::from(body));
 		}
+		// Too large to parse cheaply: forwarded as it came.
+		let large = format!(r#"{{"stream":true,"pad":"{}"}}"#, "x".repeat(MAX_REWRITTEN_BODY));
+		assert_eq!(meter.prepare_request(Bytes::from(large.clone())), Bytes::from(large));
 		let per_request = Meter::PerRequest { units: 1 };
 		assert_eq!(
 			per_request.prepare_request(Bytes::from(r#"{"stream":true}"#)),

@@ -29,7 +29,7 @@ use tokio::sync::Mutex as AsyncMutex;
 use crate::{
 	call::{self, PaidCall, Relay},
 	ledger::Refusal,
-	metering::Meter,
+	metering::{Meter, MeterError},
 	receipt::{self, PresentedReceipt, OWED_HEADER},
 	sse::Framing,
 	Gateway, Slot,
@@ -55,6 +55,9 @@ fn refused(gateway: &Gateway, refusal: Refusal, owed_units: Option<u64>) -> Resp
 	let mut body = json!({ "error": refusal.reason(), "message": refusal.to_string() });
 	if let Some(owed) = owed_units {
 		body["owedUnits"] = owed.into();
+	}
+	if let Refusal::ReceiptTooLow { required_units, .. } = refusal {
+		body["requiredUnits"] = required_units.into();
 	}
 	let mut response = (status, Json(body)).into_response();
 	if let Some(owed) = owed_units {
@@ -191,7 +194,11 @@ async fn admit(
 				refreshed = true;
 				gateway.refresh(id, &slot, true).await.map_err(|r| (r, None))?;
 			},
-			Err(refusal) => return Err((refusal, Some(guard.account.owed_units(&gateway.terms)))),
+			// What the channel owes is told only to whoever signed a receipt it accepted.
+			Err(refusal @ (Refusal::ReceiptTooLow { .. } | Refusal::DepositExhausted { .. })) => {
+				return Err((refusal, Some(guard.account.owed_units(&gateway.terms))))
+			},
+			Err(refusal) => return Err((refusal, None)),
 			Ok(()) => break,
 		}
 	}
@@ -206,6 +213,7 @@ async fn check(
 ) -> Result<(), Refusal> {
 	let account = &mut slot.account;
 	let head = gateway.assumed_head();
+	let previous_best = account.best.clone();
 	let improved = account
 		.accept_receipt(
 			&gateway.terms,
@@ -225,13 +233,15 @@ async fn check(
 		})?;
 	if improved {
 		let best = account.best.clone().expect("just accepted");
-		// On disk before anything is served on it.
-		gateway
-			.store
-			.save_receipt(account.id, best)
-			.await
-			.map_err(|e| Refusal::StoreUnavailable(e.to_string()))?;
+		// On disk before anything is served on it; not the best either until it is.
+		if let Err(e) = gateway.store.save_receipt(account.id, best).await {
+			account.best = previous_best;
+			return Err(Refusal::StoreUnavailable(e.to_string()));
+		}
+		// A new receipt is worth trying to settle again, whatever failed before.
+		slot.abandoned = None;
 	}
+	let account = &mut slot.account;
 	match reservation {
 		Some(units) => account.reserve(&gateway.terms, units),
 		None => Ok(()),
@@ -308,13 +318,18 @@ async fn paid_call(State(gateway): State<Arc<Gateway>>, request: Request) -> Res
 	};
 	let call = PaidCall::new(gateway.clone(), slot, presented.channel_id, reservation, permit);
 
-	// Only now, for a call that is paid for, is the body read.
+	// Only now, for a call that is paid for, is the body read (bounded, in time too).
 	let (parts, body) = request.into_parts();
-	let body = match Limited::new(body, limit).collect().await {
-		Ok(collected) => gateway.config.meter.prepare_request(collected.to_bytes()),
-		Err(_) => {
+	let timeout = gateway.config.client_timeout;
+	let body = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+		Ok(Ok(collected)) => gateway.config.meter.prepare_request(collected.to_bytes()),
+		Ok(Err(_)) => {
 			let owed = call.release().await;
 			return refused(&gateway, Refusal::BodyTooLarge(limit), Some(owed));
+		},
+		Err(_) => {
+			let owed = call.release().await;
+			return refused(&gateway, Refusal::RequestTimeout(timeout), Some(owed));
 		},
 	};
 	let response = match forward(&gateway, &parts, body).await {
@@ -370,7 +385,13 @@ async fn answer(
 		let body = match read_body(&gateway, upstream).await {
 			Ok(body) => body,
 			Err(message) => {
-				let owed = call.release().await;
+				// The upstream did the work (it said 200), the body could not be read whole:
+				// charged like a response whose usage cannot be read.
+				let quantity = call.charge_for(Err(MeterError::NotJson(message.clone())));
+				let owed = match call.finish(quantity).await {
+					Ok(charged) => charged.owed_units,
+					Err((refusal, owed)) => return refused(&gateway, refusal, Some(owed)),
+				};
 				let mut response = failed(StatusCode::BAD_GATEWAY, "upstream_unavailable", message);
 				response.headers_mut().insert(OWED_HEADER, HeaderValue::from(owed));
 				return response;

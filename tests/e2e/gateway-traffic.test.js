@@ -92,6 +92,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
       node_timeout: 2,
       max_chain_age: 6,
       upstream_timeout: 10,
+      client_timeout: 3,
       operator_token: OPERATOR_TOKEN,
     }, '//Bob');
   });
@@ -444,6 +445,45 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     }
     assert.equal(signedFar, 30n);
     assert.equal((await fetch(`${gateway.url}/health`)).status, 200);
+  });
+
+  test('a client that leaves mid-stream is charged the usage the stream reports, and a stalled upload gets 408', async () => {
+    const { far } = channels;
+    const before = BigInt((await view(far)).owedUnits);
+    const controller = new AbortController();
+    const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headersFor(far, owed[far]) },
+      body: JSON.stringify({ model: 'tiny', stream: true, test: { chunks: 20, delayMs: 50, tokensPerChunk: 100, usage: 'final' } }),
+      signal: controller.signal,
+    });
+    const reader = response.body.getReader();
+    await reader.read();
+    controller.abort();
+    // The gateway reads the upstream to its end: 2,000 tokens more, 12 units in all.
+    const deadline = Date.now() + 10_000;
+    while (BigInt((await view(far)).owedUnits) === before) {
+      assert.ok(Date.now() < deadline, 'the abandoned stream is charged');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // 9,540 + 2,000 tokens = 11,540: 12 units.
+    assert.equal(BigInt((await view(far)).owedUnits), 12n);
+    owed[far] = 12n;
+
+    const stalled = await new Promise((resolve) => {
+      const url = new URL(`${gateway.url}/v1/chat/completions`);
+      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-length': '100', ...headersFor(far, owed[far]) } });
+      request.on('response', (answer) => {
+        let text = '';
+        answer.on('data', (chunk) => { text += chunk; });
+        answer.on('end', () => resolve({ status: answer.statusCode, json: JSON.parse(text) }));
+      });
+      request.on('error', () => {});
+      request.write('{"model":'); // and nothing more
+    });
+    assert.equal(stalled.status, 408);
+    assert.equal(stalled.json.error, 'request_timeout');
+    assert.equal((await view(far)).reservedUnits, 0);
   });
 
   test('the provider claims exactly what was signed on every channel', async () => {

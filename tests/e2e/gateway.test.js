@@ -131,7 +131,9 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     const mallory = new Keyring({ type: 'sr25519' }).addFromUri('//Mallory');
     const forged = await refusal(headersFor(1, mallory));
     assert.equal(forged.status, 402);
-    assert.deepEqual(forged.body, { error: 'bad_signature', message: "the signature is not the channel signer's signature of this receipt", owedUnits: 0 });
+    // What the channel owes is not told to whoever cannot sign for it.
+    assert.deepEqual(forged.body, { error: 'bad_signature', message: "the signature is not the channel signer's signature of this receipt" });
+    assert.equal(forged.owed, null);
     assert.equal((await refusal(headersFor(1_001))).body.error, 'receipt_exceeds_deposit');
     assert.equal((await refusal(headersFor(1, charlieApp, 999))).body.error, 'unknown_channel');
     assert.equal(upstream.served.calls, 0);
@@ -173,6 +175,7 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     assert.equal(refused.status, 402);
     assert.equal(refused.body.error, 'receipt_too_low');
     assert.equal(BigInt(refused.body.owedUnits), owed);
+    assert.equal(BigInt(refused.body.requiredUnits), owed + RESERVE_UNITS - CREDIT_UNITS);
     assert.ok(owed - signed <= CREDIT_UNITS, `unsigned ${owed - signed} ≤ credit ${CREDIT_UNITS}`);
     assert.ok(owed + RESERVE_UNITS - signed > CREDIT_UNITS, 'refused only once the next call would pass the credit');
     assert.equal(owed, expectedOwed());

@@ -69,7 +69,14 @@ export function findEvent(api, events, pallet, name) {
 }
 
 /**
- * Signs `tx` with `signer` (a keyring pair), sends it and resolves once it is in a
+ * An account that signs transactions: a @polkadot/keyring pair, or an address with an
+ * injected `Signer` (the polkadot.js extension's, Talisman's, SubWallet's:
+ * `{ address, signer: injector.signer }`).
+ * @typedef {import('@polkadot/keyring/types').KeyringPair | { address: string, signer: object }} Account
+ */
+
+/**
+ * Signs `tx` with `signer` (an `Account`), sends it and resolves once it is in a
  * block. A failed dispatch resolves too (see `error`); a transaction the pool refuses
  * rejects.
  * @returns {Promise<Inclusion>}
@@ -79,7 +86,11 @@ export function submit(api, tx, signer) {
     let unsubscribe = null;
     let done = false;
     const finish = () => { done = true; unsubscribe?.(); };
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    const injected = signer.signer !== undefined && typeof signer.sign !== 'function';
+    const send = (callback) => (injected
+      ? tx.signAndSend(signer.address, { signer: signer.signer }, callback)
+      : tx.signAndSend(signer, callback));
+    send(({ status, events, dispatchError }) => {
       if (done) return;
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         finish();
@@ -135,6 +146,24 @@ export async function openChannel(api, consumer, { serviceId, deposit, duration,
     expiresAt: opened.expiresAt.toNumber(),
     pricePerUnit: opened.pricePerUnit.toBigInt(),
   };
+}
+
+/**
+ * The consumer adds `amount` (planck) to a channel's deposit.
+ * @returns {Promise<Inclusion & { deposit: bigint }>}
+ */
+export async function topUp(api, consumer, channelId, amount) {
+  const inclusion = await submitOk(api, api.tx.metering.topUp(channelId, amount), consumer);
+  return { ...inclusion, deposit: findEvent(api, inclusion.events, 'metering', 'ChannelToppedUp').deposit.toBigInt() };
+}
+
+/**
+ * The consumer moves a channel's expiry to block `expiresAt` (later than now).
+ * @returns {Promise<Inclusion & { expiresAt: number }>}
+ */
+export async function extendChannel(api, consumer, channelId, expiresAt) {
+  const inclusion = await submitOk(api, api.tx.metering.extend(channelId, expiresAt), consumer);
+  return { ...inclusion, expiresAt: findEvent(api, inclusion.events, 'metering', 'ChannelExtended').expiresAt.toNumber() };
 }
 
 /**

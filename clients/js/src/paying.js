@@ -1,0 +1,246 @@
+// A paying HTTP client for a listed service: from a service id, an account and an app
+// key to paid calls through the provider's agora-gateway (docs/gateway.md). It finds
+// the gateway in the service's metadata document (checked against the listing's hash),
+// opens a channel (or adopts one), signs a receipt for every call, answers every 402 as
+// the gateway's reason says (pay more, top up, extend, open a new channel), follows the
+// units owed through streamed responses, and reports what was spent.
+import { extendChannel, openChannel, topUp } from './chain.js';
+import { discoverService } from './metadata.js';
+import { receiptHeaders, receiptSigner, signReceipt } from './receipt.js';
+
+/** The gateway refused a call for a reason the client cannot fix by paying. */
+export class PaymentRefused extends Error {
+  constructor(status, body) {
+    super(`${status} ${body.error ?? 'refused'}: ${body.message ?? ''}`);
+    this.name = 'PaymentRefused';
+    this.status = status;
+    this.reason = body.error;
+    this.body = body;
+  }
+}
+
+/** The service's price is above what the client agreed to pay. */
+export class PriceAboveLimit extends Error {
+  constructor(serviceId, perUnit, limit) {
+    super(`service ${serviceId} costs ${perUnit} planck per unit, above the limit of ${limit}`);
+    this.name = 'PriceAboveLimit';
+  }
+}
+
+/** Refusals after which the gateway kept the receipt it was shown. */
+const RECEIPT_KEPT = new Set(['receipt_too_low', 'deposit_exhausted']);
+/** Refusals that a moment's wait may fix. */
+const TRANSIENT = new Set(['overloaded', 'chain_unavailable', 'store_unavailable']);
+/** Every refusal the gateway answers with (docs/gateway.md). */
+const GATEWAY_REASONS = new Set([
+  'missing_receipt', 'malformed_receipt', 'unknown_channel', 'wrong_payee', 'wrong_service', 'bad_signature',
+  'signer_mismatch', 'channel_expiring', 'receipt_exceeds_deposit', 'deposit_exhausted', 'receipt_too_low',
+  ...TRANSIENT, 'body_too_large', 'request_timeout',
+]);
+const ATTEMPTS = 5;
+
+const max = (...values) => values.reduce((a, b) => (b > a ? b : a));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class PayingClient {
+  #api;
+  #fetch;
+  #account;
+  #appKey;
+  #deposit;
+  #duration;
+  #genesisHash;
+  /** Units the gateway asked to be signed at least (receipt_too_low). */
+  #requiredUnits = 0n;
+  /** What channels given up earlier were signed for (planck). */
+  #spentBefore = 0n;
+
+  /**
+   * @param {object} api an `ApiPromise` with `agoraRpc`
+   * @param {object} options see `PayingClient.connect`
+   */
+  constructor(api, { discovered, account, appKey, deposit, duration, fetch }) {
+    this.#api = api;
+    this.#fetch = fetch;
+    this.#account = account;
+    this.#appKey = appKey;
+    this.#deposit = BigInt(deposit);
+    this.#duration = duration;
+    this.#genesisHash = api.genesisHash.toHex();
+    /** The listing (`agora_getService`). */
+    this.service = discovered.service;
+    /** The service's metadata document. */
+    this.metadata = discovered.metadata;
+    /** Where calls go: the first endpoint of the metadata document. */
+    this.endpoint = discovered.endpoint;
+    /** The agora-gateway itself (receipts without a call): the endpoint's `gateway`, else its origin. */
+    this.gateway = (discovered.metadata.endpoints[0].gateway ?? new URL(discovered.endpoint).origin).replace(/\/+$/, '');
+    /** The price agreed to: `{ unit, perUnit }`. */
+    this.price = { unit: discovered.service.price.unit, perUnit: BigInt(discovered.service.price.perUnit) };
+    /** The channel paying, once opened or adopted. */
+    this.channelId = null;
+    /** Units the channel owes, as the gateway last said. */
+    this.owedUnits = 0n;
+    /** Units of the best receipt the gateway kept: what the provider can claim. */
+    this.signedUnits = 0n;
+  }
+
+  /**
+   * Finds service `serviceId` and its gateway, and makes a client that pays for calls to it.
+   * @param {object} api an `ApiPromise` created with `rpc: agoraRpc`
+   * @param {object} options
+   * @param {number} options.serviceId the listed service
+   * @param {import('./chain.js').Account} options.account pays deposits and fees (a keyring pair, or `{ address, signer }`)
+   * @param {object} options.appKey keyring pair that signs the receipts (never holds funds)
+   * @param {bigint} options.deposit planck to open a channel with, and to top it up by
+   * @param {number} options.duration blocks a channel lasts, and is extended by
+   * @param {bigint} [options.maxPricePerUnit] refuse (`PriceAboveLimit`) a service priced above this
+   * @param {number} [options.channelId] an open channel of this service signed by `appKey`, to use first
+   * @param {typeof fetch} [options.fetch]
+   * @returns {Promise<PayingClient>}
+   */
+  static async connect(api, { serviceId, account, appKey, deposit, duration, maxPricePerUnit, channelId, fetch = globalThis.fetch }) {
+    const discovered = await discoverService(api, serviceId, { fetch });
+    const perUnit = BigInt(discovered.service.price.perUnit);
+    if (maxPricePerUnit !== undefined && perUnit > BigInt(maxPricePerUnit)) {
+      throw new PriceAboveLimit(serviceId, perUnit, maxPricePerUnit);
+    }
+    const client = new PayingClient(api, { discovered, account, appKey, deposit, duration, fetch });
+    if (channelId !== undefined && channelId !== null) await client.#adopt(channelId);
+    return client;
+  }
+
+  /** What the provider can claim from this client, in planck: every receipt the gateway kept. */
+  get spent() {
+    return this.#spentBefore + this.signedUnits * this.price.perUnit;
+  }
+
+  async #adopt(channelId) {
+    const channel = (await this.#api.rpc.agora.getChannel(channelId)).toJSON();
+    const signer = Object.values(receiptSigner(this.#appKey))[0];
+    if (channel.serviceId !== this.service.id || Object.values(channel.signer)[0] !== signer) {
+      throw new TypeError(`channel ${channelId} is not a channel of service ${this.service.id} signed by this app key`);
+    }
+    this.channelId = channelId;
+    this.price.perUnit = BigInt(channel.pricePerUnit);
+    this.signedUnits = BigInt(channel.claimed) / this.price.perUnit;
+    this.owedUnits = this.signedUnits;
+  }
+
+  async #open() {
+    this.#spentBefore = this.spent;
+    const opened = await openChannel(this.#api, this.#account, {
+      serviceId: this.service.id, deposit: this.#deposit, duration: this.#duration,
+      receiptSigner: receiptSigner(this.#appKey), agreedPrice: this.price,
+    });
+    this.channelId = opened.channelId;
+    this.price.perUnit = opened.pricePerUnit;
+    this.owedUnits = 0n;
+    this.signedUnits = 0n;
+    this.#requiredUnits = 0n;
+  }
+
+  #headers() {
+    const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
+    return { units, headers: receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units)) };
+  }
+
+  #heard(units) {
+    this.signedUnits = max(this.signedUnits, units);
+  }
+
+  #owed(units) {
+    if (units !== null && units !== undefined) this.owedUnits = max(this.owedUnits, BigInt(units));
+  }
+
+  /** Follows a streamed response's `agora.usage` (or cut-off error) event without holding it back. */
+  #watch(response) {
+    if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream') || !response.body) return response;
+    const decoder = new TextDecoder();
+    let pending = '';
+    const readEvent = (event) => {
+      const data = event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+      if (!data.startsWith('{')) return;
+      try {
+        const json = JSON.parse(data);
+        if (event.includes('event: agora.usage') || json.error?.type === 'agora_payment') this.#owed(json.owedUnits);
+      } catch { /* not JSON: not ours */ }
+    };
+    const watcher = new TransformStream({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        pending += decoder.decode(chunk, { stream: true }).replaceAll('\r\n', '\n');
+        for (let cut = pending.indexOf('\n\n'); cut >= 0; cut = pending.indexOf('\n\n')) {
+          readEvent(pending.slice(0, cut));
+          pending = pending.slice(cut + 2);
+        }
+      },
+      flush() { if (pending.trim()) readEvent(pending); },
+    });
+    return new Response(response.body.pipeThrough(watcher), { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
+  /**
+   * A paid call: `fetch(endpoint + path, init)` with a receipt, retried as the gateway's
+   * refusals say. Resolves to the service's response (a streamed one is read as it
+   * arrives); throws `PaymentRefused` for a refusal paying cannot fix.
+   * @param {string} path e.g. "/chat/completions"
+   * @param {RequestInit} [init]
+   * @returns {Promise<Response>}
+   */
+  async fetch(path, init = {}) {
+    for (let attempt = 1; ; attempt += 1) {
+      if (this.channelId === null) await this.#open();
+      const { units, headers } = this.#headers();
+      const response = await this.#fetch(`${this.endpoint}${path}`, { ...init, headers: { ...init.headers, ...headers } });
+      const refusal = [402, 408, 413, 503].includes(response.status) ? await response.clone().json().catch(() => null) : null;
+      if (!GATEWAY_REASONS.has(refusal?.error)) {
+        this.#heard(units);
+        this.#owed(response.headers.get('agora-owed-units'));
+        return this.#watch(response);
+      }
+      this.#owed(refusal.owedUnits);
+      if (RECEIPT_KEPT.has(refusal.error)) this.#heard(units);
+      if (attempt >= ATTEMPTS) throw new PaymentRefused(response.status, refusal);
+      switch (refusal.error) {
+        case 'receipt_too_low':
+          this.#requiredUnits = BigInt(refusal.requiredUnits ?? refusal.owedUnits);
+          break;
+        case 'deposit_exhausted':
+        case 'receipt_exceeds_deposit':
+          await topUp(this.#api, this.#account, this.channelId, this.#deposit);
+          break;
+        case 'channel_expiring': {
+          const head = (await this.#api.rpc.chain.getHeader()).number.toNumber();
+          await extendChannel(this.#api, this.#account, this.channelId, head + this.#duration);
+          break;
+        }
+        case 'unknown_channel':
+          this.channelId = null; // closed or reclaimed: the next attempt opens a new one
+          break;
+        default:
+          if (!TRANSIENT.has(refusal.error)) throw new PaymentRefused(response.status, refusal);
+          await sleep(250 * attempt);
+      }
+    }
+  }
+
+  /**
+   * Signs what the channel owes and hands it to the gateway without a call, so that the
+   * provider can claim every call made (the last call's usage is otherwise unsigned).
+   * Resolves to `spent`.
+   * @returns {Promise<bigint>}
+   */
+  async settle() {
+    if (this.channelId === null || this.owedUnits <= this.signedUnits) return this.spent;
+    const units = this.owedUnits;
+    const response = await this.#fetch(`${this.gateway}/agora/receipts`, {
+      method: 'POST', headers: receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units)),
+    });
+    const view = await response.json();
+    if (!response.ok) throw new PaymentRefused(response.status, view);
+    this.#heard(BigInt(view.signedUnits));
+    this.#owed(view.owedUnits);
+    return this.spent;
+  }
+}

@@ -1,0 +1,233 @@
+"""A paying HTTP client for a listed service: from a service id, an account and an app
+key to paid calls through the provider's ``agora-gateway`` (docs/gateway.md). It finds
+the gateway in the service's metadata document (checked against the listing's hash),
+opens a channel (or adopts one), signs a receipt for every call, answers every 402 as the
+gateway's reason says (pay more, top up, extend, open a new channel), follows the units
+owed through streamed responses, and reports what was spent."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, Iterator, Optional, Union
+from urllib.parse import urlparse
+
+import requests
+from substrateinterface import Keypair
+
+from agora.chain import Agora
+from agora.keys import ReceiptKey
+from agora.metadata import DiscoveredService, discover_service
+from agora.receipt import Receipt, receipt_signer
+
+#: Refusals after which the gateway kept the receipt it was shown.
+RECEIPT_KEPT = {"receipt_too_low", "deposit_exhausted"}
+#: Refusals that a moment's wait may fix.
+TRANSIENT = {"overloaded", "chain_unavailable", "store_unavailable"}
+#: Every refusal the gateway answers with.
+GATEWAY_REASONS = {
+    "missing_receipt", "malformed_receipt", "unknown_channel", "wrong_payee", "wrong_service",
+    "bad_signature", "signer_mismatch", "channel_expiring", "receipt_exceeds_deposit",
+    "deposit_exhausted", "receipt_too_low", "body_too_large", "request_timeout", *TRANSIENT,
+}
+ATTEMPTS = 5
+
+
+class PaymentRefused(Exception):
+    """The gateway refused a call for a reason paying cannot fix."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(f"{status} {body.get('error')}: {body.get('message', '')}")
+        self.status, self.reason, self.body = status, body.get("error"), body
+
+
+class PriceAboveLimit(Exception):
+    """The service's price is above what the client agreed to pay."""
+
+
+Event = Union[dict[str, Any], str]
+
+
+class PayingClient:
+    """Pays for calls to one service. Make it with :meth:`connect`."""
+
+    def __init__(
+        self,
+        agora: Agora,
+        discovered: DiscoveredService,
+        account: Keypair,
+        app_key: ReceiptKey,
+        deposit: int,
+        duration: int,
+        session: requests.Session,
+    ) -> None:
+        self.agora = agora
+        self.service = discovered.service
+        self.metadata = discovered.metadata
+        self.endpoint = discovered.endpoint
+        first = discovered.metadata["endpoints"][0]
+        origin = urlparse(discovered.endpoint)
+        #: The agora-gateway itself (receipts without a call).
+        self.gateway = first.get("gateway", f"{origin.scheme}://{origin.netloc}").rstrip("/")
+        self.price = {"unit": self.service["price"]["unit"], "perUnit": int(self.service["price"]["perUnit"])}
+        self.channel_id: Optional[int] = None
+        #: Units the channel owes, as the gateway last said.
+        self.owed_units = 0
+        #: Units of the best receipt the gateway kept: what the provider can claim.
+        self.signed_units = 0
+        self._account, self._app_key = account, app_key
+        self._deposit, self._duration = deposit, duration
+        self._session = session
+        self._genesis_hash = agora.genesis_hash
+        self._required_units = 0
+        self._spent_before = 0
+
+    @classmethod
+    def connect(
+        cls,
+        agora: Agora,
+        service_id: int,
+        account: Keypair,
+        app_key: ReceiptKey,
+        deposit: int,
+        duration: int,
+        max_price_per_unit: Optional[int] = None,
+        channel_id: Optional[int] = None,
+        session: Optional[requests.Session] = None,
+    ) -> PayingClient:
+        """Finds service ``service_id`` and its gateway; ``deposit`` (planck) and ``duration``
+        (blocks) open channels and top up / extend them. ``channel_id`` adopts an open
+        channel of this service signed by ``app_key``."""
+        session = session or requests.Session()
+        discovered = discover_service(agora, service_id, session)
+        per_unit = int(discovered.service["price"]["perUnit"])
+        if max_price_per_unit is not None and per_unit > max_price_per_unit:
+            raise PriceAboveLimit(
+                f"service {service_id} costs {per_unit} planck per unit, above the limit of {max_price_per_unit}"
+            )
+        client = cls(agora, discovered, account, app_key, deposit, duration, session)
+        if channel_id is not None:
+            client._adopt(channel_id)
+        return client
+
+    @property
+    def spent(self) -> int:
+        """What the provider can claim from this client, in planck."""
+        return self._spent_before + self.signed_units * self.price["perUnit"]
+
+    def _adopt(self, channel_id: int) -> None:
+        channel = self.agora.get_channel(channel_id)
+        signer = next(iter(receipt_signer(self._app_key).values()))
+        if channel is None or channel["serviceId"] != self.service["id"] or next(iter(channel["signer"].values())) != signer:
+            raise ValueError(f"channel {channel_id} is not an open channel of service {self.service['id']} signed by this app key")
+        self.channel_id = channel_id
+        self.price["perUnit"] = int(channel["pricePerUnit"])
+        self.signed_units = self.owed_units = int(channel["claimed"]) // self.price["perUnit"]
+
+    def _open(self) -> None:
+        self._spent_before = self.spent
+        opened = self.agora.open_channel(
+            self._account, self.service["id"], self._deposit, self._duration, self._app_key, self.price
+        )
+        self.channel_id = int(opened["channel_id"])
+        self.price["perUnit"] = int(opened["price_per_unit"])
+        self.owed_units = self.signed_units = self._required_units = 0
+
+    def _owed(self, units: Any) -> None:
+        if units is not None:
+            self.owed_units = max(self.owed_units, int(units))
+
+    def _headers(self, units: int) -> dict[str, str]:
+        assert self.channel_id is not None
+        return Receipt(self._genesis_hash, self.channel_id, units).sign(self._app_key).headers()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """A paid call (``requests`` arguments), retried as the gateway's refusals say.
+        With ``stream=True`` the body is read as it arrives; use :meth:`stream` to read
+        an event stream and keep track of what it cost."""
+        for attempt in range(1, ATTEMPTS + 1):
+            if self.channel_id is None:
+                self._open()
+            units = max(self.owed_units, self._required_units, self.signed_units)
+            headers = {**kwargs.pop("headers", {}), **self._headers(units)}
+            response = self._session.request(method, f"{self.endpoint}{path}", headers=headers, **kwargs)
+            kwargs["headers"] = {k: v for k, v in headers.items() if not k.startswith("Agora-")}
+            refusal = self._refusal(response)
+            if refusal is None:
+                self.signed_units = max(self.signed_units, units)
+                self._owed(response.headers.get("Agora-Owed-Units"))
+                return response
+            self._owed(refusal.get("owedUnits"))
+            if refusal["error"] in RECEIPT_KEPT:
+                self.signed_units = max(self.signed_units, units)
+            if attempt == ATTEMPTS:
+                raise PaymentRefused(response.status_code, refusal)
+            self._answer(response.status_code, refusal, attempt)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _refusal(response: requests.Response) -> Optional[dict[str, Any]]:
+        if response.status_code not in (402, 408, 413, 503):
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) and body.get("error") in GATEWAY_REASONS else None
+
+    def _answer(self, status: int, refusal: dict[str, Any], attempt: int) -> None:
+        reason = refusal["error"]
+        if reason == "receipt_too_low":
+            self._required_units = int(refusal.get("requiredUnits", refusal.get("owedUnits", 0)))
+        elif reason in ("deposit_exhausted", "receipt_exceeds_deposit"):
+            assert self.channel_id is not None
+            self.agora.top_up(self._account, self.channel_id, self._deposit)
+        elif reason == "channel_expiring":
+            assert self.channel_id is not None
+            self.agora.extend(self._account, self.channel_id, self.agora.best_block() + self._duration)
+        elif reason == "unknown_channel":
+            self.channel_id = None  # closed or reclaimed: the next attempt opens a new one
+        elif reason in TRANSIENT:
+            time.sleep(0.25 * attempt)
+        else:
+            raise PaymentRefused(status, refusal)
+
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.request("POST", path, **kwargs)
+
+    def stream(self, path: str, **kwargs: Any) -> Iterator[Event]:
+        """A paid streamed call (``POST``): yields each event's data as it arrives (JSON
+        parsed, ``"[DONE]"`` as it is) and reads the gateway's ``agora.usage`` event (not
+        yielded) to keep :attr:`owed_units` true."""
+        response = self.post(path, stream=True, **kwargs)
+        response.raise_for_status()
+        name, data = None, []
+        for raw in response.iter_lines(decode_unicode=True):
+            line = raw.rstrip("\r")
+            if line.startswith("event:"):
+                name = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].lstrip(" "))
+            elif line == "" and data:
+                text = "\n".join(data)
+                event: Event = json.loads(text) if text.startswith("{") else text
+                if name == "agora.usage" and isinstance(event, dict):
+                    self._owed(event.get("owedUnits"))
+                else:
+                    if isinstance(event, dict) and isinstance(event.get("error"), dict):
+                        self._owed(event.get("owedUnits"))
+                    yield event
+                name, data = None, []
+
+    def settle(self) -> int:
+        """Signs what the channel owes and hands it to the gateway without a call, so the
+        provider can claim every call made; returns :attr:`spent`."""
+        if self.channel_id is None or self.owed_units <= self.signed_units:
+            return self.spent
+        response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(self.owed_units), timeout=30)
+        view = response.json()
+        if not response.ok:
+            raise PaymentRefused(response.status_code, view)
+        self.signed_units = max(self.signed_units, int(view["signedUnits"]))
+        self._owed(view["owedUnits"])
+        return self.spent
