@@ -11,7 +11,7 @@
 //! permit, the receipt against the channel (and its reservation); only then is the body
 //! read (bounded) and the call forwarded.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use axum::{
 	body::{Body, Bytes},
@@ -290,31 +290,66 @@ fn upstream_uri(base: &Uri, request: &Uri) -> Result<Uri, String> {
 	Uri::from_parts(parts).map_err(|e| e.to_string())
 }
 
+/// A body this small is read and dropped when its request is refused unread, so that the
+/// connection can carry the client's retry.
+const DRAINED_BODY: usize = 64 * 1024;
+/// How long a refused request's small body may take to arrive.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(1);
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+	headers
+		.get(header::CONTENT_LENGTH)
+		.and_then(|v| v.to_str().ok())
+		.and_then(|v| v.parse().ok())
+}
+
+/// Refuses a request before its body was read. An HTTP/1 connection cannot carry another
+/// request past an unread body: a small one is read and dropped, so the client's retry
+/// (with a better receipt) reuses the connection; any other body is never read and the
+/// answer closes the connection (`Connection: close`), which the client sees.
+async fn refused_unread(
+	gateway: &Gateway,
+	request: Request,
+	refusal: Refusal,
+	owed: Option<u64>,
+) -> Response {
+	let declared = declared_length(request.headers());
+	let waits_for_continue = request.headers().contains_key(header::EXPECT);
+	let mut response = refused(gateway, refusal, owed);
+	let body = request.into_body();
+	let reusable = http_body::Body::is_end_stream(&body)
+		|| match declared {
+			Some(length) if length <= DRAINED_BODY as u64 && !waits_for_continue => {
+				let drain = Limited::new(body, DRAINED_BODY).collect();
+				matches!(tokio::time::timeout(DRAIN_TIMEOUT, drain).await, Ok(Ok(_)))
+			},
+			_ => false,
+		};
+	if !reusable {
+		response
+			.headers_mut()
+			.insert(header::CONNECTION, HeaderValue::from_static("close"));
+	}
+	response
+}
+
 async fn paid_call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
 	let presented = match receipt::from_headers(request.headers()) {
 		Ok(presented) => presented,
-		Err(refusal) => return refused(&gateway, refusal, None),
+		Err(refusal) => return refused_unread(&gateway, request, refusal, None).await,
 	};
 	let limit = gateway.config.max_body_bytes;
-	let declared = request
-		.headers()
-		.get(header::CONTENT_LENGTH)
-		.and_then(|v| v.to_str().ok())
-		.and_then(|v| v.parse::<u64>().ok());
-	if declared.is_some_and(|length| length > limit as u64) {
-		return refused(&gateway, Refusal::BodyTooLarge(limit), None);
+	if declared_length(request.headers()).is_some_and(|length| length > limit as u64) {
+		return refused_unread(&gateway, request, Refusal::BodyTooLarge(limit), None).await;
 	}
 	let Ok(permit) = gateway.requests.clone().try_acquire_owned() else {
-		return refused(
-			&gateway,
-			Refusal::Overloaded(gateway.config.max_concurrent_requests),
-			None,
-		);
+		let overloaded = Refusal::Overloaded(gateway.config.max_concurrent_requests);
+		return refused_unread(&gateway, request, overloaded, None).await;
 	};
 	let reservation = gateway.config.meter.reservation();
 	let slot = match admit(&gateway, &presented, Some(reservation)).await {
 		Ok(slot) => slot,
-		Err((refusal, owed)) => return refused(&gateway, refusal, owed),
+		Err((refusal, owed)) => return refused_unread(&gateway, request, refusal, owed).await,
 	};
 	let call = PaidCall::new(gateway.clone(), slot, presented.channel_id, reservation, permit);
 

@@ -43,6 +43,8 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
   let dir;
   let serviceId;
   let badServiceId;
+  let directServiceId;
+  let bob;
 
   before(async () => {
     node = await startDevNode();
@@ -61,14 +63,18 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
       model: { name: 'tiny', contextLength: 2048, license: 'Apache-2.0' },
     }));
     documents = await serveDocuments({ '/tiny-chat.json': document, '/changed.json': Buffer.from('{"schema":"agora/service-metadata/v1"}') });
-    const bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
+    bob = new Keyring({ type: 'sr25519' }).addFromUri('//Bob');
     await submitOk(api, api.tx.services.registerProvider('tiny-provider', 100n * AGR), bob);
-    const list = async (name, uri, hash) => {
-      const listed = await submitOk(api, api.tx.services.listService(name, ['llm'], uri, hash, PRICE, 0, null), bob);
+    const list = async (name, uri, hash, provider = bob) => {
+      const listed = await submitOk(api, api.tx.services.listService(name, ['llm'], uri, hash, PRICE, 0, null), provider);
       return listed.events.find(({ event }) => api.events.services.ServiceListed.is(event)).event.data.serviceId.toNumber();
     };
     serviceId = await list('tiny-chat', `${documents.url}/tiny-chat.json`, metadataHash(document));
     badServiceId = await list('changed', `${documents.url}/changed.json`, metadataHash(document));
+    // A service without a gateway, whose provider claims itself (agora-py's transactions).
+    const charlie = new Keyring({ type: 'sr25519' }).addFromUri('//Charlie');
+    await submitOk(api, api.tx.services.registerProvider('direct-provider', 100n * AGR), charlie);
+    directServiceId = await list('direct', `${documents.url}/tiny-chat.json`, metadataHash(document), charlie);
     gateway = await startGateway(dir, {
       listen: `127.0.0.1:${gatewayPort}`,
       upstream: `${upstream.url}/v1`,
@@ -138,7 +144,42 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
     await claimed(client.channelId, client.spent);
   });
 
-  test('Python: the same from agora-py, run by pytest', async () => {
+  test('JavaScript: the client tops up an exhausted channel, extends an expiring one, and opens another when the provider closed it', async () => {
+    const keyring = new Keyring({ type: 'sr25519' });
+    const ferdie = keyring.addFromUri('//Ferdie');
+    // 1 AGR pays for 100 calls of 1,000 tokens; the channel lasts 20 blocks and the
+    // gateway stops serving it 10 blocks before its end.
+    const client = await PayingClient.connect(api, { serviceId, account: ferdie, appKey: keyring.addFromUri('//Ferdie//app'), deposit: AGR, duration: 20 });
+    const call = async () => {
+      const response = await client.fetch('/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"tiny","messages":[]}' });
+      assert.equal(response.status, 200);
+      await response.json();
+    };
+    await call();
+    const first = client.channelId;
+    const channel = async () => (await api.rpc.agora.getChannel(first)).toJSON();
+    const opened = await channel();
+    assert.equal(BigInt(opened.deposit), AGR);
+    while (BigInt((await channel()).deposit) === AGR) await call();
+    assert.equal(BigInt((await channel()).deposit), 2n * AGR, 'topped up by the deposit');
+    assert.ok(client.owedUnits >= 99n);
+    while ((await channel()).expiresAt === opened.expiresAt) {
+      await call();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    assert.ok((await channel()).expiresAt > opened.expiresAt, 'extended');
+    await submitOk(api, api.tx.metering.closeChannel(first), bob);
+    // The gateway sees the channel gone at its next chain read (chain_refresh, 6 s).
+    const deadline = Date.now() + 30_000;
+    while (client.channelId === first) {
+      assert.ok(Date.now() < deadline, 'the client moves to a new channel');
+      await call();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    assert.equal((await api.rpc.agora.getChannel(client.channelId)).toJSON().serviceId, serviceId);
+  });
+
+  test('Python: the same from agora-py, and its channel transactions, run by pytest', async () => {
     const result = join(dir, 'python-result.json');
     // Not spawnSync: this process serves the metadata documents meanwhile.
     const run = await new Promise((resolve, reject) => {
@@ -149,6 +190,8 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
           AGORA_NODE_URL: node.wsUrl,
           AGORA_SERVICE_ID: String(serviceId),
           AGORA_BAD_SERVICE_ID: String(badServiceId),
+          AGORA_DIRECT_SERVICE_ID: String(directServiceId),
+          AGORA_DIRECT_PAYEE_URI: '//Charlie',
           AGORA_PAYER_URI: '//Eve',
           AGORA_RESULT_FILE: result,
         },

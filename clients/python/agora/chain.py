@@ -8,6 +8,7 @@ from typing import Any, Optional
 
 from substrateinterface import Keypair, SubstrateInterface
 from substrateinterface.base import ExtrinsicReceipt
+from substrateinterface.exceptions import SubstrateRequestException
 
 from agora.keys import ReceiptKey
 from agora.receipt import SignedReceipt, receipt_signer
@@ -30,9 +31,9 @@ class DispatchFailed(Exception):
     """A transaction was included but its dispatch failed (``error`` names the pallet error)."""
 
     def __init__(self, call: str, error: Any) -> None:
-        name = error.get("name") if isinstance(error, dict) else error
-        module = error.get("type") if isinstance(error, dict) else None
-        super().__init__(f"{call}: dispatch failed: {module + '.' if module else ''}{name}")
+        # substrate-interface gives a pallet error as {"type": "Module", "name": …, "docs": …}.
+        name = error.get("name", error) if isinstance(error, dict) else error
+        super().__init__(f"{call}: dispatch failed: {name}")
         self.error = error
 
 
@@ -47,13 +48,33 @@ class Agora:
         return bytes.fromhex(self.substrate.get_block_hash(0)[2:])
 
     def rpc(self, method: str, params: list[Any]) -> Any:
-        answer = self.substrate.rpc_request(method, params)
+        try:
+            answer = self.substrate.rpc_request(method, params)
+        except SubstrateRequestException as exception:
+            # substrate-interface raises the JSON-RPC error object itself.
+            error = exception.args[0] if exception.args and isinstance(exception.args[0], dict) else {}
+            raise RpcError(method, error.get("code", 0), error.get("message", str(exception))) from exception
         if "error" in answer:
             error = answer["error"]
             raise RpcError(method, error.get("code", 0), error.get("message", ""))
         return answer["result"]
 
     # --- agora_* ----------------------------------------------------------------------
+    def version(self) -> dict[str, Any]:
+        return self.rpc("agora_version", [])
+
+    def get_provider(self, account: str) -> dict[str, Any]:
+        return self.rpc("agora_getProvider", [account])
+
+    def list_channels(self, query: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        return self.rpc("agora_listChannels", [query or {}])
+
+    def pending_rewards(self, account: str) -> dict[str, Any]:
+        return self.rpc("agora_pendingRewards", [account])
+
+    def list_proposals(self, query: Optional[dict[str, Any]] = None) -> list[dict[str, Any]]:
+        return self.rpc("agora_listProposals", [query or {}])
+
     def get_service(self, service_id: int) -> dict[str, Any]:
         return self.rpc("agora_getService", [service_id])
 
@@ -139,7 +160,8 @@ class Agora:
         return self._event(receipt, "Metering", "ChannelClaimed")
 
     def claim_batch(self, payee: Keypair, signed: list[SignedReceipt]) -> ExtrinsicReceipt:
-        return self.submit(payee, "Metering", "claim_batch", {"items": [s.call_args() for s in signed]})
+        # scalecodec reads a BoundedVec as a one-field composite: its list goes in a list.
+        return self.submit(payee, "Metering", "claim_batch", {"items": [[s.call_args() for s in signed]]})
 
     def reclaim(self, consumer: Keypair, channel_id: int) -> dict[str, Any]:
         receipt = self.submit(consumer, "Metering", "reclaim", {"channel_id": channel_id})

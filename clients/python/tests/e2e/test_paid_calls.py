@@ -4,17 +4,19 @@ written here, the client finds the gateway in the service's metadata document.
 Run by ``tests/e2e/paying-clients.test.js`` (``./scripts/test.sh``), which starts a dev
 chain, a stub OpenAI-style service behind ``agora-gateway`` and the metadata documents,
 and passes: ``AGORA_NODE_URL``, ``AGORA_SERVICE_ID``, ``AGORA_PAYER_URI``,
-``AGORA_BAD_SERVICE_ID`` (a listing whose document does not match its hash) and
-``AGORA_RESULT_FILE`` (where the test writes what it spent, for the suite to check the
-provider's claim against)."""
+``AGORA_BAD_SERVICE_ID`` (a listing whose document does not match its hash),
+``AGORA_DIRECT_SERVICE_ID`` / ``AGORA_DIRECT_PAYEE_URI`` (a service without a gateway,
+and its provider's key) and ``AGORA_RESULT_FILE`` (where the test writes what it spent,
+for the suite to check the provider's claim against)."""
 
 import json
 import os
+import time
 
 import pytest
 from substrateinterface import Keypair
 
-from agora import Agora, MetadataMismatch, PayingClient, key_from_uri
+from agora import Agora, DispatchFailed, MetadataMismatch, PayingClient, Receipt, key_from_uri
 
 
 def setting(name: str) -> str:
@@ -68,3 +70,35 @@ def test_a_listing_whose_document_does_not_match_its_hash_is_refused() -> None:
             deposit=10**12,
             duration=1_000,
         )
+
+
+def test_channel_transactions_from_open_to_reclaim() -> None:
+    """open_channel, top_up, verify_receipt, claim, claim_batch, extend and reclaim on a
+    service of ``AGORA_DIRECT_PAYEE_URI`` (no gateway: the payee claims itself)."""
+    agora = Agora(setting("AGORA_NODE_URL"))
+    consumer = Keypair.create_from_uri(setting("AGORA_PAYER_URI"), ss58_format=4242)
+    payee = Keypair.create_from_uri(setting("AGORA_DIRECT_PAYEE_URI"), ss58_format=4242)
+    service_id = int(setting("AGORA_DIRECT_SERVICE_ID"))
+    service = agora.get_service(service_id)
+    app = key_from_uri(setting("AGORA_PAYER_URI") + "//direct", "ed25519")
+    opened = agora.open_channel(consumer, service_id, 10**12, 5, app, service["price"])
+    channel_id = int(opened["channel_id"])
+    price = int(opened["price_per_unit"])
+    assert agora.top_up(consumer, channel_id, 10**12)["deposit"] == 2 * 10**12
+    genesis = agora.genesis_hash
+    two = Receipt(genesis, channel_id, 2).sign(app)
+    check = agora.verify_receipt(two)
+    assert check["valid"] is True, check
+    assert int(agora.claim(payee, two)["amount"]) == 2 * price
+    five = Receipt(genesis, channel_id, 5).sign(app)
+    agora.claim_batch(payee, [five])
+    channel = agora.get_channel(channel_id)
+    assert channel is not None and int(channel["claimed"]) == 5 * price
+    assert int(agora.extend(consumer, channel_id, channel["expiresAt"] + 1)["expires_at"]) == channel["expiresAt"] + 1
+    with pytest.raises(DispatchFailed, match="ChannelNotExpired"):
+        agora.reclaim(consumer, channel_id)
+    while agora.best_block() <= channel["expiresAt"] + 1:
+        time.sleep(1)
+    refunded = agora.reclaim(consumer, channel_id)["refunded"]
+    assert int(refunded) == 2 * 10**12 - 5 * price
+    assert agora.get_channel(channel_id) is None
