@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { openChannel, receiptHeaders, receiptSigner, signReceipt } from '@agora/client';
 import { listService } from './lib/fixtures.js';
-import { freePort, startDevNode } from './lib/node.js';
-import { startGateway, startHangingProxy, startStreamingUpstream } from './lib/gateway.js';
+import { startDevNode } from './lib/node.js';
+import { startGateway, startHangingProxy, startStreamingUpstream, tokenGatewaySettings } from './lib/gateway.js';
 
 const PRICE = 2n * 10n ** 11n; // planck per Token1k: 0.2 AGR, so that 5 units are the 1 AGR minimum deposit
 const TOKEN1K = { unit: 'Token1k', perUnit: PRICE };
@@ -74,15 +74,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
 
     proxy = await startHangingProxy(new URL(node.httpUrl).host);
     upstream = await startStreamingUpstream();
-    gateway = await startGateway(dir, {
-      listen: `127.0.0.1:${await freePort()}`,
-      upstream: `${upstream.url}/v1`,
-      node: proxy.url,
-      service_id: serviceId,
-      database: join(dir, 'gateway.sqlite'),
-      metering: 'json_field',
-      usage_field: 'usage.total_tokens',
-      quantity_per_unit: 1000,
+    gateway = await startGateway(dir, await tokenGatewaySettings({ dir, upstreamUrl: upstream.url, nodeUrl: proxy.url, serviceId }, {
       reserve_units: RESERVE_UNITS,
       credit_limit: String(CREDIT_UNITS * PRICE),
       max_units_per_call: 100,
@@ -94,7 +86,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
       upstream_timeout: 10,
       client_timeout: 3,
       operator_token: OPERATOR_TOKEN,
-    }, '//Bob');
+    }), '//Bob');
   });
 
   after(async () => {
@@ -265,14 +257,19 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     owed[far] = 6n;
   });
 
-  /** A raw POST with a declared body of `length` bytes; `body` (optional) is written unless the server answers first. */
-  function rawPost(headers, length, { body, expectContinue = false } = {}) {
+  /**
+   * A raw POST: the body declared `length` bytes long (chunked when `length` is
+   * undefined), `parts` written unless the server answers first, and ended unless
+   * `stall` (a client that stops sending). Resolves to { status, json, continued, error }.
+   */
+  function rawPost(headers, length, { parts = [], expectContinue = false, stall = false } = {}) {
     return new Promise((resolve) => {
       const url = new URL(`${gateway.url}/v1/chat/completions`);
       const outcome = { status: null, json: null, continued: false, error: null };
+      const declared = length === undefined ? {} : { 'content-length': String(length) };
       const request = httpRequest({
         host: url.hostname, port: url.port, path: url.pathname, method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': String(length), ...(expectContinue ? { expect: '100-continue' } : {}), ...headers },
+        headers: { 'content-type': 'application/json', ...declared, ...(expectContinue ? { expect: '100-continue' } : {}), ...headers },
       });
       request.on('continue', () => { outcome.continued = true; request.destroy(); });
       request.on('response', (response) => {
@@ -281,8 +278,12 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
         response.on('data', (chunk) => { text += chunk; });
         response.on('end', () => { outcome.json = JSON.parse(text || 'null'); request.destroy(); resolve(outcome); });
       });
-      request.on('error', (error) => { outcome.error = error.code; resolve(outcome); });
-      if (!expectContinue) request.end(body);
+      // An upload cut off mid-way may still be answered: resolve when the request closes.
+      request.on('error', (error) => { outcome.error = error.code; });
+      request.on('close', () => resolve(outcome));
+      if (expectContinue) return;
+      for (const part of parts) request.write(part);
+      if (!stall) request.end();
     });
   }
 
@@ -304,7 +305,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     const memory = (field) => Number(readFileSync(`/proc/${gateway.pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+) kB`))[1]) * 1024;
     const rssBefore = memory('VmRSS');
     const body = Buffer.alloc(MIB16, 0x7b); // one buffer, sent 200 times
-    const outcomes = await Promise.all(Array.from({ length: 200 }, () => rawPost(forged, MIB16, { body })));
+    const outcomes = await Promise.all(Array.from({ length: 200 }, () => rawPost(forged, MIB16, { parts: [body] })));
     const peakGrowth = memory('VmHWM') - rssBefore;
     for (const outcome of outcomes) {
       // Refused (402, or 503 while 16 others are being checked), or cut off mid-upload.
@@ -315,18 +316,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     assert.equal((await fetch(`${gateway.url}/health`)).status, 200);
     // A paid request whose body has no declared length is cut at max_body_bytes, and its
     // reservation released.
-    const chunked = await new Promise((resolve) => {
-      const url = new URL(`${gateway.url}/v1/chat/completions`);
-      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: headersFor(far, owed[far]) });
-      request.on('response', (response) => {
-        let text = '';
-        response.on('data', (chunk) => { text += chunk; });
-        response.on('end', () => resolve({ status: response.statusCode, json: JSON.parse(text) }));
-      });
-      request.on('error', () => {});
-      request.write(body);
-      request.end(Buffer.alloc(1));
-    });
+    const chunked = await rawPost(headersFor(far, owed[far]), undefined, { parts: [body, Buffer.alloc(1)] });
     assert.equal(chunked.status, 413);
     assert.equal(chunked.json.error, 'body_too_large');
     assert.equal(BigInt(chunked.json.owedUnits), owed[far]);
@@ -475,17 +465,7 @@ describe('agora-gateway: streamed calls, fail-closed metering, bounded resources
     assert.equal(BigInt((await view(far)).owedUnits), 12n);
     owed[far] = 12n;
 
-    const stalled = await new Promise((resolve) => {
-      const url = new URL(`${gateway.url}/v1/chat/completions`);
-      const request = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-length': '100', ...headersFor(far, owed[far]) } });
-      request.on('response', (answer) => {
-        let text = '';
-        answer.on('data', (chunk) => { text += chunk; });
-        answer.on('end', () => resolve({ status: answer.statusCode, json: JSON.parse(text) }));
-      });
-      request.on('error', () => {});
-      request.write('{"model":'); // and nothing more
-    });
+    const stalled = await rawPost(headersFor(far, owed[far]), 100, { parts: ['{"model":'], stall: true }); // and nothing more
     assert.equal(stalled.status, 408);
     assert.equal(stalled.json.error, 'request_timeout');
     assert.equal((await view(far)).reservedUnits, 0);

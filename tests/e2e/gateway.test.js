@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { openChannel, receiptHeaders, receiptSigner, signReceipt } from '@agora/client';
 import { listService } from './lib/fixtures.js';
-import { freePort, startDevNode } from './lib/node.js';
-import { startGateway, startUpstream } from './lib/gateway.js';
+import { startDevNode } from './lib/node.js';
+import { startGateway, startUpstream, tokenGatewaySettings } from './lib/gateway.js';
 
 const PRICE = 10n ** 10n; // planck per Token1k (0.01 AGR)
 const DEPOSIT = 1_000n * PRICE; // pays for 1,000 units
@@ -55,20 +55,12 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
       agreedPrice: { unit: 'Token1k', perUnit: PRICE },
     }));
     upstream = await startUpstream((input) => input.tokens);
-    settings = {
-      listen: `127.0.0.1:${await freePort()}`,
-      upstream: `${upstream.url}/v1`,
-      node: node.httpUrl,
-      service_id: serviceId,
-      database: join(dir, 'gateway.sqlite'),
-      metering: 'json_field',
-      usage_field: 'usage.total_tokens',
-      quantity_per_unit: 1000,
+    settings = await tokenGatewaySettings({ dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId }, {
       reserve_units: Number(RESERVE_UNITS),
       credit_limit: String(CREDIT_UNITS * PRICE),
       settle_interval: 10,
       inclusion_timeout: 30,
-    };
+    });
     startHash = (await api.rpc.chain.getBlockHash()).toHex(); // after Bob's listing
     gateway = await startGateway(dir, settings, '//Bob');
   });

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Keyring } from '@polkadot/keyring';
 import { MetadataMismatch, PayingClient, metadataHash, submitOk } from '@agora/client';
 import { freePort, startDevNode } from './lib/node.js';
-import { startGateway, startStreamingUpstream } from './lib/gateway.js';
+import { startGateway, startStreamingUpstream, tokenGatewaySettings } from './lib/gateway.js';
 
 const AGR = 10n ** 12n;
 const PRICE = { unit: 'Token1k', perUnit: 10n ** 10n };
@@ -75,19 +75,8 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
     const charlie = new Keyring({ type: 'sr25519' }).addFromUri('//Charlie');
     await submitOk(api, api.tx.services.registerProvider('direct-provider', 100n * AGR), charlie);
     directServiceId = await list('direct', `${documents.url}/tiny-chat.json`, metadataHash(document), charlie);
-    gateway = await startGateway(dir, {
-      listen: `127.0.0.1:${gatewayPort}`,
-      upstream: `${upstream.url}/v1`,
-      node: node.httpUrl,
-      service_id: serviceId,
-      database: join(dir, 'gateway.sqlite'),
-      metering: 'json_field',
-      usage_field: 'usage.total_tokens',
-      quantity_per_unit: 1000,
-      reserve_units: 2,
-      credit_limit: '0',
-      settle_interval: 3,
-    }, '//Bob');
+    const settings = { dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId, listen: `127.0.0.1:${gatewayPort}` };
+    gateway = await startGateway(dir, await tokenGatewaySettings(settings, { reserve_units: 2, credit_limit: '0', settle_interval: 3 }), '//Bob');
   });
 
   after(async () => {

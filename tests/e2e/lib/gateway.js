@@ -4,13 +4,32 @@ import { createServer } from 'node:http';
 import { connect, createServer as createNetServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtBinary, spawnLogged } from './node.js';
+import { builtBinary, freePort, spawnLogged } from './node.js';
 
 /** `settings` as TOML (flat keys: strings, numbers, booleans). */
 function toToml(settings) {
   return Object.entries(settings)
     .map(([key, value]) => `${key} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`)
     .join('\n');
+}
+
+/**
+ * The settings of a gateway in `dir` selling `serviceId` in front of the OpenAI-style
+ * `upstreamUrl`, metered from `usage.total_tokens` at 1,000 tokens per unit (Token1k),
+ * on a free port unless `listen` is given; `overrides` add to them or replace them.
+ */
+export async function tokenGatewaySettings({ dir, upstreamUrl, nodeUrl, serviceId, listen }, overrides = {}) {
+  return {
+    listen: listen ?? `127.0.0.1:${await freePort()}`,
+    upstream: `${upstreamUrl}/v1`,
+    node: nodeUrl,
+    service_id: serviceId,
+    database: join(dir, 'gateway.sqlite'),
+    metering: 'json_field',
+    usage_field: 'usage.total_tokens',
+    quantity_per_unit: 1000,
+    ...overrides,
+  };
 }
 
 /**
