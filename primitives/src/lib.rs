@@ -88,8 +88,10 @@ pub mod token {
 }
 
 /// The version of the marketplace API (`AgoraApi` and the `agora_*` RPC) this code
-/// speaks. Bumped whenever a method is added or its answer changes shape.
-pub const MARKETPLACE_API_VERSION: u32 = 1;
+/// speaks. Bumped whenever a method is added or its answer changes shape or order.
+/// 2: `agora_listServices` and `agora_listChannels` without a provider or consumer
+/// answer in storage order, not id order.
+pub const MARKETPLACE_API_VERSION: u32 = 2;
 
 sp_api::decl_runtime_apis! {
 	/// Read-only questions the node asks the runtime about the marketplace. It grows

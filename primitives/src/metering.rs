@@ -213,8 +213,10 @@ sp_api::decl_runtime_apis! {
 		/// Channel `id`, if open.
 		fn channel(id: ChannelId) -> Option<ChannelInfo<AccountId, Balance, BlockNumber>>;
 
-		/// Up to `limit` (at most [`MAX_CHANNELS_PAGE`]) channels with ids above
-		/// `start_after`, of `consumer` and/or `payee` when given, in id order.
+		/// Up to `limit` (at most [`MAX_CHANNELS_PAGE`]) open channels of `consumer` and/or
+		/// `payee` when given, following channel `start_after` (the last channel of the
+		/// previous page): in id order with a consumer, otherwise in storage order. A page
+		/// costs what it returns, however many channels were ever opened.
 		fn channels(
 			consumer: Option<AccountId>,
 			payee: Option<AccountId>,

@@ -209,8 +209,10 @@ sp_api::decl_runtime_apis! {
 		/// Service `id`, if it exists.
 		fn service(id: ServiceId) -> Option<ServiceInfo<AccountId, Balance, BlockNumber>>;
 
-		/// Up to `limit` (at most [`MAX_SERVICES_PAGE`]) services matching `filter` with
-		/// ids above `start_after`, in id order.
+		/// Up to `limit` (at most [`MAX_SERVICES_PAGE`]) services matching `filter`,
+		/// following service `start_after` (the last service of the previous page): in id
+		/// order with a provider, otherwise in storage order. A page costs what it walks
+		/// through, never the ids of removed services.
 		fn services(
 			filter: ServiceFilter<AccountId>,
 			start_after: Option<ServiceId>,

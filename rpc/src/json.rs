@@ -138,7 +138,8 @@ pub struct ServiceQuery {
 	pub status: Option<String>,
 	/// Only this provider's services.
 	pub provider: Option<String>,
-	/// Only ids above this one.
+	/// The last service of the previous page: the page goes on after it (in id order
+	/// with a provider, otherwise in storage order).
 	pub start_after: Option<u64>,
 	/// At most this many (default 100, at most 1,000).
 	pub limit: Option<u32>,
@@ -152,7 +153,8 @@ pub struct ChannelQuery {
 	pub consumer: Option<String>,
 	/// Only channels paying this account.
 	pub payee: Option<String>,
-	/// Only ids above this one.
+	/// The last channel of the previous page: the page goes on after it (in id order
+	/// with a consumer, otherwise in storage order).
 	pub start_after: Option<u64>,
 	/// At most this many (default 100, at most 1,000).
 	pub limit: Option<u32>,

@@ -101,7 +101,7 @@ pub trait AgoraApi {
 	#[method(name = "agora_version")]
 	fn version(&self, at: Option<Hash>) -> RpcResult<VersionInfo>;
 
-	/// Services matching `query`, in id order.
+	/// Services matching `query`: in id order with a provider, otherwise in storage order.
 	#[method(name = "agora_listServices")]
 	fn list_services(
 		&self,
@@ -125,7 +125,8 @@ pub trait AgoraApi {
 	#[method(name = "agora_getChannel")]
 	fn get_channel(&self, id: u64, at: Option<Hash>) -> RpcResult<ChannelJson>;
 
-	/// Open channels matching `query`, in id order.
+	/// Open channels matching `query`: in id order with a consumer, otherwise in storage
+	/// order.
 	#[method(name = "agora_listChannels")]
 	fn list_channels(
 		&self,

@@ -90,11 +90,11 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(101);
+agora_runtime_version!(102);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
 // (`scripts/build-upgrade-runtime.sh`). Never deployed.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(102);
+agora_runtime_version!(103);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
@@ -217,6 +217,9 @@ type Migrations = (
 	migrations::ClearVoteFreezes,
 	pallet_governance::migrations::v1::MigrateToV1<Runtime>,
 	pallet_metering::migrations::v1::MigrateToV1<Runtime>,
+	pallet_metering::migrations::v2::MigrateToV2<Runtime>,
+	pallet_services::migrations::v1::MigrateToV1<Runtime>,
+	pallet_rewards::migrations::v1::MigrateToV1<Runtime>,
 );
 
 /// Executive: dispatches blocks and transactions to the pallets.

@@ -14,19 +14,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { rpcCall } from '../../tests/e2e/lib/process.js';
 import {
-  PRICE_PER_UNIT, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
+  PRICE_PER_UNIT, churn, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
+  waitBlocks,
 } from './lib/chain.js';
 import { droppedTransactions, measureLatency, summarizeScenario } from './lib/measure.js';
 import { poolLimitFor, startNode } from './lib/node.js';
 
 const FULL = {
   transfers: 12_000, senders: 120, claims: 6_000, services: 10_000, channels: 10_000, payees: 20,
-  'batch-rounds': 2, 'rpc-clients': 8, 'rpc-seconds': 20,
+  'batch-rounds': 2, closed: 100_000, 'rpc-clients': 8, 'rpc-seconds': 20,
 };
 // A minute-long run on a debug node: what the end-to-end suite runs to keep the harness working.
 const QUICK = {
   transfers: 300, senders: 10, claims: 60, services: 130, channels: 200, payees: 2,
-  'batch-rounds': 1, 'rpc-clients': 2, 'rpc-seconds': 2,
+  'batch-rounds': 1, closed: 130, 'rpc-clients': 2, 'rpc-seconds': 2,
 };
 const BATCH_SIZE = 100;
 /** Units of a (b) receipt: a million metered calls settled by one claim. */
@@ -43,6 +44,8 @@ const USAGE = `Usage: node scripts/bench/throughput.js [options]
   --channels N         channels opened; (c) settles each once per round (default ${FULL.channels})
   --payees N           providers the channels are spread over (default ${FULL.payees})
   --batch-rounds N     (c) rounds of claim_batch (${BATCH_SIZE} items) over every channel (default ${FULL['batch-rounds']})
+  --closed N           channels closed and services removed before the RPC measurements, as an
+                       attacker churning ids would leave them (default ${FULL.closed})
   --rpc-clients N      concurrent RPC clients (default ${FULL['rpc-clients']})
   --rpc-seconds N      seconds each RPC measurement lasts (default ${FULL['rpc-seconds']})
   --out FILE           also write the figures as JSON
@@ -108,13 +111,6 @@ async function runScenario(node, name, key, calls, context) {
   return summarizeScenario(key, blocks, node.prepared, { submitted: signed.length, ...submission }, context);
 }
 
-async function waitBlocks(api, count) {
-  const target = (await api.rpc.chain.getHeader()).number.toNumber() + count;
-  while ((await api.rpc.chain.getHeader()).number.toNumber() < target) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
 function machine() {
   const commit = (() => {
     try {
@@ -149,7 +145,8 @@ function markdown(report) {
       `Each (b) claim settled ${CLAIM_UNITS.toLocaleString('en-US')} metered units in one extrinsic; channel ${setup.sampleChannel.id} ` +
       `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}).`,
     '',
-    `RPC with ${fmt(setup.services)} services and ${fmt(setup.channels)} open channels, ${rpc.clients} clients × ${rpc.seconds} s each:`,
+    `RPC with ${fmt(setup.services)} services and ${fmt(setup.channels)} open channels, after ${fmt(setup.closed)} ` +
+      `channels were closed and ${fmt(setup.closed)} services removed, ${rpc.clients} clients × ${rpc.seconds} s each:`,
     '',
     '| call | calls | per second | p50 (ms) | p99 (ms) | max (ms) | errors |',
     '|---|---|---|---|---|---|---|',
@@ -193,9 +190,16 @@ async function main() {
 
     const sampleChannel = setup.channels[0];
     const sample = (await rpcCall(httpUrl, 'agora_getChannel', [sampleChannel.id])).result;
+    log(`churn: closing ${options.closed} channels and removing ${options.closed} services`);
+    await churn(api, { serviceId: sample.serviceId, count: options.closed }, log);
     const rpc = { clients: options['rpc-clients'], seconds: options['rpc-seconds'], calls: {} };
     const random = (below) => Math.floor(Math.random() * below);
-    const services = (await api.query.services.nextServiceId()).toNumber();
+    // What the churn left: only the live items are stored, however many ids were issued.
+    const [serviceKeys, channelKeys, serviceIds, channelIds] = await Promise.all([
+      api.query.services.services.keys(), api.query.metering.channels.keys(),
+      api.query.services.nextServiceId(), api.query.metering.nextChannelId(),
+    ]);
+    const services = serviceKeys.length;
     const load = (request) => measureLatency(httpUrl, { clients: rpc.clients, seconds: rpc.seconds, request });
     log('RPC: agora_listServices, first page');
     rpc.calls['agora_listServices (first 100)'] = await load(() =>
@@ -203,6 +207,16 @@ async function main() {
     log('RPC: agora_listServices, deep pages');
     rpc.calls['agora_listServices (100 after a random id)'] = await load(() =>
       ({ method: 'agora_listServices', params: [{ startAfter: random(Math.max(1, services - 100)), limit: 100 }] }));
+    log('RPC: agora_listServices, a tag');
+    rpc.calls['agora_listServices (first 100 tagged llm)'] = await load(() =>
+      ({ method: 'agora_listServices', params: [{ tag: 'llm', limit: 100 }] }));
+    log('RPC: agora_listChannels, a payee');
+    const payee = setup.payees[0].address;
+    rpc.calls['agora_listChannels (first 100 of a payee)'] = await load(() =>
+      ({ method: 'agora_listChannels', params: [{ payee, limit: 100 }] }));
+    log('RPC: agora_listChannels, all');
+    rpc.calls['agora_listChannels (first 100)'] = await load(() =>
+      ({ method: 'agora_listChannels', params: [{ limit: 100 }] }));
     log('RPC: agora_getChannel');
     rpc.calls['agora_getChannel (random id)'] = await load(() =>
       ({ method: 'agora_getChannel', params: [setup.channels[random(setup.channels.length)].id] }));
@@ -217,6 +231,9 @@ async function main() {
       setup: {
         services,
         channels: setup.channels.length,
+        closed: options.closed,
+        stored: { services, channels: channelKeys.length },
+        issued: { services: serviceIds.toNumber(), channels: channelIds.toNumber() },
         sampleChannel: { id: sampleChannel.id, claimed: sample.claimed, expected: (CLAIM_UNITS * BigInt(options['batch-rounds'] + 1) * PRICE_PER_UNIT).toString() },
       },
       scenarios: { transfers, claims, batches },

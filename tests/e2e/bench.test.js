@@ -43,6 +43,11 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.deepEqual([transfers.dropped, claims.dropped, batches.dropped], [0, 0, 0]);
       assert.equal(report.setup.channels, 200);
       assert.ok(report.setup.services >= 130);
+      // The churn: 130 channels opened and reclaimed, 130 services listed and removed,
+      // before the RPC measurements; only the live ones are left in storage.
+      assert.equal(report.setup.closed, 130);
+      assert.deepEqual(report.setup.stored, { services: report.setup.services, channels: 200 });
+      assert.deepEqual(report.setup.issued, { services: report.setup.services + 130, channels: 330 });
       // Channel 0: 1,000,000 units by its claim, then 2,000,000 by the batch.
       assert.equal(report.setup.sampleChannel.claimed, (2_000_000n * PRICE_PER_UNIT).toString());
       assert.equal(report.setup.sampleChannel.claimed, report.setup.sampleChannel.expected);
@@ -61,6 +66,11 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.ok(batches.extrinsicWeightUs < 100 * claims.extrinsicWeightUs);
       assert.equal(report.ratios.claimWeightVsTransfer, claims.extrinsicWeightUs / transfers.extrinsicWeightUs);
 
+      assert.deepEqual(Object.keys(report.rpc.calls), [
+        'agora_listServices (first 100)', 'agora_listServices (100 after a random id)',
+        'agora_listServices (first 100 tagged llm)', 'agora_listChannels (first 100 of a payee)',
+        'agora_listChannels (first 100)', 'agora_getChannel (random id)',
+      ]);
       for (const [name, calls] of Object.entries(report.rpc.calls)) {
         assert.ok(calls.calls > 0, name);
         assert.equal(calls.errors, 0, name);

@@ -157,7 +157,22 @@ describe('paying clients: JavaScript and Python, from a service id and a key to 
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     assert.ok((await channel()).expiresAt > opened.expiresAt, 'extended');
-    await submitOk(api, api.tx.metering.closeChannel(first), bob);
+    // Bob's gateway settles with Bob's key too, a claim every few seconds while the
+    // channel is close to its end. The close can be given the nonce of a claim still
+    // in the pool, which outranks it (1014, priority too low); once that claim is in a
+    // block, the close takes the next nonce.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await submitOk(api, api.tx.metering.closeChannel(first), bob);
+        break;
+      } catch (error) {
+        if (error.code !== 1014 || attempt === 5) throw error;
+        const best = (await api.rpc.chain.getHeader()).number.toNumber();
+        while ((await api.rpc.chain.getHeader()).number.toNumber() === best) {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    }
     // The gateway sees the channel gone at its next chain read (chain_refresh, 6 s).
     const deadline = Date.now() + 30_000;
     while (client.channelId === first) {

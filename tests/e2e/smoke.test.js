@@ -112,7 +112,7 @@ describe('agora-node --dev', () => {
     assert.ok(methods.includes('agora_version'));
 
     const best = await rpcCall(httpUrl, 'agora_version', []);
-    assert.deepEqual(best.result, { specName: 'agora', specVersion: api.runtimeVersion.specVersion.toNumber(), marketplaceApiVersion: 1 });
+    assert.deepEqual(best.result, { specName: 'agora', specVersion: api.runtimeVersion.specVersion.toNumber(), marketplaceApiVersion: 2 });
 
     const genesis = (await api.rpc.chain.getBlockHash(0)).toHex();
     const atGenesis = await rpcCall(httpUrl, 'agora_version', [genesis]);

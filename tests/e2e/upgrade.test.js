@@ -46,7 +46,7 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
       .map((name) => keyring.addFromUri(`//${name}`));
     const before = await api.rpc.state.getRuntimeVersion();
     assert.equal(before.specName.toString(), 'agora');
-    assert.equal(before.specVersion.toNumber(), 101);
+    assert.equal(before.specVersion.toNumber(), 102);
 
     // Marketplace state that must survive: a provider, a service and an open channel.
     const serviceId = await listService(api, bob);
@@ -85,11 +85,11 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const finalized = await waitForHead((cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
       (h) => h.number.toNumber() >= appliedHeader.number.toNumber() + 3, 120_000);
     const version = await api.rpc.state.getRuntimeVersion(finalized.hash);
-    assert.equal(version.specVersion.toNumber(), 102);
+    assert.equal(version.specVersion.toNumber(), 103);
     assert.equal(version.specName.toString(), 'agora');
     // The version at a block is the code in its post-state: 102 from the block that applied it.
-    assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 101);
-    assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 102);
+    assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 102);
+    assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 103);
 
     // State is intact: the channel, the service and the balances as they were.
     const [was, is] = [await api.at(applied.blockHash), await api.at(finalized.hash)];
@@ -105,6 +105,6 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     // And it still works: Bob settles a receipt under the new runtime.
     const settled = await claim(api, bob, signReceipt(app, api.genesisHash, channel.channelId, 250));
     assert.equal(settled.amount, 250n * 10n ** 10n);
-    assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 102);
+    assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 103);
   });
 });

@@ -1,6 +1,6 @@
 //! Read-only views of channels, served by the `MeteringApi` runtime API.
 
-use crate::{BalanceOf, Channel, Channels, ChannelsByConsumer, Config, NextChannelId, Pallet};
+use crate::{BalanceOf, Channel, Channels, ChannelsByConsumer, ChannelsByPayee, Config, Pallet};
 use agora_primitives::{
 	metering::MAX_CHANNELS_PAGE, ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ServiceId,
 	ServiceInspect, Split,
@@ -23,29 +23,47 @@ impl<T: Config> Pallet<T> {
 		Channels::<T>::get(id).map(|channel| Self::to_info(id, channel))
 	}
 
-	/// Up to `limit` (capped at [`MAX_CHANNELS_PAGE`]) open channels with ids above
-	/// `start_after`, of `consumer` and/or `payee` when given, in id order.
+	/// Up to `limit` (capped at [`MAX_CHANNELS_PAGE`]) open channels of `consumer` and/or
+	/// `payee` when given, following channel `start_after` (the last one of the previous
+	/// page).
+	///
+	/// A page reads only the channels it returns plus, with a consumer, that consumer's
+	/// bounded index, never the ids of closed channels: with a consumer, channels come in
+	/// id order; otherwise in storage order (of the ids' hashes), which is what walking
+	/// `ChannelsByPayee` or `Channels` from a cursor gives.
 	pub fn channels_page(
 		consumer: Option<T::AccountId>,
 		payee: Option<T::AccountId>,
 		start_after: Option<ChannelId>,
 		limit: u32,
 	) -> Vec<ChannelInfoOf<T>> {
-		let first = start_after.map_or(0, |id| id.saturating_add(1));
-		let candidates: Vec<ChannelId> = match &consumer {
-			Some(consumer) => ChannelsByConsumer::<T>::get(consumer)
+		let limit = limit.min(MAX_CHANNELS_PAGE) as usize;
+		let page: Vec<(ChannelId, Channel<T>)> = match (consumer, payee) {
+			(Some(consumer), payee) => ChannelsByConsumer::<T>::get(consumer)
 				.into_iter()
-				.filter(|id| *id >= first)
+				.filter(|id| start_after.is_none_or(|after| *id > after))
+				.filter_map(|id| Channels::<T>::get(id).map(|channel| (id, channel)))
+				.filter(|(_, channel)| payee.as_ref().is_none_or(|payee| &channel.payee == payee))
+				.take(limit)
 				.collect(),
-			None => (first..NextChannelId::<T>::get()).collect(),
+			(None, Some(payee)) => {
+				let ids = match start_after {
+					Some(after) => ChannelsByPayee::<T>::iter_key_prefix_from(
+						&payee,
+						ChannelsByPayee::<T>::hashed_key_for(&payee, after),
+					),
+					None => ChannelsByPayee::<T>::iter_key_prefix(&payee),
+				};
+				ids.take(limit)
+					.filter_map(|id| Channels::<T>::get(id).map(|channel| (id, channel)))
+					.collect()
+			},
+			(None, None) => match start_after {
+				Some(after) => Channels::<T>::iter_from_key(after).take(limit).collect(),
+				None => Channels::<T>::iter().take(limit).collect(),
+			},
 		};
-		candidates
-			.into_iter()
-			.filter_map(|id| Channels::<T>::get(id).map(|channel| (id, channel)))
-			.filter(|(_, channel)| payee.as_ref().is_none_or(|payee| &channel.payee == payee))
-			.take(limit.min(MAX_CHANNELS_PAGE) as usize)
-			.map(|(id, channel)| Self::to_info(id, channel))
-			.collect()
+		page.into_iter().map(|(id, channel)| Self::to_info(id, channel)).collect()
 	}
 
 	/// What `units` of service `service_id` cost now and how a settlement would split.

@@ -99,7 +99,8 @@ pub mod pallet {
 	};
 
 	/// 1: `PaidTotals` holds only what closed channels paid (see [`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: `ChannelsByPayee` indexes open channels by payee (see [`migrations::v2`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -176,6 +177,20 @@ pub mod pallet {
 		T::AccountId,
 		BoundedVec<ChannelId, T::MaxChannelsPerConsumer>,
 		ValueQuery,
+	>;
+
+	/// Each payee's open channels. A provider may have any number of channels, so this is
+	/// a map rather than a bounded list: `agora_listChannels { payee }` reads one page of
+	/// it, whatever the number of channels ever opened or open to other payees.
+	#[pallet::storage]
+	pub type ChannelsByPayee<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		ChannelId,
+		(),
+		OptionQuery,
 	>;
 
 	/// How many open channels pay each service.
@@ -353,6 +368,7 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires_at = now.saturating_add(duration);
 			OpenChannels::<T>::mutate(service_id, |open| *open = open.saturating_add(1));
+			ChannelsByPayee::<T>::insert(&terms.provider, channel_id, ());
 			Channels::<T>::insert(
 				channel_id,
 				Channel {
@@ -681,6 +697,7 @@ pub mod pallet {
 			OpenChannels::<T>::mutate_exists(channel.service_id, |open| {
 				*open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
 			});
+			ChannelsByPayee::<T>::remove(&channel.payee, channel_id);
 			Channels::<T>::remove(channel_id);
 			Ok(refunded)
 		}
@@ -714,6 +731,7 @@ pub mod pallet {
 		/// The pallet's invariants:
 		/// - each consumer's `ChannelDeposit` hold equals the sum over its channels of
 		///   `deposit − claimed`, and its index lists exactly its channels;
+		/// - `ChannelsByPayee` lists exactly the open channels, each under its payee;
 		/// - no channel has claimed more than its deposit, and none expires more than
 		///   `MaxChannelDuration` blocks from now;
 		/// - `OpenChannels` counts each service's channels.
@@ -742,6 +760,10 @@ pub mod pallet {
 					ChannelsByConsumer::<T>::get(&channel.consumer).contains(&id),
 					TryRuntimeError::Other("channel missing from its consumer's index")
 				);
+				ensure!(
+					ChannelsByPayee::<T>::contains_key(&channel.payee, id),
+					TryRuntimeError::Other("channel missing from its payee's index")
+				);
 				let entry = held.entry(channel.consumer.clone()).or_default();
 				*entry = entry.saturating_add(channel.unclaimed());
 				*per_service.entry(channel.service_id).or_default() += 1;
@@ -758,6 +780,12 @@ pub mod pallet {
 				ensure!(
 					on_hold == held.get(&consumer).copied().unwrap_or_default(),
 					TryRuntimeError::Other("channel deposit hold mismatch")
+				);
+			}
+			for (payee, id) in ChannelsByPayee::<T>::iter_keys() {
+				ensure!(
+					Channels::<T>::get(id).is_some_and(|c| c.payee == payee),
+					TryRuntimeError::Other("payee index lists a channel that is not the payee's")
 				);
 			}
 			ensure!(
@@ -797,6 +825,7 @@ impl<T: Config> PaidUsage<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				id
 			});
 			let paid_here = i == 0;
+			ChannelsByPayee::<T>::insert(who, id, ());
 			Channels::<T>::insert(
 				id,
 				Channel::<T> {

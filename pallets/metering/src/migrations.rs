@@ -55,7 +55,9 @@ pub mod v1 {
 			Ok(totals.encode())
 		}
 
-		/// What each consumer paid each service is what version 0 said it was.
+		/// What each consumer paid each service is what version 0 said it was. (The
+		/// pallet's `try_state` waits for [`super::v2`], which builds the payee index it
+		/// checks.)
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(state: Vec<u8>) -> Result<(), TryRuntimeError> {
 			use agora_primitives::PaidUsage;
@@ -68,7 +70,7 @@ pub mod v1 {
 					TryRuntimeError::Other("a paid total changed")
 				);
 			}
-			Pallet::<T>::do_try_state()
+			Ok(())
 		}
 	}
 
@@ -78,6 +80,63 @@ pub mod v1 {
 		0,
 		1,
 		InnerMigrateToV1<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}
+
+/// Version 1 → 2: `ChannelsByPayee` indexes the open channels by payee.
+///
+/// Before version 2, `agora_listChannels { payee }` walked every channel id ever issued;
+/// the index lets a page read only what it returns. One read and one write per open
+/// channel, in the upgrade's block: a chain with more open channels than a block's weight
+/// allows for (about 20,000 at ParityDB's 58 µs per pair in 1.5 s) would need a multi-block
+/// migration instead; Agora's live chains hold far fewer.
+pub mod v2 {
+	use crate::{Channels, ChannelsByPayee, Config, Pallet};
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+	#[cfg(feature = "try-runtime")]
+	use {alloc::vec::Vec, frame_support::ensure, sp_runtime::TryRuntimeError};
+
+	/// The migration without its version check; use [`MigrateToV2`].
+	pub struct InnerMigrateToV2<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for InnerMigrateToV2<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let mut channels = 0u64;
+			for (id, channel) in Channels::<T>::iter() {
+				ChannelsByPayee::<T>::insert(&channel.payee, id, ());
+				channels = channels.saturating_add(1);
+			}
+			T::DbWeight::get().reads_writes(channels, channels)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, TryRuntimeError> {
+			ensure!(
+				ChannelsByPayee::<T>::iter_keys().next().is_none(),
+				TryRuntimeError::Other("ChannelsByPayee is not empty before its migration")
+			);
+			Ok(Vec::new())
+		}
+
+		/// Every open channel is indexed under its payee, and nothing else is.
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: Vec<u8>) -> Result<(), TryRuntimeError> {
+			Pallet::<T>::do_try_state()
+		}
+	}
+
+	/// Runs [`InnerMigrateToV2`] once, when the pallet's storage version is 1, and sets it
+	/// to 2.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		InnerMigrateToV2<T>,
 		Pallet<T>,
 		<T as frame_system::Config>::DbWeight,
 	>;

@@ -3,8 +3,8 @@
 //! with `try_state`.
 
 use crate::{
-	migrations, mock::*, Channels, ChannelsByConsumer, ClaimItem, Error, Event, HoldReason,
-	OpenChannels, PaidTotals, WeightInfo,
+	migrations, mock::*, Channels, ChannelsByConsumer, ChannelsByPayee, ClaimItem, Error, Event,
+	HoldReason, NextChannelId, OpenChannels, PaidTotals, WeightInfo,
 };
 use agora_primitives::{
 	ChannelId, ChannelsOfService, PaidUsage, Price, PriceUnit, Receipt, ReceiptError,
@@ -835,20 +835,11 @@ fn views_show_channels_quotes_and_receipt_checks() {
 		let info = Metering::channel_info(a).unwrap();
 		assert_eq!((info.id, info.deposit, info.payee.clone()), (a, 1_000, provider()));
 		assert!(Metering::channel_info(9).is_none());
-		let ids = |page: Vec<crate::api::ChannelInfoOf<Test>>| {
-			page.into_iter().map(|c| c.id).collect::<Vec<_>>()
-		};
-		assert_eq!(ids(Metering::channels_page(None, None, None, 10)), vec![a, b]);
-		assert_eq!(ids(Metering::channels_page(Some(consumer()), None, Some(a), 10)), vec![b]);
-		assert_eq!(ids(Metering::channels_page(None, Some(provider()), None, 1)), vec![a]);
-		assert_eq!(
-			ids(Metering::channels_page(Some(other()), None, None, 10)),
-			Vec::<ChannelId>::new()
-		);
-		assert_eq!(
-			ids(Metering::channels_page(None, Some(other()), None, 10)),
-			Vec::<ChannelId>::new()
-		);
+		assert_eq!(walk(None, None, 10), vec![a, b]);
+		assert_eq!(page_ids(Some(consumer()), None, Some(a), 10), vec![b]);
+		assert_eq!(walk(None, Some(provider()), 1), vec![a, b]);
+		assert!(walk(Some(other()), None, 10).is_empty());
+		assert!(walk(None, Some(other()), 10).is_empty());
 
 		let quote = Metering::quote(0, 100).unwrap();
 		assert_eq!(quote.total, 1_000);
@@ -872,6 +863,132 @@ fn views_show_channels_quotes_and_receipt_checks() {
 		assert_eq!(Metering::check_receipt_now(over, sign(&over)), Err(ReceiptError::Overdraft));
 		assert_ok!(claim(a, 40, false));
 		assert_eq!(Metering::check_receipt_now(r, sign(&r)), Err(ReceiptError::StaleReceipt));
+	});
+}
+
+/// The ids of one page of channels.
+fn page_ids(
+	consumer: Option<AccountId>,
+	payee: Option<AccountId>,
+	start_after: Option<ChannelId>,
+	limit: u32,
+) -> Vec<ChannelId> {
+	Metering::channels_page(consumer, payee, start_after, limit)
+		.into_iter()
+		.map(|channel| channel.id)
+		.collect()
+}
+
+/// Every channel a client sees walking the pages of `size` from the first, each page
+/// following the last channel of the one before; sorted, duplicates kept.
+fn walk(consumer: Option<AccountId>, payee: Option<AccountId>, size: u32) -> Vec<ChannelId> {
+	let mut seen = Vec::new();
+	let mut after = None;
+	loop {
+		let page = page_ids(consumer.clone(), payee.clone(), after, size);
+		assert!(page.len() <= size as usize);
+		let Some(last) = page.last() else { break };
+		after = Some(*last);
+		seen.extend(page);
+	}
+	seen.sort_unstable();
+	seen
+}
+
+fn open_as(who: AccountId, service: u64) -> ChannelId {
+	let id = NextChannelId::<Test>::get();
+	assert_ok!(Metering::open_channel(
+		RuntimeOrigin::signed(who),
+		service,
+		100,
+		50,
+		sr_signer(),
+		any_price()
+	));
+	id
+}
+
+#[test]
+fn channel_pages_walk_every_open_channel_once_whatever_the_filter() {
+	run_test(|| {
+		let carol = account(4);
+		MockServices::set_of(carol.clone(), 3, 10, Perbill::zero(), None, ServiceStatus::Active);
+		let by_consumer = [open_as(consumer(), 0), open_as(consumer(), 0), open_as(consumer(), 3)];
+		let by_other = [open_as(other(), 3), open_as(other(), 0), open_as(other(), 0)];
+		let by_provider = [open_as(provider(), 3), open_as(provider(), 3)];
+		assert_ok!(Metering::close_channel(RuntimeOrigin::signed(provider()), by_consumer[1]));
+		assert_ok!(Metering::close_channel(RuntimeOrigin::signed(carol.clone()), by_provider[0]));
+		assert!(!ChannelsByPayee::<Test>::contains_key(provider(), by_consumer[1]));
+		assert!(!ChannelsByPayee::<Test>::contains_key(&carol, by_provider[0]));
+
+		let all = vec![0, 2, 3, 4, 5, 7];
+		for size in [1, 2, 3, 100] {
+			assert_eq!(walk(None, None, size), all);
+			assert_eq!(walk(None, Some(provider()), size), vec![0, 4, 5]);
+			assert_eq!(walk(None, Some(carol.clone()), size), vec![2, 3, 7]);
+			assert_eq!(walk(Some(consumer()), None, size), vec![0, 2]);
+			assert_eq!(walk(Some(other()), Some(carol.clone()), size), vec![3]);
+			assert!(walk(None, Some(other()), size).is_empty());
+		}
+		// A consumer's channels come in id order.
+		assert_eq!(page_ids(Some(other()), None, None, 3), by_other.to_vec());
+		assert_eq!(page_ids(Some(other()), None, Some(3), 1), vec![4]);
+		assert_eq!(page_ids(None, None, None, 0), Vec::<ChannelId>::new());
+	});
+}
+
+/// Attack: open and reclaim channels by the million so that every listing reads their
+/// ids. Their ids are skipped by construction: no page walks an id range. Here the id
+/// counter stands where 2^40 opened and closed channels would leave it (walking that range
+/// would not end).
+#[test]
+fn listing_channels_never_reads_the_ids_of_closed_ones() {
+	run_test(|| {
+		let closed = open(100);
+		assert_ok!(Metering::close_channel(RuntimeOrigin::signed(provider()), closed));
+		NextChannelId::<Test>::put(1 << 40);
+		let a = open(100);
+		let b = open(200);
+		assert_eq!((a, b), ((1 << 40), (1 << 40) + 1));
+		assert_eq!(walk(None, None, 1), vec![a, b]);
+		assert_eq!(walk(None, Some(provider()), 1), vec![a, b]);
+		assert_eq!(walk(Some(consumer()), None, 1), vec![a, b]);
+		// A cursor whose channel has closed since still works: the walk goes on from
+		// where its id hashes to.
+		let key = |id: ChannelId| Channels::<Test>::hashed_key_for(id);
+		let mut after_closed = page_ids(None, None, Some(closed), 10);
+		after_closed.sort_unstable();
+		let expected: Vec<_> = [a, b].into_iter().filter(|id| key(*id) > key(closed)).collect();
+		assert_eq!(after_closed, expected);
+	});
+}
+
+#[test]
+fn migration_to_v2_indexes_open_channels_by_payee() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	run_test(|| {
+		let carol = account(4);
+		MockServices::set_of(carol.clone(), 3, 10, Perbill::zero(), None, ServiceStatus::Active);
+		let a = open_as(consumer(), 0);
+		let b = open_as(consumer(), 3);
+		let c = open_as(other(), 0);
+		// Version 1 had no index.
+		let _ = ChannelsByPayee::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(1).put::<Metering>();
+		assert!(Metering::do_try_state().is_err());
+
+		migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		assert_eq!(Metering::on_chain_storage_version(), 2);
+		let mut indexed: Vec<_> = ChannelsByPayee::<Test>::iter_keys().collect();
+		indexed.sort_unstable_by_key(|(_, id)| *id);
+		assert_eq!(indexed, vec![(provider(), a), (carol.clone(), b), (provider(), c)]);
+		assert_ok!(Metering::do_try_state());
+
+		// Once at version 2 it does nothing: a channel removed from the index stays out.
+		ChannelsByPayee::<Test>::remove(provider(), a);
+		migrations::v2::MigrateToV2::<Test>::on_runtime_upgrade();
+		assert!(!ChannelsByPayee::<Test>::contains_key(provider(), a));
+		ChannelsByPayee::<Test>::insert(provider(), a, ());
 	});
 }
 

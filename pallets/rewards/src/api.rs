@@ -2,8 +2,8 @@
 //! runtime API.
 
 use crate::{
-	BalanceOf, Campaigns, Config, Contributions, DatasetContributions, Datasets, Pallet, Stakes,
-	Submissions,
+	BalanceOf, Campaigns, Config, Contributions, DatasetContributions, Datasets, DatasetsByCurator,
+	Pallet, Stakes, Submissions, SubmissionsOf,
 };
 use agora_primitives::{
 	CampaignId, CampaignInfo, ContributionId, ContributionInfo, DatasetId, DatasetInfo,
@@ -26,6 +26,9 @@ pub type CampaignInfoOf<T> =
 
 impl<T: Config> Pallet<T> {
 	/// What `who` could claim now per dataset, and its submissions waiting for reviews.
+	///
+	/// Reads only `who`'s own entries (its stakes, the datasets it curates, its pending
+	/// submissions), each of which holds a deposit or stake, never the other accounts'.
 	pub fn pending_rewards(who: T::AccountId) -> PendingRewards<BalanceOf<T>> {
 		let mut datasets: Vec<(DatasetId, BalanceOf<T>)> = Stakes::<T>::iter_prefix(&who)
 			.filter_map(|(id, stake)| {
@@ -38,24 +41,26 @@ impl<T: Config> Pallet<T> {
 			})
 			.collect();
 		// Curator revenue of datasets the account holds no shares in.
-		for (id, dataset) in Datasets::<T>::iter() {
-			if dataset.curator == who
-				&& !dataset.curator_owed.is_zero()
-				&& !Stakes::<T>::contains_key(&who, id)
-			{
+		for id in DatasetsByCurator::<T>::iter_key_prefix(&who) {
+			if Stakes::<T>::contains_key(&who, id) {
+				continue;
+			}
+			if let Some(dataset) = Datasets::<T>::get(id) {
 				datasets.push((id, dataset.curator_owed));
 			}
 		}
 		datasets.retain(|(_, owed)| !owed.is_zero());
 		datasets.sort_by_key(|(id, _)| *id);
-		let mut submissions: Vec<_> = Submissions::<T>::iter()
-			.filter(|(_, _, submission)| submission.contributor == who)
-			.map(|(campaign, submission_id, submission)| PendingSubmission {
-				campaign,
-				submission: submission_id,
-				reward: submission.reward,
-				approvals: submission.approvals.count_ones(),
-				rejections: submission.rejections.count_ones(),
+		let mut submissions: Vec<_> = SubmissionsOf::<T>::iter_key_prefix(&who)
+			.filter_map(|(campaign, submission_id)| {
+				let submission = Submissions::<T>::get(campaign, submission_id)?;
+				Some(PendingSubmission {
+					campaign,
+					submission: submission_id,
+					reward: submission.reward,
+					approvals: submission.approvals.count_ones(),
+					rejections: submission.rejections.count_ones(),
+				})
 			})
 			.collect();
 		submissions.sort_by_key(|s| (s.campaign, s.submission));

@@ -47,6 +47,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -95,7 +96,9 @@ pub mod pallet {
 		AccountIdConversion, CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero,
 	};
 
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: `DatasetsByCurator` and `SubmissionsOf` index datasets and submissions by account
+	/// (see [`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -188,6 +191,30 @@ pub mod pallet {
 	/// The id the next dataset gets.
 	#[pallet::storage]
 	pub type NextDatasetId<T: Config> = StorageValue<_, DatasetId, ValueQuery>;
+
+	/// The datasets each account curates, for its pending curator revenue.
+	#[pallet::storage]
+	pub type DatasetsByCurator<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		DatasetId,
+		(),
+		OptionQuery,
+	>;
+
+	/// Each account's submissions waiting for reviews, as (campaign, submission).
+	#[pallet::storage]
+	pub type SubmissionsOf<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		(CampaignId, SubmissionId),
+		(),
+		OptionQuery,
+	>;
 
 	/// Each account's shares per dataset.
 	#[pallet::storage]
@@ -461,6 +488,7 @@ pub mod pallet {
 			let next_id = dataset_id.checked_add(1).ok_or(Error::<T>::DatasetIdOverflow)?;
 			let deposit = T::DatasetDeposit::get();
 			T::Currency::hold(&HoldReason::DatasetDeposit.into(), &curator, deposit)?;
+			DatasetsByCurator::<T>::insert(&curator, dataset_id, ());
 			Datasets::<T>::insert(
 				dataset_id,
 				Dataset::new(curator.clone(), name, metadata_uri, metadata_hash, deposit),
@@ -722,6 +750,7 @@ pub mod pallet {
 			campaign.committed.saturating_accrue(reward);
 			campaign.pending_submissions.saturating_inc();
 			Campaigns::<T>::insert(campaign_id, campaign);
+			SubmissionsOf::<T>::insert(&contributor, (campaign_id, submission_id), ());
 			Submissions::<T>::insert(
 				campaign_id,
 				submission_id,
@@ -807,7 +836,7 @@ pub mod pallet {
 					submission.reward,
 					Preservation::Preserve,
 				)?;
-				Self::remove_submission(campaign_id, submission_id, &mut campaign);
+				Self::remove_submission(campaign_id, submission_id, &contributor, &mut campaign);
 				Self::deposit_event(Event::SubmissionApproved {
 					campaign_id,
 					submission_id,
@@ -830,7 +859,7 @@ pub mod pallet {
 					.checked_add(&submission.reward)
 					.and_then(|available| available.checked_add(&forfeited))
 					.ok_or(Error::<T>::ArithmeticOverflow)?;
-				Self::remove_submission(campaign_id, submission_id, &mut campaign);
+				Self::remove_submission(campaign_id, submission_id, &contributor, &mut campaign);
 				Self::deposit_event(Event::SubmissionRejected {
 					campaign_id,
 					submission_id,
@@ -864,7 +893,8 @@ pub mod pallet {
 				Error::<T>::CampaignStillRunning
 			);
 			let mut released_submissions = 0u32;
-			for (_, submission) in Submissions::<T>::drain_prefix(campaign_id) {
+			for (submission_id, submission) in Submissions::<T>::drain_prefix(campaign_id) {
+				SubmissionsOf::<T>::remove(&submission.contributor, (campaign_id, submission_id));
 				T::Currency::release(
 					&HoldReason::SubmissionDeposit.into(),
 					&submission.contributor,
@@ -928,8 +958,10 @@ pub mod pallet {
 		fn remove_submission(
 			campaign_id: CampaignId,
 			submission_id: SubmissionId,
+			contributor: &T::AccountId,
 			campaign: &mut Campaign<T>,
 		) {
+			SubmissionsOf::<T>::remove(contributor, (campaign_id, submission_id));
 			Submissions::<T>::remove(campaign_id, submission_id);
 			campaign.pending_submissions.saturating_dec();
 		}
@@ -962,7 +994,9 @@ pub mod pallet {
 		///   campaign's budget (more only if someone sent it funds);
 		/// - each campaign's `committed` is the sum of its submissions' rewards and its
 		///   counts match;
-		/// - every deposit hold equals the deposits of what it is held for.
+		/// - every deposit hold equals the deposits of what it is held for;
+		/// - `DatasetsByCurator` and `SubmissionsOf` list exactly the datasets and the
+		///   pending submissions, each under its account.
 		// Also built with `std`: the runtime's tests check every pallet's invariants after
 		// each step of their attack and property tests.
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
@@ -1066,6 +1100,31 @@ pub mod pallet {
 				Submissions::<T>::iter_keys().all(|(id, _)| Campaigns::<T>::contains_key(id)),
 				"submission of a closed campaign"
 			);
+			let mut indexed_submissions = 0usize;
+			for (contributor, (campaign_id, submission_id)) in SubmissionsOf::<T>::iter_keys() {
+				ensure!(
+					Submissions::<T>::get(campaign_id, submission_id)
+						.is_some_and(|s| s.contributor == contributor),
+					"submission index lists another account's or a decided submission"
+				);
+				indexed_submissions += 1;
+			}
+			ensure!(
+				indexed_submissions == Submissions::<T>::iter_keys().count(),
+				"submission missing from its contributor's index"
+			);
+			let mut indexed_datasets = 0usize;
+			for (curator, id) in DatasetsByCurator::<T>::iter_keys() {
+				ensure!(
+					Datasets::<T>::get(id).is_some_and(|d| d.curator == curator),
+					"curator index lists another account's dataset"
+				);
+				indexed_datasets += 1;
+			}
+			ensure!(
+				indexed_datasets == Datasets::<T>::iter_keys().count(),
+				"dataset missing from its curator's index"
+			);
 
 			let funds = T::Currency::balance(&Self::account_id());
 			ensure!(
@@ -1112,6 +1171,7 @@ impl<T: Config> DatasetInspect for Pallet<T> {
 			Default::default(),
 			Default::default(),
 		);
+		DatasetsByCurator::<T>::insert(Self::account_id(), id, ());
 		Datasets::<T>::insert(id, dataset);
 		NextDatasetId::<T>::put(id.saturating_add(1));
 		id

@@ -1,10 +1,11 @@
 //! Read-only views of the registry, served by the `ServicesApi` runtime API.
 
 use crate::{
-	BalanceOf, Config, NextServiceId, Pallet, Providers, Service, Services, ServicesByProvider,
+	BalanceOf, Config, Pallet, Providers, Service, Services, ServicesByProvider, ServicesByTag,
+	TagOf,
 };
 use agora_primitives::{ProviderInfo, ServiceFilter, ServiceId, ServiceInfo, MAX_SERVICES_PAGE};
-use alloc::vec::Vec;
+use alloc::{boxed::Box, vec::Vec};
 use frame_system::pallet_prelude::BlockNumberFor;
 
 /// A service as the runtime API shows it.
@@ -17,37 +18,62 @@ impl<T: Config> Pallet<T> {
 		Services::<T>::get(id).map(|service| Self::to_info(id, service))
 	}
 
-	/// Up to `limit` (capped at [`MAX_SERVICES_PAGE`]) services matching `filter` with ids
-	/// above `start_after`, in id order.
+	/// Up to `limit` (capped at [`MAX_SERVICES_PAGE`]) services matching `filter`,
+	/// following service `start_after` (the last one of the previous page).
+	///
+	/// A page walks the narrowest index its filter has: the provider's bounded list (in id
+	/// order), else the tag's entries in `ServicesByTag`, else `Services` itself (both in
+	/// storage order, of the ids' hashes). The ids of removed services are never read. A
+	/// status filter is applied to what that walk finds: a page passes over the services
+	/// in other statuses, each of which holds its deposit while it exists.
 	pub fn services_page(
 		filter: ServiceFilter<T::AccountId>,
 		start_after: Option<ServiceId>,
 		limit: u32,
 	) -> Vec<ServiceInfoOf<T>> {
 		let limit = limit.min(MAX_SERVICES_PAGE) as usize;
-		let first = start_after.map_or(0, |id| id.saturating_add(1));
+		let tag = match filter.tag.map(TagOf::<T>::try_from) {
+			Some(Ok(tag)) => Some(tag),
+			// No service carries a tag longer than tags can be.
+			Some(Err(_)) => return Vec::new(),
+			None => None,
+		};
 		let matches = |service: &Service<T>| {
 			filter.status.is_none_or(|status| service.status == status)
-				&& filter
-					.tag
-					.as_ref()
-					.is_none_or(|tag| service.tags.iter().any(|t| t.as_slice() == tag.as_slice()))
+				&& tag.as_ref().is_none_or(|tag| service.tags.contains(tag))
 		};
-		let candidates: Vec<ServiceId> = match &filter.provider {
-			// A provider's index is in listing (hence id) order.
-			Some(provider) => ServicesByProvider::<T>::get(provider)
-				.into_iter()
-				.filter(|id| *id >= first)
-				.collect(),
-			None => (first..NextServiceId::<T>::get()).collect(),
+		let walk: Box<dyn Iterator<Item = (ServiceId, Service<T>)>> = match (&filter.provider, &tag)
+		{
+			(Some(provider), _) => Box::new(
+				ServicesByProvider::<T>::get(provider)
+					.into_iter()
+					.filter(move |id| start_after.is_none_or(|after| *id > after))
+					.filter_map(Self::stored),
+			),
+			(None, Some(tag)) => {
+				let ids = match start_after {
+					Some(after) => ServicesByTag::<T>::iter_key_prefix_from(
+						tag,
+						ServicesByTag::<T>::hashed_key_for(tag, after),
+					),
+					None => ServicesByTag::<T>::iter_key_prefix(tag),
+				};
+				Box::new(ids.filter_map(Self::stored))
+			},
+			(None, None) => match start_after {
+				Some(after) => Box::new(Services::<T>::iter_from_key(after)),
+				None => Box::new(Services::<T>::iter()),
+			},
 		};
-		candidates
-			.into_iter()
-			.filter_map(|id| Services::<T>::get(id).map(|service| (id, service)))
-			.filter(|(_, service)| matches(service))
+		walk.filter(|(_, service)| matches(service))
 			.take(limit)
 			.map(|(id, service)| Self::to_info(id, service))
 			.collect()
+	}
+
+	/// Service `id` with its id, if it exists.
+	fn stored(id: ServiceId) -> Option<(ServiceId, Service<T>)> {
+		Services::<T>::get(id).map(|service| (id, service))
 	}
 
 	/// Provider `who`, with the ids of all its services.

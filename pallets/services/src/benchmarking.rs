@@ -32,8 +32,16 @@ fn max_name<T: Config>() -> Vec<u8> {
 	vec![b'n'; T::MaxNameLen::get() as usize]
 }
 
-fn max_tags<T: Config>() -> Vec<Vec<u8>> {
-	vec![vec![b't'; T::MaxTagLen::get() as usize]; T::MaxTags::get() as usize]
+/// `MaxTags` different tags of `MaxTagLen` bytes, each ending in `last` plus its index:
+/// every tag is a key of its own in `ServicesByTag`.
+fn max_tags<T: Config>(last: u8) -> Vec<Vec<u8>> {
+	(0..T::MaxTags::get() as u8)
+		.map(|i| {
+			let mut tag = vec![b't'; T::MaxTagLen::get() as usize];
+			*tag.last_mut().expect("tags have room") = last.wrapping_add(i);
+			tag
+		})
+		.collect()
 }
 
 fn max_uri<T: Config>() -> Vec<u8> {
@@ -64,7 +72,7 @@ fn list<T: Config>(who: &T::AccountId) -> ServiceId {
 	Pallet::<T>::list_service(
 		RawOrigin::Signed(who.clone()).into(),
 		max_name::<T>(),
-		max_tags::<T>(),
+		max_tags::<T>(b'a'),
 		max_uri::<T>(),
 		H256::repeat_byte(1),
 		price::<T>(10),
@@ -164,7 +172,7 @@ mod benchmarks {
 		_(
 			RawOrigin::Signed(who.clone()),
 			max_name::<T>(),
-			max_tags::<T>(),
+			max_tags::<T>(b'a'),
 			max_uri::<T>(),
 			H256::repeat_byte(1),
 			price::<T>(10),
@@ -174,16 +182,26 @@ mod benchmarks {
 		assert!(Services::<T>::contains_key(id));
 	}
 
+	/// `t`: the service's `t` tags replaced by `t` others (each a removal and an insertion
+	/// in the tag index).
 	#[benchmark]
-	fn update_service() {
+	fn update_service(t: Linear<0, { T::MaxTags::get() }>) {
 		let who = provider_with_services::<T>(caller::<T>());
 		let id = list::<T>(&who);
+		Services::<T>::mutate(id, |service| {
+			let service = service.as_mut().expect("listed");
+			Pallet::<T>::unindex_tags(id, &service.tags);
+			service.tags.truncate(t as usize);
+			Pallet::<T>::index_tags(id, &service.tags);
+		});
+		let mut tags = max_tags::<T>(b'A');
+		tags.truncate(t as usize);
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(who),
 			id,
 			Some(max_name::<T>()),
-			Some(max_tags::<T>()),
+			Some(tags),
 			Some((max_uri::<T>(), H256::repeat_byte(2))),
 			Some(price::<T>(20)),
 		);

@@ -39,6 +39,7 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -80,7 +81,8 @@ pub mod pallet {
 	};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// 1: `ServicesByTag` indexes services by tag (see [`migrations::v1`]).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -187,6 +189,12 @@ pub mod pallet {
 		BoundedVec<ServiceId, T::MaxServicesPerProvider>,
 		ValueQuery,
 	>;
+
+	/// The services carrying each tag, for `agora_listServices { tag }`: a page reads the
+	/// services it returns, not every service listed.
+	#[pallet::storage]
+	pub type ServicesByTag<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, TagOf<T>, Twox64Concat, ServiceId, (), OptionQuery>;
 
 	/// The stars (1..=5) each account gave each service.
 	#[pallet::storage]
@@ -471,6 +479,7 @@ pub mod pallet {
 
 			provider.live_services = provider.live_services.saturating_add(1);
 			Providers::<T>::insert(&who, provider);
+			Self::index_tags(service_id, &tags);
 			let now = frame_system::Pallet::<T>::block_number();
 			Services::<T>::insert(
 				service_id,
@@ -497,7 +506,12 @@ pub mod pallet {
 
 		/// Change a service's name, tags, metadata or price (`None` keeps the current
 		/// value). Channels already open keep the price they opened with.
+		///
+		/// New tags replace the old ones in the tag index: a call that changes tags is
+		/// charged for replacing `MaxTags` of them and refunded down to the larger of the
+		/// old and new counts; one that keeps them pays for none.
 		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::update_service(if tags.is_some() { T::MaxTags::get() } else { 0 }))]
 		pub fn update_service(
 			origin: OriginFor<T>,
 			service_id: ServiceId,
@@ -505,13 +519,14 @@ pub mod pallet {
 			tags: Option<Vec<Vec<u8>>>,
 			metadata: Option<(Vec<u8>, H256)>,
 			price: Option<Price<BalanceOf<T>>>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(
 				name.is_some() || tags.is_some() || metadata.is_some() || price.is_some(),
 				Error::<T>::NoChanges
 			);
-			Services::<T>::try_mutate(service_id, |service| {
+			let mut tags_replaced = 0u32;
+			Services::<T>::try_mutate(service_id, |service| -> DispatchResult {
 				let service = service.as_mut().ok_or(Error::<T>::UnknownService)?;
 				ensure!(service.provider == who, Error::<T>::NotServiceProvider);
 				ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
@@ -519,7 +534,11 @@ pub mod pallet {
 					service.name = Self::bounded_name(name)?;
 				}
 				if let Some(tags) = tags {
-					service.tags = Self::bounded_tags(tags)?;
+					let tags = Self::bounded_tags(tags)?;
+					tags_replaced = service.tags.len().max(tags.len()) as u32;
+					Self::unindex_tags(service_id, &service.tags);
+					Self::index_tags(service_id, &tags);
+					service.tags = tags;
 				}
 				if let Some((uri, hash)) = metadata {
 					service.metadata_uri = Self::bounded_uri(uri)?;
@@ -532,7 +551,8 @@ pub mod pallet {
 				service.updated_at = frame_system::Pallet::<T>::block_number();
 				Self::deposit_event(Event::ServiceUpdated { service_id, price: service.price });
 				Ok(())
-			})
+			})?;
+			Ok(Some(T::WeightInfo::update_service(tags_replaced)).into())
 		}
 
 		/// Stop taking new channels for a while; open channels carry on.
@@ -606,6 +626,7 @@ pub mod pallet {
 			// Every rater has exactly one entry, so `count` bounds the removal.
 			let _ = Ratings::<T>::clear_prefix(service_id, service.rating.count, None);
 			ServicesByProvider::<T>::mutate(&who, |ids| ids.retain(|id| *id != service_id));
+			Self::unindex_tags(service_id, &service.tags);
 			Services::<T>::remove(service_id);
 			Self::deposit_event(Event::ServiceRemoved { service_id, deposit: service.deposit });
 			Ok(Some(T::WeightInfo::remove_service(service.rating.count)).into())
@@ -714,6 +735,20 @@ pub mod pallet {
 			tags.try_into().map_err(|_| Error::<T>::TooManyTags)
 		}
 
+		/// Lists `service_id` under each of `tags` in `ServicesByTag`.
+		pub(crate) fn index_tags(service_id: ServiceId, tags: &TagsOf<T>) {
+			for tag in tags {
+				ServicesByTag::<T>::insert(tag, service_id, ());
+			}
+		}
+
+		/// Takes `service_id` out of `ServicesByTag` under each of `tags`.
+		pub(crate) fn unindex_tags(service_id: ServiceId, tags: &TagsOf<T>) {
+			for tag in tags {
+				ServicesByTag::<T>::remove(tag, service_id);
+			}
+		}
+
 		/// Moves the caller's service from status `from` to `to`, or fails with
 		/// `wrong_status`.
 		fn set_status(
@@ -765,6 +800,7 @@ pub mod pallet {
 		/// - `live_services` counts its non-retired services, and the index lists exactly
 		///   its services;
 		/// - a service's rating aggregate matches its stored ratings;
+		/// - `ServicesByTag` lists each service under exactly its tags;
 		/// - no service id is at or beyond `NextServiceId`.
 		// Also built with `std`: the runtime's tests check every pallet's invariants after
 		// each step of their attack and property tests.
@@ -807,6 +843,10 @@ pub mod pallet {
 					ServicesByProvider::<T>::get(&service.provider).contains(&id),
 					TryRuntimeError::Other("service missing from its provider's index")
 				);
+				ensure!(
+					service.tags.iter().all(|tag| ServicesByTag::<T>::contains_key(tag, id)),
+					TryRuntimeError::Other("service missing from a tag's index")
+				);
 				let (mut sum, mut count) = (0u64, 0u32);
 				for (_, stars) in Ratings::<T>::iter_prefix(id) {
 					sum += u64::from(stars);
@@ -815,6 +855,12 @@ pub mod pallet {
 				ensure!(
 					service.rating == Rating { sum, count },
 					TryRuntimeError::Other("rating aggregate mismatch")
+				);
+			}
+			for (tag, id) in ServicesByTag::<T>::iter_keys() {
+				ensure!(
+					Services::<T>::get(id).is_some_and(|service| service.tags.contains(&tag)),
+					TryRuntimeError::Other("tag index lists a service without that tag")
 				);
 			}
 			for (id, _, _) in Ratings::<T>::iter() {

@@ -3,7 +3,7 @@
 
 use crate::{
 	mock::*, Error, Event, HoldReason, Providers, Rating, Ratings, Services as ServiceRecords,
-	ServicesByProvider, UnbondingChunk,
+	ServicesByProvider, ServicesByTag, UnbondingChunk,
 };
 use agora_primitives::{Price, PriceUnit, ServiceId, ServiceInspect, ServiceStatus};
 use frame_support::{
@@ -465,6 +465,47 @@ fn update_service_changes_only_what_is_given() {
 		assert_eq!(service.price, price(9));
 		assert_eq!(service.provider, ALICE);
 		assert_eq!(deposits(ALICE), SERVICE_DEPOSIT);
+	});
+}
+
+#[test]
+fn update_service_pays_for_the_tags_it_replaces() {
+	use crate::WeightInfo;
+	use frame_support::dispatch::GetDispatchInfo;
+	run_test(|| {
+		register(ALICE, MIN_BOND);
+		let id = list(ALICE, 5); // two tags
+		let update = |tags: Option<Vec<&[u8]>>| {
+			let tags = tags.map(|tags| tags.into_iter().map(|t| t.to_vec()).collect::<Vec<_>>());
+			let call = crate::Call::<Test>::update_service {
+				service_id: id,
+				name: None,
+				tags: tags.clone(),
+				metadata: None,
+				price: Some(price(6)),
+			};
+			let declared = call.get_dispatch_info().call_weight;
+			let post = Services::update_service(
+				RuntimeOrigin::signed(ALICE),
+				id,
+				None,
+				tags,
+				None,
+				Some(price(6)),
+			)
+			.expect("updates");
+			(declared, post.actual_weight.expect("refunds to what it did"))
+		};
+		let weight = <() as WeightInfo>::update_service;
+		// A price change pays for no tag; a tag change is charged for `MaxTags` (3 here)
+		// and pays for the larger of the old and new counts.
+		assert_eq!(update(None), (weight(0), weight(0)));
+		assert_eq!(update(Some(vec![b"a", b"b", b"c"])), (weight(3), weight(3)));
+		assert_eq!(update(Some(vec![b"d"])), (weight(3), weight(3)));
+		assert_eq!(update(Some(vec![])), (weight(3), weight(1)));
+		assert_eq!(update(Some(vec![b"e", b"f"])), (weight(3), weight(2)));
+		assert!(weight(0).ref_time() < weight(1).ref_time());
+		assert_eq!(ServicesByTag::<Test>::iter_keys().count(), 2);
 	});
 }
 
@@ -1015,6 +1056,27 @@ mod views {
 		page.into_iter().map(|info| info.id).collect()
 	}
 
+	fn tag(bytes: &[u8]) -> crate::TagOf<Test> {
+		bytes.to_vec().try_into().expect("a short tag")
+	}
+
+	/// Every service a client sees walking the pages of `size` that match `query` from the
+	/// first, each page following the last service of the one before; sorted, duplicates
+	/// kept.
+	fn walk(query: &ServiceFilter<AccountId>, size: u32) -> Vec<ServiceId> {
+		let mut seen = Vec::new();
+		let mut after = None;
+		loop {
+			let page = ids(Services::services_page(query.clone(), after, size));
+			assert!(page.len() <= size as usize);
+			let Some(last) = page.last() else { break };
+			after = Some(*last);
+			seen.extend(page);
+		}
+		seen.sort_unstable();
+		seen
+	}
+
 	#[test]
 	fn service_info_mirrors_storage() {
 		run_test(|| {
@@ -1055,42 +1117,21 @@ mod views {
 			));
 			assert_ok!(Services::pause_service(RuntimeOrigin::signed(ALICE), a1));
 
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, None), None, 10)),
-				vec![a0, b0, a1]
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, None), None, 2)),
-				vec![a0, b0]
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, None), Some(b0), 2)),
-				vec![a1]
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, None), Some(a1), 2)),
-				Vec::<ServiceId>::new()
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(Some(b"llm"), None, None), None, 10)),
-				vec![a0, a1]
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(Some(b"vision"), None, None), None, 10)),
-				vec![b0]
-			);
-			assert_eq!(
-				ids(Services::services_page(
-					filter(None, Some(ServiceStatus::Paused), None),
-					None,
-					10
-				)),
-				vec![a1]
-			);
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, Some(ALICE)), None, 10)),
-				vec![a0, a1]
-			);
+			let all = filter(None, None, None);
+			for size in [1, 2, 10] {
+				assert_eq!(walk(&all, size), vec![a0, b0, a1]);
+				assert_eq!(walk(&filter(Some(b"llm"), None, None), size), vec![a0, a1]);
+				assert_eq!(walk(&filter(Some(b"chat"), None, None), size), vec![a0, a1]);
+				assert_eq!(walk(&filter(Some(b"vision"), None, None), size), vec![b0]);
+				let paused = filter(None, Some(ServiceStatus::Paused), None);
+				assert_eq!(walk(&paused, size), vec![a1]);
+				let active_llm = filter(Some(b"llm"), Some(ServiceStatus::Active), None);
+				assert_eq!(walk(&active_llm, size), vec![a0]);
+				assert_eq!(walk(&filter(None, None, Some(ALICE)), size), vec![a0, a1]);
+				assert!(walk(&filter(None, None, Some(CHARLIE)), size).is_empty());
+				assert!(walk(&filter(Some(b"none"), None, None), size).is_empty());
+			}
+			// A provider's services come in id order.
 			assert_eq!(
 				ids(Services::services_page(filter(None, None, Some(ALICE)), Some(a0), 10)),
 				vec![a1]
@@ -1103,17 +1144,69 @@ mod views {
 				)),
 				vec![a0]
 			);
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, Some(CHARLIE)), None, 10)),
-				Vec::<ServiceId>::new()
-			);
-			// Removed services disappear from pages.
+			// A tag longer than any tag can be (8 bytes in the mock) matches nothing.
+			let long = vec![b'x'; 9];
+			assert!(walk(&filter(Some(&long), None, None), 10).is_empty());
+			// A service's old tags no longer find it.
+			assert!(ServicesByTag::<Test>::iter_key_prefix(tag(b"llm")).all(|id| id != b0));
+			// Removed services disappear from pages and from the tag index.
 			assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), a0));
 			assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), a0, 0));
-			assert_eq!(
-				ids(Services::services_page(filter(None, None, None), None, 10)),
-				vec![b0, a1]
-			);
+			assert_eq!(walk(&all, 1), vec![b0, a1]);
+			assert_eq!(walk(&filter(Some(b"llm"), None, None), 1), vec![a1]);
+			assert!(!ServicesByTag::<Test>::contains_key(tag(b"chat"), a0));
+		});
+	}
+
+	/// Attack: list and remove services by the thousand so that every listing reads
+	/// their ids. No page walks an id range: here the id counter stands where 2^40
+	/// removed services would leave it.
+	#[test]
+	fn listing_services_never_reads_the_ids_of_removed_ones() {
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			let removed = list(ALICE, 1);
+			assert_ok!(Services::retire_service(RuntimeOrigin::signed(ALICE), removed));
+			assert_ok!(Services::remove_service(RuntimeOrigin::signed(ALICE), removed, 0));
+			crate::NextServiceId::<Test>::put(1 << 40);
+			let a = list(ALICE, 1);
+			let b = list(ALICE, 2);
+			assert_eq!((a, b), (1 << 40, (1 << 40) + 1));
+			for query in [
+				filter(None, None, None),
+				filter(Some(b"llm"), None, None),
+				filter(None, Some(ServiceStatus::Active), None),
+				filter(None, None, Some(ALICE)),
+			] {
+				assert_eq!(walk(&query, 1), vec![a, b]);
+			}
+		});
+	}
+
+	#[test]
+	fn migration_to_v1_indexes_services_by_tag() {
+		use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+		run_test(|| {
+			register(ALICE, MIN_BOND);
+			let a = list(ALICE, 1);
+			assert_ok!(list_plain(ALICE));
+			// Version 0 had no index.
+			let _ = ServicesByTag::<Test>::clear(u32::MAX, None);
+			StorageVersion::new(0).put::<Services>();
+			assert!(Services::do_try_state().is_err());
+
+			crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+			assert_eq!(Services::on_chain_storage_version(), 1);
+			let mut indexed: Vec<_> = ServicesByTag::<Test>::iter_keys().collect();
+			indexed.sort();
+			assert_eq!(indexed, vec![(tag(b"chat"), a), (tag(b"llm"), a)]);
+			assert_ok!(Services::do_try_state());
+
+			// Once at version 1 it does nothing.
+			ServicesByTag::<Test>::remove(tag(b"chat"), a);
+			crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+			assert!(!ServicesByTag::<Test>::contains_key(tag(b"chat"), a));
+			ServicesByTag::<Test>::insert(tag(b"chat"), a, ());
 		});
 	}
 

@@ -506,20 +506,99 @@ fn governance_changes_what_the_other_pallets_read() {
 	});
 }
 
-/// A chain started from genesis is at pallet-metering's current storage version, so the
+/// A chain started from genesis is at every pallet's current storage version, so the
 /// runtime's migrations find nothing to do (they only read the version).
 #[test]
 fn migrations_leave_a_fresh_chain_alone() {
 	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade};
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
-		assert_eq!(crate::Metering::in_code_storage_version(), 1);
-		assert_eq!(crate::Governance::on_chain_storage_version(), 1);
+		let versions = || {
+			[
+				crate::Governance::on_chain_storage_version(),
+				crate::Metering::on_chain_storage_version(),
+				crate::Services::on_chain_storage_version(),
+				crate::Rewards::on_chain_storage_version(),
+			]
+		};
+		let current = [
+			crate::Governance::in_code_storage_version(),
+			crate::Metering::in_code_storage_version(),
+			crate::Services::in_code_storage_version(),
+			crate::Rewards::in_code_storage_version(),
+		];
+		assert_eq!(current, [1, 2, 1, 1]);
+		assert_eq!(versions(), current);
 		let weight = <crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
 		// One version read per migration.
-		assert_eq!(weight, ParityDbWeight::get().reads(3));
-		assert_eq!(crate::Metering::on_chain_storage_version(), 1);
-		assert_eq!(crate::Governance::on_chain_storage_version(), 1);
+		assert_eq!(weight, ParityDbWeight::get().reads(6));
+		assert_eq!(versions(), current);
+	});
+}
+
+/// A chain of `spec_version` 101 (metering at storage version 1, services and rewards at
+/// 0: no index) with channels, services, a dataset and a pending submission gets every
+/// index from the upgrade, and each pallet's `try_state` holds.
+#[test]
+fn the_upgrade_builds_the_rpc_indexes_of_an_existing_chain() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	use support::{listed_service, open_channel, signed};
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		use crate::AGR;
+		let [bob, charlie, dave] =
+			[Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+				.map(|keyring| keyring.to_account_id());
+		let service = listed_service(&charlie);
+		assert_ok!(crate::Services::update_service(
+			signed(&charlie),
+			service,
+			None,
+			Some(vec![b"llm".to_vec()]),
+			None,
+			None
+		));
+		let channel = open_channel(&bob, service, 10 * AGR).unwrap();
+		assert_ok!(crate::Rewards::register_dataset(
+			signed(&dave),
+			b"speech".to_vec(),
+			vec![],
+			Default::default()
+		));
+		let campaign = pallet_rewards::NextCampaignId::<Runtime>::get();
+		assert_ok!(crate::Rewards::create_campaign(
+			signed(&dave),
+			agora_primitives::CampaignKind::Labeling,
+			100 * AGR,
+			AGR,
+			100,
+			vec![alice(), charlie.clone()],
+			2,
+			vec![]
+		));
+		let submission = pallet_rewards::NextSubmissionId::<Runtime>::get();
+		assert_ok!(crate::Rewards::submit_work(signed(&bob), campaign, Default::default(), 1));
+		// What version 101 stored: no index.
+		let _ = pallet_metering::ChannelsByPayee::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_services::ServicesByTag::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_rewards::DatasetsByCurator::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_rewards::SubmissionsOf::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(1).put::<crate::Metering>();
+		StorageVersion::new(0).put::<crate::Services>();
+		StorageVersion::new(0).put::<crate::Rewards>();
+		assert!(crate::Metering::do_try_state().is_err());
+
+		<crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
+		assert_eq!(crate::Metering::on_chain_storage_version(), 2);
+		assert_eq!(crate::Services::on_chain_storage_version(), 1);
+		assert_eq!(crate::Rewards::on_chain_storage_version(), 1);
+		assert!(pallet_metering::ChannelsByPayee::<Runtime>::contains_key(&charlie, channel));
+		let llm: pallet_services::TagOf<Runtime> = b"llm".to_vec().try_into().unwrap();
+		assert!(pallet_services::ServicesByTag::<Runtime>::contains_key(llm, service));
+		assert!(pallet_rewards::DatasetsByCurator::<Runtime>::contains_key(&dave, 0));
+		let pending = (campaign, submission);
+		assert!(pallet_rewards::SubmissionsOf::<Runtime>::contains_key(&bob, pending));
+		assert_ok!(crate::Metering::do_try_state());
+		assert_ok!(crate::Services::do_try_state());
+		assert_ok!(crate::Rewards::do_try_state());
 	});
 }
 

@@ -87,6 +87,66 @@ export async function setUpMarketplace(api, { senders, services, channels, payee
   return { accounts, payees: accounts.providers.slice(0, payees), channels: opened };
 }
 
+/** Resolves once `count` more blocks than the best one now have been produced. */
+export async function waitBlocks(api, count) {
+  const target = (await api.rpc.chain.getHeader()).number.toNumber() + count;
+  while ((await api.rpc.chain.getHeader()).number.toNumber() < target) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/**
+ * Leaves `count` closed channels and `count` removed services on chain, through real
+ * extrinsics, so that the RPC measurements run where an attacker who churned ids would
+ * leave a chain: up to 100 churn consumers each open 64 one-block channels on
+ * `serviceId` and reclaim them once expired, and as many churn providers each list 64
+ * services and retire and remove them, in rounds until `count` of each are gone.
+ */
+export async function churn(api, { serviceId, count }, log) {
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  const alice = keyring.addFromUri('//Alice');
+  const workers = Math.min(100, Math.ceil(count / MAX_CHANNELS_PER_CONSUMER));
+  const consumers = derive(keyring, 'churn-consumer', workers);
+  const providers = derive(keyring, 'churn-provider', workers);
+  const funding = [
+    ...consumers.map((pair) => [pair.address, BigInt(MAX_CHANNELS_PER_CONSUMER) * CHANNEL_DEPOSIT + 1_000n * AGR]),
+    ...providers.map((pair) => [pair.address, PROVIDER_BOND + 1_000n * AGR]),
+  ].map(([to, amount]) => api.tx.balances.transferKeepAlive(to, amount));
+  for (const batch of chunks(funding, 500)) await submitOk(api, api.tx.utility.batchAll(batch), alice);
+  await Promise.all(providers.map((provider, p) =>
+    submitOk(api, api.tx.services.registerProvider(`churn-provider-${p}`, PROVIDER_BOND), provider)));
+
+  const price = { unit: 'Request', perUnit: PRICE_PER_UNIT };
+  let done = 0;
+  while (done < count) {
+    const shares = Array.from({ length: workers }, (_, w) =>
+      Math.max(0, Math.min(MAX_CHANNELS_PER_CONSUMER, count - done - w * MAX_CHANNELS_PER_CONSUMER)));
+    await Promise.all(shares.map(async (n, w) => {
+      if (n === 0) return;
+      const consumer = consumers[w];
+      const opens = Array.from({ length: n }, () =>
+        api.tx.metering.openChannel(serviceId, CHANNEL_DEPOSIT, 1, receiptSigner(consumer), price));
+      const opened = await submitOk(api, api.tx.utility.batchAll(opens), consumer);
+      const channels = eventsOf(api, opened, api.events.metering.ChannelOpened).map((e) => e.channelId);
+      const provider = providers[w];
+      const lists = Array.from({ length: n }, (_, s) =>
+        api.tx.services.listService(`churn-${w}-${s}`, ['churn'], '', `0x${'00'.repeat(32)}`, price, 0, null));
+      const listed = await submitOk(api, api.tx.utility.batchAll(lists), provider);
+      const services = eventsOf(api, listed, api.events.services.ServiceListed).map((e) => e.serviceId);
+      const removals = [
+        ...services.map((id) => api.tx.services.retireService(id)),
+        ...services.map((id) => api.tx.services.removeService(id, 0)),
+      ];
+      await submitOk(api, api.tx.utility.batchAll(removals), provider);
+      // A channel of one block can be reclaimed from the second block after its opening.
+      await waitBlocks(api, 1);
+      await submitOk(api, api.tx.utility.batchAll(channels.map((id) => api.tx.metering.reclaim(id))), consumer);
+    }));
+    done += shares.reduce((sum, n) => sum + n, 0);
+    log(`churn: ${done} of ${count} channels closed and services removed`);
+  }
+}
+
 /** Next nonces of `pairs`, by address: the harness waits for its earlier transactions, so
  * none is pending and the nonce in state is the next one. */
 async function nonces(api, pairs) {
