@@ -4,7 +4,7 @@
 use alloc::vec::Vec;
 use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
-use sp_runtime::{traits::AtLeast32BitUnsigned, Perbill};
+use sp_runtime::{traits::AtLeast32BitUnsigned, ArithmeticError, Perbill};
 
 /// Identifies a proposal; assigned from a counter, never reused.
 pub type ProposalId = u32;
@@ -109,26 +109,34 @@ pub struct Tally<Balance> {
 }
 
 impl<B: AtLeast32BitUnsigned + Copy> Tally<B> {
-	/// Counts `vote`.
-	pub fn add(&mut self, vote: &Vote<B>) {
-		let votes = vote.conviction.votes(vote.balance);
-		if vote.aye {
-			self.ayes = self.ayes.saturating_add(votes);
-		} else {
-			self.nays = self.nays.saturating_add(votes);
-		}
-		self.turnout = self.turnout.saturating_add(vote.balance);
+	/// Counts `vote`. Fails with `Overflow`, changing nothing, if a total would not fit:
+	/// a tally that saturated would no longer be the sum of its votes.
+	pub fn add(&mut self, vote: &Vote<B>) -> Result<(), ArithmeticError> {
+		self.apply(vote, B::checked_add, ArithmeticError::Overflow)
 	}
 
-	/// Stops counting `vote`.
-	pub fn remove(&mut self, vote: &Vote<B>) {
+	/// Stops counting `vote`. Fails with `Underflow`, changing nothing, if the tally does
+	/// not hold it: removing a vote that was never counted is a bug to report, not to
+	/// paper over with zero.
+	pub fn remove(&mut self, vote: &Vote<B>) -> Result<(), ArithmeticError> {
+		self.apply(vote, B::checked_sub, ArithmeticError::Underflow)
+	}
+
+	fn apply(
+		&mut self,
+		vote: &Vote<B>,
+		op: fn(&B, &B) -> Option<B>,
+		error: ArithmeticError,
+	) -> Result<(), ArithmeticError> {
 		let votes = vote.conviction.votes(vote.balance);
-		if vote.aye {
-			self.ayes = self.ayes.saturating_sub(votes);
+		let (ayes, nays) = if vote.aye {
+			(op(&self.ayes, &votes).ok_or(error)?, self.nays)
 		} else {
-			self.nays = self.nays.saturating_sub(votes);
-		}
-		self.turnout = self.turnout.saturating_sub(vote.balance);
+			(self.ayes, op(&self.nays, &votes).ok_or(error)?)
+		};
+		let turnout = op(&self.turnout, &vote.balance).ok_or(error)?;
+		*self = Tally { ayes, nays, turnout };
+		Ok(())
 	}
 
 	/// Whether the proposer gets its deposit back: the turnout was reached and at least a
@@ -486,19 +494,42 @@ mod tests {
 	fn a_tally_passes_on_turnout_and_approval() {
 		let vote = |aye, balance, conviction| Vote { aye, balance, conviction };
 		let mut tally = Tally::<u128>::default();
-		tally.add(&vote(true, 300, Conviction::Locked2x));
-		tally.add(&vote(false, 500, Conviction::Locked1x));
+		tally.add(&vote(true, 300, Conviction::Locked2x)).unwrap();
+		tally.add(&vote(false, 500, Conviction::Locked1x)).unwrap();
 		assert_eq!(tally, Tally { ayes: 600, nays: 500, turnout: 800 });
 		let half = Perbill::from_percent(50);
 		assert!(tally.passes(1_000, Perbill::from_percent(80), half));
 		assert!(!tally.passes(1_001, Perbill::from_percent(80), half)); // turnout
 		assert!(!tally.passes(1_000, half, Perbill::from_percent(55))); // approval
-		tally.remove(&vote(true, 300, Conviction::Locked2x));
+		tally.remove(&vote(true, 300, Conviction::Locked2x)).unwrap();
 		assert_eq!(tally, Tally { ayes: 0, nays: 500, turnout: 500 });
 		assert!(!tally.passes(1_000, Perbill::zero(), Perbill::from_parts(1)));
 		// A tie passes only a threshold of at most 50 %.
 		let tie = Tally::<u128> { ayes: 5, nays: 5, turnout: 10 };
 		assert!(tie.passes(10, Perbill::zero(), half));
 		assert!(!tie.passes(10, Perbill::zero(), Perbill::from_parts(500_000_001)));
+	}
+
+	#[test]
+	fn a_tally_refuses_to_overflow_or_to_remove_what_it_never_counted() {
+		let vote = |aye, balance| Vote { aye, balance, conviction: Conviction::Locked1x };
+		let full = Tally::<u128> { ayes: u128::MAX - 1, nays: 7, turnout: 100 };
+		let mut tally = full;
+		assert_eq!(tally.add(&vote(true, 2)), Err(ArithmeticError::Overflow));
+		assert_eq!(tally, full, "a failed add changes nothing");
+		let mut turnout_full = Tally::<u128> { ayes: 0, nays: 0, turnout: u128::MAX };
+		assert_eq!(turnout_full.add(&vote(false, 1)), Err(ArithmeticError::Overflow));
+		assert_eq!(turnout_full, Tally { ayes: 0, nays: 0, turnout: u128::MAX });
+
+		let mut tally = Tally::<u128> { ayes: 0, nays: 7, turnout: 7 };
+		assert_eq!(tally.remove(&vote(true, 1)), Err(ArithmeticError::Underflow));
+		assert_eq!(tally.remove(&vote(false, 8)), Err(ArithmeticError::Underflow));
+		assert_eq!(
+			tally,
+			Tally { ayes: 0, nays: 7, turnout: 7 },
+			"a failed remove changes nothing"
+		);
+		assert_eq!(tally.remove(&vote(false, 7)), Ok(()));
+		assert_eq!(tally, Tally::default());
 	}
 }

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { Keyring } from '@polkadot/keyring';
 import { receiptSigner, submitOk } from '@agora/client';
 import { startNode } from './lib/node.js';
-import { freePorts, spawnLogged } from '../../tests/e2e/lib/process.js';
+import { freePorts, spawnLogged } from '@agora/test-support';
 
 const HELP = `usage: gateway.js --node BIN --gateway BIN --overhead BIN [--clients 64] [--seconds 10]
   --node      agora-node (only reads channels and takes the settlements: not on the call path)

@@ -12,7 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { rpcCall } from '../../tests/e2e/lib/process.js';
+import { rpcCall } from '@agora/test-support';
 import {
   PRICE_PER_UNIT, churn, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
   waitBlocks,

@@ -52,11 +52,16 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod features;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+// Also built with `std`: the runtime's tests check every pallet's invariants after each
+// step of their attack and property tests.
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
@@ -91,20 +96,18 @@ pub const MAX_PARAMETER_CHANGES: u32 = 16;
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use agora_primitives::{InvalidParameters, ProposalId, ProposalStatus, Tally, Vote};
+	use agora_primitives::{InvalidParameters, ProposalId, Tally, Vote};
 	use alloc::boxed::Box;
-	use codec::DecodeLimit;
 	use frame_support::{
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
 		pallet_prelude::*,
 		traits::{
-			fungible::{self, BalancedHold, Inspect, InspectHold, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Preservation},
-			Imbalance, OnUnbalanced,
+			fungible::{self, BalancedHold, MutateHold},
+			OnUnbalanced,
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{Bounded, CheckedAdd, Dispatchable, One, Saturating, Zero};
+	use sp_runtime::traits::{Bounded, Dispatchable, Saturating};
 
 	/// 1: votes are held, not frozen; `LiveProposalsOf` (see [`migrations::v1`]).
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
@@ -392,39 +395,7 @@ pub mod pallet {
 		/// `MaxEnactmentWeight`; the rest move to the next block, in order. Both lists are
 		/// bounded by `MaxLiveProposals`.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let ending = Deadlines::<T>::take(now.saturating_sub(One::one()));
-			let due = Enactments::<T>::take(now);
-			let mut weight = T::WeightInfo::on_initialize(ending.len() as u32, due.len() as u32);
-			if !ending.is_empty() {
-				// Read once: every proposal ending here is decided on the same terms.
-				let parameters = Parameters::<T>::get();
-				let total_issuance = T::Currency::total_issuance();
-				for proposal_id in ending {
-					Self::decide(proposal_id, now, &parameters, total_issuance);
-				}
-			}
-			let mut budget = T::MaxEnactmentWeight::get();
-			let mut due = due.into_iter();
-			for proposal_id in due.by_ref() {
-				match Self::enact(proposal_id, now, budget) {
-					Enactment::Dispatched(spent) => {
-						weight.saturating_accrue(spent);
-						budget = budget.saturating_sub(spent);
-					},
-					Enactment::Deferred => {
-						Self::defer(proposal_id, now);
-						weight.saturating_accrue(T::DbWeight::get().reads_writes(2, 2));
-						break;
-					},
-				}
-			}
-			// Once one proposal waits, those after it wait too, after those already due in
-			// the next block.
-			due.for_each(|proposal_id| {
-				Self::defer(proposal_id, now);
-				weight.saturating_accrue(T::DbWeight::get().reads_writes(2, 2));
-			});
-			weight
+			Self::decide_and_enact(now)
 		}
 
 		fn integrity_test() {
@@ -467,45 +438,7 @@ pub mod pallet {
 			call: Box<<T as Config>::RuntimeCall>,
 		) -> DispatchResult {
 			let proposer = ensure_signed(origin)?;
-			let encoded: BoundedVec<u8, T::MaxProposalLen> =
-				call.encode().try_into().map_err(|_| Error::<T>::ProposalTooLarge)?;
-			ensure!(
-				call.get_dispatch_info().call_weight.all_lte(T::MaxCallWeight::get()),
-				Error::<T>::CallTooHeavy
-			);
-			let live = LiveProposals::<T>::get();
-			ensure!(live < T::MaxLiveProposals::get(), Error::<T>::TooManyProposals);
-			let live_of_proposer = LiveProposalsOf::<T>::get(&proposer);
-			ensure!(
-				live_of_proposer < T::MaxLiveProposalsPerAccount::get(),
-				Error::<T>::TooManyProposalsOfAccount
-			);
-			let proposal_id = NextProposalId::<T>::get();
-			let next_id = proposal_id.checked_add(1).ok_or(Error::<T>::ProposalIdOverflow)?;
-			let parameters = Parameters::<T>::get();
-			let deposit = parameters.proposal_deposit;
-			let now = frame_system::Pallet::<T>::block_number();
-			let ends_at = now.saturating_add(parameters.voting_period);
-			Deadlines::<T>::try_append(ends_at, proposal_id)
-				.map_err(|_| Error::<T>::TooManyProposals)?;
-			T::Currency::hold(&HoldReason::ProposalDeposit.into(), &proposer, deposit)?;
-
-			Proposals::<T>::insert(
-				proposal_id,
-				Proposal {
-					proposer: proposer.clone(),
-					call: encoded,
-					deposit,
-					tally: Tally::default(),
-					status: ProposalStatus::Voting { ends_at },
-					proposed_at: now,
-				},
-			);
-			NextProposalId::<T>::put(next_id);
-			LiveProposals::<T>::put(live.saturating_add(1));
-			LiveProposalsOf::<T>::insert(&proposer, live_of_proposer.saturating_add(1));
-			Self::deposit_event(Event::Proposed { proposal_id, proposer, deposit, ends_at });
-			Ok(())
+			Self::do_propose(proposer, call)
 		}
 
 		/// Vote on a proposal being voted on with `balance` (held in the account, not
@@ -520,36 +453,7 @@ pub mod pallet {
 			conviction: Conviction,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!balance.is_zero(), Error::<T>::ZeroBalance);
-			let mut proposal =
-				Proposals::<T>::get(proposal_id).ok_or(Error::<T>::UnknownProposal)?;
-			ensure!(
-				matches!(proposal.status, ProposalStatus::Voting { .. }),
-				Error::<T>::VotingClosed
-			);
-			let mut voting = VotingOf::<T>::get(&who);
-			let vote = Vote { aye, balance, conviction };
-			match Votes::<T>::get(proposal_id, &who) {
-				Some(previous) => {
-					proposal.tally.remove(&previous);
-					for (id, voted) in voting.votes.iter_mut() {
-						if *id == proposal_id {
-							*voted = balance;
-						}
-					}
-				},
-				None => voting
-					.votes
-					.try_push((proposal_id, balance))
-					.map_err(|_| Error::<T>::TooManyVotes)?,
-			}
-			proposal.tally.add(&vote);
-			Self::set_vote_hold(&who, &voting)?;
-			Proposals::<T>::insert(proposal_id, proposal);
-			Votes::<T>::insert(proposal_id, &who, vote);
-			VotingOf::<T>::insert(&who, voting);
-			Self::deposit_event(Event::Voted { proposal_id, who, vote });
-			Ok(())
+			Self::do_vote(who, proposal_id, aye, balance, conviction)
 		}
 
 		/// Remove the caller's vote. While the proposal is voted on, the vote leaves the
@@ -559,42 +463,7 @@ pub mod pallet {
 		#[pallet::call_index(2)]
 		pub fn remove_vote(origin: OriginFor<T>, proposal_id: ProposalId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let vote = Votes::<T>::get(proposal_id, &who).ok_or(Error::<T>::NotVoted)?;
-			let mut proposal =
-				Proposals::<T>::get(proposal_id).ok_or(Error::<T>::UnknownProposal)?;
-			let mut voting = VotingOf::<T>::get(&who);
-			voting.votes.retain(|(id, _)| *id != proposal_id);
-			let won = |passed: bool| vote.aye == passed;
-			let ended_on_winning_side = match proposal.status {
-				ProposalStatus::Voting { .. } => {
-					proposal.tally.remove(&vote);
-					Proposals::<T>::insert(proposal_id, &proposal);
-					None
-				},
-				ProposalStatus::Approved { ended_at, .. }
-				| ProposalStatus::Enacted { ended_at, .. } => won(true).then_some(ended_at),
-				ProposalStatus::Rejected { ended_at } => won(false).then_some(ended_at),
-				ProposalStatus::Cancelled { .. } => None,
-			};
-			let now = frame_system::Pallet::<T>::block_number();
-			let locked_until = ended_on_winning_side
-				.filter(|_| vote.conviction.lock_periods() > 0)
-				.map(|ended_at| {
-					let period = Parameters::<T>::get().vote_locking_period;
-					ended_at.saturating_add(
-						period.saturating_mul(vote.conviction.lock_periods().into()),
-					)
-				})
-				.filter(|until| *until > now);
-			if let Some(until) = locked_until {
-				voting.prior.accumulate(until, vote.balance);
-			}
-			voting.prior.expire(now);
-			Self::set_vote_hold(&who, &voting)?;
-			Self::store_voting(&who, voting);
-			Votes::<T>::remove(proposal_id, &who);
-			Self::deposit_event(Event::VoteRemoved { proposal_id, who, locked_until });
-			Ok(())
+			Self::do_remove_vote(who, proposal_id)
 		}
 
 		/// Shrink `who`'s vote hold to what its recorded votes and unexpired locks still
@@ -602,14 +471,7 @@ pub mod pallet {
 		#[pallet::call_index(3)]
 		pub fn unlock(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
 			ensure_signed(origin)?;
-			ensure!(VotingOf::<T>::contains_key(&who), Error::<T>::NothingToUnlock);
-			let mut voting = VotingOf::<T>::get(&who);
-			voting.prior.expire(frame_system::Pallet::<T>::block_number());
-			let locked = voting.locked();
-			Self::set_vote_hold(&who, &voting)?;
-			Self::store_voting(&who, voting);
-			Self::deposit_event(Event::Unlocked { who, locked });
-			Ok(())
+			Self::do_unlock(who)
 		}
 
 		/// Withdraw (the proposer, before any vote) or cancel (the governance origin) a
@@ -623,24 +485,7 @@ pub mod pallet {
 				Ok(_) => None,
 				Err(origin) => Some(ensure_signed(origin)?),
 			};
-			let mut proposal =
-				Proposals::<T>::get(proposal_id).ok_or(Error::<T>::UnknownProposal)?;
-			let ProposalStatus::Voting { ends_at } = proposal.status else {
-				return Err(Error::<T>::VotingClosed.into());
-			};
-			if let Some(caller) = signer {
-				ensure!(caller == proposal.proposer, Error::<T>::NotProposer);
-				ensure!(proposal.tally.turnout.is_zero(), Error::<T>::ProposalHasVotes);
-			}
-			let slashed = Self::forfeit_deposit(&proposal);
-			Deadlines::<T>::mutate(ends_at, |ids| ids.retain(|id| *id != proposal_id));
-			Self::end_voting(&proposal.proposer);
-			proposal.status =
-				ProposalStatus::Cancelled { at: frame_system::Pallet::<T>::block_number() };
-			proposal.call = Default::default();
-			Proposals::<T>::insert(proposal_id, proposal);
-			Self::deposit_event(Event::ProposalCancelled { proposal_id, slashed });
-			Ok(())
+			Self::do_cancel(signer, proposal_id)
 		}
 
 		/// Governance origin only: pay `amount` from the treasury to `beneficiary`.
@@ -651,15 +496,7 @@ pub mod pallet {
 			beneficiary: T::AccountId,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			T::Currency::transfer(
-				&T::Treasury::get(),
-				&beneficiary,
-				amount,
-				Preservation::Preserve,
-			)?;
-			Self::deposit_event(Event::TreasurySpent { amount, beneficiary });
-			Ok(())
+			Self::do_spend(amount, beneficiary)
 		}
 
 		/// Governance origin only: change marketplace parameters. The result must be within
@@ -672,307 +509,7 @@ pub mod pallet {
 			changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>>,
 		) -> DispatchResult {
 			T::GovernanceOrigin::ensure_origin(origin)?;
-			ensure!(!changes.is_empty(), Error::<T>::NoParameterChanges);
-			let mut parameters = Parameters::<T>::get();
-			for change in changes.iter() {
-				parameters.apply(change.clone());
-			}
-			parameters.validate(&T::ParameterBounds::get()).map_err(Error::<T>::from)?;
-			Parameters::<T>::put(parameters);
-			Self::deposit_event(Event::ParametersSet { changes });
-			Ok(())
-		}
-	}
-
-	impl<T: Config> Pallet<T> {
-		/// The marketplace parameters in force.
-		pub fn parameters() -> ParametersOf<T> {
-			Parameters::<T>::get()
-		}
-
-		/// Sets `who`'s vote hold to what `voting` needs: a raise is taken from free funds
-		/// only (the existential deposit and any freeze stay untouched), or fails with
-		/// `InsufficientFunds`.
-		fn set_vote_hold(who: &T::AccountId, voting: &Voting<T>) -> DispatchResult {
-			let reason = HoldReason::Vote.into();
-			let held = T::Currency::balance_on_hold(&reason, who);
-			let needed = voting.locked();
-			if needed > held {
-				let raise = needed.saturating_sub(held);
-				let free =
-					T::Currency::reducible_balance(who, Preservation::Preserve, Fortitude::Polite);
-				ensure!(raise <= free, Error::<T>::InsufficientFunds);
-				T::Currency::hold(&reason, who, raise)
-			} else if needed < held {
-				T::Currency::release(&reason, who, held.saturating_sub(needed), Precision::Exact)
-					.map(|_| ())
-			} else {
-				Ok(())
-			}
-		}
-
-		fn store_voting(who: &T::AccountId, voting: Voting<T>) {
-			if voting.is_empty() {
-				VotingOf::<T>::remove(who);
-			} else {
-				VotingOf::<T>::insert(who, voting);
-			}
-		}
-
-		/// One fewer proposal of `proposer` is being voted on.
-		fn end_voting(proposer: &T::AccountId) {
-			LiveProposals::<T>::mutate(|live| live.saturating_dec());
-			LiveProposalsOf::<T>::mutate_exists(proposer, |live| {
-				*live = live.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
-			});
-		}
-
-		/// Sends `proposal`'s held deposit to the treasury (`OnCancel`); returns the amount.
-		fn forfeit_deposit(proposal: &Proposal<T>) -> BalanceOf<T> {
-			let reason = HoldReason::ProposalDeposit.into();
-			let (credit, _) = T::Currency::slash(&reason, &proposal.proposer, proposal.deposit);
-			let slashed = credit.peek();
-			T::OnCancel::on_unbalanced(credit);
-			slashed
-		}
-
-		/// Ends the voting on `proposal_id` and schedules the call if it passed. The
-		/// deposit is returned when the proposal reached the minimum turnout with at least
-		/// a third of the votes for it ([`Tally::refunds_deposit`]); otherwise it goes to
-		/// the treasury, so that filling proposal slots with proposals nobody supports, or
-		/// that a large majority rejects, costs a deposit per slot and voting period. A
-		/// rejected proposal's call bytes are dropped (its events keep its history).
-		fn decide(
-			proposal_id: ProposalId,
-			now: BlockNumberFor<T>,
-			parameters: &ParametersOf<T>,
-			total_issuance: BalanceOf<T>,
-		) {
-			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else { return };
-			if !matches!(proposal.status, ProposalStatus::Voting { .. }) {
-				return;
-			}
-			let ended_at = now.saturating_sub(One::one());
-			let tally = proposal.tally;
-			let deposit_slashed = if tally.refunds_deposit(total_issuance, parameters.min_turnout) {
-				let released = T::Currency::release(
-					&HoldReason::ProposalDeposit.into(),
-					&proposal.proposer,
-					proposal.deposit,
-					Precision::BestEffort,
-				);
-				debug_assert!(released.is_ok(), "a proposal's deposit is held");
-				Zero::zero()
-			} else {
-				Self::forfeit_deposit(&proposal)
-			};
-			if tally.passes(total_issuance, parameters.min_turnout, parameters.approval_threshold) {
-				let at = now.saturating_add(parameters.enactment_delay);
-				if let Some(enact_at) = Self::queue(proposal_id, &mut proposal, ended_at, at, now) {
-					Self::deposit_event(Event::ProposalApproved { proposal_id, tally, enact_at });
-				}
-			} else {
-				proposal.status = ProposalStatus::Rejected { ended_at };
-				proposal.call = Default::default();
-				Self::deposit_event(Event::ProposalRejected {
-					proposal_id,
-					tally,
-					deposit_slashed,
-				});
-			}
-			Self::end_voting(&proposal.proposer);
-			Proposals::<T>::insert(proposal_id, proposal);
-		}
-
-		/// Queues `proposal_id` for dispatch in block `at`, or the first later block with
-		/// room, and returns that block. Never loops: the search stops at the largest block
-		/// number, and then returns `None` (each block's list is bounded, and the parameter
-		/// bounds keep `at` centuries below that number, so it does not happen).
-		pub(crate) fn schedule(
-			proposal_id: ProposalId,
-			mut at: BlockNumberFor<T>,
-		) -> Option<BlockNumberFor<T>> {
-			loop {
-				if Enactments::<T>::try_append(at, proposal_id).is_ok() {
-					return Some(at);
-				}
-				at = at.checked_add(&One::one())?;
-			}
-		}
-
-		/// Schedules passed `proposal` for block `at` or later and records where in its
-		/// status; if no block has room, records it as enacted without success instead.
-		fn queue(
-			proposal_id: ProposalId,
-			proposal: &mut Proposal<T>,
-			ended_at: BlockNumberFor<T>,
-			at: BlockNumberFor<T>,
-			now: BlockNumberFor<T>,
-		) -> Option<BlockNumberFor<T>> {
-			let scheduled = Self::schedule(proposal_id, at);
-			match scheduled {
-				Some(enact_at) => proposal.status = ProposalStatus::Approved { ended_at, enact_at },
-				None => {
-					let result =
-						Err(DispatchError::Other("no block left to enact the proposal in"));
-					Self::record_enacted(proposal_id, proposal, ended_at, now, result);
-				},
-			}
-			scheduled
-		}
-
-		/// Moves a due proposal that did not fit this block's enactment weight to the next
-		/// block with room.
-		fn defer(proposal_id: ProposalId, now: BlockNumberFor<T>) {
-			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else { return };
-			let ProposalStatus::Approved { ended_at, .. } = proposal.status else { return };
-			let next = now.saturating_add(One::one());
-			if let Some(enact_at) = Self::queue(proposal_id, &mut proposal, ended_at, next, now) {
-				Self::deposit_event(Event::EnactmentDeferred { proposal_id, enact_at });
-			}
-			Proposals::<T>::insert(proposal_id, proposal);
-		}
-
-		/// Dispatches a passed proposal's call with Root origin if its declared weight fits
-		/// `budget`.
-		fn enact(proposal_id: ProposalId, now: BlockNumberFor<T>, budget: Weight) -> Enactment {
-			let Some(mut proposal) = Proposals::<T>::get(proposal_id) else {
-				return Enactment::Dispatched(Weight::zero());
-			};
-			let ProposalStatus::Approved { ended_at, .. } = proposal.status else {
-				return Enactment::Dispatched(Weight::zero());
-			};
-			let call = <T as Config>::RuntimeCall::decode_all_with_depth_limit(
-				frame_support::MAX_EXTRINSIC_DEPTH,
-				&mut &proposal.call[..],
-			);
-			let (result, weight) = match call {
-				Ok(call) => {
-					let declared = call.get_dispatch_info().call_weight;
-					if declared.all_lte(budget) {
-						match call.dispatch(frame_system::RawOrigin::Root.into()) {
-							Ok(post) => (Ok(()), post.actual_weight.unwrap_or(declared)),
-							Err(error) => (
-								Err(error.error),
-								error.post_info.actual_weight.unwrap_or(declared),
-							),
-						}
-					} else if budget != T::MaxEnactmentWeight::get() {
-						return Enactment::Deferred;
-					} else {
-						// It does not fit even an untouched block, so it would wait for ever
-						// (weights can grow with a runtime upgrade after it was proposed).
-						let heavy = "the call is heavier than a block's enactment weight";
-						(Err(DispatchError::Other(heavy)), Weight::zero())
-					}
-				},
-				// The runtime changed since the proposal was made.
-				Err(_) => {
-					(Err(DispatchError::Other("proposal call no longer decodes")), Weight::zero())
-				},
-			};
-			Self::record_enacted(proposal_id, &mut proposal, ended_at, now, result);
-			Proposals::<T>::insert(proposal_id, proposal);
-			Enactment::Dispatched(weight)
-		}
-
-		/// Records that `proposal` was dispatched in block `now` with `result` (or could not
-		/// be), dropping its call bytes.
-		fn record_enacted(
-			proposal_id: ProposalId,
-			proposal: &mut Proposal<T>,
-			ended_at: BlockNumberFor<T>,
-			now: BlockNumberFor<T>,
-			result: DispatchResult,
-		) {
-			proposal.call = Default::default();
-			proposal.status =
-				ProposalStatus::Enacted { ended_at, at: now, succeeded: result.is_ok() };
-			Self::deposit_event(Event::ProposalEnacted { proposal_id, result });
-		}
-
-		/// The pallet's invariants:
-		/// - each proposal being voted on holds its deposit, sits in the deadline list of
-		///   its end, and its tally is the sum of its recorded votes; `LiveProposals`
-		///   counts them;
-		/// - each account's `VotingOf` lists exactly its recorded votes with their
-		///   balances, and its vote hold is the largest of those and its lock (the
-		///   maximum, not the sum);
-		/// - every approved proposal is queued for enactment.
-		// Also built with `std`: the runtime's tests check every pallet's invariants after
-		// each step of their attack and property tests.
-		#[cfg(any(feature = "try-runtime", feature = "std", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::{BTreeMap, BTreeSet};
-
-			let mut live = 0u32;
-			let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-			let queued: BTreeSet<ProposalId> = Enactments::<T>::iter_values().flatten().collect();
-			for (proposal_id, proposal) in Proposals::<T>::iter() {
-				ensure!(proposal_id < NextProposalId::<T>::get(), "proposal id beyond the counter");
-				match proposal.status {
-					ProposalStatus::Voting { ends_at } => {
-						live += 1;
-						live_of.entry(proposal.proposer.clone()).or_default().saturating_inc();
-						deposits
-							.entry(proposal.proposer.clone())
-							.or_default()
-							.saturating_accrue(proposal.deposit);
-						ensure!(
-							Deadlines::<T>::get(ends_at).contains(&proposal_id),
-							"live proposal missing from its deadline"
-						);
-						let mut tally = Tally::default();
-						for (_, vote) in Votes::<T>::iter_prefix(proposal_id) {
-							tally.add(&vote);
-						}
-						ensure!(tally == proposal.tally, "tally is not the sum of its votes");
-					},
-					ProposalStatus::Approved { .. } => ensure!(
-						queued.contains(&proposal_id),
-						"approved proposal not queued for enactment"
-					),
-					_ => {},
-				}
-			}
-			ensure!(live == LiveProposals::<T>::get(), "live proposals miscounted");
-			ensure!(
-				live_of == LiveProposalsOf::<T>::iter().collect::<BTreeMap<_, _>>(),
-				"live proposals of an account miscounted"
-			);
-
-			let mut voters: BTreeMap<T::AccountId, BTreeMap<ProposalId, BalanceOf<T>>> =
-				BTreeMap::new();
-			for (proposal_id, who, vote) in Votes::<T>::iter() {
-				voters.entry(who).or_default().insert(proposal_id, vote.balance);
-			}
-			for (who, voting) in VotingOf::<T>::iter() {
-				let listed: BTreeMap<_, _> = voting.votes.iter().copied().collect();
-				ensure!(
-					listed == voters.remove(&who).unwrap_or_default(),
-					"VotingOf does not list the account's votes"
-				);
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::Vote.into(), &who) == voting.locked(),
-					"vote hold is not the max of votes and locks"
-				);
-			}
-			ensure!(voters.is_empty(), "votes of an account without a voting record");
-			for who in frame_system::Account::<T>::iter_keys() {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ProposalDeposit.into(), &who)
-						== deposits.get(&who).copied().unwrap_or_default(),
-					"proposal deposit hold mismatch"
-				);
-				if !VotingOf::<T>::contains_key(&who) {
-					ensure!(
-						T::Currency::balance_on_hold(&HoldReason::Vote.into(), &who).is_zero(),
-						"vote hold without votes or locks"
-					);
-				}
-			}
-			Ok(())
+			Self::do_set_parameters(changes)
 		}
 	}
 }

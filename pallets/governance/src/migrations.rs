@@ -55,12 +55,18 @@ pub mod v1 {
 						let Some(vote) = vote else { return };
 						Proposals::<T>::mutate(*proposal_id, |proposal| {
 							let Some(proposal) = proposal else { return };
-							if matches!(proposal.status, ProposalStatus::Voting { .. }) {
-								proposal.tally.remove(vote);
-								vote.balance = free;
-								proposal.tally.add(vote);
-							} else {
-								vote.balance = free;
+							let counted = *vote;
+							vote.balance = free;
+							if matches!(proposal.status, ProposalStatus::Voting { .. })
+								&& proposal
+									.tally
+									.remove(&counted)
+									.and_then(|()| proposal.tally.add(vote))
+									.is_err()
+							{
+								frame_support::defensive!(
+									"a recorded vote is counted in its tally"
+								);
 							}
 						});
 					});

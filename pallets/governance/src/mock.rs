@@ -5,15 +5,15 @@ use crate as pallet_governance;
 use agora_primitives::{MarketplaceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU128, ConstU32, VariantCountOf},
+	traits::{tokens::imbalance::ResolveTo, ConstU32},
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
-use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, Perbill};
+use sp_runtime::{BuildStorage, Perbill};
+
+pub use agora_test_config::{account, AccountId, Balance};
 
 type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = AccountId32;
-pub type Balance = u128;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -23,28 +23,16 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::SystemTestConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::BalancesTestConfig)]
 impl pallet_balances::Config for Test {
-	type Balance = Balance;
 	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-	type RuntimeFreezeReason = RuntimeFreezeReason;
-	type FreezeIdentifier = RuntimeFreezeReason;
-	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 }
 
-pub fn account(byte: u8) -> AccountId {
-	AccountId32::new([byte; 32])
-}
 pub fn alice() -> AccountId {
 	account(1)
 }

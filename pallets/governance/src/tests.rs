@@ -17,7 +17,7 @@ use frame_support::{
 	},
 	weights::Weight,
 };
-use sp_runtime::{BuildStorage, DispatchError, Perbill, TokenError};
+use sp_runtime::{ArithmeticError, BuildStorage, DispatchError, Perbill, TokenError};
 
 fn origin(who: AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who)
@@ -707,6 +707,29 @@ fn vote_errors_leave_state_untouched() {
 		);
 		assert_ok!(Governance::remove_vote(origin(bob()), ids[0]));
 		vote(bob(), next, true, 10, Conviction::None);
+	});
+}
+
+#[test]
+fn a_vote_the_tally_cannot_count_exactly_is_refused() {
+	// Not `run_test`: the tallies are tampered with, so `try_state` would rightly fail.
+	new_test_ext().execute_with(|| {
+		let id = propose(alice(), remark());
+		// A tally no real issuance reaches: the vote's weight does not fit beside it.
+		Proposals::<Test>::mutate(id, |p| p.as_mut().unwrap().tally.ayes = Balance::MAX - 5);
+		assert_noop!(
+			Governance::vote(origin(bob()), id, true, 10, Conviction::Locked1x),
+			ArithmeticError::Overflow
+		);
+		// A recorded vote its tally does not hold (a bug, never a state the calls make) is
+		// refused rather than counted as zero.
+		vote(bob(), id, false, 10, Conviction::Locked1x);
+		Proposals::<Test>::mutate(id, |p| p.as_mut().unwrap().tally.nays = 3);
+		assert_noop!(Governance::remove_vote(origin(bob()), id), ArithmeticError::Underflow);
+		assert_noop!(
+			Governance::vote(origin(bob()), id, false, 20, Conviction::Locked1x),
+			ArithmeticError::Underflow
+		);
 	});
 }
 

@@ -12,16 +12,16 @@ use frame_support::{
 	traits::{
 		fungible::{Balanced, Credit},
 		tokens::imbalance::ResolveTo,
-		ConstU128, ConstU32, ConstU64, Imbalance,
+		ConstU32, ConstU64, Imbalance,
 	},
 };
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
-use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, Perbill};
+use sp_runtime::{BuildStorage, Perbill};
 use std::collections::BTreeMap;
 
+pub use agora_test_config::{account, AccountId, Balance};
+
 type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = AccountId32;
-pub type Balance = u128;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -31,24 +31,14 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::SystemTestConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::BalancesTestConfig)]
 impl pallet_balances::Config for Test {
-	type Balance = Balance;
 	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<1>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
-
-pub fn account(byte: u8) -> AccountId {
-	AccountId32::new([byte; 32])
 }
 
 pub fn consumer() -> AccountId {

@@ -47,21 +47,27 @@ pub use pallet::*;
 mod api;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod features;
+mod impls;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
 mod tests;
+// Also built with `std`: the runtime's tests check every pallet's invariants after each
+// step of their attack and property tests.
+#[cfg(any(feature = "try-runtime", feature = "std", test))]
+mod try_state;
 pub mod types;
 pub mod weights;
 
 pub use types::*;
 pub use weights::WeightInfo;
 
-use agora_primitives::{DatasetId, DatasetInspect, RevenueSink};
+use agora_primitives::DatasetId;
 use frame_support::traits::{
 	fungible::{Balanced, Credit, Inspect},
-	Imbalance, OnUnbalanced,
+	OnUnbalanced,
 };
 
 /// The balance type of the reward currency.
@@ -78,23 +84,19 @@ pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Conf
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use agora_primitives::{
-		CampaignId, CampaignKind, ContributionId, ContributionStatus, SubmissionId,
-	};
+	use agora_primitives::{CampaignId, CampaignKind, ContributionId, SubmissionId};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
 			fungible::{self, Mutate, MutateHold},
-			tokens::{Fortitude, Precision, Preservation, Restriction},
+			tokens::{Fortitude, Precision, Restriction},
 		},
 		PalletId,
 	};
 	use frame_system::pallet_prelude::*;
 	use sp_core::H256;
-	use sp_runtime::traits::{
-		AccountIdConversion, CheckedAdd, CheckedMul, CheckedSub, Saturating, Zero,
-	};
+	use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
 
 	/// 1: `DatasetsByCurator` and `SubmissionsOf` index datasets and submissions by account
 	/// (see [`migrations::v1`]).
@@ -480,22 +482,7 @@ pub mod pallet {
 			metadata_hash: H256,
 		) -> DispatchResult {
 			let curator = ensure_signed(origin)?;
-			let name: BoundedVec<u8, T::MaxNameLen> =
-				name.try_into().map_err(|_| Error::<T>::InvalidName)?;
-			ensure!(!name.is_empty(), Error::<T>::InvalidName);
-			let metadata_uri = Self::bounded_uri(metadata_uri)?;
-			let dataset_id = NextDatasetId::<T>::get();
-			let next_id = dataset_id.checked_add(1).ok_or(Error::<T>::DatasetIdOverflow)?;
-			let deposit = T::DatasetDeposit::get();
-			T::Currency::hold(&HoldReason::DatasetDeposit.into(), &curator, deposit)?;
-			DatasetsByCurator::<T>::insert(&curator, dataset_id, ());
-			Datasets::<T>::insert(
-				dataset_id,
-				Dataset::new(curator.clone(), name, metadata_uri, metadata_hash, deposit),
-			);
-			NextDatasetId::<T>::put(next_id);
-			Self::deposit_event(Event::DatasetRegistered { dataset_id, curator, deposit });
-			Ok(())
+			Self::do_register_dataset(curator, name, metadata_uri, metadata_hash)
 		}
 
 		/// Offer `units` of content (identified by `content_hash`) to a dataset;
@@ -508,48 +495,7 @@ pub mod pallet {
 			units: u64,
 		) -> DispatchResult {
 			let contributor = ensure_signed(origin)?;
-			ensure!(units > 0, Error::<T>::ZeroUnits);
-			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
-			ensure!(
-				dataset.pending_contributions < T::MaxPendingPerDataset::get(),
-				Error::<T>::TooManyPendingForDataset
-			);
-			let pending_of = PendingContributionsOf::<T>::get(&contributor);
-			ensure!(
-				pending_of < T::MaxPendingPerContributor::get(),
-				Error::<T>::TooManyPendingForContributor
-			);
-			let contribution_id = NextContributionId::<T>::get();
-			let next_id =
-				contribution_id.checked_add(1).ok_or(Error::<T>::ContributionIdOverflow)?;
-			let deposit = T::ContributionDeposit::get();
-			T::Currency::hold(&HoldReason::ContributionDeposit.into(), &contributor, deposit)?;
-
-			dataset.pending_contributions.saturating_inc();
-			Datasets::<T>::insert(dataset_id, dataset);
-			PendingContributionsOf::<T>::insert(&contributor, pending_of.saturating_add(1));
-			Contributions::<T>::insert(
-				contribution_id,
-				Contribution {
-					dataset: dataset_id,
-					contributor: contributor.clone(),
-					content_hash,
-					units,
-					deposit,
-					status: ContributionStatus::Pending,
-					submitted_at: frame_system::Pallet::<T>::block_number(),
-				},
-			);
-			DatasetContributions::<T>::insert(dataset_id, contribution_id, ());
-			NextContributionId::<T>::put(next_id);
-			Self::deposit_event(Event::ContributionSubmitted {
-				contribution_id,
-				dataset_id,
-				contributor,
-				units,
-				deposit,
-			});
-			Ok(())
+			Self::do_contribute(contributor, dataset_id, content_hash, units)
 		}
 
 		/// Curator only: accept a pending contribution (its units become the contributor's
@@ -563,63 +509,7 @@ pub mod pallet {
 			accept: bool,
 		) -> DispatchResult {
 			let curator = ensure_signed(origin)?;
-			let mut contribution =
-				Contributions::<T>::get(contribution_id).ok_or(Error::<T>::UnknownContribution)?;
-			let dataset_id = contribution.dataset;
-			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
-			ensure!(dataset.curator == curator, Error::<T>::NotCurator);
-			ensure!(
-				contribution.status == ContributionStatus::Pending,
-				Error::<T>::ContributionAlreadyReviewed
-			);
-			let contributor = contribution.contributor.clone();
-			if accept {
-				T::Currency::release(
-					&HoldReason::ContributionDeposit.into(),
-					&contributor,
-					contribution.deposit,
-					Precision::Exact,
-				)?;
-				let mut stake = Stakes::<T>::get(&contributor, dataset_id).unwrap_or_default();
-				stake
-					.add_shares(contribution.units, dataset.reward_per_share)
-					.ok_or(Error::<T>::ArithmeticOverflow)?;
-				dataset.total_shares = dataset
-					.total_shares
-					.checked_add(contribution.units.into())
-					.ok_or(Error::<T>::ArithmeticOverflow)?;
-				Stakes::<T>::insert(&contributor, dataset_id, stake);
-				contribution.status = ContributionStatus::Accepted;
-				contribution.deposit = Zero::zero();
-				Contributions::<T>::insert(contribution_id, &contribution);
-				Self::deposit_event(Event::ContributionAccepted {
-					contribution_id,
-					dataset_id,
-					contributor: contributor.clone(),
-					shares: contribution.units,
-				});
-			} else {
-				let forfeited = Self::forfeit(
-					HoldReason::ContributionDeposit,
-					&contributor,
-					&curator,
-					contribution.deposit,
-				)?;
-				Contributions::<T>::remove(contribution_id);
-				DatasetContributions::<T>::remove(dataset_id, contribution_id);
-				Self::deposit_event(Event::ContributionRejected {
-					contribution_id,
-					dataset_id,
-					contributor: contributor.clone(),
-					forfeited,
-				});
-			}
-			dataset.pending_contributions.saturating_dec();
-			Datasets::<T>::insert(dataset_id, dataset);
-			PendingContributionsOf::<T>::mutate_exists(&contributor, |pending| {
-				*pending = pending.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0)
-			});
-			Ok(())
+			Self::do_review(curator, contribution_id, accept)
 		}
 
 		/// Pay the caller what it is owed from the dataset's pool: its shares' part of the
@@ -629,24 +519,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::claim_rewards(CLAIM_WEIGHT_CONTRIBUTORS))]
 		pub fn claim_rewards(origin: OriginFor<T>, dataset_id: DatasetId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut dataset = Datasets::<T>::get(dataset_id).ok_or(Error::<T>::UnknownDataset)?;
-			let mut amount = BalanceOf::<T>::zero();
-			if dataset.curator == who {
-				amount = core::mem::take(&mut dataset.curator_owed);
-			}
-			if let Some(mut stake) = Stakes::<T>::get(&who, dataset_id) {
-				let paid =
-					stake.take_owed(dataset.reward_per_share).ok_or(Error::<T>::FundsMissing)?;
-				let paid = BalanceOf::<T>::try_from(paid).map_err(|_| Error::<T>::FundsMissing)?;
-				amount = amount.checked_add(&paid).ok_or(Error::<T>::ArithmeticOverflow)?;
-				Stakes::<T>::insert(&who, dataset_id, stake);
-			}
-			ensure!(!amount.is_zero(), Error::<T>::NothingToClaim);
-			dataset.pool = dataset.pool.checked_sub(&amount).ok_or(Error::<T>::FundsMissing)?;
-			T::Currency::transfer(&Self::account_id(), &who, amount, Preservation::Preserve)?;
-			Datasets::<T>::insert(dataset_id, dataset);
-			Self::deposit_event(Event::RewardsClaimed { dataset_id, who, amount });
-			Ok(())
+			Self::do_claim_rewards(who, dataset_id)
 		}
 
 		/// Create a campaign paying `reward_per_unit` for each approved unit of `kind` work
@@ -669,50 +542,16 @@ pub mod pallet {
 				Ok(_) => T::Treasury::get(),
 				Err(origin) => ensure_signed(origin)?,
 			};
-			ensure!(budget >= T::MinCampaignBudget::get(), Error::<T>::BudgetTooSmall);
-			ensure!(!reward_per_unit.is_zero(), Error::<T>::ZeroReward);
-			ensure!(
-				deadline > frame_system::Pallet::<T>::block_number(),
-				Error::<T>::DeadlineInPast
-			);
-			ensure!(!reviewers.is_empty(), Error::<T>::NoReviewers);
-			let reviewers: BoundedVec<T::AccountId, T::MaxReviewers> =
-				reviewers.try_into().map_err(|_| Error::<T>::TooManyReviewers)?;
-			for (i, reviewer) in reviewers.iter().enumerate() {
-				ensure!(!reviewers[..i].contains(reviewer), Error::<T>::DuplicateReviewer);
-			}
-			ensure!(
-				(1..=reviewers.len() as u32).contains(&required_approvals),
-				Error::<T>::InvalidApprovalThreshold
-			);
-			let metadata_uri = Self::bounded_uri(metadata_uri)?;
-			let campaign_id = NextCampaignId::<T>::get();
-			let next_id = campaign_id.checked_add(1).ok_or(Error::<T>::CampaignIdOverflow)?;
-			T::Currency::transfer(&sponsor, &Self::account_id(), budget, Preservation::Preserve)?;
-			Campaigns::<T>::insert(
-				campaign_id,
-				Campaign {
-					sponsor: sponsor.clone(),
-					kind,
-					available: budget,
-					committed: Zero::zero(),
-					reward_per_unit,
-					deadline,
-					reviewers,
-					required_approvals,
-					metadata_uri,
-					pending_submissions: 0,
-				},
-			);
-			NextCampaignId::<T>::put(next_id);
-			Self::deposit_event(Event::CampaignCreated {
-				campaign_id,
+			Self::do_create_campaign(
 				sponsor,
 				kind,
 				budget,
+				reward_per_unit,
 				deadline,
-			});
-			Ok(())
+				reviewers,
+				required_approvals,
+				metadata_uri,
+			)
 		}
 
 		/// Submit `units` of work (identified by `content_hash`) to a running campaign:
@@ -726,55 +565,7 @@ pub mod pallet {
 			units: u64,
 		) -> DispatchResult {
 			let contributor = ensure_signed(origin)?;
-			ensure!(units > 0, Error::<T>::ZeroUnits);
-			let mut campaign =
-				Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			ensure!(now <= campaign.deadline, Error::<T>::CampaignEnded);
-			ensure!(!campaign.reviewers.contains(&contributor), Error::<T>::ReviewerCannotSubmit);
-			let reward = BalanceOf::<T>::try_from(u128::from(units))
-				.ok()
-				.and_then(|units| campaign.reward_per_unit.checked_mul(&units))
-				.ok_or(Error::<T>::ArithmeticOverflow)?;
-			ensure!(reward <= campaign.available, Error::<T>::InsufficientBudget);
-			ensure!(
-				campaign.pending_submissions < T::MaxPendingSubmissions::get(),
-				Error::<T>::TooManyPendingSubmissions
-			);
-			let submission_id = NextSubmissionId::<T>::get();
-			let next_id = submission_id.checked_add(1).ok_or(Error::<T>::SubmissionIdOverflow)?;
-			let deposit = T::SubmissionDeposit::get();
-			T::Currency::hold(&HoldReason::SubmissionDeposit.into(), &contributor, deposit)?;
-
-			campaign.available.saturating_reduce(reward);
-			campaign.committed.saturating_accrue(reward);
-			campaign.pending_submissions.saturating_inc();
-			Campaigns::<T>::insert(campaign_id, campaign);
-			SubmissionsOf::<T>::insert(&contributor, (campaign_id, submission_id), ());
-			Submissions::<T>::insert(
-				campaign_id,
-				submission_id,
-				Submission {
-					contributor: contributor.clone(),
-					content_hash,
-					units,
-					reward,
-					deposit,
-					approvals: 0,
-					rejections: 0,
-					submitted_at: now,
-				},
-			);
-			NextSubmissionId::<T>::put(next_id);
-			Self::deposit_event(Event::WorkSubmitted {
-				campaign_id,
-				submission_id,
-				contributor,
-				units,
-				reward,
-				deposit,
-			});
-			Ok(())
+			Self::do_submit_work(contributor, campaign_id, content_hash, units)
 		}
 
 		/// Reviewer only, once per submission: approve or reject it. The vote that brings
@@ -792,85 +583,7 @@ pub mod pallet {
 			approve: bool,
 		) -> DispatchResult {
 			let reviewer = ensure_signed(origin)?;
-			let mut campaign =
-				Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
-			let mut submission = Submissions::<T>::get(campaign_id, submission_id)
-				.ok_or(Error::<T>::UnknownSubmission)?;
-			let index = campaign
-				.reviewers
-				.iter()
-				.position(|r| r == &reviewer)
-				.ok_or(Error::<T>::NotReviewer)?;
-			let bit = 1u32 << index;
-			ensure!(
-				(submission.approvals | submission.rejections) & bit == 0,
-				Error::<T>::AlreadyVoted
-			);
-			if approve {
-				submission.approvals |= bit;
-			} else {
-				submission.rejections |= bit;
-			}
-			Self::deposit_event(Event::SubmissionReviewed {
-				campaign_id,
-				submission_id,
-				reviewer,
-				approve,
-			});
-
-			let contributor = submission.contributor.clone();
-			if submission.approvals.count_ones() >= campaign.required_approvals {
-				campaign.committed = campaign
-					.committed
-					.checked_sub(&submission.reward)
-					.ok_or(Error::<T>::FundsMissing)?;
-				T::Currency::release(
-					&HoldReason::SubmissionDeposit.into(),
-					&contributor,
-					submission.deposit,
-					Precision::Exact,
-				)?;
-				T::Currency::transfer(
-					&Self::account_id(),
-					&contributor,
-					submission.reward,
-					Preservation::Preserve,
-				)?;
-				Self::remove_submission(campaign_id, submission_id, &contributor, &mut campaign);
-				Self::deposit_event(Event::SubmissionApproved {
-					campaign_id,
-					submission_id,
-					contributor,
-					reward: submission.reward,
-				});
-			} else if campaign.is_rejecting_majority(submission.rejections.count_ones()) {
-				campaign.committed = campaign
-					.committed
-					.checked_sub(&submission.reward)
-					.ok_or(Error::<T>::FundsMissing)?;
-				let forfeited = Self::forfeit(
-					HoldReason::SubmissionDeposit,
-					&contributor,
-					&Self::account_id(),
-					submission.deposit,
-				)?;
-				campaign.available = campaign
-					.available
-					.checked_add(&submission.reward)
-					.and_then(|available| available.checked_add(&forfeited))
-					.ok_or(Error::<T>::ArithmeticOverflow)?;
-				Self::remove_submission(campaign_id, submission_id, &contributor, &mut campaign);
-				Self::deposit_event(Event::SubmissionRejected {
-					campaign_id,
-					submission_id,
-					contributor,
-					forfeited,
-				});
-			} else {
-				Submissions::<T>::insert(campaign_id, submission_id, submission);
-			}
-			Campaigns::<T>::insert(campaign_id, campaign);
-			Ok(())
+			Self::do_review_submission(reviewer, campaign_id, submission_id, approve)
 		}
 
 		/// Sponsor (or the governance origin) only, after the deadline: release the deposits
@@ -886,40 +599,7 @@ pub mod pallet {
 				Ok(_) => None,
 				Err(origin) => Some(ensure_signed(origin)?),
 			};
-			let campaign = Campaigns::<T>::get(campaign_id).ok_or(Error::<T>::UnknownCampaign)?;
-			ensure!(closer.is_none_or(|closer| closer == campaign.sponsor), Error::<T>::NotSponsor);
-			ensure!(
-				frame_system::Pallet::<T>::block_number() > campaign.deadline,
-				Error::<T>::CampaignStillRunning
-			);
-			let mut released_submissions = 0u32;
-			for (submission_id, submission) in Submissions::<T>::drain_prefix(campaign_id) {
-				SubmissionsOf::<T>::remove(&submission.contributor, (campaign_id, submission_id));
-				T::Currency::release(
-					&HoldReason::SubmissionDeposit.into(),
-					&submission.contributor,
-					submission.deposit,
-					Precision::Exact,
-				)?;
-				released_submissions.saturating_inc();
-			}
-			let refunded = campaign
-				.available
-				.checked_add(&campaign.committed)
-				.ok_or(Error::<T>::ArithmeticOverflow)?;
-			T::Currency::transfer(
-				&Self::account_id(),
-				&campaign.sponsor,
-				refunded,
-				Preservation::Preserve,
-			)?;
-			Campaigns::<T>::remove(campaign_id);
-			Self::deposit_event(Event::CampaignClosed {
-				campaign_id,
-				refunded,
-				released_submissions,
-			});
-			Ok(Some(T::WeightInfo::close_campaign(released_submissions)).into())
+			Self::do_close_campaign(closer, campaign_id)
 		}
 	}
 
@@ -928,7 +608,7 @@ pub mod pallet {
 		/// freezes `from` has: a deposit is forfeited by the counterparty's decision, and a
 		/// freeze must not let its owner veto that (funds on hold never back a vote, see
 		/// pallet-governance).
-		fn forfeit(
+		pub(crate) fn forfeit(
 			reason: HoldReason,
 			from: &T::AccountId,
 			to: &T::AccountId,
@@ -950,192 +630,8 @@ pub mod pallet {
 			T::PalletId::get().into_account_truncating()
 		}
 
-		fn bounded_uri(uri: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUriLen>, Error<T>> {
+		pub(crate) fn bounded_uri(uri: Vec<u8>) -> Result<BoundedVec<u8, T::MaxUriLen>, Error<T>> {
 			uri.try_into().map_err(|_| Error::<T>::MetadataUriTooLong)
-		}
-
-		/// Forgets a decided submission.
-		fn remove_submission(
-			campaign_id: CampaignId,
-			submission_id: SubmissionId,
-			contributor: &T::AccountId,
-			campaign: &mut Campaign<T>,
-		) {
-			SubmissionsOf::<T>::remove(contributor, (campaign_id, submission_id));
-			Submissions::<T>::remove(campaign_id, submission_id);
-			campaign.pending_submissions.saturating_dec();
-		}
-
-		/// Takes `revenue` for `dataset_id` into the pallet account and its pool, or passes
-		/// it to `OnUnassignedRevenue` when there is no such dataset.
-		pub(crate) fn receive_revenue(dataset_id: DatasetId, revenue: CreditOf<T>) {
-			let amount = revenue.peek();
-			let Some(mut dataset) = Datasets::<T>::get(dataset_id) else {
-				Self::deposit_event(Event::RevenueUnassigned { dataset_id, amount });
-				T::OnUnassignedRevenue::on_unbalanced(revenue);
-				return;
-			};
-			if let Err(revenue) = T::Currency::resolve(&Self::account_id(), revenue) {
-				// The pallet account is kept alive, so any amount can be paid into it.
-				frame_support::defensive!("pallet account cannot receive revenue");
-				Self::deposit_event(Event::RevenueUnassigned { dataset_id, amount });
-				T::OnUnassignedRevenue::on_unbalanced(revenue);
-				return;
-			}
-			let to_curator = !dataset.receive(amount);
-			Datasets::<T>::insert(dataset_id, dataset);
-			Self::deposit_event(Event::RevenueReceived { dataset_id, amount, to_curator });
-		}
-
-		/// The pallet's invariants:
-		/// - each dataset's pool equals, × `PRECISION`, what its stakes are owed plus its
-		///   carry plus what the curator is owed; its shares are the sum of its stakes;
-		/// - the pallet account holds its existential deposit, every pool and every
-		///   campaign's budget (more only if someone sent it funds);
-		/// - each campaign's `committed` is the sum of its submissions' rewards and its
-		///   counts match;
-		/// - every deposit hold equals the deposits of what it is held for;
-		/// - `DatasetsByCurator` and `SubmissionsOf` list exactly the datasets and the
-		///   pending submissions, each under its account.
-		// Also built with `std`: the runtime's tests check every pallet's invariants after
-		// each step of their attack and property tests.
-		#[cfg(any(feature = "try-runtime", feature = "std", test))]
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use alloc::collections::BTreeMap;
-			use frame_support::traits::fungible::InspectHold;
-			use sp_core::U256;
-			use sp_runtime::TryRuntimeError;
-
-			type Holds<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
-			fn add<T: Config>(holds: &mut Holds<T>, who: &T::AccountId, amount: BalanceOf<T>) {
-				holds.entry(who.clone()).or_default().saturating_accrue(amount);
-			}
-			fn check<T: Config>(
-				reason: HoldReason,
-				expected: Holds<T>,
-				holders: impl Iterator<Item = T::AccountId>,
-			) -> Result<(), TryRuntimeError> {
-				for who in holders {
-					let on_hold = T::Currency::balance_on_hold(&reason.into(), &who);
-					ensure!(
-						on_hold == expected.get(&who).copied().unwrap_or_default(),
-						TryRuntimeError::Other("deposit hold mismatch")
-					);
-				}
-				Ok(())
-			}
-
-			let mut stakes: BTreeMap<DatasetId, (u128, U256)> = BTreeMap::new();
-			for (_, dataset_id, stake) in Stakes::<T>::iter() {
-				let dataset = Datasets::<T>::get(dataset_id)
-					.ok_or(TryRuntimeError::Other("stake in an unknown dataset"))?;
-				let stake_owed = stake
-					.owed_scaled(dataset.reward_per_share)
-					.ok_or(TryRuntimeError::Other("stake paid more than it earned"))?;
-				let entry = stakes.entry(dataset_id).or_default();
-				entry.0 = entry.0.saturating_add(stake.shares);
-				entry.1 = entry.1.saturating_add(stake_owed);
-			}
-			let mut dataset_deposits = Holds::<T>::new();
-			let mut pending_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();
-			let mut contribution_deposits = Holds::<T>::new();
-			for (dataset_id, dataset) in Datasets::<T>::iter() {
-				ensure!(dataset_id < NextDatasetId::<T>::get(), "dataset id beyond the counter");
-				let (shares, stakes_owed) = stakes.remove(&dataset_id).unwrap_or_default();
-				ensure!(shares == dataset.total_shares, "total shares mismatch");
-				let precision = U256::from(PRECISION);
-				ensure!(
-					stakes_owed + dataset.carry + to_u256(dataset.curator_owed) * precision
-						== to_u256(dataset.pool) * precision,
-					"pool does not equal what it owes plus its carry"
-				);
-				ensure!(
-					dataset.total_shares == 0 || dataset.carry < shares.into(),
-					"carry too big"
-				);
-				add::<T>(&mut dataset_deposits, &dataset.curator, dataset.deposit);
-				let mut pending = 0u32;
-				for contribution_id in DatasetContributions::<T>::iter_key_prefix(dataset_id) {
-					let contribution = Contributions::<T>::get(contribution_id)
-						.filter(|c| c.dataset == dataset_id)
-						.ok_or("dataset index lists a missing contribution")?;
-					if contribution.status == ContributionStatus::Pending {
-						pending += 1;
-						*pending_of.entry(contribution.contributor.clone()).or_default() += 1;
-						add::<T>(
-							&mut contribution_deposits,
-							&contribution.contributor,
-							contribution.deposit,
-						);
-					}
-				}
-				ensure!(
-					pending == dataset.pending_contributions,
-					"pending contributions miscounted"
-				);
-			}
-			ensure!(
-				Contributions::<T>::iter_keys().count()
-					== DatasetContributions::<T>::iter_keys().count(),
-				"contribution index incomplete"
-			);
-			ensure!(
-				PendingContributionsOf::<T>::iter().collect::<BTreeMap<_, _>>() == pending_of,
-				"pending contributions per contributor miscounted"
-			);
-
-			let mut submission_deposits = Holds::<T>::new();
-			for (campaign_id, campaign) in Campaigns::<T>::iter() {
-				let mut committed = BalanceOf::<T>::zero();
-				let mut pending = 0u32;
-				for (_, submission) in Submissions::<T>::iter_prefix(campaign_id) {
-					committed.saturating_accrue(submission.reward);
-					pending += 1;
-					add::<T>(&mut submission_deposits, &submission.contributor, submission.deposit);
-				}
-				ensure!(committed == campaign.committed, "committed budget mismatch");
-				ensure!(pending == campaign.pending_submissions, "pending submissions miscounted");
-			}
-			ensure!(
-				Submissions::<T>::iter_keys().all(|(id, _)| Campaigns::<T>::contains_key(id)),
-				"submission of a closed campaign"
-			);
-			let mut indexed_submissions = 0usize;
-			for (contributor, (campaign_id, submission_id)) in SubmissionsOf::<T>::iter_keys() {
-				ensure!(
-					Submissions::<T>::get(campaign_id, submission_id)
-						.is_some_and(|s| s.contributor == contributor),
-					"submission index lists another account's or a decided submission"
-				);
-				indexed_submissions += 1;
-			}
-			ensure!(
-				indexed_submissions == Submissions::<T>::iter_keys().count(),
-				"submission missing from its contributor's index"
-			);
-			let mut indexed_datasets = 0usize;
-			for (curator, id) in DatasetsByCurator::<T>::iter_keys() {
-				ensure!(
-					Datasets::<T>::get(id).is_some_and(|d| d.curator == curator),
-					"curator index lists another account's dataset"
-				);
-				indexed_datasets += 1;
-			}
-			ensure!(
-				indexed_datasets == Datasets::<T>::iter_keys().count(),
-				"dataset missing from its curator's index"
-			);
-
-			let funds = T::Currency::balance(&Self::account_id());
-			ensure!(
-				funds >= Self::total_owed().saturating_add(T::Currency::minimum_balance()),
-				"pallet account holds less than it owes"
-			);
-			let holders = frame_system::Account::<T>::iter_keys;
-			check::<T>(HoldReason::DatasetDeposit, dataset_deposits, holders())?;
-			check::<T>(HoldReason::ContributionDeposit, contribution_deposits, holders())?;
-			check::<T>(HoldReason::SubmissionDeposit, submission_deposits, holders())?;
-			Ok(())
 		}
 
 		/// Everything the pallet account owes: every pool and every campaign budget.
@@ -1146,34 +642,5 @@ pub mod pallet {
 				total.saturating_add(c.available).saturating_add(c.committed)
 			})
 		}
-	}
-}
-
-impl<T: Config> RevenueSink<CreditOf<T>> for Pallet<T> {
-	fn on_revenue(dataset: DatasetId, revenue: CreditOf<T>) {
-		Self::receive_revenue(dataset, revenue)
-	}
-}
-
-impl<T: Config> DatasetInspect for Pallet<T> {
-	fn dataset_exists(id: DatasetId) -> bool {
-		Datasets::<T>::contains_key(id)
-	}
-
-	/// Records a dataset curated by the pallet account, without a deposit.
-	#[cfg(feature = "runtime-benchmarks")]
-	fn benchmark_dataset() -> DatasetId {
-		let id = NextDatasetId::<T>::get();
-		let dataset = Dataset::new(
-			Self::account_id(),
-			Default::default(),
-			Default::default(),
-			Default::default(),
-			Default::default(),
-		);
-		DatasetsByCurator::<T>::insert(Self::account_id(), id, ());
-		Datasets::<T>::insert(id, dataset);
-		NextDatasetId::<T>::put(id.saturating_add(1));
-		id
 	}
 }

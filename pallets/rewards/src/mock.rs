@@ -13,11 +13,11 @@ use frame_support::{
 	PalletId,
 };
 use frame_system::EnsureRoot;
-use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage};
+use sp_runtime::BuildStorage;
+
+pub use agora_test_config::{account, AccountId, Balance};
 
 type Block = frame_system::mocking::MockBlock<Test>;
-pub type AccountId = AccountId32;
-pub type Balance = u128;
 
 frame_support::construct_runtime!(
 	pub enum Test {
@@ -27,26 +27,16 @@ frame_support::construct_runtime!(
 	}
 );
 
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::SystemTestConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
-	type AccountId = AccountId;
-	type Lookup = IdentityLookup<AccountId>;
-	type AccountData = pallet_balances::AccountData<Balance>;
 }
 
-pub const ED: Balance = 1;
+pub const ED: Balance = agora_test_config::EXISTENTIAL_DEPOSIT;
 
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+#[derive_impl(agora_test_config::BalancesTestConfig)]
 impl pallet_balances::Config for Test {
-	type Balance = Balance;
 	type AccountStore = System;
-	type ExistentialDeposit = ConstU128<ED>;
-	type RuntimeHoldReason = RuntimeHoldReason;
-}
-
-pub fn account(byte: u8) -> AccountId {
-	AccountId32::new([byte; 32])
 }
 
 pub fn curator() -> AccountId {

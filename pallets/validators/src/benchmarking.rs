@@ -17,7 +17,7 @@ mod benchmarks {
 	#[benchmark]
 	fn add_validator() -> Result<(), BenchmarkError> {
 		let origin =
-			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		fill_set::<T>(T::MaxValidators::get() - 1);
 		let who: T::AccountId = account("new", 0, 0);
 
@@ -31,7 +31,7 @@ mod benchmarks {
 	#[benchmark]
 	fn remove_validator() -> Result<(), BenchmarkError> {
 		let origin =
-			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let max = T::MaxValidators::get();
 		fill_set::<T>(max);
 		let who: T::AccountId = account("validator", max - 1, 0);
@@ -46,7 +46,7 @@ mod benchmarks {
 	#[benchmark]
 	fn set_session_length() -> Result<(), BenchmarkError> {
 		let origin =
-			T::AddRemoveOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let length = T::MinSessionLength::get();
 
 		#[extrinsic_call]

@@ -7,7 +7,7 @@
 //! ## Overview
 //!
 //! - [`Validators`] is the set governance wants. [`Pallet::add_validator`] and
-//!   [`Pallet::remove_validator`] (the `AddRemoveOrigin`, Root on Agora: a passed
+//!   [`Pallet::remove_validator`] (the `GovernanceOrigin`, Root on Agora: a passed
 //!   proposal) change it; the set never exceeds `MaxValidators` nor drops below
 //!   `MinValidators`.
 //! - This pallet is `pallet-session`'s `SessionManager`. At the end of each session,
@@ -54,20 +54,21 @@ pub mod pallet {
 	use frame_support::pallet_prelude::*;
 	use frame_system::pallet_prelude::*;
 
+	/// 0: the layout the pallet was first released with.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
 	pub trait Config:
-		frame_system::Config
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
 		+ pallet_session::Config<ValidatorId = <Self as frame_system::Config>::AccountId>
 	{
-		/// The overarching event type.
-		#[allow(deprecated)]
-		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
-
-		/// Who may add and remove validators: governance.
-		type AddRemoveOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// Adds and removes validators and sets the session length: Root on Agora, i.e. a
+		/// passed proposal.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The most validators the set may hold.
 		#[pallet::constant]
@@ -196,14 +197,13 @@ pub mod pallet {
 		}
 	}
 
-	#[pallet::call]
+	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
 		/// Adds `who` to the validator set (governance). It authors from the session after
 		/// the next one, provided its session keys are set by then.
 		#[pallet::call_index(0)]
-		#[pallet::weight(<T as Config>::WeightInfo::add_validator())]
 		pub fn add_validator(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-			T::AddRemoveOrigin::ensure_origin(origin)?;
+			T::GovernanceOrigin::ensure_origin(origin)?;
 			Validators::<T>::try_mutate(|set| {
 				ensure!(!set.contains(&who), Error::<T>::AlreadyValidator);
 				set.try_push(who.clone()).map_err(|_| Error::<T>::TooManyValidators)
@@ -215,9 +215,8 @@ pub mod pallet {
 		/// Removes `who` from the validator set (governance). It stops authoring from the
 		/// session after the next one.
 		#[pallet::call_index(1)]
-		#[pallet::weight(<T as Config>::WeightInfo::remove_validator())]
 		pub fn remove_validator(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-			T::AddRemoveOrigin::ensure_origin(origin)?;
+			T::GovernanceOrigin::ensure_origin(origin)?;
 			Validators::<T>::try_mutate(|set| {
 				let index = set.iter().position(|v| v == &who).ok_or(Error::<T>::NotValidator)?;
 				ensure!(set.len() as u32 > T::MinValidators::get(), Error::<T>::TooFewValidators);
@@ -231,12 +230,11 @@ pub mod pallet {
 		/// Sets how many blocks a session lasts (governance). Sessions end at the multiples
 		/// of `length`, so the current one ends at the next multiple of the new length.
 		#[pallet::call_index(2)]
-		#[pallet::weight(<T as Config>::WeightInfo::set_session_length())]
 		pub fn set_session_length(
 			origin: OriginFor<T>,
 			length: BlockNumberFor<T>,
 		) -> DispatchResult {
-			T::AddRemoveOrigin::ensure_origin(origin)?;
+			T::GovernanceOrigin::ensure_origin(origin)?;
 			ensure!(length >= T::MinSessionLength::get(), Error::<T>::SessionTooShort);
 			SessionLength::<T>::put(length);
 			Self::deposit_event(Event::SessionLengthSet { length });

@@ -44,8 +44,7 @@ impl pallet_balances::Config for Test {
 }
 
 impl pallet_validators::Config for Test {
-	type RuntimeEvent = RuntimeEvent;
-	type AddRemoveOrigin = EnsureRoot<u64>;
+	type GovernanceOrigin = EnsureRoot<u64>;
 	type MaxValidators = ConstU32<4>;
 	type MinValidators = ConstU32<2>;
 	type DefaultSessionLength = ConstU64<SESSION_LENGTH>;

@@ -118,8 +118,7 @@ impl pallet_session::Config for Runtime {
 }
 
 impl pallet_validators::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type AddRemoveOrigin = EnsureRoot<AccountId>;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
 	/// As many as Aura and GRANDPA accept.
 	type MaxValidators = ConstU32<32>;
 	type MinValidators = ConstU32<1>;

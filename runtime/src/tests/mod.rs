@@ -630,7 +630,7 @@ fn the_upgrade_turns_frozen_votes_into_held_votes_backed_by_free_funds() {
 			voting.votes.try_push((proposal, voted)).unwrap()
 		});
 		pallet_governance::Proposals::<Runtime>::mutate(proposal, |p| {
-			p.as_mut().unwrap().tally.add(&vote)
+			p.as_mut().unwrap().tally.add(&vote).unwrap()
 		});
 		pallet_governance::LiveProposalsOf::<Runtime>::remove(alice());
 		// `IdAmount { id: Governance(Vote), amount }`, as version 0 stored it.

@@ -3,7 +3,7 @@
 // transactions, submission as fast as the pool takes them, and what blocks contain.
 import { Keyring } from '@polkadot/keyring';
 import { receiptSigner, signReceipt, submitOk } from '@agora/client';
-import { rpcCall } from '../../../tests/e2e/lib/process.js';
+import { rpcCall } from '@agora/test-support';
 
 const AGR = 10n ** 12n;
 /** Services cost 1 µAGR per request: one claim of 1,000,000 units settles 1 AGR. */

@@ -1,7 +1,7 @@
 // Figures from what the harness observed: a scenario's rate from block contents, the
 // weight-honesty check of its blocks, and RPC latency percentiles under load.
 import { performance } from 'node:perf_hooks';
-import { rpcCall } from '../../../tests/e2e/lib/process.js';
+import { rpcCall } from '@agora/test-support';
 
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';
-import { freePorts, spawnLogged, waitForRpc } from '../../../tests/e2e/lib/process.js';
+import { freePorts, spawnLogged, waitForRpc } from '@agora/test-support';
 
 // "🎁 Prepared block for proposing at 12 (431 ms) hash: …; parent_hash: …; end: HitBlockWeightLimit; extrinsics_count: 2397"
 const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+); extrinsics_count: (\d+)/;

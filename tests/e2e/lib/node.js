@@ -1,6 +1,6 @@
 // Starts agora-node processes for the tests (a fresh `--dev --tmp` node per suite, or the
 // validators of a local testnet) on 127.0.0.1, connects @polkadot/api, and stops them.
-import { freePort, freePorts, rpcCall, spawnLogged, waitForRpc } from './process.js';
+import { freePort, freePorts, rpcCall, spawnLogged, waitForRpc } from '@agora/test-support';
 import { existsSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';

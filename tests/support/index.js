@@ -1,5 +1,6 @@
-// Processes and raw JSON-RPC, with Node.js built-ins only: shared by the end-to-end tests
-// and the throughput harness (scripts/bench), which has its own node_modules.
+// @agora/test-support: processes and raw JSON-RPC, with Node.js built-ins only. The
+// end-to-end tests (tests/e2e) and the throughput harness (scripts/bench) both depend on
+// this package, each from its own node_modules.
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
