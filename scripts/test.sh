@@ -47,6 +47,13 @@ done
 step "benchmarks as tests (${pallets[*]})"
 cargo test --locked "${pallets[@]}" --features runtime-benchmarks
 
+# The try-runtime tests run on the state the end-to-end marketplace flow leaves, so they
+# are compiled now (a tree of their own: the try-runtime feature) and run after the
+# end-to-end suites. The runtime runs natively there: no WASM blob is built.
+try_runtime_tests=(-p agora-try-runtime-tests --features try-runtime)
+step "the try-runtime tests (compiled now, run after the end-to-end tests)"
+SKIP_WASM_BUILD=1 cargo test --locked "${try_runtime_tests[@]}" --no-run
+
 step "the upgrade-test runtime (spec_version + 1) for tests/e2e/upgrade.test.js"
 AGORA_UPGRADE_WASM="$("$AGORA_ROOT/scripts/build-upgrade-runtime.sh")"
 export AGORA_UPGRADE_WASM
@@ -72,6 +79,9 @@ step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora
 # so that the others run beside them instead of after them.
 AGORA_PROCESS_LOGS="$(mktemp -d "${TMPDIR:-/tmp}/agora-e2e-logs.XXXXXX")"
 export AGORA_PROCESS_LOGS
+# marketplace.test.js saves the dev chain's state here at the end of its flow.
+AGORA_STATE_SNAPSHOT="$AGORA_PROCESS_LOGS/marketplace-state.json"
+export AGORA_STATE_SNAPSHOT
 longest_first=(testnet.test.js upgrade.test.js governance.test.js bench.test.js)
 suites=("${longest_first[@]}")
 for suite in tests/e2e/*.test.js; do
@@ -82,4 +92,7 @@ if ! (cd tests/e2e && POLKADOTJS_DISABLE_ESM_CJS_WARNING=1 \
 	echo "end-to-end tests failed; every node's and gateway's log, by suite: $AGORA_PROCESS_LOGS" >&2
 	exit 1
 fi
+
+step "try-runtime: every migration and every pallet's try_state on the marketplace flow's state"
+SKIP_WASM_BUILD=1 cargo test --locked "${try_runtime_tests[@]}"
 rm -rf "$AGORA_PROCESS_LOGS"

@@ -18,6 +18,7 @@ import {
   signReceipt, submitOk,
 } from '@agora/client';
 import { balancesAround } from './lib/fixtures.js';
+import { saveStateSnapshot } from '@agora/test-support';
 import { startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -170,5 +171,11 @@ describe('the marketplace on agora-node --dev', () => {
       free: charlieBeforeReclaim.free + deposit - amount - reclaimed.fee, held: charlieBeforeReclaim.held - (deposit - amount),
     });
     assert.ok((await api.query.metering.channels(channel.channelId)).isNone);
+
+    // The state the flow leaves is what ./scripts/test.sh then runs every migration and
+    // every pallet's try_state on (runtime/src/tests/try_runtime.rs).
+    if (process.env.AGORA_STATE_SNAPSHOT) {
+      assert.ok(await saveStateSnapshot(node.httpUrl, process.env.AGORA_STATE_SNAPSHOT) > 0);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // end-to-end tests (tests/e2e) and the throughput harness (scripts/bench) both depend on
 // this package, each from its own node_modules.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
 
@@ -104,4 +104,38 @@ export async function waitForRpc(httpUrl, child, log, timeoutMs) {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${child.spawnfile} did not serve RPC within ${timeoutMs} ms:\n${log.join('')}`);
+}
+
+/** A raw JSON-RPC call's `result`; throws with the node's error message otherwise. */
+async function rpcResult(httpUrl, method, params) {
+  const response = await rpcCall(httpUrl, method, params);
+  if (response.error) throw new Error(`${method}: ${response.error.message}`);
+  return response.result;
+}
+
+/**
+ * Writes the whole state of the node at `httpUrl`, at its best block, to `file` as JSON
+ * `{ number, hash, top: [[key, value], …] }` (hex): what the runtime's try-runtime tests
+ * load (`runtime/src/tests/try_runtime.rs`). Refuses child tries, which Agora's
+ * runtime does not use and the snapshot would not carry. Returns the entry count.
+ */
+export async function saveStateSnapshot(httpUrl, file) {
+  const hash = await rpcResult(httpUrl, 'chain_getBlockHash', []);
+  const header = await rpcResult(httpUrl, 'chain_getHeader', [hash]);
+  const top = [];
+  const pageSize = 1000;
+  for (let startKey = null; ;) {
+    const keys = await rpcResult(httpUrl, 'state_getKeysPaged', ['0x', pageSize, startKey, hash]);
+    if (keys.some((key) => key.startsWith('0x3a6368696c645f73746f726167653a'))) { // ":child_storage:"
+      throw new Error('the state has child tries, which a snapshot does not carry');
+    }
+    if (keys.length > 0) {
+      const [changeSet] = await rpcResult(httpUrl, 'state_queryStorageAt', [keys, hash]);
+      top.push(...changeSet.changes.filter(([, value]) => value !== null));
+    }
+    if (keys.length < pageSize) break;
+    startKey = keys[keys.length - 1];
+  }
+  writeFileSync(file, JSON.stringify({ number: Number.parseInt(header.number, 16), hash, top }));
+  return top.length;
 }

@@ -1,0 +1,83 @@
+//! Every migration and every pallet's invariants on a real chain's state: the state the
+//! end-to-end marketplace flow leaves on a dev node (`tests/e2e/marketplace.test.js` saves
+//! it where `AGORA_STATE_SNAPSHOT` says). `./scripts/test.sh` runs these tests after the
+//! end-to-end suites, with `--features try-runtime`.
+#![cfg(feature = "try-runtime")]
+
+use agora_runtime::{Executive, Runtime, System};
+use frame_try_runtime::UpgradeCheckSelect;
+use sp_core::{bytes::from_hex, storage::Storage};
+use sp_runtime::DispatchError;
+
+/// Externalities holding the snapshot's state, at the snapshot's block.
+fn marketplace_state() -> sp_io::TestExternalities {
+	let path = std::env::var("AGORA_STATE_SNAPSHOT").expect(
+		"AGORA_STATE_SNAPSHOT names the state tests/e2e/marketplace.test.js saves \
+		 (./scripts/test.sh sets it and runs that suite first)",
+	);
+	let text = std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{path}: {error}"));
+	let snapshot: serde_json::Value = serde_json::from_str(&text).expect("the snapshot is JSON");
+	let top = snapshot["top"]
+		.as_array()
+		.expect("`top` lists the [key, value] pairs")
+		.iter()
+		.map(|pair| {
+			let bytes = |i: usize| {
+				from_hex(pair[i].as_str().expect("keys and values are hex strings"))
+					.expect("keys and values are valid hex")
+			};
+			(bytes(0), bytes(1))
+		})
+		.collect();
+	let mut ext =
+		sp_io::TestExternalities::new(Storage { top, children_default: Default::default() });
+	ext.execute_with(|| {
+		assert_eq!(
+			u64::from(System::block_number()),
+			snapshot["number"].as_u64().expect("the snapshot names its block"),
+			"the snapshot's block number is the state's"
+		);
+	});
+	ext
+}
+
+#[test]
+fn every_migration_and_invariant_holds_on_the_state_the_marketplace_flow_leaves() {
+	marketplace_state().execute_with(|| {
+		// What the flow leaves, so that the checks below have something to check.
+		assert!(pallet_services::Providers::<Runtime>::iter().count() >= 1);
+		assert!(pallet_services::Services::<Runtime>::iter().count() >= 1);
+		assert!(pallet_services::Ratings::<Runtime>::iter().count() >= 1);
+		assert!(pallet_rewards::Datasets::<Runtime>::iter().count() >= 1);
+		assert!(pallet_rewards::Stakes::<Runtime>::iter().count() >= 1);
+		assert!(pallet_metering::NextChannelId::<Runtime>::get() >= 1);
+		// Every migration with its pre- and post-upgrade checks, the whole state decoded,
+		// then every pallet's try_state.
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+			.expect("migrations and invariants hold on the marketplace flow's state");
+	});
+}
+
+#[test]
+fn a_broken_index_in_that_state_fails_the_check() {
+	marketplace_state().execute_with(|| {
+		let (curator, dataset) = pallet_rewards::DatasetsByCurator::<Runtime>::iter_keys()
+			.next()
+			.expect("the flow registered a dataset");
+		pallet_rewards::DatasetsByCurator::<Runtime>::remove(&curator, dataset);
+		// Executive reports that a try_state failed (and logs which)…
+		assert_eq!(
+			Executive::try_runtime_upgrade(UpgradeCheckSelect::All),
+			Err(DispatchError::Other(
+				"Detected errors while executing `try_state` checks. See logs for more info."
+			))
+		);
+		// … which is pallet-rewards', naming the broken index; the others still hold.
+		assert_eq!(
+			pallet_rewards::Pallet::<Runtime>::do_try_state(),
+			Err(DispatchError::Other("dataset missing from its curator's index"))
+		);
+		assert_eq!(pallet_services::Pallet::<Runtime>::do_try_state(), Ok(()));
+		assert_eq!(pallet_metering::Pallet::<Runtime>::do_try_state(), Ok(()));
+	});
+}
