@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import {
-  PALLET_IDS, claim, findEvent, openChannel, palletAccount, propose, receiptSigner, signReceipt, submitOk, vote,
+  PALLET_IDS, claim, findEvent, marketplaceParameters, openChannel, palletAccount, propose, receiptSigner, signReceipt,
+  submitOk, vote,
 } from '@agora/client';
 import { DEFAULT_PRICE, balancesAround, eventsAt, listService } from './lib/fixtures.js';
 import { rpcCall, startDevNode, waitForHead } from './lib/node.js';
@@ -103,6 +104,7 @@ describe('governance pallet on agora-node --dev', () => {
     assert.ok(enacted.data.result.isOk);
     assert.equal((await api.query.governance.parameters()).protocolFee.toNumber(), 50_000_000);
     assert.equal((await api.call.governanceApi.parameters()).protocolFee.toNumber(), 50_000_000);
+    assert.equal((await marketplaceParameters(api)).protocolFee, 50_000_000);
     const status = (await api.query.governance.proposals(quietProposal)).unwrap().status;
     assert.ok(status.isRejected);
 

@@ -173,7 +173,7 @@ describe('the marketplace on agora-node --dev', () => {
     assert.ok((await api.query.metering.channels(channel.channelId)).isNone);
 
     // The state the flow leaves is what ./scripts/test.sh then runs every migration and
-    // every pallet's try_state on (runtime/src/tests/try_runtime.rs).
+    // every pallet's try_state on (runtime/try-runtime-tests).
     if (process.env.AGORA_STATE_SNAPSHOT) {
       assert.ok(await saveStateSnapshot(node.httpUrl, process.env.AGORA_STATE_SNAPSHOT) > 0);
     }

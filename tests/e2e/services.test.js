@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { PALLET_IDS, palletAccount, submit } from '@agora/client';
+import { PALLET_IDS, marketplaceParameters, palletAccount, submit } from '@agora/client';
 import { startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -27,11 +27,22 @@ describe('services pallet on agora-node --dev', () => {
     await node?.stop();
   });
 
-  test('exposes its parameters as constants', () => {
+  test('its governed parameters come from the chain, not from metadata constants', async () => {
     const { api } = node;
-    assert.equal(api.consts.services.minProviderBond.toBigInt(), MIN_PROVIDER_BOND);
-    assert.equal(api.consts.services.serviceDeposit.toBigInt(), SERVICE_DEPOSIT);
-    assert.equal(api.consts.services.unbondingPeriod.toNumber(), 14 * 14_400);
+    const parameters = await marketplaceParameters(api);
+    assert.equal(parameters.minProviderBond, MIN_PROVIDER_BOND);
+    assert.equal(parameters.serviceDeposit, SERVICE_DEPOSIT);
+    assert.equal(parameters.unbondingPeriod, 14 * 14_400);
+    // Governance changes them, so metadata does not advertise them as constants;
+    // the bounds set in the runtime's code still are.
+    for (const governed of ['minProviderBond', 'serviceDeposit', 'minSpendToRate', 'unbondingPeriod']) {
+      assert.equal(api.consts.services[governed], undefined, governed);
+    }
+    for (const governed of ['protocolFee', 'minChannelDeposit']) assert.equal(api.consts.metering[governed], undefined, governed);
+    for (const governed of ['datasetDeposit', 'contributionDeposit', 'submissionDeposit']) {
+      assert.equal(api.consts.rewards[governed], undefined, governed);
+    }
+    assert.equal(api.consts.services.maxTags.toNumber(), 8);
   });
 
   test('a provider registers and lists a service; bond and deposit are held', async () => {

@@ -116,7 +116,7 @@ async function rpcResult(httpUrl, method, params) {
 /**
  * Writes the whole state of the node at `httpUrl`, at its best block, to `file` as JSON
  * `{ number, hash, top: [[key, value], …] }` (hex): what the runtime's try-runtime tests
- * load (`runtime/src/tests/try_runtime.rs`). Refuses child tries, which Agora's
+ * load (`runtime/try-runtime-tests`). Refuses child tries, which Agora's
  * runtime does not use and the snapshot would not carry. Returns the entry count.
  */
 export async function saveStateSnapshot(httpUrl, file) {

@@ -232,6 +232,20 @@ export async function reclaim(api, consumer, channelId) {
 }
 
 /**
+ * The marketplace parameters in force (the `GovernanceApi.parameters` runtime API), as
+ * plain values: amounts in planck as `bigint`, periods in blocks and shares in Perbill
+ * (parts per billion) as `number`. Governance changes them without a runtime upgrade, so
+ * they are not metadata constants (`api.consts`): read them when you need them.
+ * @returns {Promise<Record<string, bigint | number>>}
+ */
+export async function marketplaceParameters(api) {
+  const parameters = await api.call.governanceApi.parameters();
+  return Object.fromEntries([...parameters.entries()].map(([name, value]) => [
+    name, value.toRawType() === 'u128' ? value.toBigInt() : value.toNumber(),
+  ]));
+}
+
+/**
  * Puts `call` (an `api.tx…` extrinsic, not signed) to a token-holder vote; the
  * proposal deposit is held until the decision.
  * @returns {Promise<Inclusion & { proposalId: number, endsAt: number }>}

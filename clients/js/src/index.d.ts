@@ -74,6 +74,25 @@ export declare function claimBatch(api: ApiPromise, payee: Account, signed: Sign
   settled: Settlement[]; rejected: { channelId: number; error: string }[]; amount: bigint;
 }>;
 export declare function reclaim(api: ApiPromise, consumer: Account, channelId: number): Promise<Inclusion & { refunded: bigint }>;
+/** The marketplace parameters in force; amounts in planck, periods in blocks, shares in Perbill. */
+export interface MarketplaceParameters {
+  protocolFee: number;
+  minChannelDeposit: bigint;
+  minProviderBond: bigint;
+  serviceDeposit: bigint;
+  minSpendToRate: bigint;
+  unbondingPeriod: number;
+  datasetDeposit: bigint;
+  contributionDeposit: bigint;
+  submissionDeposit: bigint;
+  proposalDeposit: bigint;
+  votingPeriod: number;
+  enactmentDelay: number;
+  voteLockingPeriod: number;
+  minTurnout: number;
+  approvalThreshold: number;
+}
+export declare function marketplaceParameters(api: ApiPromise): Promise<MarketplaceParameters>;
 export declare function propose(api: ApiPromise, proposer: Account, call: SubmittableExtrinsic<'promise'>): Promise<Inclusion & { proposalId: number; endsAt: number }>;
 export declare function vote(api: ApiPromise, holder: Account, proposalId: number, vote: { aye: boolean; balance: bigint; conviction?: string }): Promise<Inclusion>;
 

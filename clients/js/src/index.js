@@ -3,7 +3,7 @@ export { agoraRpc, agoraMethodNames } from './rpc.js';
 export { RECEIPT_DOMAIN, encodeReceipt, receiptHeaders, receiptSigner, rpcSignature, signReceipt } from './receipt.js';
 export {
   DispatchFailed, PALLET_IDS, SS58_PREFIX, claim, claimBatch, dispatchErrorName, extendChannel, findEvent, openChannel,
-  palletAccount, propose, reclaim, submit, submitOk, topUp, vote,
+  marketplaceParameters, palletAccount, propose, reclaim, submit, submitOk, topUp, vote,
 } from './chain.js';
 export {
   API_KINDS, InvalidMetadata, MetadataMismatch, SERVICE_METADATA_SCHEMA, checkServiceMetadata, discoverService, metadataHash,

@@ -127,11 +127,13 @@ pub mod pallet {
 		type RevenueSink: RevenueSink<CreditOf<Self>>;
 
 		/// Share of every settlement taken as protocol fee.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type ProtocolFee: Get<Perbill>;
 
 		/// The smallest deposit a channel opens with.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type MinChannelDeposit: Get<BalanceOf<Self>>;
 
 		/// The longest a channel may run, in blocks, from opening or extension.

@@ -130,15 +130,18 @@ pub mod pallet {
 		type OnUnassignedRevenue: OnUnbalanced<CreditOf<Self>>;
 
 		/// Held from a curator per registered dataset.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type DatasetDeposit: Get<BalanceOf<Self>>;
 
 		/// Held from a contributor per pending contribution.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type ContributionDeposit: Get<BalanceOf<Self>>;
 
 		/// Held from a contributor per pending campaign submission.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type SubmissionDeposit: Get<BalanceOf<Self>>;
 
 		/// The smallest campaign budget. A campaign's record stays until its sponsor

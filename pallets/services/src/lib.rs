@@ -115,19 +115,23 @@ pub mod pallet {
 
 		/// The smallest bond a provider registers with and keeps while it has live
 		/// services.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type MinProviderBond: Get<BalanceOf<Self>>;
 
 		/// The storage deposit held for every listed service.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type ServiceDeposit: Get<BalanceOf<Self>>;
 
 		/// How much an account must have paid a service before it may rate it.
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type MinSpendToRate: Get<BalanceOf<Self>>;
 
 		/// How many blocks unbonded funds stay held (and slashable).
-		#[pallet::constant]
+		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
+		/// clients read it with `GovernanceApi::parameters`.
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
 		/// Longest provider or service name, in bytes.

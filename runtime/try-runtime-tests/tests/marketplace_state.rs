@@ -5,6 +5,7 @@
 #![cfg(feature = "try-runtime")]
 
 use agora_runtime::{Executive, Runtime, System};
+use frame_support::traits::{GetStorageVersion, StorageVersion};
 use frame_try_runtime::UpgradeCheckSelect;
 use sp_core::{bytes::from_hex, storage::Storage};
 use sp_runtime::DispatchError;
@@ -55,6 +56,41 @@ fn every_migration_and_invariant_holds_on_the_state_the_marketplace_flow_leaves(
 		// then every pallet's try_state.
 		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
 			.expect("migrations and invariants hold on the marketplace flow's state");
+	});
+}
+
+#[test]
+fn every_migration_runs_on_that_state_put_back_as_the_versions_before_them_left_it() {
+	use pallet_governance::Pallet as Governance;
+	use pallet_metering::Pallet as Metering;
+	use pallet_rewards::Pallet as Rewards;
+	use pallet_services::Pallet as Services;
+	marketplace_state().execute_with(|| {
+		// On a chain as new as its runtime every migration is skipped. Put each pallet
+		// back at version 0 without the records its migrations build, so that each one
+		// runs, with its pre- and post-upgrade checks, on this state.
+		let tagged = pallet_services::ServicesByTag::<Runtime>::iter_keys().count();
+		let curated = pallet_rewards::DatasetsByCurator::<Runtime>::iter_keys().count();
+		assert!(tagged >= 1 && curated >= 1, "the flow listed a tagged service and a dataset");
+		StorageVersion::new(0).put::<Governance<Runtime>>();
+		let _ = pallet_governance::LiveProposalsOf::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Metering<Runtime>>();
+		let _ = pallet_metering::ChannelsByPayee::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Services<Runtime>>();
+		let _ = pallet_services::ServicesByTag::<Runtime>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Rewards<Runtime>>();
+		let _ = pallet_rewards::DatasetsByCurator::<Runtime>::clear(u32::MAX, None);
+		let _ = pallet_rewards::SubmissionsOf::<Runtime>::clear(u32::MAX, None);
+
+		Executive::try_runtime_upgrade(UpgradeCheckSelect::All)
+			.expect("every migration and then every invariant hold");
+
+		assert_eq!(pallet_services::ServicesByTag::<Runtime>::iter_keys().count(), tagged);
+		assert_eq!(pallet_rewards::DatasetsByCurator::<Runtime>::iter_keys().count(), curated);
+		assert_eq!(Governance::<Runtime>::on_chain_storage_version(), 1);
+		assert_eq!(Metering::<Runtime>::on_chain_storage_version(), 2);
+		assert_eq!(Services::<Runtime>::on_chain_storage_version(), 1);
+		assert_eq!(Rewards::<Runtime>::on_chain_storage_version(), 1);
 	});
 }
 

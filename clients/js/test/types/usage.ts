@@ -3,7 +3,8 @@
 import { ApiPromise } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import {
-  MetadataMismatch, PayingClient, PaymentRefused, agoraRpc, discoverService, encodeReceipt, metadataHash, openChannel,
+  MetadataMismatch, PayingClient, PaymentRefused, agoraRpc, discoverService, encodeReceipt, marketplaceParameters, metadataHash,
+  openChannel,
   receiptHeaders, receiptSigner, signReceipt, type ServiceMetadata,
 } from '../../src/index.js';
 
@@ -27,6 +28,8 @@ export async function paidCall(api: ApiPromise): Promise<bigint> {
   const headers: Record<string, string> = receiptHeaders(signReceipt(dave, api.genesisHash.toHex(), channelId, owed));
   const payload: Uint8Array = encodeReceipt(api.genesisHash.toHex(), channelId, 1);
   const { metadata, endpoint }: { metadata: ServiceMetadata; endpoint: string } = await discoverService(api, 0);
+  const { minChannelDeposit, protocolFee }: { minChannelDeposit: bigint; protocolFee: number } = await marketplaceParameters(api);
+  console.log(minChannelDeposit, protocolFee);
   console.log(headers, payload, metadata.endpoints[0].url, endpoint, metadataHash('{}'), agoraRpc.agora);
   return client.settle();
 }
