@@ -10,6 +10,7 @@ use agora_primitives::{
 	ChannelId, ChannelsOfService, PaidUsage, Price, PriceUnit, Receipt, ReceiptError,
 	ReceiptSigner, ServiceStatus, Split,
 };
+use agora_test_config::walk_pages;
 use frame_support::{
 	assert_noop, assert_ok,
 	traits::fungible::{Inspect, InspectHold},
@@ -879,20 +880,9 @@ fn page_ids(
 		.collect()
 }
 
-/// Every channel a client sees walking the pages of `size` from the first, each page
-/// following the last channel of the one before; sorted, duplicates kept.
+/// Every channel a client sees walking the pages of `size`; see [`walk_pages`].
 fn walk(consumer: Option<AccountId>, payee: Option<AccountId>, size: u32) -> Vec<ChannelId> {
-	let mut seen = Vec::new();
-	let mut after = None;
-	loop {
-		let page = page_ids(consumer.clone(), payee.clone(), after, size);
-		assert!(page.len() <= size as usize);
-		let Some(last) = page.last() else { break };
-		after = Some(*last);
-		seen.extend(page);
-	}
-	seen.sort_unstable();
-	seen
+	walk_pages(size, |after| page_ids(consumer.clone(), payee.clone(), after, size))
 }
 
 fn open_as(who: AccountId, service: u64) -> ChannelId {

@@ -1060,21 +1060,12 @@ mod views {
 		bytes.to_vec().try_into().expect("a short tag")
 	}
 
-	/// Every service a client sees walking the pages of `size` that match `query` from the
-	/// first, each page following the last service of the one before; sorted, duplicates
-	/// kept.
+	/// Every service matching `query` a client sees walking the pages of `size`; see
+	/// [`agora_test_config::walk_pages`].
 	fn walk(query: &ServiceFilter<AccountId>, size: u32) -> Vec<ServiceId> {
-		let mut seen = Vec::new();
-		let mut after = None;
-		loop {
-			let page = ids(Services::services_page(query.clone(), after, size));
-			assert!(page.len() <= size as usize);
-			let Some(last) = page.last() else { break };
-			after = Some(*last);
-			seen.extend(page);
-		}
-		seen.sort_unstable();
-		seen
+		agora_test_config::walk_pages(size, |after| {
+			ids(Services::services_page(query.clone(), after, size))
+		})
 	}
 
 	#[test]

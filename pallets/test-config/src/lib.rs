@@ -1,4 +1,5 @@
-//! The configuration every Agora pallet's test runtime shares.
+//! The configuration every Agora pallet's test runtime shares, and the test helpers
+//! more than one pallet needs.
 //!
 //! The pallets that move AGR test against accounts and balances shaped like the real
 //! runtime's: 32-byte account ids looked up as themselves, `u128` balances and an
@@ -65,4 +66,24 @@ impl frame_system::DefaultConfig for BalancesTestConfig {}
 impl pallet_balances::DefaultConfig for BalancesTestConfig {
 	type Balance = Balance;
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
+}
+
+/// Every id a client sees walking pages of at most `size` from the first, each page asked
+/// for with the last id of the one before (`page(start_after)`); sorted, duplicates kept,
+/// so a test sees both an id served twice and one never served.
+pub fn walk_pages<Id: Ord + Copy>(
+	size: u32,
+	mut page: impl FnMut(Option<Id>) -> Vec<Id>,
+) -> Vec<Id> {
+	let mut seen = Vec::new();
+	let mut after = None;
+	loop {
+		let ids = page(after);
+		assert!(ids.len() <= size as usize, "a page holds at most its limit");
+		let Some(last) = ids.last() else { break };
+		after = Some(*last);
+		seen.extend(ids);
+	}
+	seen.sort_unstable();
+	seen
 }
