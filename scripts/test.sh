@@ -69,26 +69,16 @@ step "throughput harness unit tests (scripts/bench)"
 (cd scripts/bench && node --test ./test/*.test.js)
 
 step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway)"
-# The suites are independent (each starts its own nodes on free ports) and mostly wait
-# for blocks, so AGORA_E2E_CONCURRENCY of them (default 4) run at once. Every node's and
-# gateway's whole output goes to a file named after its suite in AGORA_PROCESS_LOGS.
-# @agora/client is linked from clients/js and loads that folder's copy of the same
-# @polkadot/util version; the flag keeps polkadot.js quiet about two copies only
-# when their versions match.
-# The longest suites start first (the four-validator testnet alone takes about 10 min),
-# so that the others run beside them instead of after them.
+# tests/e2e/run.js runs AGORA_E2E_CONCURRENCY suites (default 4) at once, the longest
+# first (the four-validator testnet alone takes about 10 min), so that the others run
+# beside them instead of after them. Every node's and gateway's whole output goes to a
+# file named after its suite in AGORA_PROCESS_LOGS.
 AGORA_PROCESS_LOGS="$(mktemp -d "${TMPDIR:-/tmp}/agora-e2e-logs.XXXXXX")"
 export AGORA_PROCESS_LOGS
 # marketplace.test.js saves the dev chain's state here at the end of its flow.
 AGORA_STATE_SNAPSHOT="$AGORA_PROCESS_LOGS/marketplace-state.json"
 export AGORA_STATE_SNAPSHOT
-longest_first=(testnet.test.js upgrade.test.js governance.test.js bench.test.js)
-suites=("${longest_first[@]}")
-for suite in tests/e2e/*.test.js; do
-	[[ " ${longest_first[*]} " == *" ${suite##*/} "* ]] || suites+=("${suite##*/}")
-done
-if ! (cd tests/e2e && POLKADOTJS_DISABLE_ESM_CJS_WARNING=1 \
-	node --test --test-concurrency="${AGORA_E2E_CONCURRENCY:-4}" "${suites[@]/#/./}"); then
+if ! node tests/e2e/run.js --concurrency "${AGORA_E2E_CONCURRENCY:-4}"; then
 	echo "end-to-end tests failed; every node's and gateway's log, by suite: $AGORA_PROCESS_LOGS" >&2
 	exit 1
 fi

@@ -18,6 +18,7 @@ use frame_support::{
 };
 use sp_core::{ecdsa, ed25519, sr25519, Pair, H256};
 use sp_runtime::{DispatchError, MultiSignature, Perbill, TokenError};
+use std::sync::OnceLock;
 
 fn held(who: &AccountId) -> Balance {
 	Balances::balance_on_hold(&HoldReason::ChannelDeposit.into(), who)
@@ -27,8 +28,11 @@ fn free(who: &AccountId) -> Balance {
 	Balances::balance(who)
 }
 
-fn sr_pair() -> sr25519::Pair {
-	sr25519::Pair::from_string("//Consumer", None).unwrap()
+/// The consumer's receipt key, derived once: a `//` path from the development phrase
+/// runs PBKDF2 (2,048 rounds of HMAC-SHA512), tens of milliseconds in a debug build.
+fn sr_pair() -> &'static sr25519::Pair {
+	static PAIR: OnceLock<sr25519::Pair> = OnceLock::new();
+	PAIR.get_or_init(|| sr25519::Pair::from_string("//Consumer", None).unwrap())
 }
 
 fn sr_signer() -> ReceiptSigner {

@@ -56,7 +56,7 @@ fn voted_tokens_cannot_be_recycled_through_a_channel_to_vote_again() {
 				900_000 * AGR,
 				crate::DAYS,
 				agora_primitives::ReceiptSigner::Sr25519(sp_core::Pair::public(
-					&super::support::receipt_key()
+					super::support::receipt_key()
 				)),
 				agora_primitives::Price {
 					unit: agora_primitives::PriceUnit::Request,

@@ -13,15 +13,25 @@ use crate::{
 use frame_support::{assert_noop, assert_ok, traits::Get, weights::constants::ParityDbWeight};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
+use std::{collections::BTreeMap, sync::Mutex};
 
-/// Genesis storage of the runtime preset `preset`, built by the WASM runtime.
+/// Genesis storage of the runtime preset `preset`, built by the WASM runtime as the node
+/// builds it. Each preset is built once per test process and cloned for every test:
+/// building compiles the runtime, which takes seconds in a debug build.
 fn genesis_storage(preset: &str) -> sp_runtime::Storage {
-	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
-	sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
-		.with_genesis_config_preset_name(preset)
-		.build()
-		.build_storage()
-		.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"))
+	static BUILT: Mutex<BTreeMap<String, sp_runtime::Storage>> = Mutex::new(BTreeMap::new());
+	let mut built = BUILT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	built
+		.entry(preset.into())
+		.or_insert_with(|| {
+			let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
+			sc_chain_spec::GenericChainSpec::<sc_chain_spec::NoExtension>::builder(wasm, None)
+				.with_genesis_config_preset_name(preset)
+				.build()
+				.build_storage()
+				.unwrap_or_else(|e| panic!("preset {preset} builds: {e}"))
+		})
+		.clone()
 }
 
 /// Externalities at block 1 of the runtime preset `preset`.

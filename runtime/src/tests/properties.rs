@@ -23,18 +23,18 @@ use std::sync::OnceLock;
 const ACTORS: u8 = 5;
 
 fn actor(i: u8) -> AccountId {
-	Sr25519Keyring::well_known()
-		.nth((i % ACTORS) as usize)
+	// Derived once: each keyring derivation runs PBKDF2, slow in a debug build.
+	static ACCOUNTS: OnceLock<Vec<AccountId>> = OnceLock::new();
+	ACCOUNTS
+		.get_or_init(|| Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect())
+		.get((i % ACTORS) as usize)
 		.expect("five keyrings")
-		.to_account_id()
+		.clone()
 }
 
-/// The development genesis (built once through the WASM runtime), with the actors' funds
-/// cut to 1,000 AGR each.
+/// The development genesis, with the actors' funds cut to 1,000 AGR each.
 fn fresh_chain() -> sp_io::TestExternalities {
-	static STORAGE: OnceLock<sp_runtime::Storage> = OnceLock::new();
-	let storage = STORAGE.get_or_init(|| genesis_storage(sp_genesis_builder::DEV_RUNTIME_PRESET));
-	let mut ext = at_block_one(storage.clone());
+	let mut ext = at_block_one(genesis_storage(sp_genesis_builder::DEV_RUNTIME_PRESET));
 	ext.execute_with(|| {
 		for i in 0..ACTORS {
 			let who = actor(i);

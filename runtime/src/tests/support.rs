@@ -15,6 +15,7 @@ use frame_support::{
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{MultiSignature, Perbill};
+use std::sync::OnceLock;
 
 pub fn account(keyring: Sr25519Keyring) -> AccountId {
 	keyring.to_account_id()
@@ -24,9 +25,11 @@ pub fn signed(who: &AccountId) -> RuntimeOrigin {
 	RuntimeOrigin::signed(who.clone())
 }
 
-/// The key a consumer's app signs receipts with.
-pub fn receipt_key() -> sr25519::Pair {
-	sr25519::Pair::from_string("//ReceiptSigner", None).expect("a valid derivation")
+/// The key a consumer's app signs receipts with, derived once: a `//` path from the
+/// development phrase runs PBKDF2 (2,048 rounds of HMAC-SHA512), slow in a debug build.
+pub fn receipt_key() -> &'static sr25519::Pair {
+	static KEY: OnceLock<sr25519::Pair> = OnceLock::new();
+	KEY.get_or_init(|| sr25519::Pair::from_string("//ReceiptSigner", None).expect("a valid derivation"))
 }
 
 /// Registers `provider` with the minimum bond (if it is not yet a provider) and lists a

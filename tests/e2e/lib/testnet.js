@@ -5,7 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePorts, nodeBinary, spawnNode } from './node.js';
+import { after, before } from 'node:test';
+import { Keyring } from '@polkadot/keyring';
+import { freePorts, nodeBinary, spawnNode, waitForHead } from './node.js';
+
+/** The validators of the `local` chain's genesis, in their session order. */
+export const GENESIS_VALIDATORS = ['alice', 'bob', 'charlie', 'dave'];
+
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+/** The well-known development accounts by lowercase name. */
+export const accounts = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie']
+  .map((name) => [name.toLowerCase(), keyring.addFromUri(`//${name}`)]));
 
 /** The libp2p secret key of node `index`: fixed, so that its peer id is known. */
 function nodeKey(index) {
@@ -51,4 +61,61 @@ export async function createTestnet(names) {
   }
 
   return { dir, start, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Plans a testnet of the genesis validators and `extra` nodes, starts the four validators
+ * before the suite's tests and stops every node after them. `nodes` maps a name to its
+ * running node (a test that stops one deletes it); `testnet` is set once planned.
+ */
+export function useFourValidators(extra = []) {
+  const net = { testnet: undefined, nodes: {} };
+  before(async () => {
+    net.testnet = await createTestnet([...GENESIS_VALIDATORS, ...extra]);
+    await Promise.all(GENESIS_VALIDATORS.map(async (name) => { net.nodes[name] = await net.testnet.start(name); }));
+  });
+  after(async () => {
+    await Promise.all(Object.values(net.nodes).map((node) => node.stop()));
+    net.testnet?.remove();
+  });
+  return net;
+}
+
+export const finalizedHead = async (api) => api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
+
+export const waitFinalized = (api, atLeast, timeoutMs = 180_000) => waitForHead(
+  (cb) => api.rpc.chain.subscribeFinalizedHeads(cb), (h) => h.number.toNumber() >= atLeast, timeoutMs,
+);
+
+export const waitBest = (api, predicate, timeoutMs = 180_000) => waitForHead(
+  (cb) => api.rpc.chain.subscribeNewHeads(cb), predicate, timeoutMs,
+);
+
+/** Polls `check` every 2 s until it returns something truthy, and returns that. */
+export async function eventually(check, what, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+/** The best block and the session validators in its state. */
+export async function bestWithValidators(api) {
+  const head = await api.rpc.chain.getHeader();
+  const validators = (await (await api.at(head.hash)).query.session.validators()).map(String);
+  return { head, validators };
+}
+
+/** The account that authored block `hash` (Aura slot → session validator). */
+export async function authorOf(api, hash) {
+  return (await api.derive.chain.getHeader(hash)).author.toString();
+}
+
+/** Resolves with the first new best block authored by `account`. */
+export function waitForAuthor(api, account, timeoutMs = 180_000) {
+  return waitForHead((cb) => api.derive.chain.subscribeNewHeads(cb),
+    (header) => header.author?.toString() === account, timeoutMs);
 }
