@@ -1,5 +1,5 @@
 //! The node, over its JSON-RPC (HTTP): channels and receipts through `agora_*`, and the
-//! few standard methods a signed `claim_batch` needs.
+//! few standard methods a signed `claim_batch` needs, its metadata among them.
 
 use std::{
 	sync::atomic::{AtomicU64, Ordering},
@@ -8,7 +8,9 @@ use std::{
 
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
 use agora_rpc::json::{parse_account, ChannelJson, ReceiptCheckJson, SignatureJson};
+use agora_tx::ChainMetadata;
 use axum::{body::Bytes, http::Uri};
+use codec::Decode;
 use http_body_util::{BodyExt, Full};
 use hyper_util::{
 	client::legacy::{connect::HttpConnector, Client},
@@ -43,6 +45,8 @@ pub enum ChainError {
 	Rpc { method: &'static str, code: i64, message: String },
 	#[error("{method}: unexpected answer: {detail}")]
 	Decode { method: &'static str, detail: String },
+	#[error("the chain's metadata: {0}")]
+	Metadata(#[from] agora_tx::Error),
 }
 
 /// A block: its hash and number.
@@ -143,9 +147,24 @@ impl Node {
 		Ok(Head { hash, number })
 	}
 
-	/// The runtime version at the best block.
-	pub async fn runtime_version(&self) -> Result<RuntimeVersion, ChainError> {
-		self.call("state_getRuntimeVersion", json!([])).await
+	/// The runtime version at block `at`.
+	pub async fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ChainError> {
+		self.call("state_getRuntimeVersion", json!([at])).await
+	}
+
+	/// The runtime's metadata (V15) at block `at`.
+	pub async fn metadata(&self, at: H256) -> Result<ChainMetadata, ChainError> {
+		const METHOD: &str = "Metadata_metadata_at_version";
+		let answer: sp_core::Bytes =
+			self.call("state_call", json!([METHOD, "0x0f000000", at])).await?;
+		// An `Option<OpaqueMetadata>`: `None` from a runtime without V15.
+		let bytes = Option::<Vec<u8>>::decode(&mut &answer[..])
+			.map_err(|e| ChainError::Decode { method: "state_call", detail: e.to_string() })?
+			.ok_or_else(|| ChainError::Decode {
+				method: "state_call",
+				detail: format!("{METHOD}(15): the runtime has no V15 metadata"),
+			})?;
+		Ok(ChainMetadata::decode(&bytes)?)
 	}
 
 	/// `account`'s next nonce, counting its transactions in the pool.

@@ -11,7 +11,9 @@
 //! - [`ledger`]: a channel's accounts and the payment checks.
 //! - [`metering`]: how many units a call used; [`sse`]: streamed responses.
 //! - [`call`]: one paid call, from its reservation to its recorded usage.
-//! - [`chain`]: the node's JSON-RPC.
+//! - [`chain`]: the node's JSON-RPC; transactions are built from the chain's metadata
+//!   (`agora-tx`), so the gateway does not link the runtime and keeps settling across
+//!   runtime upgrades.
 //! - [`store`]: SQLite.
 //! - [`server`]: the HTTP front (proxy, `/health`, `/metrics`, `/agora/*`).
 
@@ -37,6 +39,7 @@ use std::{
 };
 
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
+use agora_tx::ChainMetadata;
 use sp_core::{sr25519, Pair};
 use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 
@@ -87,6 +90,11 @@ pub struct Gateway {
 	channels: Mutex<HashMap<ChannelId, Arc<AsyncMutex<Slot>>>>,
 	best_block: AtomicU32,
 	head_seen_at: Mutex<Option<Instant>>,
+	/// The chain's block time (Aura's slot duration).
+	block_time: Duration,
+	/// The metadata of the runtime last signed for, with its `spec_version`: read again
+	/// when an upgrade changes the version.
+	metadata: Mutex<(u32, Arc<ChainMetadata>)>,
 }
 
 impl Gateway {
@@ -101,6 +109,12 @@ impl Gateway {
 		let unreachable = |e: chain::ChainError| format!("node {}: {e}", config.node);
 		let genesis_hash = node.genesis_hash().await.map_err(unreachable)?;
 		let head = node.best_head().await.map_err(unreachable)?;
+		let version = node.runtime_version(head.hash).await.map_err(unreachable)?;
+		let metadata = node.metadata(head.hash).await.map_err(unreachable)?;
+		let slot_ms: u64 = metadata.constant("Aura", "SlotDuration").map_err(|e| e.to_string())?;
+		if slot_ms == 0 {
+			return Err("the chain's Aura.SlotDuration is 0".into());
+		}
 		let terms = Terms {
 			genesis_hash,
 			provider: AccountId::from(signer.public()),
@@ -121,6 +135,8 @@ impl Gateway {
 			channels: Mutex::new(HashMap::new()),
 			best_block: AtomicU32::new(head.number),
 			head_seen_at: Mutex::new(Some(Instant::now())),
+			block_time: Duration::from_millis(slot_ms),
+			metadata: Mutex::new((version.spec_version, Arc::new(metadata))),
 		};
 		let stored = gateway.store.load().map_err(|e| e.to_string())?;
 		for (id, channel) in stored {
@@ -173,6 +189,27 @@ impl Gateway {
 		&self.signer
 	}
 
+	/// The metadata of the runtime with `spec_version`, read at block `at` if it is not the
+	/// one last read.
+	pub async fn metadata(
+		&self,
+		spec_version: u32,
+		at: sp_core::H256,
+	) -> Result<Arc<ChainMetadata>, chain::ChainError> {
+		let cached = self.metadata.lock().expect("not poisoned").clone();
+		if cached.0 == spec_version {
+			return Ok(cached.1);
+		}
+		let metadata = Arc::new(self.node.metadata(at).await?);
+		tracing::info!(
+			from = cached.0,
+			to = spec_version,
+			"the runtime was upgraded; transactions follow its metadata"
+		);
+		*self.metadata.lock().expect("not poisoned") = (spec_version, metadata.clone());
+		Ok(metadata)
+	}
+
 	/// The best block number last seen.
 	pub fn best_block(&self) -> BlockNumber {
 		self.best_block.load(Ordering::Relaxed)
@@ -195,7 +232,7 @@ impl Gateway {
 	/// served past its expiry.
 	pub fn assumed_head(&self) -> AssumedHead {
 		let silent_for = self.head_seen_at().map_or(Duration::MAX, |at| at.elapsed());
-		assume_head(self.best_block(), silent_for, self.config.max_chain_age)
+		assume_head(self.best_block(), silent_for, self.config.max_chain_age, self.block_time)
 	}
 
 	/// Every served channel.
@@ -252,12 +289,12 @@ pub fn assume_head(
 	best_block: BlockNumber,
 	silent_for: Duration,
 	max_age: Duration,
+	block_time: Duration,
 ) -> AssumedHead {
 	if silent_for <= max_age {
 		return AssumedHead { number: best_block, stale: false };
 	}
-	let block_time = agora_runtime::MILLI_SECS_PER_BLOCK as u128;
-	let blocks = silent_for.as_millis().div_ceil(block_time);
+	let blocks = silent_for.as_millis().div_ceil(block_time.as_millis().max(1));
 	let blocks = BlockNumber::try_from(blocks).unwrap_or(BlockNumber::MAX);
 	AssumedHead { number: best_block.saturating_add(blocks), stale: true }
 }
@@ -268,16 +305,21 @@ mod tests {
 
 	#[test]
 	fn a_silent_node_makes_the_gateway_count_the_blocks_it_missed() {
-		let max_age = Duration::from_secs(30);
+		let (max_age, block_time) = (Duration::from_secs(30), Duration::from_secs(6));
 		assert_eq!(
-			assume_head(100, Duration::from_secs(30), max_age),
+			assume_head(100, Duration::from_secs(30), max_age, block_time),
 			AssumedHead { number: 100, stale: false }
 		);
 		// 31 s of silence at 6 s per block: 6 blocks may have passed (rounded up).
 		assert_eq!(
-			assume_head(100, Duration::from_secs(31), max_age),
+			assume_head(100, Duration::from_secs(31), max_age, block_time),
 			AssumedHead { number: 106, stale: true }
 		);
-		assert_eq!(assume_head(100, Duration::MAX, max_age).number, BlockNumber::MAX);
+		// At 2 s per block, 16.
+		assert_eq!(
+			assume_head(100, Duration::from_secs(31), max_age, Duration::from_secs(2)),
+			AssumedHead { number: 116, stale: true }
+		);
+		assert_eq!(assume_head(100, Duration::MAX, max_age, block_time).number, BlockNumber::MAX);
 	}
 }

@@ -1,6 +1,8 @@
 //! Settlement: the best receipt of every channel that has one newer than what the chain
-//! settled goes into one `metering.claim_batch` (as many as `MaxClaimsPerBatch` allows
-//! per transaction), signed by the provider. It runs every `settle_interval`, at once
+//! settled goes into one `Metering.claim_batch` (as many as `MaxClaimsPerBatch` allows
+//! per transaction), signed by the provider. The call's indices, that constant and the
+//! transaction extensions come from the chain's metadata (`agora-tx`), read again after
+//! a runtime upgrade, so an upgrade that moves or changes them needs no new gateway. It runs every `settle_interval`, at once
 //! when the unclaimed value passes `settle_threshold`, and at once when a channel with an
 //! unsettled receipt comes within `settle_before_expiry` blocks of its expiry.
 //!
@@ -12,14 +14,16 @@
 use std::{sync::Arc, time::Instant};
 
 use agora_primitives::{Balance, BlockNumber, ChannelId, Receipt};
-use agora_runtime::{Runtime, RuntimeCall, SigningContext};
-use codec::Encode;
+use agora_tx::{ChainMetadata, SigningContext};
 use pallet_metering::ClaimItem;
-use sp_core::Get;
-use sp_runtime::{BoundedVec, MultiSignature};
+use sp_runtime::MultiSignature;
 use tokio::time::{sleep, Duration};
 
-use crate::{chain::ChainError, store::SettlementRecord, Gateway};
+use crate::{
+	chain::{ChainError, Head, RuntimeVersion},
+	store::SettlementRecord,
+	Gateway,
+};
 
 /// A receipt due for settlement.
 #[derive(Clone, Debug)]
@@ -107,8 +111,16 @@ pub async fn run(gateway: Arc<Gateway>) {
 		};
 		last = Instant::now();
 		tracing::info!(receipts = claims.len(), value = %value, reason = why, "settling");
-		let batch_size =
-			<<Runtime as pallet_metering::Config>::MaxClaimsPerBatch as Get<u32>>::get() as usize;
+		let batch_size = match chain_now(&gateway).await.and_then(|chain| {
+			Ok(chain.metadata.constant::<u32>("Metering", "MaxClaimsPerBatch")?)
+		}) {
+			Ok(size) => size.max(1) as usize,
+			Err(e) => {
+				gateway.metrics.settlements.with_label_values(&["failed"]).inc();
+				tracing::error!(error = %e, "cannot read the chain; retrying next round");
+				continue;
+			},
+		};
 		// A failed batch does not stop the others: each is retried next round.
 		for chunk in claims.chunks(batch_size) {
 			if let Err(e) = settle(&gateway, chunk).await {
@@ -119,18 +131,32 @@ pub async fn run(gateway: Arc<Gateway>) {
 	}
 }
 
+/// The chain as a transaction signed now names it: its best block, runtime version and
+/// that runtime's metadata.
+struct ChainNow {
+	head: Head,
+	version: RuntimeVersion,
+	metadata: Arc<ChainMetadata>,
+}
+
+async fn chain_now(gateway: &Gateway) -> Result<ChainNow, ChainError> {
+	let head = gateway.node.best_head().await?;
+	let version = gateway.node.runtime_version(head.hash).await?;
+	let metadata = gateway.metadata(version.spec_version, head.hash).await?;
+	Ok(ChainNow { head, version, metadata })
+}
+
 /// Settles `claims` (at most one batch) and reads back what happened to each.
 pub async fn settle(gateway: &Gateway, claims: &[Claim]) -> Result<SettlementRecord, ChainError> {
 	let node = &gateway.node;
-	let head = node.best_head().await?;
-	let version = node.runtime_version().await?;
-	let nonce = node.next_nonce(gateway.provider()).await?;
+	let ChainNow { head, version, metadata } = chain_now(gateway).await?;
 	let context = SigningContext {
 		genesis_hash: gateway.terms.genesis_hash,
 		best_hash: head.hash,
-		best_number: head.number,
+		best_number: head.number.into(),
 		spec_version: version.spec_version,
 		transaction_version: version.transaction_version,
+		nonce: node.next_nonce(gateway.provider()).await?,
 	};
 	let items: Vec<ClaimItem> = claims
 		.iter()
@@ -143,13 +169,10 @@ pub async fn settle(gateway: &Gateway, claims: &[Claim]) -> Result<SettlementRec
 			signature: c.signature.clone(),
 		})
 		.collect();
-	let call = RuntimeCall::Metering(pallet_metering::Call::claim_batch {
-		items: BoundedVec::truncate_from(items),
-	});
-	let extrinsic =
-		agora_runtime::sign_transaction(call, gateway.signer(), nonce, &context).encode();
+	let call = metadata.call("Metering", "claim_batch", &["items"], &items)?;
+	let extrinsic = agora_tx::sign(&metadata, &call, gateway.signer(), &context);
 	let tx_hash = node.submit(&extrinsic).await?;
-	tracing::info!(tx = ?tx_hash, items = claims.len(), nonce, "claim_batch submitted");
+	tracing::info!(tx = ?tx_hash, items = claims.len(), nonce = context.nonce, "claim_batch submitted");
 
 	// Wait until the pool no longer holds it: included (or dropped, which the reads tell).
 	let hex = sp_core::bytes::to_hex(&extrinsic, false);

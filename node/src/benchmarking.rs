@@ -4,10 +4,13 @@
 use std::{sync::Arc, time::Duration};
 
 use agora_runtime::{self as runtime, opaque::Block, AccountId, Balance, BalancesCall, SystemCall};
+use agora_tx::{ChainMetadata, SigningContext};
+use codec::Encode;
 use frame_benchmarking_cli::{BenchmarkCmd, ExtrinsicFactory, SUBSTRATE_REFERENCE_HARDWARE};
 use sc_cli::SubstrateCli;
 use sc_client_api::BlockBackend;
 use sc_service::PartialComponents;
+use sp_api::{Core, Metadata, ProvideRuntimeApi};
 use sp_inherents::{InherentData, InherentDataProvider};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::OpaqueExtrinsic;
@@ -34,7 +37,7 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 		},
 		BenchmarkCmd::Overhead(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
-			let remark = RemarkBuilder { client: client.clone() };
+			let remark = RemarkBuilder { signer: Arc::new(BobSigns::at_best(&client)?) };
 			cmd.run(
 				config.chain_spec.name().into(),
 				client,
@@ -46,10 +49,11 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 		},
 		BenchmarkCmd::Extrinsic(cmd) => {
 			let PartialComponents { client, .. } = service::new_partial(&config)?;
+			let signer = Arc::new(BobSigns::at_best(&client)?);
 			let factory = ExtrinsicFactory(vec![
-				Box::new(RemarkBuilder { client: client.clone() }),
+				Box::new(RemarkBuilder { signer: signer.clone() }),
 				Box::new(TransferKeepAliveBuilder {
-					client: client.clone(),
+					signer,
 					dest: Sr25519Keyring::Alice.to_account_id(),
 					value: runtime::EXISTENTIAL_DEPOSIT,
 				}),
@@ -62,7 +66,7 @@ pub fn run(cli: &Cli, cmd: &BenchmarkCmd) -> sc_cli::Result<()> {
 
 /// Builds `System::remark` extrinsics for the overhead benchmarks.
 struct RemarkBuilder {
-	client: Arc<FullClient>,
+	signer: Arc<BobSigns>,
 }
 
 impl frame_benchmarking_cli::ExtrinsicBuilder for RemarkBuilder {
@@ -75,13 +79,13 @@ impl frame_benchmarking_cli::ExtrinsicBuilder for RemarkBuilder {
 	}
 
 	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
-		signed_extrinsic(&self.client, SystemCall::remark { remark: vec![] }.into(), nonce)
+		self.signer.sign(SystemCall::remark { remark: vec![] }.into(), nonce)
 	}
 }
 
 /// Builds `Balances::transfer_keep_alive` extrinsics for the extrinsic benchmark.
 struct TransferKeepAliveBuilder {
-	client: Arc<FullClient>,
+	signer: Arc<BobSigns>,
 	dest: AccountId,
 	value: Balance,
 }
@@ -98,30 +102,56 @@ impl frame_benchmarking_cli::ExtrinsicBuilder for TransferKeepAliveBuilder {
 	fn build(&self, nonce: u32) -> Result<OpaqueExtrinsic, &'static str> {
 		let call =
 			BalancesCall::transfer_keep_alive { dest: self.dest.clone().into(), value: self.value };
-		signed_extrinsic(&self.client, call.into(), nonce)
+		self.signer.sign(call.into(), nonce)
 	}
 }
 
-/// `call` signed by Bob with the runtime's transaction extensions, valid at the best block.
-fn signed_extrinsic(
-	client: &FullClient,
-	call: runtime::RuntimeCall,
-	nonce: u32,
-) -> Result<OpaqueExtrinsic, &'static str> {
-	let genesis_hash = client
-		.block_hash(0)
-		.ok()
-		.flatten()
-		.ok_or("the database holds no genesis block")?;
-	let info = client.chain_info();
-	let context = runtime::SigningContext {
-		genesis_hash,
-		best_hash: info.best_hash,
-		best_number: info.best_number,
-		spec_version: runtime::VERSION.spec_version,
-		transaction_version: runtime::VERSION.transaction_version,
-	};
-	Ok(runtime::sign_transaction(call, &Sr25519Keyring::Bob.pair(), nonce, &context).into())
+/// Signs calls as Bob, valid at the best block when it was made, with the transaction
+/// extensions of the runtime there, as any client would (`agora-tx`, from its metadata).
+struct BobSigns {
+	metadata: ChainMetadata,
+	context: SigningContext,
+	pair: sp_core::sr25519::Pair,
+}
+
+impl BobSigns {
+	fn at_best(client: &FullClient) -> sc_cli::Result<BobSigns> {
+		let genesis_hash = client
+			.block_hash(0)
+			.ok()
+			.flatten()
+			.ok_or("the database holds no genesis block")?;
+		let best_hash = client.chain_info().best_hash;
+		let best_number = client.chain_info().best_number;
+		let api = client.runtime_api();
+		let version = api.version(best_hash).map_err(|e| format!("the runtime version: {e}"))?;
+		let metadata = api
+			.metadata_at_version(best_hash, 15)
+			.map_err(|e| format!("the runtime's metadata: {e}"))?
+			.ok_or("the runtime has no V15 metadata")?;
+		let metadata =
+			ChainMetadata::decode(&metadata).map_err(|e| format!("the runtime's metadata: {e}"))?;
+		let context = SigningContext {
+			genesis_hash,
+			best_hash,
+			best_number: best_number.into(),
+			spec_version: version.spec_version,
+			transaction_version: version.transaction_version,
+			nonce: 0,
+		};
+		Ok(BobSigns { metadata, context, pair: Sr25519Keyring::Bob.pair() })
+	}
+
+	fn sign(
+		&self,
+		call: runtime::RuntimeCall,
+		nonce: u32,
+	) -> Result<OpaqueExtrinsic, &'static str> {
+		let context = SigningContext { nonce, ..self.context };
+		let extrinsic = agora_tx::sign(&self.metadata, &call.encode(), &self.pair, &context);
+		OpaqueExtrinsic::from_bytes(&extrinsic)
+			.map_err(|_| "agora-tx built an undecodable extrinsic")
+	}
 }
 
 /// Inherent data for the overhead benchmarks: a zero timestamp.

@@ -142,79 +142,11 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// What a signed transaction commits to besides its call and nonce: the chain, the
-/// runtime version it was signed for and the block its mortality counts from. Off-chain
-/// signers (the node's benchmarks, `agora-gateway`) read these from the node.
-#[cfg(feature = "std")]
-#[derive(Clone, Copy, Debug)]
-pub struct SigningContext {
-	/// The chain's genesis hash (`CheckGenesis`).
-	pub genesis_hash: Hash,
-	/// A recent block: the transaction is valid for `BlockHashCount` blocks from it.
-	pub best_hash: Hash,
-	/// That block's number.
-	pub best_number: BlockNumber,
-	/// `spec_version` of the runtime at that block (`CheckSpecVersion`).
-	pub spec_version: u32,
-	/// `transaction_version` of that runtime (`CheckTxVersion`).
-	pub transaction_version: u32,
-}
-
-/// `call` signed by `signer` with nonce `nonce` and this runtime's transaction
-/// extensions: a mortal era from `context.best_number`, no tip, no metadata hash.
-#[cfg(feature = "std")]
-pub fn sign_transaction(
-	call: RuntimeCall,
-	signer: &sp_core::sr25519::Pair,
-	nonce: Nonce,
-	context: &SigningContext,
-) -> UncheckedExtrinsic {
-	use sp_core::Pair;
-	// The longest mortality CheckEra accepts: a power of two within BlockHashCount.
-	let period = <configs::BlockHashCount as frame_support::traits::Get<BlockNumber>>::get()
-		.checked_next_power_of_two()
-		.map_or(2, |c| c / 2) as u64;
-	let extension: TxExtension = (
-		frame_system::CheckNonZeroSender::<Runtime>::new(),
-		frame_system::CheckSpecVersion::<Runtime>::new(),
-		frame_system::CheckTxVersion::<Runtime>::new(),
-		frame_system::CheckGenesis::<Runtime>::new(),
-		frame_system::CheckEra::<Runtime>::from(generic::Era::mortal(
-			period,
-			context.best_number.into(),
-		)),
-		frame_system::CheckNonce::<Runtime>::from(nonce),
-		frame_system::CheckWeight::<Runtime>::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
-		frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
-		frame_system::WeightReclaim::<Runtime>::new(),
-	);
-	let implicit = (
-		(),
-		context.spec_version,
-		context.transaction_version,
-		context.genesis_hash,
-		context.best_hash,
-		(),
-		(),
-		(),
-		None,
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
-	let signature = codec::Encode::using_encoded(&payload, |bytes| signer.sign(bytes));
-	UncheckedExtrinsic::new_signed(
-		call,
-		AccountId::from(signer.public()).into(),
-		Signature::Sr25519(signature),
-		extension,
-	)
-}
-
 /// Migrations to run on the next runtime upgrade, besides the pallets' own. Each runs
 /// only from the storage version it migrates.
 type Migrations = (
 	migrations::ClearVoteFreezes,
+	migrations::UpgradeTest,
 	pallet_governance::migrations::v1::MigrateToV1<Runtime>,
 	pallet_metering::migrations::v1::MigrateToV1<Runtime>,
 	pallet_metering::migrations::v2::MigrateToV2<Runtime>,
@@ -232,63 +164,77 @@ pub type Executive = frame_executive::Executive<
 	Migrations,
 >;
 
-#[frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(
-		RuntimeCall,
-		RuntimeEvent,
-		RuntimeError,
-		RuntimeOrigin,
-		RuntimeFreezeReason,
-		RuntimeHoldReason,
-		RuntimeSlashReason,
-		RuntimeLockId,
-		RuntimeTask,
-		RuntimeViewFunction
-	)]
-	pub struct Runtime;
+/// Declares the runtime's pallets, Metering at index `$metering_index`: `#[runtime]` takes
+/// only literal indices, and the `upgrade-test` build moves Metering (11 → 16) so that the
+/// end-to-end tests prove that clients reading the metadata (`agora-gateway` through
+/// `agora-tx`, polkadot.js) follow a pallet that moved. Its holds move with it
+/// ([`migrations::MoveMeteringHolds`]).
+macro_rules! agora_runtime_pallets {
+	($metering_index:tt) => {
+		#[frame_support::runtime]
+		mod runtime {
+			#[runtime::runtime]
+			#[runtime::derive(
+				RuntimeCall,
+				RuntimeEvent,
+				RuntimeError,
+				RuntimeOrigin,
+				RuntimeFreezeReason,
+				RuntimeHoldReason,
+				RuntimeSlashReason,
+				RuntimeLockId,
+				RuntimeTask,
+				RuntimeViewFunction
+			)]
+			pub struct Runtime;
 
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
+			#[runtime::pallet_index(0)]
+			pub type System = frame_system;
 
-	#[runtime::pallet_index(1)]
-	pub type Timestamp = pallet_timestamp;
+			#[runtime::pallet_index(1)]
+			pub type Timestamp = pallet_timestamp;
 
-	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+			#[runtime::pallet_index(2)]
+			pub type Aura = pallet_aura;
 
-	#[runtime::pallet_index(3)]
-	pub type Grandpa = pallet_grandpa;
+			#[runtime::pallet_index(3)]
+			pub type Grandpa = pallet_grandpa;
 
-	#[runtime::pallet_index(4)]
-	pub type Balances = pallet_balances;
+			#[runtime::pallet_index(4)]
+			pub type Balances = pallet_balances;
 
-	#[runtime::pallet_index(5)]
-	pub type TransactionPayment = pallet_transaction_payment;
+			#[runtime::pallet_index(5)]
+			pub type TransactionPayment = pallet_transaction_payment;
 
-	#[runtime::pallet_index(6)]
-	pub type Sudo = pallet_sudo;
+			#[runtime::pallet_index(6)]
+			pub type Sudo = pallet_sudo;
 
-	#[runtime::pallet_index(7)]
-	pub type Utility = pallet_utility;
+			#[runtime::pallet_index(7)]
+			pub type Utility = pallet_utility;
 
-	#[runtime::pallet_index(10)]
-	pub type Services = pallet_services;
+			#[runtime::pallet_index(10)]
+			pub type Services = pallet_services;
 
-	#[runtime::pallet_index(11)]
-	pub type Metering = pallet_metering;
+			#[runtime::pallet_index($metering_index)]
+			pub type Metering = pallet_metering;
 
-	#[runtime::pallet_index(12)]
-	pub type Rewards = pallet_rewards;
+			#[runtime::pallet_index(12)]
+			pub type Rewards = pallet_rewards;
 
-	#[runtime::pallet_index(13)]
-	pub type Governance = pallet_governance;
+			#[runtime::pallet_index(13)]
+			pub type Governance = pallet_governance;
 
-	// Validators before Session: Session's genesis asks Validators for the first set.
-	#[runtime::pallet_index(14)]
-	pub type Validators = pallet_validators;
+			// Validators before Session: Session's genesis asks Validators for the first set.
+			#[runtime::pallet_index(14)]
+			pub type Validators = pallet_validators;
 
-	#[runtime::pallet_index(15)]
-	pub type Session = pallet_session;
+			#[runtime::pallet_index(15)]
+			pub type Session = pallet_session;
+		}
+	};
 }
+
+#[cfg(not(feature = "upgrade-test"))]
+agora_runtime_pallets!(11);
+#[cfg(feature = "upgrade-test")]
+agora_runtime_pallets!(16);

@@ -34,3 +34,48 @@ impl OnRuntimeUpgrade for ClearVoteFreezes {
 		db.reads_writes(reads, writes)
 	}
 }
+
+/// The `upgrade-test` runtime moves pallet-metering from index 11 to 16. A hold's reason
+/// is stored as a `RuntimeHoldReason`, whose first byte is its pallet's index, so the
+/// channel deposits held under 11 would no longer decode: this rewrites them under 16 and
+/// leaves every other hold as it is. A real runtime that moves a pallet with holds (or
+/// freezes, or calls stored in proposals) needs the same.
+#[cfg(feature = "upgrade-test")]
+pub struct MoveMeteringHolds;
+
+/// What only the `upgrade-test` runtime migrates: nothing in any other build.
+#[cfg(not(feature = "upgrade-test"))]
+pub type UpgradeTest = ();
+#[cfg(feature = "upgrade-test")]
+pub type UpgradeTest = MoveMeteringHolds;
+
+#[cfg(feature = "upgrade-test")]
+impl OnRuntimeUpgrade for MoveMeteringHolds {
+	fn on_runtime_upgrade() -> Weight {
+		use alloc::vec::Vec;
+		use frame_support::storage::migration::{put_storage_value, storage_iter};
+		const FROM: u8 = 11;
+		let to = <crate::Metering as frame_support::traits::PalletInfoAccess>::index() as u8;
+		// Every pallet's hold reasons are fieldless enums: a reason is (pallet, variant).
+		type RawHolds = Vec<([u8; 2], u128)>;
+		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		let mut reads = 0u64;
+		let mut moved = Vec::new();
+		for (key, mut holds) in storage_iter::<RawHolds>(b"Balances", b"Holds") {
+			reads.saturating_inc();
+			let mut changed = false;
+			for (reason, _) in holds.iter_mut().filter(|(reason, _)| reason[0] == FROM) {
+				reason[0] = to;
+				changed = true;
+			}
+			if changed {
+				moved.push((key, holds));
+			}
+		}
+		let writes = moved.len() as u64;
+		for (key, holds) in moved {
+			put_storage_value(b"Balances", b"Holds", &key, holds);
+		}
+		db.reads_writes(reads, writes)
+	}
+}

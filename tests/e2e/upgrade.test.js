@@ -1,19 +1,26 @@
 // A runtime upgrade by governance alone on a real dev node: token holders vote
 // `system.authorizeUpgrade(hash)` of a runtime one `spec_version` ahead (built by
-// scripts/build-upgrade-runtime.sh, path in $AGORA_UPGRADE_WASM); once enacted, anyone
-// applies the code; the chain keeps producing and finalizing blocks, reports the new
-// version, and balances and marketplace state are intact and still work.
+// scripts/build-upgrade-runtime.sh, path in $AGORA_UPGRADE_WASM), which also moves
+// pallet-metering from index 11 to 16; once enacted, anyone applies the code; the chain
+// keeps producing and finalizing blocks, reports the new version, and balances and
+// marketplace state (the channel deposit held under Metering's old index among them) are
+// intact and still work. The provider's agora-gateway, started before the upgrade, keeps
+// settling after it without a restart: it signs from the chain's metadata.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import {
-  claim, findEvent, openChannel, propose, receiptSigner, signReceipt, submit, submitOk, vote,
+  claim, findEvent, openChannel, propose, receiptHeaders, receiptSigner, signReceipt, submit,
+  submitOk, vote,
 } from '@agora/client';
 import { DEFAULT_PRICE, eventsAt, listService } from './lib/fixtures.js';
-import { startDevNode, waitForHead } from './lib/node.js';
+import { startGateway, startUpstream, tokenGatewaySettings } from './lib/gateway.js';
+import { eventually, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 
@@ -26,17 +33,31 @@ function upgradeWasm() {
   return readFileSync(path);
 }
 
+/** Metering's index in the metadata at block `hash` (default: the best block). */
+async function meteringIndex(api, hash) {
+  const metadata = await api.rpc.state.getMetadata(hash ?? await api.rpc.chain.getBlockHash());
+  return metadata.asLatest.pallets.find((pallet) => pallet.name.eq('Metering')).index.toNumber();
+}
+
 describe('runtime upgrade through governance on agora-node --dev', () => {
   let node;
   let code;
+  let dir;
+  let upstream;
+  let gateway;
 
   before(async () => {
     code = upgradeWasm();
     node = await startDevNode();
+    dir = mkdtempSync(join(tmpdir(), 'agora-upgrade-'));
+    upstream = await startUpstream((input) => input.tokens);
   });
 
   after(async () => {
+    await gateway?.stop();
+    await upstream?.close();
     await node?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   test('holders authorize a new runtime; it is applied and the chain carries on with its state', async () => {
@@ -54,6 +75,31 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
       serviceId, deposit: 10n * AGR, duration: 1_000, receiptSigner: receiptSigner(app),
       agreedPrice: DEFAULT_PRICE,
     });
+
+    // Bob's gateway sells the service and settles every 2 s. Each call uses 1,000 tokens:
+    // one unit, paid by a receipt for the channel's running total.
+    gateway = await startGateway(dir, await tokenGatewaySettings(
+      { dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId },
+      { settle_interval: 2, inclusion_timeout: 30 },
+    ), '//Bob');
+    const paidCall = async (units) => {
+      const response = await fetch(`${gateway.url}/chat/completions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...receiptHeaders(signReceipt(app, api.genesisHash, channel.channelId, units)),
+        },
+        body: JSON.stringify({ model: 'tiny', messages: [], tokens: 1_000 }),
+      });
+      assert.equal(response.status, 200, await response.text());
+    };
+    const settledTo = (units) => eventually(async () => {
+      const state = (await api.query.metering.channels(channel.channelId)).unwrap();
+      return state.claimed.toBigInt() === BigInt(units) * DEFAULT_PRICE.perUnit;
+    }, `the gateway to settle ${units} units`, 120_000);
+    assert.equal(await meteringIndex(api), 11);
+    await paidCall(1);
+    await settledTo(1);
 
     // Nothing is authorized yet: the code cannot be applied.
     const early = await submit(api, api.tx.system.applyAuthorizedUpgrade(u8aToHex(code)), dave);
@@ -87,6 +133,7 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const version = await api.rpc.state.getRuntimeVersion(finalized.hash);
     assert.equal(version.specVersion.toNumber(), 103);
     assert.equal(version.specName.toString(), 'agora');
+    assert.equal(await meteringIndex(api, finalized.hash), 16);
     // The version at a block is the code in its post-state: 102 from the block that applied it.
     assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 102);
     assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 103);
@@ -102,9 +149,14 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     }
     assert.equal((await is.query.balances.totalIssuance()).toBigInt(), (await was.query.balances.totalIssuance()).toBigInt());
 
-    // And it still works: Bob settles a receipt under the new runtime.
+    // And it still works. The gateway, not restarted, reads the new metadata and settles
+    // the next call at Metering's new index (a claim_batch at 11 would not even decode).
+    await paidCall(2);
+    await settledTo(2);
+    assert.ok(gateway.log.join('').includes('the runtime was upgraded'), 'the gateway noticed the upgrade');
+    // Bob settles a receipt himself under the new runtime: the 248 units beyond the 2.
     const settled = await claim(api, bob, signReceipt(app, api.genesisHash, channel.channelId, 250));
-    assert.equal(settled.amount, 250n * 10n ** 10n);
+    assert.equal(settled.amount, 248n * DEFAULT_PRICE.perUnit);
     assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 103);
   });
 });

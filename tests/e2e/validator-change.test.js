@@ -6,9 +6,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { u8aToHex } from '@polkadot/util';
 import { propose, submit, submitOk, vote } from '@agora/client';
-import { rpcCall } from './lib/node.js';
+import { eventually, rpcCall } from './lib/node.js';
 import {
-  accounts, authorOf, bestWithValidators, eventually, useFourValidators, waitFinalized, waitForAuthor,
+  accounts, authorOf, bestWithValidators, useFourValidators, waitFinalized, waitForAuthor,
 } from './lib/testnet.js';
 
 const AGR = 10n ** 12n;

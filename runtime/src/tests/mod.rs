@@ -5,6 +5,7 @@
 mod attacks;
 mod properties;
 mod support;
+mod transactions;
 
 use crate::{
 	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,

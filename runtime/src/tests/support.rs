@@ -29,7 +29,9 @@ pub fn signed(who: &AccountId) -> RuntimeOrigin {
 /// development phrase runs PBKDF2 (2,048 rounds of HMAC-SHA512), slow in a debug build.
 pub fn receipt_key() -> &'static sr25519::Pair {
 	static KEY: OnceLock<sr25519::Pair> = OnceLock::new();
-	KEY.get_or_init(|| sr25519::Pair::from_string("//ReceiptSigner", None).expect("a valid derivation"))
+	KEY.get_or_init(|| {
+		sr25519::Pair::from_string("//ReceiptSigner", None).expect("a valid derivation")
+	})
 }
 
 /// Registers `provider` with the minimum bond (if it is not yet a provider) and lists a

@@ -81,3 +81,14 @@ export function waitForHead(subscribe, predicate, timeoutMs = 120_000) {
     }, reject);
   });
 }
+
+/** Polls `check` every 2 s until it returns something truthy, and returns that. */
+export async function eventually(check, what, timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}

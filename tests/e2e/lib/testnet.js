@@ -91,17 +91,6 @@ export const waitBest = (api, predicate, timeoutMs = 180_000) => waitForHead(
   (cb) => api.rpc.chain.subscribeNewHeads(cb), predicate, timeoutMs,
 );
 
-/** Polls `check` every 2 s until it returns something truthy, and returns that. */
-export async function eventually(check, what, timeoutMs = 300_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-  }
-}
-
 /** The best block and the session validators in its state. */
 export async function bestWithValidators(api) {
   const head = await api.rpc.chain.getHeader();

@@ -1,0 +1,250 @@
+//! `agora-tx` against the runtime it signs for: the extrinsics it builds from this
+//! runtime's metadata are byte for byte what the runtime's own types encode, they are
+//! applied, and forged or stale ones are refused; metadata it cannot use is refused with
+//! the reason.
+
+use super::{alice, genesis};
+use crate::{
+	Address, Balances, Executive, Runtime, RuntimeCall, RuntimeEvent, Signature, System,
+	TxExtension, UncheckedExtrinsic, AGR, VERSION,
+};
+use agora_tx::{ChainMetadata, Error, Extension, SigningContext};
+use codec::{Compact, Decode, Encode};
+use frame_metadata::{v15::RuntimeMetadataV15, RuntimeMetadata, RuntimeMetadataPrefixed};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::{
+	generic::{Era, Preamble},
+	transaction_validity::{InvalidTransaction, TransactionValidityError},
+	MultiAddress,
+};
+
+fn metadata_v15() -> RuntimeMetadataV15 {
+	let bytes = Runtime::metadata_at_version(15).expect("the runtime serves V15");
+	match RuntimeMetadataPrefixed::decode(&mut &bytes[..]).expect("it decodes").1 {
+		RuntimeMetadata::V15(metadata) => metadata,
+		_ => unreachable!("asked for V15"),
+	}
+}
+
+fn chain_metadata() -> ChainMetadata {
+	let bytes = Runtime::metadata_at_version(15).expect("the runtime serves V15");
+	ChainMetadata::decode(&bytes).expect("agora-tx reads the runtime's metadata")
+}
+
+/// Signing at genesis, as a client connected to a fresh chain would.
+fn context(nonce: u32) -> SigningContext {
+	let genesis_hash = System::block_hash(0);
+	SigningContext {
+		genesis_hash,
+		best_hash: genesis_hash,
+		best_number: 0,
+		spec_version: VERSION.spec_version,
+		transaction_version: VERSION.transaction_version,
+		nonce,
+	}
+}
+
+fn transfer(value: u128) -> RuntimeCall {
+	let dest = Sr25519Keyring::Bob.to_account_id().into();
+	pallet_balances::Call::transfer_keep_alive { dest, value }.into()
+}
+
+fn transfer_from_metadata(metadata: &ChainMetadata, value: u128) -> Vec<u8> {
+	let dest: Address = MultiAddress::Id(Sr25519Keyring::Bob.to_account_id());
+	metadata
+		.call("Balances", "transfer_keep_alive", &["dest", "value"], &(dest, Compact(value)))
+		.expect("Balances.transfer_keep_alive is in the metadata")
+}
+
+#[test]
+fn agora_tx_builds_what_the_runtime_types_encode_and_it_is_applied() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let metadata = chain_metadata();
+		let call = transfer_from_metadata(&metadata, 5 * AGR);
+		assert_eq!(call, transfer(5 * AGR).encode());
+		assert_eq!(metadata.constant::<u32>("Metering", "MaxClaimsPerBatch"), Ok(100));
+
+		let alice_pair = Sr25519Keyring::Alice.pair();
+		let bytes = agora_tx::sign(&metadata, &call, &alice_pair, &context(0));
+		let xt = UncheckedExtrinsic::decode(&mut &bytes[..]).expect("an extrinsic of the runtime");
+		let Preamble::Signed(address, Signature::Sr25519(signature), extension) = &xt.preamble
+		else {
+			panic!("a signed sr25519 extrinsic: {:?}", xt.preamble)
+		};
+		assert_eq!(address, &Address::Id(alice()));
+		// The reference: the runtime's own extension values, as a Rust client would build
+		// them: the longest era within BlockHashCount (2,400 → 2,048), no tip, metadata
+		// hash check off.
+		let expected: TxExtension = (
+			frame_system::CheckNonZeroSender::new(),
+			frame_system::CheckSpecVersion::new(),
+			frame_system::CheckTxVersion::new(),
+			frame_system::CheckGenesis::new(),
+			frame_system::CheckEra::from(Era::mortal(2048, 0)),
+			frame_system::CheckNonce::from(0),
+			frame_system::CheckWeight::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::new(false),
+			frame_system::WeightReclaim::new(),
+		);
+		assert_eq!(extension.encode(), expected.encode());
+		let reference = UncheckedExtrinsic::new_signed(
+			transfer(5 * AGR),
+			Address::Id(alice()),
+			Signature::Sr25519(*signature),
+			expected,
+		);
+		assert_eq!(bytes, reference.encode());
+
+		let bob = Sr25519Keyring::Bob.to_account_id();
+		let (alice_before, bob_before) =
+			(Balances::free_balance(alice()), Balances::free_balance(&bob));
+		assert_eq!(Executive::apply_extrinsic(xt), Ok(Ok(())));
+		let fee = System::events()
+			.into_iter()
+			.find_map(|record| match record.event {
+				RuntimeEvent::TransactionPayment(
+					pallet_transaction_payment::Event::TransactionFeePaid {
+						who, actual_fee, ..
+					},
+				) if who == alice() => Some(actual_fee),
+				_ => None,
+			})
+			.expect("Alice paid a fee");
+		assert!(fee > 0);
+		assert_eq!(Balances::free_balance(&bob), bob_before + 5 * AGR);
+		assert_eq!(Balances::free_balance(alice()), alice_before - 5 * AGR - fee);
+		assert_eq!(System::account_nonce(alice()), 1);
+	});
+}
+
+#[test]
+fn forged_and_replayed_transactions_are_refused() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let metadata = chain_metadata();
+		let call = transfer_from_metadata(&metadata, AGR);
+		let apply = |bytes: Vec<u8>| {
+			Executive::apply_extrinsic(UncheckedExtrinsic::decode(&mut &bytes[..]).unwrap())
+		};
+		let alice_pair = Sr25519Keyring::Alice.pair();
+		let bad_proof = Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof));
+
+		// Signed for another chain, or for another runtime version: the signature does not
+		// cover what this chain checks.
+		let other_chain = SigningContext { genesis_hash: [7; 32].into(), ..context(0) };
+		assert_eq!(apply(agora_tx::sign(&metadata, &call, &alice_pair, &other_chain)), bad_proof);
+		let old_runtime = SigningContext { spec_version: VERSION.spec_version - 1, ..context(0) };
+		assert_eq!(apply(agora_tx::sign(&metadata, &call, &alice_pair, &old_runtime)), bad_proof);
+		// A signature moved onto another call.
+		let mut tampered = agora_tx::sign(&metadata, &call, &alice_pair, &context(0));
+		let last = tampered.len() - 1;
+		tampered[last] ^= 1;
+		assert_eq!(apply(tampered), bad_proof);
+
+		// Applied once; the same bytes again are stale.
+		let once = agora_tx::sign(&metadata, &call, &alice_pair, &context(0));
+		assert_eq!(apply(once.clone()), Ok(Ok(())));
+		assert_eq!(apply(once), Err(TransactionValidityError::Invalid(InvalidTransaction::Stale)));
+		assert_eq!(System::account_nonce(alice()), 1);
+	});
+}
+
+#[test]
+fn calls_and_constants_come_from_the_metadata_and_mismatches_are_named() {
+	let metadata = chain_metadata();
+	let no_args = &();
+	assert_eq!(metadata.pallet_index("Metering"), Ok(11));
+	assert_eq!(metadata.pallet_index("Escrow"), Err(Error::NoSuchPallet("Escrow".into())));
+	assert_eq!(
+		metadata.call("Metering", "claim_all", &["items"], no_args),
+		Err(Error::NoSuchCall { pallet: "Metering".into(), call: "claim_all".into() })
+	);
+	assert_eq!(
+		metadata.call("Metering", "claim_batch", &["items", "close"], no_args),
+		Err(Error::CallArgumentsChanged {
+			pallet: "Metering".into(),
+			call: "claim_batch".into(),
+			found: "items".into(),
+			expected: "items, close".into(),
+		})
+	);
+	assert_eq!(
+		metadata.constant::<u32>("Metering", "MaxChannels"),
+		Err(Error::NoSuchConstant { pallet: "Metering".into(), name: "MaxChannels".into() })
+	);
+	// A u32 constant read as a u64 is refused rather than read past its bytes.
+	assert_eq!(
+		metadata.constant::<u64>("Metering", "MaxClaimsPerBatch"),
+		Err(Error::ConstantType {
+			pallet: "Metering".into(),
+			name: "MaxClaimsPerBatch".into(),
+			expected: "u64",
+		})
+	);
+
+	// A runtime that moved Metering: the call follows it.
+	let mut moved = metadata_v15();
+	moved.pallets.iter_mut().find(|p| p.name == "Metering").unwrap().index = 16;
+	let moved = ChainMetadata::new(moved).unwrap();
+	let call = moved.call("Metering", "claim_batch", &["items"], &Vec::<u8>::new()).unwrap();
+	let original = metadata.call("Metering", "claim_batch", &["items"], &Vec::<u8>::new()).unwrap();
+	assert_eq!(call[0], 16);
+	assert_eq!(call[1..], original[1..]);
+}
+
+#[test]
+fn metadata_agora_tx_cannot_sign_for_is_refused_with_the_reason() {
+	let ours = metadata_v15();
+	assert_eq!(
+		ChainMetadata::new(ours.clone()).unwrap().extensions(),
+		[
+			Extension::Empty,
+			Extension::SpecVersion,
+			Extension::TransactionVersion,
+			Extension::Genesis,
+			Extension::Mortality,
+			Extension::Nonce,
+			Extension::Empty,
+			Extension::Tip,
+			Extension::MetadataHashDisabled,
+			Extension::Empty,
+		]
+	);
+
+	// An extension agora-tx does not know: refused if it carries data, filled with
+	// nothing if both its parts are empty.
+	let nonce = ours.extrinsic.signed_extensions.iter().find(|e| e.identifier == "CheckNonce");
+	let weight = ours.extrinsic.signed_extensions.iter().find(|e| e.identifier == "CheckWeight");
+	let mut with_data = ours.clone();
+	let mut unknown = nonce.unwrap().clone();
+	unknown.identifier = "ChargeAssetTxPayment".into();
+	with_data.extrinsic.signed_extensions.push(unknown);
+	assert_eq!(
+		ChainMetadata::new(with_data).unwrap_err(),
+		Error::UnsupportedExtension("ChargeAssetTxPayment".into())
+	);
+	let mut empty = ours.clone();
+	let mut unknown = weight.unwrap().clone();
+	unknown.identifier = "CheckSomethingElse".into();
+	empty.extrinsic.signed_extensions.push(unknown);
+	assert_eq!(ChainMetadata::new(empty).unwrap().extensions().last(), Some(&Extension::Empty));
+
+	let mut v5 = ours.clone();
+	v5.extrinsic.version = 5;
+	assert_eq!(ChainMetadata::new(v5).unwrap_err(), Error::UnsupportedExtrinsicVersion(5));
+
+	// A signature type that is not sr25519 (here: the account id's 32 bytes).
+	let mut other_signature = ours.clone();
+	other_signature.extrinsic.signature_ty = other_signature.extrinsic.address_ty;
+	assert_eq!(
+		ChainMetadata::new(other_signature).unwrap_err(),
+		Error::UnsupportedType { what: "signature" }
+	);
+
+	let v14 = Runtime::metadata_at_version(14).expect("the runtime serves V14");
+	assert_eq!(
+		ChainMetadata::decode(&v14).unwrap_err(),
+		Error::UnsupportedMetadataVersion("V14".into())
+	);
+	assert!(matches!(ChainMetadata::decode(b"meta"), Err(Error::Undecodable(_))));
+}
