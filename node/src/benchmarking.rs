@@ -149,7 +149,7 @@ impl BobSigns {
 	) -> Result<OpaqueExtrinsic, &'static str> {
 		let context = SigningContext { nonce, ..self.context };
 		let extrinsic = agora_tx::sign(&self.metadata, &call.encode(), &self.pair, &context);
-		OpaqueExtrinsic::from_bytes(&extrinsic)
+		OpaqueExtrinsic::try_from_encoded_extrinsic(&extrinsic)
 			.map_err(|_| "agora-tx built an undecodable extrinsic")
 	}
 }
