@@ -152,6 +152,17 @@ impl Node {
 		self.call("state_getRuntimeVersion", json!([at])).await
 	}
 
+	/// The hash of the runtime's code (`:code`) at block `at`: what identifies a runtime,
+	/// even one set without a new `spec_version` (`set_code_without_checks`).
+	pub async fn code_hash(&self, at: H256) -> Result<H256, ChainError> {
+		let hash: Option<H256> =
+			self.call("state_getStorageHash", json!(["0x3a636f6465", at])).await?;
+		hash.ok_or(ChainError::Decode {
+			method: "state_getStorageHash",
+			detail: "the chain has no :code".into(),
+		})
+	}
+
 	/// The runtime's metadata (V15) at block `at`.
 	pub async fn metadata(&self, at: H256) -> Result<ChainMetadata, ChainError> {
 		const METHOD: &str = "Metadata_metadata_at_version";

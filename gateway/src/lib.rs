@@ -40,7 +40,7 @@ use std::{
 
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
 use agora_tx::ChainMetadata;
-use sp_core::{sr25519, Pair};
+use sp_core::{sr25519, Pair, H256};
 use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 
 use crate::{
@@ -92,9 +92,9 @@ pub struct Gateway {
 	head_seen_at: Mutex<Option<Instant>>,
 	/// The chain's block time (Aura's slot duration).
 	block_time: Duration,
-	/// The metadata of the runtime last signed for, with its `spec_version`: read again
-	/// when an upgrade changes the version.
-	metadata: Mutex<(u32, Arc<ChainMetadata>)>,
+	/// The metadata of the runtime last signed for, with the hash of its code: read again
+	/// when the code changes.
+	metadata: Mutex<(H256, Arc<ChainMetadata>)>,
 }
 
 impl Gateway {
@@ -109,7 +109,7 @@ impl Gateway {
 		let unreachable = |e: chain::ChainError| format!("node {}: {e}", config.node);
 		let genesis_hash = node.genesis_hash().await.map_err(unreachable)?;
 		let head = node.best_head().await.map_err(unreachable)?;
-		let version = node.runtime_version(head.hash).await.map_err(unreachable)?;
+		let code_hash = node.code_hash(head.hash).await.map_err(unreachable)?;
 		let metadata = node.metadata(head.hash).await.map_err(unreachable)?;
 		let slot_ms: u64 = metadata.constant("Aura", "SlotDuration").map_err(|e| e.to_string())?;
 		if slot_ms == 0 {
@@ -136,7 +136,7 @@ impl Gateway {
 			best_block: AtomicU32::new(head.number),
 			head_seen_at: Mutex::new(Some(Instant::now())),
 			block_time: Duration::from_millis(slot_ms),
-			metadata: Mutex::new((version.spec_version, Arc::new(metadata))),
+			metadata: Mutex::new((code_hash, Arc::new(metadata))),
 		};
 		let stored = gateway.store.load().map_err(|e| e.to_string())?;
 		for (id, channel) in stored {
@@ -189,24 +189,21 @@ impl Gateway {
 		&self.signer
 	}
 
-	/// The metadata of the runtime with `spec_version`, read at block `at` if it is not the
-	/// one last read.
-	pub async fn metadata(
-		&self,
-		spec_version: u32,
-		at: sp_core::H256,
-	) -> Result<Arc<ChainMetadata>, chain::ChainError> {
+	/// The metadata of the runtime at block `at`, read again only if its code is not the
+	/// code last read.
+	pub async fn metadata(&self, at: H256) -> Result<Arc<ChainMetadata>, chain::ChainError> {
+		let code_hash = self.node.code_hash(at).await?;
 		let cached = self.metadata.lock().expect("not poisoned").clone();
-		if cached.0 == spec_version {
+		if cached.0 == code_hash {
 			return Ok(cached.1);
 		}
 		let metadata = Arc::new(self.node.metadata(at).await?);
 		tracing::info!(
-			from = cached.0,
-			to = spec_version,
+			from = ?cached.0,
+			to = ?code_hash,
 			"the runtime was upgraded; transactions follow its metadata"
 		);
-		*self.metadata.lock().expect("not poisoned") = (spec_version, metadata.clone());
+		*self.metadata.lock().expect("not poisoned") = (code_hash, metadata.clone());
 		Ok(metadata)
 	}
 

@@ -111,10 +111,13 @@ pub async fn run(gateway: Arc<Gateway>) {
 		};
 		last = Instant::now();
 		tracing::info!(receipts = claims.len(), value = %value, reason = why, "settling");
-		let batch_size = match chain_now(&gateway).await.and_then(|chain| {
-			Ok(chain.metadata.constant::<u32>("Metering", "MaxClaimsPerBatch")?)
+		// One read of the chain per round: the batch size and the signing come from the
+		// same runtime.
+		let (chain, batch_size) = match chain_now(&gateway).await.and_then(|chain| {
+			let size = chain.metadata.constant::<u32>("Metering", "MaxClaimsPerBatch")?;
+			Ok((chain, size.max(1) as usize))
 		}) {
-			Ok(size) => size.max(1) as usize,
+			Ok(read) => read,
 			Err(e) => {
 				gateway.metrics.settlements.with_label_values(&["failed"]).inc();
 				tracing::error!(error = %e, "cannot read the chain; retrying next round");
@@ -123,7 +126,7 @@ pub async fn run(gateway: Arc<Gateway>) {
 		};
 		// A failed batch does not stop the others: each is retried next round.
 		for chunk in claims.chunks(batch_size) {
-			if let Err(e) = settle(&gateway, chunk).await {
+			if let Err(e) = settle(&gateway, &chain, chunk).await {
 				gateway.metrics.settlements.with_label_values(&["failed"]).inc();
 				tracing::error!(error = %e, items = chunk.len(), "settlement failed; retrying next round");
 			}
@@ -142,14 +145,19 @@ struct ChainNow {
 async fn chain_now(gateway: &Gateway) -> Result<ChainNow, ChainError> {
 	let head = gateway.node.best_head().await?;
 	let version = gateway.node.runtime_version(head.hash).await?;
-	let metadata = gateway.metadata(version.spec_version, head.hash).await?;
+	let metadata = gateway.metadata(head.hash).await?;
 	Ok(ChainNow { head, version, metadata })
 }
 
-/// Settles `claims` (at most one batch) and reads back what happened to each.
-pub async fn settle(gateway: &Gateway, claims: &[Claim]) -> Result<SettlementRecord, ChainError> {
+/// Settles `claims` (at most one batch) signed for the chain as `now` read it, and reads
+/// back what happened to each.
+async fn settle(
+	gateway: &Gateway,
+	now: &ChainNow,
+	claims: &[Claim],
+) -> Result<SettlementRecord, ChainError> {
 	let node = &gateway.node;
-	let ChainNow { head, version, metadata } = chain_now(gateway).await?;
+	let ChainNow { head, version, metadata } = now;
 	let context = SigningContext {
 		genesis_hash: gateway.terms.genesis_hash,
 		best_hash: head.hash,
@@ -170,7 +178,7 @@ pub async fn settle(gateway: &Gateway, claims: &[Claim]) -> Result<SettlementRec
 		})
 		.collect();
 	let call = metadata.call("Metering", "claim_batch", &["items"], &items)?;
-	let extrinsic = agora_tx::sign(&metadata, &call, gateway.signer(), &context);
+	let extrinsic = agora_tx::sign(metadata, &call, gateway.signer(), &context);
 	let tx_hash = node.submit(&extrinsic).await?;
 	tracing::info!(tx = ?tx_hash, items = claims.len(), nonce = context.nonce, "claim_batch submitted");
 

@@ -121,8 +121,8 @@ impl BobSigns {
 			.ok()
 			.flatten()
 			.ok_or("the database holds no genesis block")?;
-		let best_hash = client.chain_info().best_hash;
-		let best_number = client.chain_info().best_number;
+		let info = client.chain_info();
+		let (best_hash, best_number) = (info.best_hash, info.best_number);
 		let api = client.runtime_api();
 		let version = api.version(best_hash).map_err(|e| format!("the runtime version: {e}"))?;
 		let metadata = api

@@ -67,11 +67,11 @@ impl_opaque_keys! {
 	}
 }
 
-/// Declares `VERSION` with the given `spec_version`. `#[runtime_version]` embeds the
-/// version in the WASM and only accepts a literal, so the `upgrade-test` build passes
-/// its own literal through this macro rather than an expression.
+/// Declares `VERSION` with the given `spec_version` and `transaction_version`.
+/// `#[runtime_version]` embeds the version in the WASM and only accepts literals, so the
+/// `upgrade-test` build passes its own literals through this macro.
 macro_rules! agora_runtime_version {
-	($spec_version:tt) => {
+	($spec_version:tt, $transaction_version:tt) => {
 		#[sp_version::runtime_version]
 		pub const VERSION: RuntimeVersion = RuntimeVersion {
 			spec_name: alloc::borrow::Cow::Borrowed("agora"),
@@ -82,7 +82,7 @@ macro_rules! agora_runtime_version {
 			apis: apis::RUNTIME_API_VERSIONS,
 			// Bump when the encoding of existing calls or transaction extensions changes.
 			// 2: `metering.open_channel` takes the agreed price.
-			transaction_version: 2,
+			transaction_version: $transaction_version,
 			system_version: 1,
 		};
 	};
@@ -90,11 +90,12 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(102);
+agora_runtime_version!(102, 2);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
-// (`scripts/build-upgrade-runtime.sh`). Never deployed.
+// (`scripts/build-upgrade-runtime.sh`). Never deployed. It moves Metering (see
+// `agora_runtime_pallets!`), which changes how its calls encode: a transaction version too.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(103);
+agora_runtime_version!(103, 3);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;

@@ -53,12 +53,18 @@ pub type UpgradeTest = MoveMeteringHolds;
 impl OnRuntimeUpgrade for MoveMeteringHolds {
 	fn on_runtime_upgrade() -> Weight {
 		use alloc::vec::Vec;
+		use codec::MaxEncodedLen;
 		use frame_support::storage::migration::{put_storage_value, storage_iter};
 		const FROM: u8 = 11;
 		let to = <crate::Metering as frame_support::traits::PalletInfoAccess>::index() as u8;
-		// Every pallet's hold reasons are fieldless enums: a reason is (pallet, variant).
-		type RawHolds = Vec<([u8; 2], u128)>;
 		let db = <Runtime as frame_system::Config>::DbWeight::get();
+		// Every pallet's hold reasons are fieldless enums: a reason is (pallet, variant).
+		// Should one gain a field, the raw layout below would misread the holds: stop.
+		if crate::RuntimeHoldReason::max_encoded_len() != 2 {
+			frame_support::defensive!("hold reasons are not two bytes; holds left as they are");
+			return Weight::zero();
+		}
+		type RawHolds = Vec<([u8; 2], u128)>;
 		let mut reads = 0u64;
 		let mut moved = Vec::new();
 		for (key, mut holds) in storage_iter::<RawHolds>(b"Balances", b"Holds") {

@@ -14,7 +14,10 @@
 //!
 //! - **Calls**: a pallet's index and a call's index within it, looked up by name
 //!   ([`ChainMetadata::call`]), and the call's argument names, checked against the
-//!   caller's so that a changed signature fails clearly instead of encoding garbage.
+//!   caller's so that an argument added, removed or renamed fails clearly instead of
+//!   encoding garbage (a type changed under the same name is not detected: the
+//!   metadata comes from the node the caller trusts, and the chain refuses a call that
+//!   does not decode).
 //! - **Constants**: decoded exactly ([`ChainMetadata::constant`]): a value of another size
 //!   than the type asked for is an error, not a truncation.
 //! - **The transaction extensions**, in the chain's order. Each is filled by its

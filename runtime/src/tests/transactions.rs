@@ -227,13 +227,14 @@ fn metadata_agora_tx_cannot_sign_for_is_refused_with_the_reason() {
 	let mut unknown = weight.unwrap().clone();
 	unknown.identifier = "CheckSomethingElse".into();
 	empty.extrinsic.signed_extensions.push(unknown);
-	assert_eq!(ChainMetadata::new(empty).unwrap().extensions().last(), Some(&Extension::Empty));
+	let extensions = ChainMetadata::new(empty).unwrap().extensions().to_vec();
+	assert_eq!((extensions.len(), extensions.last()), (11, Some(&Extension::Empty)));
 
 	let mut v5 = ours.clone();
 	v5.extrinsic.version = 5;
 	assert_eq!(ChainMetadata::new(v5).unwrap_err(), Error::UnsupportedExtrinsicVersion(5));
 
-	// A signature type that is not sr25519 (here: the account id's 32 bytes).
+	// A signature type that is not sr25519 (here: the address type, `MultiAddress`).
 	let mut other_signature = ours.clone();
 	other_signature.extrinsic.signature_ty = other_signature.extrinsic.address_ty;
 	assert_eq!(
@@ -247,4 +248,37 @@ fn metadata_agora_tx_cannot_sign_for_is_refused_with_the_reason() {
 		Error::UnsupportedMetadataVersion("V14".into())
 	);
 	assert!(matches!(ChainMetadata::decode(b"meta"), Err(Error::Undecodable(_))));
+}
+
+#[test]
+fn a_transaction_lives_from_the_best_block_it_names_and_long_payloads_are_signed_hashed() {
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let metadata = chain_metadata();
+		let alice_pair = Sr25519Keyring::Alice.pair();
+		// The chain is at block 41; the signer saw block 40, whose hash differs from
+		// genesis: the era is born there, and its hash is what the signature covers.
+		let seen = sp_core::H256::repeat_byte(40);
+		frame_system::BlockHash::<Runtime>::insert(40, seen);
+		System::set_block_number(41);
+		let at_40 = SigningContext { best_hash: seen, best_number: 40, ..context(0) };
+		// A remark of 300 bytes: the signed payload is over 256 bytes, so its hash is
+		// signed, as the runtime checks it.
+		let remark = metadata.call("System", "remark", &["remark"], &vec![7u8; 300]).unwrap();
+		assert_eq!(
+			remark,
+			RuntimeCall::from(frame_system::Call::<Runtime>::remark { remark: vec![7; 300] })
+				.encode()
+		);
+		let apply = |bytes: Vec<u8>| {
+			Executive::apply_extrinsic(UncheckedExtrinsic::decode(&mut &bytes[..]).unwrap())
+		};
+		// Naming another block as the one seen at 40 breaks the signature.
+		let wrong_birth = SigningContext { best_hash: context(0).genesis_hash, ..at_40 };
+		assert_eq!(
+			apply(agora_tx::sign(&metadata, &remark, &alice_pair, &wrong_birth)),
+			Err(TransactionValidityError::Invalid(InvalidTransaction::BadProof))
+		);
+		assert_eq!(apply(agora_tx::sign(&metadata, &remark, &alice_pair, &at_40)), Ok(Ok(())));
+		assert_eq!(System::account_nonce(alice()), 1);
+	});
 }
