@@ -2,9 +2,11 @@
 //! settled goes into one `Metering.claim_batch` (as many as `MaxClaimsPerBatch` allows
 //! per transaction), signed by the provider. The call's indices, that constant and the
 //! transaction extensions come from the chain's metadata (`agora-tx`), read again after
-//! a runtime upgrade, so an upgrade that moves or changes them needs no new gateway. It runs every `settle_interval`, at once
-//! when the unclaimed value passes `settle_threshold`, and at once when a channel with an
-//! unsettled receipt comes within `settle_before_expiry` blocks of its expiry.
+//! a runtime upgrade, so an upgrade that moves or changes them needs no new gateway.
+//!
+//! It runs every `settle_interval`, at once when the unclaimed value passes
+//! `settle_threshold`, and at once when a channel with an unsettled receipt comes within
+//! `settle_before_expiry` blocks of its expiry.
 //!
 //! After submitting, the settler waits until the transaction has left the pool (or
 //! `inclusion_timeout`), then reads each channel back: settled items are counted; an item
