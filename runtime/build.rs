@@ -1,3 +1,9 @@
+/// Set (non-empty) to also build the `upgrade-test` runtime, one `spec_version` ahead, for
+/// the end-to-end upgrade test. `scripts/env.sh` sets it, so the README's commands build it
+/// with everything else.
+#[cfg(feature = "std")]
+const UPGRADE_TEST_RUNTIME_ENV: &str = "AGORA_BUILD_UPGRADE_TEST_RUNTIME";
+
 #[cfg(feature = "std")]
 fn main() {
 	// The WASM runtime is built by a nested cargo that must find this workspace's
@@ -11,20 +17,31 @@ fn main() {
 		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
 	let workspace = std::path::Path::new(&manifest_dir).join("..");
 	std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
-	build_wasm();
+
+	wasm_builder().build();
+
+	// Built here, after the runtime and in the same WASM project, rather than by a cargo
+	// invocation of its own: only this crate compiles again for it (its dependencies are
+	// the runtime's, already built), and no native build of the runtime with the feature
+	// is needed. The blob gets its own name, so the one agora-node embeds is untouched.
+	println!("cargo:rerun-if-env-changed={UPGRADE_TEST_RUNTIME_ENV}");
+	if std::env::var_os(UPGRADE_TEST_RUNTIME_ENV).is_some_and(|value| !value.is_empty()) {
+		wasm_builder()
+			.enable_feature("upgrade-test")
+			.set_file_name("agora_runtime_upgrade_test")
+			.build();
+	}
 }
 
-#[cfg(all(feature = "std", feature = "metadata-hash"))]
-fn build_wasm() {
-	use agora_primitives::token;
-	substrate_wasm_builder::WasmBuilder::init_with_defaults()
-		.enable_metadata_hash(token::SYMBOL, token::DECIMALS)
-		.build();
-}
-
-#[cfg(all(feature = "std", not(feature = "metadata-hash")))]
-fn build_wasm() {
-	substrate_wasm_builder::WasmBuilder::build_using_defaults();
+#[cfg(feature = "std")]
+fn wasm_builder() -> substrate_wasm_builder::WasmBuilder {
+	let builder = substrate_wasm_builder::WasmBuilder::init_with_defaults();
+	#[cfg(feature = "metadata-hash")]
+	let builder = builder.enable_metadata_hash(
+		agora_primitives::token::SYMBOL,
+		agora_primitives::token::DECIMALS,
+	);
+	builder
 }
 
 /// The WASM build itself needs no build script.

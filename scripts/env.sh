@@ -6,6 +6,10 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/agora-target}"
 AGORA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export AGORA_ROOT
 export AGORA_NODE="${AGORA_NODE:-$CARGO_TARGET_DIR/debug/agora-node}"
+# The runtime's build script also builds the upgrade-test runtime (spec_version + 1) of
+# tests/e2e/upgrade.test.js, in the same compile (runtime/build.rs). Every cargo run of
+# the scripts must see the same value: a change reruns the build script.
+export AGORA_BUILD_UPGRADE_TEST_RUNTIME=1
 
 # Builds agora-node, agora-gateway and every test of the workspace (debug) in ONE cargo
 # invocation. Cargo unifies features over the packages and targets it builds, and tests

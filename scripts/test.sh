@@ -54,11 +54,6 @@ try_runtime_tests=(-p agora-try-runtime-tests --features try-runtime)
 step "the try-runtime tests (compiled now, run after the end-to-end tests)"
 SKIP_WASM_BUILD=1 cargo test --locked "${try_runtime_tests[@]}" --no-run
 
-step "the upgrade-test runtime (spec_version + 1) for tests/e2e/upgrade.test.js"
-AGORA_UPGRADE_WASM="$("$AGORA_ROOT/scripts/build-upgrade-runtime.sh")"
-export AGORA_UPGRADE_WASM
-echo "ok: $AGORA_UPGRADE_WASM"
-
 step "JS client unit tests (clients/js)"
 (cd clients/js && node --test ./test/*.test.js)
 

@@ -92,7 +92,7 @@ macro_rules! agora_runtime_version {
 #[cfg(not(feature = "upgrade-test"))]
 agora_runtime_version!(102, 2);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
-// (`scripts/build-upgrade-runtime.sh`). Never deployed. It moves Metering (see
+// (built by `build.rs` beside the real one). Never deployed. It moves Metering (see
 // `agora_runtime_pallets!`), which changes how its calls encode: a transaction version too.
 #[cfg(feature = "upgrade-test")]
 agora_runtime_version!(103, 3);

@@ -1,6 +1,6 @@
 // A runtime upgrade by governance alone on a real dev node: token holders vote
-// `system.authorizeUpgrade(hash)` of a runtime one `spec_version` ahead (built by
-// scripts/build-upgrade-runtime.sh, path in $AGORA_UPGRADE_WASM), which also moves
+// `system.authorizeUpgrade(hash)` of a runtime one `spec_version` ahead (built beside the
+// real one by runtime/build.rs, see upgradeWasm), which also moves
 // pallet-metering from index 11 to 16; once enacted, anyone applies the code; the chain
 // keeps producing and finalizing blocks, reports the new version, and balances and
 // marketplace state (the channel deposit held under Metering's old index among them) are
@@ -20,17 +20,14 @@ import {
 } from '@agora/client';
 import { DEFAULT_PRICE, eventsAt, listService } from './lib/fixtures.js';
 import { startGateway, startUpstream, tokenGatewaySettings } from './lib/gateway.js';
-import { eventually, startDevNode, waitForHead } from './lib/node.js';
+import { builtBinary, eventually, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
 
+/** The upgrade-test runtime: $AGORA_UPGRADE_WASM, else the one of the debug build. */
 function upgradeWasm() {
-  const path = process.env.AGORA_UPGRADE_WASM;
-  if (!path) {
-    throw new Error('AGORA_UPGRADE_WASM is not set: ./scripts/test.sh builds the upgrade runtime '
-      + '(scripts/build-upgrade-runtime.sh prints its path)');
-  }
-  return readFileSync(path);
+  return readFileSync(builtBinary(
+    'wbuild/agora-runtime/agora_runtime_upgrade_test.wasm', 'AGORA_UPGRADE_WASM'));
 }
 
 /** Metering's index in the metadata at block `hash` (default: the best block). */
