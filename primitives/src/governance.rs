@@ -1,5 +1,4 @@
-//! Token-holder governance: proposals, conviction votes, and the marketplace parameters
-//! that governance changes without a runtime upgrade.
+//! Token-holder governance: proposals and conviction votes.
 
 use alloc::vec::Vec;
 use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -234,229 +233,15 @@ pub struct ProposalInfo<AccountId, Balance, BlockNumber> {
 	pub proposed_at: BlockNumber,
 }
 
-/// Every marketplace parameter governance changes without a runtime upgrade. The runtime
-/// feeds them to the pallets' `Config`; `set_parameters` changes them.
-#[derive(
-	Clone,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-	serde::Serialize,
-	serde::Deserialize,
-)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MarketplaceParameters<Balance, BlockNumber> {
-	/// Share of every settlement paid to the treasury (pallet-metering).
-	pub protocol_fee: Perbill,
-	/// Smallest payment-channel deposit (pallet-metering).
-	pub min_channel_deposit: Balance,
-	/// Smallest provider bond (pallet-services).
-	pub min_provider_bond: Balance,
-	/// Storage deposit per listed service (pallet-services).
-	pub service_deposit: Balance,
-	/// Paid usage that earns the right to rate a service (pallet-services).
-	pub min_spend_to_rate: Balance,
-	/// Blocks an unbonded provider bond stays slashable (pallet-services).
-	pub unbonding_period: BlockNumber,
-	/// Deposit per registered dataset (pallet-rewards).
-	pub dataset_deposit: Balance,
-	/// Deposit per pending contribution (pallet-rewards).
-	pub contribution_deposit: Balance,
-	/// Deposit per pending campaign submission (pallet-rewards).
-	pub submission_deposit: Balance,
-	/// Deposit per proposal (pallet-governance).
-	pub proposal_deposit: Balance,
-	/// Blocks a proposal is open for votes.
-	pub voting_period: BlockNumber,
-	/// Blocks between a proposal passing and its dispatch.
-	pub enactment_delay: BlockNumber,
-	/// Base lock period of conviction votes, in blocks.
-	pub vote_locking_period: BlockNumber,
-	/// Share of total issuance that must vote for a proposal to pass.
-	pub min_turnout: Perbill,
-	/// Share of conviction-weighted votes that must be ayes for a proposal to pass.
-	pub approval_threshold: Perbill,
-}
-
-/// One parameter change for `set_parameters`.
-#[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
-)]
-pub enum ParameterChange<Balance, BlockNumber> {
-	/// Sets [`MarketplaceParameters::protocol_fee`].
-	ProtocolFee(Perbill),
-	/// Sets [`MarketplaceParameters::min_channel_deposit`].
-	MinChannelDeposit(Balance),
-	/// Sets [`MarketplaceParameters::min_provider_bond`].
-	MinProviderBond(Balance),
-	/// Sets [`MarketplaceParameters::service_deposit`].
-	ServiceDeposit(Balance),
-	/// Sets [`MarketplaceParameters::min_spend_to_rate`].
-	MinSpendToRate(Balance),
-	/// Sets [`MarketplaceParameters::unbonding_period`].
-	UnbondingPeriod(BlockNumber),
-	/// Sets [`MarketplaceParameters::dataset_deposit`].
-	DatasetDeposit(Balance),
-	/// Sets [`MarketplaceParameters::contribution_deposit`].
-	ContributionDeposit(Balance),
-	/// Sets [`MarketplaceParameters::submission_deposit`].
-	SubmissionDeposit(Balance),
-	/// Sets [`MarketplaceParameters::proposal_deposit`].
-	ProposalDeposit(Balance),
-	/// Sets [`MarketplaceParameters::voting_period`].
-	VotingPeriod(BlockNumber),
-	/// Sets [`MarketplaceParameters::enactment_delay`].
-	EnactmentDelay(BlockNumber),
-	/// Sets [`MarketplaceParameters::vote_locking_period`].
-	VoteLockingPeriod(BlockNumber),
-	/// Sets [`MarketplaceParameters::min_turnout`].
-	MinTurnout(Perbill),
-	/// Sets [`MarketplaceParameters::approval_threshold`].
-	ApprovalThreshold(Perbill),
-}
-
-/// The limits every parameter set must respect, so that no value governance can set
-/// halts the chain or leaves it ungovernable. They are runtime constants: only a runtime
-/// upgrade changes them, never a parameter change.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
-pub struct ParameterBounds<Balance, BlockNumber> {
-	/// Largest deposit, bond or rating threshold: above it, holders could no longer
-	/// propose (and so never lower it again) or use the marketplace.
-	pub max_amount: Balance,
-	/// Longest voting period, enactment delay, vote locking period or unbonding period:
-	/// keeps every block number governance computes far from overflow.
-	pub max_period: BlockNumber,
-	/// Shortest voting period: holders must have time to see a proposal and vote.
-	pub min_voting_period: BlockNumber,
-	/// Largest protocol fee: providers keep the bulk of what they earn.
-	pub max_protocol_fee: Perbill,
-	/// Smallest minimum turnout: below it, a handful of tokens could pass any call.
-	pub min_min_turnout: Perbill,
-	/// Largest minimum turnout: above it, passive holders could block every proposal,
-	/// runtime upgrades included.
-	pub max_min_turnout: Perbill,
-	/// Smallest approval threshold: a proposal needs a strict majority of votes.
-	pub min_approval_threshold: Perbill,
-	/// Largest approval threshold: a small minority must not veto everything.
-	pub max_approval_threshold: Perbill,
-}
-
-/// Why a parameter set is refused.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum InvalidParameters {
-	/// A minimum deposit or bond of zero would let dust into state.
-	ZeroAmount,
-	/// A deposit, bond or rating threshold above [`ParameterBounds::max_amount`].
-	AmountTooLarge,
-	/// A period of zero blocks, or longer than [`ParameterBounds::max_period`].
-	PeriodOutOfBounds,
-	/// A voting period shorter than [`ParameterBounds::min_voting_period`].
-	VotingPeriodTooShort,
-	/// A protocol fee above [`ParameterBounds::max_protocol_fee`].
-	ProtocolFeeTooHigh,
-	/// A minimum turnout outside [`ParameterBounds::min_min_turnout`] …
-	/// [`ParameterBounds::max_min_turnout`].
-	MinTurnoutOutOfBounds,
-	/// An approval threshold outside the bounds.
-	ApprovalThresholdOutOfBounds,
-	/// An unbonding period not longer than voting plus enactment: a provider could
-	/// withdraw its bond before a slash proposed against it is enacted.
-	UnbondingShorterThanGovernance,
-}
-
-impl<Balance, BlockNumber> MarketplaceParameters<Balance, BlockNumber>
-where
-	Balance: Copy + Ord + sp_runtime::traits::Zero,
-	BlockNumber: Copy + Ord + sp_runtime::traits::Zero + sp_runtime::traits::Saturating,
-{
-	/// Applies `change`.
-	pub fn apply(&mut self, change: ParameterChange<Balance, BlockNumber>) {
-		use ParameterChange::*;
-		match change {
-			ProtocolFee(v) => self.protocol_fee = v,
-			MinChannelDeposit(v) => self.min_channel_deposit = v,
-			MinProviderBond(v) => self.min_provider_bond = v,
-			ServiceDeposit(v) => self.service_deposit = v,
-			MinSpendToRate(v) => self.min_spend_to_rate = v,
-			UnbondingPeriod(v) => self.unbonding_period = v,
-			DatasetDeposit(v) => self.dataset_deposit = v,
-			ContributionDeposit(v) => self.contribution_deposit = v,
-			SubmissionDeposit(v) => self.submission_deposit = v,
-			ProposalDeposit(v) => self.proposal_deposit = v,
-			VotingPeriod(v) => self.voting_period = v,
-			EnactmentDelay(v) => self.enactment_delay = v,
-			VoteLockingPeriod(v) => self.vote_locking_period = v,
-			MinTurnout(v) => self.min_turnout = v,
-			ApprovalThreshold(v) => self.approval_threshold = v,
-		}
-	}
-
-	/// Whether the set keeps the chain usable and governable within `bounds`: positive
-	/// minimum amounts (the rating threshold may be zero) and none above the largest,
-	/// periods from one block to the longest (the enactment delay may not be zero
-	/// either: a passed proposal is dispatched in a later block), a voting period long
-	/// enough to vote, a bounded fee, a turnout within bounds, an approval threshold between a strict
-	/// majority and the largest, and an unbonding period longer than voting plus
-	/// enactment, so a bond cannot leave before a slash proposed against it is enacted.
-	pub fn validate(
-		&self,
-		bounds: &ParameterBounds<Balance, BlockNumber>,
-	) -> Result<(), InvalidParameters> {
-		let amounts = [
-			self.min_channel_deposit,
-			self.min_provider_bond,
-			self.service_deposit,
-			self.dataset_deposit,
-			self.contribution_deposit,
-			self.submission_deposit,
-			self.proposal_deposit,
-		];
-		if amounts.iter().any(|a| a.is_zero()) {
-			return Err(InvalidParameters::ZeroAmount);
-		}
-		if amounts.iter().chain([&self.min_spend_to_rate]).any(|a| *a > bounds.max_amount) {
-			return Err(InvalidParameters::AmountTooLarge);
-		}
-		let periods = [
-			self.unbonding_period,
-			self.voting_period,
-			self.enactment_delay,
-			self.vote_locking_period,
-		];
-		if periods.iter().any(|p| p.is_zero() || *p > bounds.max_period) {
-			return Err(InvalidParameters::PeriodOutOfBounds);
-		}
-		if self.voting_period < bounds.min_voting_period {
-			return Err(InvalidParameters::VotingPeriodTooShort);
-		}
-		if self.protocol_fee > bounds.max_protocol_fee {
-			return Err(InvalidParameters::ProtocolFeeTooHigh);
-		}
-		if self.min_turnout < bounds.min_min_turnout || self.min_turnout > bounds.max_min_turnout {
-			return Err(InvalidParameters::MinTurnoutOutOfBounds);
-		}
-		if self.approval_threshold < bounds.min_approval_threshold
-			|| self.approval_threshold > bounds.max_approval_threshold
-		{
-			return Err(InvalidParameters::ApprovalThresholdOutOfBounds);
-		}
-		if self.unbonding_period <= self.voting_period.saturating_add(self.enactment_delay) {
-			return Err(InvalidParameters::UnbondingShorterThanGovernance);
-		}
-		Ok(())
-	}
-}
-
 /// The most proposals one `proposals` call returns.
 pub const MAX_PROPOSALS_PAGE: u32 = 100;
 
 sp_api::decl_runtime_apis! {
 	/// Read access to proposals and votes, for the `agora_*` RPC and wallets.
+	///
+	/// Version 2: `parameters()` is gone. The parameters are each pallet's own; clients
+	/// read them from its `Parameters` storage (`@agora/client`'s `marketplaceParameters`).
+	#[api_version(2)]
 	pub trait GovernanceApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -473,9 +258,6 @@ sp_api::decl_runtime_apis! {
 		/// The recorded votes of `who`, by proposal, and the balance its votes and
 		/// conviction locks hold.
 		fn votes_of(who: AccountId) -> (Vec<(ProposalId, Vote<Balance>)>, Balance);
-
-		/// The marketplace parameters in force.
-		fn parameters() -> MarketplaceParameters<Balance, BlockNumber>;
 	}
 }
 

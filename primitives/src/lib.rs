@@ -19,13 +19,14 @@ extern crate alloc;
 
 pub mod governance;
 pub mod metering;
+pub mod parameters;
 pub mod rewards;
 pub mod services;
 
 pub use governance::{
-	Conviction, InvalidParameters, MarketplaceParameters, ParameterBounds, ParameterChange,
-	ProposalId, ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
+	Conviction, ProposalId, ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
 };
+pub use parameters::{check_amounts, InvalidAmount, ParameterSet, MAX_PARAMETER_CHANGES};
 pub use metering::{
 	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,
 };

@@ -254,6 +254,7 @@ impl_runtime_apis! {
 		}
 	}
 
+	#[api_version(2)]
 	impl agora_primitives::governance::GovernanceApi<Block, AccountId, Balance, BlockNumber> for Runtime {
 		fn proposals(
 			start_after: Option<agora_primitives::ProposalId>,
@@ -266,10 +267,6 @@ impl_runtime_apis! {
 			who: AccountId,
 		) -> (Vec<(agora_primitives::ProposalId, agora_primitives::Vote<Balance>)>, Balance) {
 			Governance::votes_of(who)
-		}
-
-		fn parameters() -> agora_primitives::MarketplaceParameters<Balance, BlockNumber> {
-			Governance::parameters()
 		}
 	}
 

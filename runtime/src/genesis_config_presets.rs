@@ -4,11 +4,11 @@
 //! `agora-node export-chain-spec --chain local` ask the runtime for these presets.
 
 use crate::{
-	configs::{default_parameters, TreasuryAccount},
+	configs::{governance_parameters, TreasuryAccount},
 	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
 	SessionConfig, SessionKeys, SudoConfig, ValidatorsConfig, AGR, EXISTENTIAL_DEPOSIT,
 };
-use agora_primitives::MarketplaceParameters;
+use pallet_governance::GovernanceParameters;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -24,15 +24,16 @@ pub const ENDOWMENT: Balance = 1_000_000 * AGR;
 /// made by governance authors within two minutes.
 pub const TEST_SESSION_LENGTH: BlockNumber = 10;
 
-/// The parameters of both test presets: a proposal is voted on for 10 blocks (one
-/// minute) and enacted 2 blocks after, so proposal → vote → enactment takes under two
-/// minutes; conviction locks last multiples of 10 blocks.
-pub fn development_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
-	MarketplaceParameters {
+/// The governance parameters of both test presets: a proposal is voted on for 10 blocks
+/// (one minute) and enacted 2 blocks after, so proposal → vote → enactment takes under two
+/// minutes; conviction locks last multiples of 10 blocks. The other pallets keep their
+/// defaults.
+pub fn development_parameters() -> GovernanceParameters<Balance, BlockNumber> {
+	GovernanceParameters {
 		voting_period: 10,
 		enactment_delay: 2,
 		vote_locking_period: 10,
-		..default_parameters()
+		..governance_parameters()
 	}
 }
 
@@ -43,7 +44,7 @@ fn testnet_genesis(
 	initial_validators: Vec<(AccountId, AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
-	parameters: MarketplaceParameters<Balance, BlockNumber>,
+	parameters: GovernanceParameters<Balance, BlockNumber>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {

@@ -82,6 +82,8 @@ macro_rules! agora_runtime_version {
 			apis: apis::RUNTIME_API_VERSIONS,
 			// Bump when the encoding of existing calls or transaction extensions changes.
 			// 2: `metering.open_channel` takes the agreed price.
+			// 3: each pallet sets its own parameters; `governance.set_parameters` changes
+			// only governance's.
 			transaction_version: $transaction_version,
 			system_version: 1,
 		};
@@ -90,12 +92,12 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(102, 2);
+agora_runtime_version!(103, 3);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
 // (built by `build.rs` beside the real one). Never deployed. It moves Metering (see
 // `agora_runtime_pallets!`), which changes how its calls encode: a transaction version too.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(103, 3);
+agora_runtime_version!(104, 4);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
@@ -149,6 +151,7 @@ type Migrations = (
 	migrations::ClearVoteFreezes,
 	migrations::UpgradeTest,
 	pallet_governance::migrations::v1::MigrateToV1<Runtime>,
+	migrations::SplitParameters,
 	pallet_metering::migrations::v1::MigrateToV1<Runtime>,
 	pallet_metering::migrations::v2::MigrateToV2<Runtime>,
 	pallet_services::migrations::v1::MigrateToV1<Runtime>,

@@ -45,9 +45,9 @@ describe('governance pallet on agora-node --dev', () => {
   test('a fee change passes on conviction votes, is enacted by itself and applies to the next claim; a low-turnout proposal fails', async () => {
     const { api } = node;
     const { alice, bob, charlie, dave, eve, ferdie, ferdieapp } = keys;
-    const parameters = await api.query.governance.parameters();
-    assert.equal(parameters.protocolFee.toNumber(), 20_000_000); // 2 %
-    assert.equal(parameters.votingPeriod.toNumber(), 10);
+    // Each pallet owns its parameters: the fee is metering's, the periods governance's.
+    assert.equal((await api.query.metering.parameters()).protocolFee.toNumber(), 20_000_000); // 2 %
+    assert.equal((await api.query.governance.parameters()).votingPeriod.toNumber(), 10);
 
     // Ferdie pays Bob through a channel opened under the old fee.
     const serviceId = await listService(api, bob);
@@ -56,7 +56,7 @@ describe('governance pallet on agora-node --dev', () => {
       agreedPrice: DEFAULT_PRICE,
     });
 
-    const feeChange = api.tx.governance.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %
+    const feeChange = api.tx.metering.setParameters([{ ProtocolFee: 50_000_000 }]); // 5 %
     const { proposalId: feeId, endsAt } = await propose(api, alice, feeChange);
     const quiet = await propose(api, eve, api.tx.system.remark('agora'));
     const quietProposal = quiet.proposalId;
@@ -102,9 +102,11 @@ describe('governance pallet on agora-node --dev', () => {
     const enacted = (await governanceEventsAt(api, enactAt)).find((e) => e.method === 'ProposalEnacted');
     assert.equal(enacted.data.proposalId.toNumber(), feeId);
     assert.ok(enacted.data.result.isOk);
-    assert.equal((await api.query.governance.parameters()).protocolFee.toNumber(), 50_000_000);
-    assert.equal((await api.call.governanceApi.parameters()).protocolFee.toNumber(), 50_000_000);
+    assert.equal((await api.query.metering.parameters()).protocolFee.toNumber(), 50_000_000);
     assert.equal((await marketplaceParameters(api)).protocolFee, 50_000_000);
+    const parametersSet = (await eventsAt(api, await api.rpc.chain.getBlockHash(enactAt), 'metering'))
+      .find((event) => event.method === 'ParametersSet');
+    assert.equal(parametersSet.data.changes[0].asProtocolFee.toNumber(), 50_000_000);
     const status = (await api.query.governance.proposals(quietProposal)).unwrap().status;
     assert.ok(status.isRejected);
 

@@ -231,18 +231,22 @@ export async function reclaim(api, consumer, channelId) {
   return { ...inclusion, refunded: findEvent(api, inclusion.events, 'metering', 'ChannelReclaimed').refunded.toBigInt() };
 }
 
+/** The pallets that own governed parameters, each in its `Parameters` storage. */
+const PARAMETER_PALLETS = ['services', 'metering', 'rewards', 'governance'];
+
 /**
- * The marketplace parameters in force (the `GovernanceApi.parameters` runtime API), as
- * plain values: amounts in planck as `bigint`, periods in blocks and shares in Perbill
- * (parts per billion) as `number`. Governance changes them without a runtime upgrade, so
- * they are not metadata constants (`api.consts`): read them when you need them.
+ * The governed parameters in force, of every pallet that has some, read at one block and
+ * merged into plain values: amounts in planck as `bigint`, periods in blocks and shares
+ * in Perbill (parts per billion) as `number`. Governance changes them without a runtime
+ * upgrade (each through its pallet's `setParameters`), so they are not metadata constants
+ * (`api.consts`): read them when you need them.
  * @returns {Promise<Record<string, bigint | number>>}
  */
 export async function marketplaceParameters(api) {
-  const parameters = await api.call.governanceApi.parameters();
-  return Object.fromEntries([...parameters.entries()].map(([name, value]) => [
+  const sets = await api.queryMulti(PARAMETER_PALLETS.map((pallet) => api.query[pallet].parameters));
+  return Object.fromEntries(sets.flatMap((set) => [...set.entries()].map(([name, value]) => [
     name, value.toRawType() === 'u128' ? value.toBigInt() : value.toNumber(),
-  ]));
+  ])));
 }
 
 /**

@@ -3,7 +3,7 @@
 //! the transaction's fee); other parties are not.
 
 use super::*;
-use agora_primitives::{ProposalId, ProposalStatus};
+use agora_primitives::{ProposalId, ProposalStatus, MAX_PARAMETER_CHANGES};
 use alloc::{boxed::Box, vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
@@ -177,13 +177,13 @@ mod benchmarks {
 	#[benchmark]
 	fn set_parameters(n: Linear<1, MAX_PARAMETER_CHANGES>) -> Result<(), BenchmarkError> {
 		let changes: Vec<ParameterChangeOf<T>> =
-			(0..n).map(|i| ParameterChange::ProtocolFee(Perbill::from_parts(i))).collect();
+			(1..=n).map(|i| ParameterChange::ProposalDeposit(i.into())).collect();
 		let changes = changes.try_into().expect("bounded by MAX_PARAMETER_CHANGES");
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, changes);
-		assert_eq!(Parameters::<T>::get().protocol_fee, Perbill::from_parts(n - 1));
+		assert_eq!(Parameters::<T>::get().proposal_deposit, n.into());
 		Ok(())
 	}
 

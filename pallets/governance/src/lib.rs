@@ -2,7 +2,7 @@
 //!
 //! AGR holders decide fees, bonds, slashes, treasury spends and runtime upgrades. With
 //! this pallet a chain without a sudo key can still change every parameter and upgrade
-//! its runtime.
+//! its runtime: it decides and dispatches; the call it dispatches is any pallet's.
 //!
 //! ## Overview
 //!
@@ -38,10 +38,14 @@
 //! ## Treasury and parameters
 //!
 //! The treasury account receives protocol fees and slashes; [`Pallet::spend`] pays from
-//! it and only the governance origin (Root, i.e. a passed proposal) may call it. Every
-//! marketplace parameter of the other pallets ([`MarketplaceParameters`]) lives in this
-//! pallet's storage and changes with [`Pallet::set_parameters`] (governance origin), no
-//! runtime upgrade needed; the runtime feeds them to the pallets' `Config`.
+//! it and only the governance origin (Root, i.e. a passed proposal) may call it.
+//!
+//! Each pallet owns its governed parameters (its `Parameters` storage and its own
+//! `set_parameters`, which a proposal dispatches). This pallet's are the periods, the
+//! thresholds and the proposal deposit above ([`GovernanceParameters`]), changed with
+//! [`Pallet::set_parameters`] within `ParameterBounds`. A voting period plus enactment
+//! delay never reaches `MaxDecisionTime` (in Agora's runtime, pallet-services' unbonding
+//! period), so a slash is always enacted before the bond it targets can leave.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -65,7 +69,7 @@ mod try_state;
 pub mod types;
 pub mod weights;
 
-pub use agora_primitives::{Conviction, MarketplaceParameters, ParameterBounds, ParameterChange};
+pub use agora_primitives::Conviction;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -78,25 +82,22 @@ pub type BalanceOf<T> =
 /// Slashed deposits on their way to the treasury.
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
-/// The limits of the runtime's parameter sets.
+/// The limits of this pallet's parameters.
 pub type ParameterBoundsOf<T> =
 	ParameterBounds<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
-/// The parameter set of the runtime.
+/// This pallet's governed parameters.
 pub type ParametersOf<T> =
-	MarketplaceParameters<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+	GovernanceParameters<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
 
-/// One parameter change of the runtime.
+/// A change of one of this pallet's governed parameters.
 pub type ParameterChangeOf<T> =
 	ParameterChange<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
-
-/// Most parameter changes in one `set_parameters` call.
-pub const MAX_PARAMETER_CHANGES: u32 = 16;
 
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use agora_primitives::{InvalidParameters, ProposalId, Tally, Vote};
+	use agora_primitives::{InvalidAmount, ProposalId, Tally, Vote, MAX_PARAMETER_CHANGES};
 	use alloc::boxed::Box;
 	use frame_support::{
 		dispatch::{GetDispatchInfo, PostDispatchInfo},
@@ -110,7 +111,9 @@ pub mod pallet {
 	use sp_runtime::traits::{Bounded, Dispatchable, Saturating};
 
 	/// 1: votes are held, not frozen; `LiveProposalsOf` (see [`migrations::v1`]).
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: `Parameters` holds only governance's own; the others moved to their pallets (the
+	/// runtime migrates: it alone sees every pallet).
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -143,13 +146,19 @@ pub mod pallet {
 		/// by governance or that did not reach the minimum turnout.
 		type OnCancel: OnUnbalanced<CreditOf<Self>>;
 
-		/// The parameters in force until governance changes them (and the genesis values
-		/// unless the chain spec sets others).
+		/// The parameters of a new chain, until genesis or governance sets others. Not
+		/// metadata constants: they change without a runtime upgrade, so clients read the
+		/// `Parameters` storage.
 		type DefaultParameters: Get<ParametersOf<Self>>;
 
 		/// The limits every parameter set must respect, at genesis and in
 		/// `set_parameters`.
 		type ParameterBounds: Get<ParameterBoundsOf<Self>>;
+
+		/// What a voting period plus enactment delay must stay below (in Agora's runtime,
+		/// pallet-services' unbonding period): a provider that unbonds the moment a
+		/// slash against it is proposed still has its bond held when the slash is enacted.
+		type MaxDecisionTime: Get<BlockNumberFor<Self>>;
 
 		/// Longest encoded call a proposal may carry, in bytes.
 		#[pallet::constant]
@@ -245,7 +254,7 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// The marketplace parameters in force.
+	/// The governed parameters in force.
 	#[pallet::storage]
 	pub type Parameters<T: Config> =
 		StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
@@ -254,7 +263,7 @@ pub mod pallet {
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
 		/// Parameters to start with instead of `DefaultParameters` (the development
-		/// preset shortens the governance periods).
+		/// preset shortens the periods).
 		pub parameters: Option<ParametersOf<T>>,
 	}
 
@@ -262,7 +271,7 @@ pub mod pallet {
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
 			if let Some(parameters) = &self.parameters {
-				if let Err(error) = parameters.validate(&T::ParameterBounds::get()) {
+				if let Err(error) = Pallet::<T>::validate_parameters(parameters) {
 					panic!("genesis governance parameters are invalid: {error:?}");
 				}
 				Parameters::<T>::put(parameters);
@@ -312,7 +321,7 @@ pub mod pallet {
 		ProposalCancelled { proposal_id: ProposalId, slashed: BalanceOf<T> },
 		/// The treasury paid `amount` to `beneficiary`.
 		TreasurySpent { amount: BalanceOf<T>, beneficiary: T::AccountId },
-		/// Marketplace parameters changed.
+		/// Governance changed parameters of this pallet.
 		ParametersSet { changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}
 
@@ -351,39 +360,28 @@ pub mod pallet {
 		ZeroAmount,
 		/// `set_parameters` without changes.
 		NoParameterChanges,
-		/// A minimum deposit or bond set to zero.
+		/// A proposal deposit of zero.
 		ZeroParameterAmount,
-		/// A deposit, bond or rating threshold above the largest allowed.
+		/// A proposal deposit above the largest allowed.
 		ParameterAmountTooLarge,
 		/// A period of zero blocks or above the longest allowed.
 		PeriodOutOfBounds,
 		/// A voting period below the shortest allowed.
 		VotingPeriodTooShort,
-		/// A protocol fee above the largest allowed.
-		ProtocolFeeTooHigh,
 		/// A minimum turnout outside the bounds.
 		MinTurnoutOutOfBounds,
 		/// An approval threshold below a strict majority or above the largest allowed.
 		ApprovalThresholdOutOfBounds,
-		/// An unbonding period not longer than the voting period plus the enactment delay.
-		UnbondingShorterThanGovernance,
+		/// A voting period plus enactment delay not below `MaxDecisionTime` (the unbonding
+		/// period of provider bonds).
+		DecisionOutlastsUnbonding,
 	}
 
-	impl<T> From<InvalidParameters> for Error<T> {
-		fn from(error: InvalidParameters) -> Self {
+	impl<T> From<InvalidAmount> for Error<T> {
+		fn from(error: InvalidAmount) -> Self {
 			match error {
-				InvalidParameters::ZeroAmount => Error::ZeroParameterAmount,
-				InvalidParameters::AmountTooLarge => Error::ParameterAmountTooLarge,
-				InvalidParameters::PeriodOutOfBounds => Error::PeriodOutOfBounds,
-				InvalidParameters::VotingPeriodTooShort => Error::VotingPeriodTooShort,
-				InvalidParameters::ProtocolFeeTooHigh => Error::ProtocolFeeTooHigh,
-				InvalidParameters::MinTurnoutOutOfBounds => Error::MinTurnoutOutOfBounds,
-				InvalidParameters::ApprovalThresholdOutOfBounds => {
-					Error::ApprovalThresholdOutOfBounds
-				},
-				InvalidParameters::UnbondingShorterThanGovernance => {
-					Error::UnbondingShorterThanGovernance
-				},
+				InvalidAmount::Zero => Error::ZeroParameterAmount,
+				InvalidAmount::TooLarge => Error::ParameterAmountTooLarge,
 			}
 		}
 	}
@@ -411,7 +409,7 @@ pub mod pallet {
 			);
 			let bounds = T::ParameterBounds::get();
 			assert!(
-				T::DefaultParameters::get().validate(&bounds).is_ok(),
+				Self::validate_parameters(&T::DefaultParameters::get()).is_ok(),
 				"DefaultParameters must be within ParameterBounds"
 			);
 			// Enactment blocks are computed by adding periods to the block number: with
@@ -499,9 +497,9 @@ pub mod pallet {
 			Self::do_spend(amount, beneficiary)
 		}
 
-		/// Governance origin only: change marketplace parameters. The result must be within
-		/// `ParameterBounds` (see [`MarketplaceParameters::validate`]); a refused set
-		/// changes nothing.
+		/// Governance origin only: change parameters of this pallet. The changes apply in
+		/// order and the result is checked as a whole (see
+		/// [`Pallet::validate_parameters`]); a refused set changes nothing.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
 		pub fn set_parameters(

@@ -2,10 +2,10 @@
 //! treasury is a plain account.
 
 use crate as pallet_governance;
-use agora_primitives::{MarketplaceParameters, ParameterBounds};
+use pallet_governance::{GovernanceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl, parameter_types,
-	traits::{tokens::imbalance::ResolveTo, ConstU32},
+	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64},
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
@@ -61,17 +61,8 @@ pub const MAX_LIVE: u32 = 3;
 pub const MAX_VOTES: u32 = 3;
 
 /// The mock's parameters: turnout 10 % of issuance, strictly more ayes than nays.
-pub fn default_parameters() -> MarketplaceParameters<Balance, u64> {
-	MarketplaceParameters {
-		protocol_fee: Perbill::from_percent(2),
-		min_channel_deposit: 1,
-		min_provider_bond: 1,
-		service_deposit: 1,
-		min_spend_to_rate: 0,
-		unbonding_period: VOTING_PERIOD + ENACTMENT_DELAY + 1,
-		dataset_deposit: 1,
-		contribution_deposit: 1,
-		submission_deposit: 1,
+pub fn default_parameters() -> GovernanceParameters<Balance, u64> {
+	GovernanceParameters {
 		proposal_deposit: PROPOSAL_DEPOSIT,
 		voting_period: VOTING_PERIOD,
 		enactment_delay: ENACTMENT_DELAY,
@@ -84,16 +75,16 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, u64> {
 pub const MAX_AMOUNT: Balance = 10_000;
 pub const MAX_PERIOD: u64 = 1_000;
 pub const MIN_VOTING_PERIOD: u64 = 2;
+/// Stands for pallet-services' unbonding period: voting plus enactment stays below it.
+pub const MAX_DECISION_TIME: u64 = 20;
 
 /// The mock's bounds: amounts up to 10,000, periods up to 1,000 blocks, voting at least
-/// 2 blocks, fee up to 20 %, turnout 1 % to 50 %, approval between a strict majority and
-/// 90 %.
+/// 2 blocks, turnout 1 % to 50 %, approval between a strict majority and 90 %.
 pub fn parameter_bounds() -> ParameterBounds<Balance, u64> {
 	ParameterBounds {
 		max_amount: MAX_AMOUNT,
 		max_period: MAX_PERIOD,
 		min_voting_period: MIN_VOTING_PERIOD,
-		max_protocol_fee: Perbill::from_percent(20),
 		min_min_turnout: Perbill::from_percent(1),
 		max_min_turnout: Perbill::from_percent(50),
 		min_approval_threshold: Perbill::from_parts(500_000_001),
@@ -103,7 +94,7 @@ pub fn parameter_bounds() -> ParameterBounds<Balance, u64> {
 
 parameter_types! {
 	pub TreasuryAccount: AccountId = treasury();
-	pub DefaultParameters: MarketplaceParameters<Balance, u64> = default_parameters();
+	pub DefaultParameters: GovernanceParameters<Balance, u64> = default_parameters();
 	pub Bounds: ParameterBounds<Balance, u64> = parameter_bounds();
 	pub static MaxLiveProposalsPerAccount: u32 = MAX_LIVE;
 	pub static MaxCallWeight: Weight = Weight::from_parts(1_000_000_000, 1_000_000);
@@ -120,6 +111,7 @@ impl pallet_governance::Config for Test {
 	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
 	type DefaultParameters = DefaultParameters;
 	type ParameterBounds = Bounds;
+	type MaxDecisionTime = ConstU64<MAX_DECISION_TIME>;
 	type MaxProposalLen = ConstU32<MAX_PROPOSAL_LEN>;
 	type MaxCallWeight = MaxCallWeight;
 	type MaxEnactmentWeight = MaxEnactmentWeight;

@@ -320,16 +320,16 @@ fn a_failing_call_is_reported_and_nothing_else_breaks() {
 }
 
 #[test]
-fn a_proposal_changes_marketplace_parameters() {
+fn a_proposal_changes_parameters() {
 	run_test(|| {
-		let change = ParameterChange::ProtocolFee(Perbill::from_percent(5));
+		let change = ParameterChange::ProposalDeposit(PROPOSAL_DEPOSIT + 5);
 		let call = RuntimeCall::Governance(crate::Call::set_parameters {
 			changes: vec![change.clone()].try_into().unwrap(),
 		});
 		let id = propose(alice(), call);
 		vote(bob(), id, true, 600, Conviction::Locked1x);
 		run_to(ENACTED_AT);
-		assert_eq!(Governance::parameters().protocol_fee, Perbill::from_percent(5));
+		assert_eq!(Governance::parameters().proposal_deposit, PROPOSAL_DEPOSIT + 5);
 		assert!(
 			events().contains(&Event::ParametersSet { changes: vec![change].try_into().unwrap() })
 		);
@@ -341,7 +341,7 @@ fn enactments_beyond_a_blocks_weight_move_to_the_next_blocks_in_order() {
 	run_test(|| {
 		// Each call declares the heaviest weight allowed; a block enacts two of them.
 		let heavy = || {
-			let changes = vec![ParameterChange::ProtocolFee(Perbill::from_percent(3))];
+			let changes = vec![ParameterChange::ProposalDeposit(PROPOSAL_DEPOSIT)];
 			RuntimeCall::Governance(crate::Call::set_parameters {
 				changes: changes.try_into().unwrap(),
 			})
@@ -779,8 +779,8 @@ fn set_parameters_refuses_unusable_sets_without_changing_anything() {
 		assert_noop!(set(vec![]), Error::<Test>::NoParameterChanges);
 		assert_noop!(
 			set(vec![
-				ParameterChange::ProtocolFee(Perbill::from_percent(9)),
-				ParameterChange::MinChannelDeposit(0)
+				ParameterChange::VotingPeriod(MIN_VOTING_PERIOD),
+				ParameterChange::ProposalDeposit(0)
 			]),
 			Error::<Test>::ZeroParameterAmount
 		);
@@ -817,7 +817,6 @@ fn every_parameter_bound_is_enforced() {
 		let set = |changes: Vec<ParameterChange<Balance, u64>>| {
 			Governance::set_parameters(RuntimeOrigin::root(), changes.try_into().unwrap())
 		};
-		let unbonding_ok = UnbondingPeriod(MAX_PERIOD);
 		let cases: Vec<(Vec<ParameterChange<Balance, u64>>, Vec<_>, Error<Test>)> = vec![
 			// A deposit nobody can pay would stop every later proposal.
 			(
@@ -826,18 +825,8 @@ fn every_parameter_bound_is_enforced() {
 				Error::<Test>::ParameterAmountTooLarge,
 			),
 			(
-				vec![MinProviderBond(u128::MAX)],
-				vec![MinProviderBond(MAX_AMOUNT)],
-				Error::<Test>::ParameterAmountTooLarge,
-			),
-			(
-				vec![MinSpendToRate(MAX_AMOUNT + 1)],
-				vec![MinSpendToRate(MAX_AMOUNT)],
-				Error::<Test>::ParameterAmountTooLarge,
-			),
-			(
-				vec![ContributionDeposit(0)],
-				vec![ContributionDeposit(2)],
+				vec![ProposalDeposit(0)],
+				vec![ProposalDeposit(1)],
 				Error::<Test>::ZeroParameterAmount,
 			),
 			(
@@ -846,24 +835,19 @@ fn every_parameter_bound_is_enforced() {
 				Error::<Test>::PeriodOutOfBounds,
 			),
 			(
-				vec![unbonding_ok.clone(), EnactmentDelay(u64::MAX)],
-				vec![unbonding_ok.clone(), EnactmentDelay(MAX_PERIOD - VOTING_PERIOD - 1)],
+				vec![VoteLockingPeriod(0)],
+				vec![VoteLockingPeriod(1)],
 				Error::<Test>::PeriodOutOfBounds,
 			),
 			(
-				vec![UnbondingPeriod(MAX_PERIOD + 1)],
-				vec![unbonding_ok.clone()],
+				vec![EnactmentDelay(u64::MAX)],
+				vec![EnactmentDelay(MAX_DECISION_TIME - VOTING_PERIOD - 1)],
 				Error::<Test>::PeriodOutOfBounds,
 			),
 			(
 				vec![VotingPeriod(MIN_VOTING_PERIOD - 1)],
 				vec![VotingPeriod(MIN_VOTING_PERIOD)],
 				Error::<Test>::VotingPeriodTooShort,
-			),
-			(
-				vec![ProtocolFee(Perbill::from_percent(100))],
-				vec![ProtocolFee(Perbill::from_percent(20))],
-				Error::<Test>::ProtocolFeeTooHigh,
 			),
 			// 100 % turnout: nothing could ever pass again, not even a runtime upgrade.
 			(
@@ -887,16 +871,17 @@ fn every_parameter_bound_is_enforced() {
 				vec![ApprovalThreshold(Perbill::from_percent(90))],
 				Error::<Test>::ApprovalThresholdOutOfBounds,
 			),
-			// A bond must outlive the vote and enactment of a slash proposed against it.
+			// A slash must be enacted before the bond it targets can leave: voting plus
+			// enactment stays below the unbonding period (`MaxDecisionTime`).
 			(
-				vec![UnbondingPeriod(VOTING_PERIOD + ENACTMENT_DELAY)],
-				vec![UnbondingPeriod(VOTING_PERIOD + ENACTMENT_DELAY + 2)],
-				Error::<Test>::UnbondingShorterThanGovernance,
+				vec![VotingPeriod(MAX_DECISION_TIME - ENACTMENT_DELAY)],
+				vec![VotingPeriod(MAX_DECISION_TIME - ENACTMENT_DELAY - 1)],
+				Error::<Test>::DecisionOutlastsUnbonding,
 			),
 			(
-				vec![VotingPeriod(VOTING_PERIOD + 1)],
-				vec![VotingPeriod(VOTING_PERIOD + 1), unbonding_ok],
-				Error::<Test>::UnbondingShorterThanGovernance,
+				vec![EnactmentDelay(MAX_DECISION_TIME - VOTING_PERIOD)],
+				vec![EnactmentDelay(MAX_DECISION_TIME - VOTING_PERIOD - 1)],
+				Error::<Test>::DecisionOutlastsUnbonding,
 			),
 		];
 		for (refused, accepted, error) in cases {
@@ -925,26 +910,27 @@ fn genesis_refuses_parameters_out_of_bounds() {
 fn set_parameters_accepts_every_bound_at_once() {
 	run_test(|| {
 		use ParameterChange::*;
+		// The enactment delay alone would break a bound (voting + enactment below
+		// MAX_DECISION_TIME); with the shorter voting period it keeps it.
 		assert_ok!(Governance::set_parameters(
 			RuntimeOrigin::root(),
 			vec![
+				EnactmentDelay(MAX_DECISION_TIME - MIN_VOTING_PERIOD - 1),
 				VotingPeriod(MIN_VOTING_PERIOD),
-				EnactmentDelay(1),
-				UnbondingPeriod(MIN_VOTING_PERIOD + 2),
-				ProtocolFee(Perbill::zero()),
+				MinTurnout(Perbill::from_percent(50)),
+				ApprovalThreshold(Perbill::from_percent(90)),
 			]
 			.try_into()
 			.unwrap()
 		));
-		assert_eq!(Governance::parameters().unbonding_period, MIN_VOTING_PERIOD + 2);
+		assert_eq!(Governance::decision_time(), MAX_DECISION_TIME - 1);
 	});
 }
 
 #[test]
 fn genesis_sets_the_parameters() {
 	let mut parameters = default_parameters();
-	parameters.voting_period = 77;
-	parameters.unbonding_period = 100;
+	parameters.voting_period = 7;
 	let storage = RuntimeGenesisConfig {
 		governance: crate::GenesisConfig { parameters: Some(parameters.clone()) },
 		..Default::default()

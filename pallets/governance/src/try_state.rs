@@ -13,9 +13,14 @@ impl<T: Config> Pallet<T> {
 	/// - each account's `VotingOf` lists exactly its recorded votes with their
 	///   balances, and its vote hold is the largest of those and its lock (the
 	///   maximum, not the sum);
-	/// - every approved proposal is queued for enactment.
+	/// - every approved proposal is queued for enactment;
+	/// - the parameters in force are valid.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::{BTreeMap, BTreeSet};
+		ensure!(
+			Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
+			"the parameters in force are invalid"
+		);
 
 		let mut live = 0u32;
 		let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();

@@ -6,7 +6,6 @@ use agora_primitives::{
 	ServiceInspect, Split,
 };
 use alloc::vec::Vec;
-use frame_support::traits::Get;
 use frame_system::pallet_prelude::BlockNumberFor;
 use sp_runtime::{
 	traits::{CheckedMul, Saturating},
@@ -72,7 +71,7 @@ impl<T: Config> Pallet<T> {
 		let total = terms.price.per_unit.checked_mul(&BalanceOf::<T>::try_from(units).ok()?)?;
 		let split = Split::of(
 			total,
-			T::ProtocolFee::get(),
+			crate::Pallet::<T>::parameters().protocol_fee,
 			terms.contributor_share,
 			terms.dataset.is_some(),
 		);

@@ -7,7 +7,7 @@ use agora_primitives::{ChannelId, Receipt, ReceiptSigner, ServiceInspect};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{fungible::Mutate, EnsureOrigin, Get},
 	BoundedVec,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
@@ -24,7 +24,7 @@ const KEY_TYPE: KeyTypeId = KeyTypeId(*b"bnch");
 fn funded<T: Config>(who: T::AccountId) -> T::AccountId {
 	let _ = T::Currency::set_balance(
 		&who,
-		T::MinChannelDeposit::get().saturating_mul(1_000_000u32.into()),
+		Pallet::<T>::parameters().min_channel_deposit.saturating_mul(1_000_000u32.into()),
 	);
 	who
 }
@@ -37,7 +37,7 @@ fn setup<T: Config>(provider: &T::AccountId) -> (ServiceId, ecdsa::Public) {
 }
 
 fn deposit<T: Config>() -> BalanceOf<T> {
-	T::MinChannelDeposit::get().saturating_mul(1_000u32.into())
+	Pallet::<T>::parameters().min_channel_deposit.saturating_mul(1_000u32.into())
 }
 
 /// The price `service` is listed at, as a consumer agrees to it.
@@ -111,7 +111,7 @@ mod benchmarks {
 			Pallet::<T>::open_channel(
 				RawOrigin::Signed(consumer.clone()).into(),
 				service,
-				T::MinChannelDeposit::get(),
+				Pallet::<T>::parameters().min_channel_deposit,
 				T::MaxChannelDuration::get(),
 				ReceiptSigner::Ecdsa(key),
 				agreed_price::<T>(service),
@@ -188,10 +188,10 @@ mod benchmarks {
 	fn top_up() {
 		let (consumer, id) = consumer_with_channel::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(consumer), id, T::MinChannelDeposit::get());
+		_(RawOrigin::Signed(consumer), id, Pallet::<T>::parameters().min_channel_deposit);
 		assert_eq!(
 			Channels::<T>::get(id).map(|c| c.deposit),
-			Some(deposit::<T>().saturating_add(T::MinChannelDeposit::get()))
+			Some(deposit::<T>().saturating_add(Pallet::<T>::parameters().min_channel_deposit))
 		);
 	}
 
@@ -227,6 +227,22 @@ mod benchmarks {
 		_(RawOrigin::Signed(consumer.clone()), id);
 		assert!(!Channels::<T>::contains_key(id));
 		assert!(!PaidTotals::<T>::get(&consumer, service).is_zero());
+	}
+
+	#[benchmark]
+	fn set_parameters(
+		n: Linear<1, { agora_primitives::MAX_PARAMETER_CHANGES }>,
+	) -> Result<(), BenchmarkError> {
+		let changes: Vec<ParameterChangeOf<T>> = (0..n)
+			.map(|i| ParameterChange::ProtocolFee(sp_runtime::Perbill::from_parts(i)))
+			.collect();
+		let changes = changes.try_into().expect("bounded by MAX_PARAMETER_CHANGES");
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, changes);
+		assert_eq!(Parameters::<T>::get().protocol_fee, sp_runtime::Perbill::from_parts(n - 1));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -27,6 +27,10 @@
 //!   everything unclaimed: no consumer can keep a service (and its deposit, and its
 //!   provider's registration) hostage with a channel it keeps extending.
 //!
+//! Its **parameters** ([`MeteringParameters`]: the protocol fee and the smallest channel
+//! deposit) are this pallet's own storage, read by clients from it; governance changes
+//! them with [`Pallet::set_parameters`] within the runtime's bounds.
+//!
 //! Every failure has its own error and leaves balances and storage untouched. The pallet
 //! talks to pallet-services only through [`agora_primitives::ServiceInspect`], and tells
 //! it who paid what ([`agora_primitives::PaidUsage`]) and which services still have open
@@ -60,6 +64,12 @@ use sp_runtime::traits::Saturating;
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+/// This pallet's governed parameters.
+pub type ParametersOf<T> = MeteringParameters<BalanceOf<T>>;
+
+/// A change of one of this pallet's governed parameters.
+pub type ParameterChangeOf<T> = ParameterChange<BalanceOf<T>>;
+
 /// Funds taken from consumers' holds on their way to the treasury, pools and providers.
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
@@ -79,8 +89,8 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 pub mod pallet {
 	use super::*;
 	use agora_primitives::{
-		ChannelId, Price, Receipt, ReceiptError, ReceiptSigner, RevenueSink, ServiceInspect,
-		ServiceStatus, Split,
+		check_amounts, ChannelId, InvalidAmount, ParameterSet, Price, Receipt, ReceiptError,
+		ReceiptSigner, RevenueSink, ServiceInspect, ServiceStatus, Split, MAX_PARAMETER_CHANGES,
 	};
 	use alloc::{collections::BTreeMap, vec::Vec};
 	use frame_support::{
@@ -126,15 +136,23 @@ pub mod pallet {
 		/// Where the contributors' share of a settlement goes (the dataset's pool).
 		type RevenueSink: RevenueSink<CreditOf<Self>>;
 
-		/// Share of every settlement taken as protocol fee.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type ProtocolFee: Get<Perbill>;
+		/// Who may change the parameters: Root, i.e. a passed proposal.
+		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The smallest deposit a channel opens with.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type MinChannelDeposit: Get<BalanceOf<Self>>;
+		/// The parameters of a new chain, until genesis or governance sets others. Not
+		/// metadata constants: they change without a runtime upgrade, so clients read the
+		/// `Parameters` storage.
+		type DefaultParameters: Get<ParametersOf<Self>>;
+
+		/// The largest smallest-deposit governance may set: above it, nobody could open a
+		/// channel.
+		#[pallet::constant]
+		type MaxParameterAmount: Get<BalanceOf<Self>>;
+
+		/// The largest protocol fee governance may set: providers keep the bulk of what
+		/// they earn.
+		#[pallet::constant]
+		type MaxProtocolFee: Get<Perbill>;
 
 		/// The longest a channel may run, in blocks, from opening or extension.
 		#[pallet::constant]
@@ -214,6 +232,30 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// The governed parameters in force.
+	#[pallet::storage]
+	pub type Parameters<T: Config> =
+		StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Parameters to start with instead of `DefaultParameters`.
+		pub parameters: Option<ParametersOf<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(parameters) = &self.parameters {
+				if let Err(error) = Pallet::<T>::validate_parameters(parameters) {
+					panic!("genesis metering parameters are invalid: {error:?}");
+				}
+				Parameters::<T>::put(parameters);
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -250,6 +292,8 @@ pub mod pallet {
 		ChannelClosed { channel_id: ChannelId, refunded: BalanceOf<T> },
 		/// The consumer took back `refunded` from an expired channel, which is removed.
 		ChannelReclaimed { channel_id: ChannelId, refunded: BalanceOf<T> },
+		/// Governance changed parameters of this pallet.
+		ParametersSet { changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}
 
 	#[pallet::error]
@@ -258,7 +302,7 @@ pub mod pallet {
 		UnknownService,
 		/// The service does not take new channels.
 		ServiceNotActive,
-		/// The deposit is below `MinChannelDeposit`.
+		/// The deposit is below the `min_channel_deposit` parameter.
 		DepositTooSmall,
 		/// The duration is zero or longer than `MaxChannelDuration`.
 		InvalidDuration,
@@ -305,6 +349,23 @@ pub mod pallet {
 		/// The channel's service was retired or delisted: the channel takes no more funds
 		/// or time.
 		ServiceClosed,
+		/// `set_parameters` without changes.
+		NoParameterChanges,
+		/// The smallest channel deposit set to zero.
+		ZeroParameterAmount,
+		/// The smallest channel deposit above `MaxParameterAmount`.
+		ParameterAmountTooLarge,
+		/// A protocol fee above `MaxProtocolFee`.
+		ProtocolFeeTooHigh,
+	}
+
+	impl<T> From<InvalidAmount> for Error<T> {
+		fn from(error: InvalidAmount) -> Self {
+			match error {
+				InvalidAmount::Zero => Error::ZeroParameterAmount,
+				InvalidAmount::TooLarge => Error::ParameterAmountTooLarge,
+			}
+		}
 	}
 
 	impl<T> From<ReceiptError> for Error<T> {
@@ -325,7 +386,10 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(!T::MinChannelDeposit::get().is_zero(), "MinChannelDeposit must be positive");
+			assert!(
+				Self::validate_parameters(&T::DefaultParameters::get()).is_ok(),
+				"DefaultParameters must be valid"
+			);
 			assert!(!T::MaxChannelDuration::get().is_zero(), "MaxChannelDuration must be positive");
 			assert!(T::MaxClaimsPerBatch::get() > 0, "MaxClaimsPerBatch must be positive");
 		}
@@ -356,7 +420,10 @@ pub mod pallet {
 			ensure!(terms.status == ServiceStatus::Active, Error::<T>::ServiceNotActive);
 			ensure!(terms.price.unit == agreed_price.unit, Error::<T>::PriceUnitChanged);
 			ensure!(terms.price.per_unit <= agreed_price.per_unit, Error::<T>::PriceAboveAgreed);
-			ensure!(deposit >= T::MinChannelDeposit::get(), Error::<T>::DepositTooSmall);
+			ensure!(
+				deposit >= Self::parameters().min_channel_deposit,
+				Error::<T>::DepositTooSmall
+			);
 			ensure!(
 				!duration.is_zero() && duration <= T::MaxChannelDuration::get(),
 				Error::<T>::InvalidDuration
@@ -542,6 +609,26 @@ pub mod pallet {
 			Self::deposit_event(Event::ChannelClosed { channel_id, refunded });
 			Ok(())
 		}
+
+		/// Governance: change parameters of this pallet. The changes apply in order and
+		/// the result is checked as a whole (see [`Pallet::validate_parameters`]); a
+		/// refused set changes nothing.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
+		pub fn set_parameters(
+			origin: OriginFor<T>,
+			changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let parameters = Parameters::<T>::get().changed(
+				&changes,
+				Self::validate_parameters,
+				Error::<T>::NoParameterChanges,
+			)?;
+			Parameters::<T>::put(parameters);
+			Self::deposit_event(Event::ParametersSet { changes });
+			Ok(())
+		}
 	}
 
 	/// The chain's genesis hash (receipts are bound to it) and the protocol fee in force.
@@ -558,6 +645,23 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The governed parameters in force.
+		pub fn parameters() -> ParametersOf<T> {
+			Parameters::<T>::get()
+		}
+
+		/// Whether `parameters` keep channels open to all and providers paid: a smallest
+		/// deposit above zero and at most `MaxParameterAmount`, a protocol fee of at most
+		/// `MaxProtocolFee`.
+		pub fn validate_parameters(parameters: &ParametersOf<T>) -> Result<(), Error<T>> {
+			check_amounts(&[parameters.min_channel_deposit], &[], T::MaxParameterAmount::get())?;
+			ensure!(
+				parameters.protocol_fee <= T::MaxProtocolFee::get(),
+				Error::<T>::ProtocolFeeTooHigh
+			);
+			Ok(())
+		}
+
 		/// The genesis hash receipts must name.
 		pub(crate) fn genesis_hash() -> T::Hash {
 			frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero())
@@ -595,7 +699,10 @@ pub mod pallet {
 
 		/// What every settlement of one call shares, read once per call.
 		fn settlement_context() -> SettlementContext<T> {
-			SettlementContext { genesis: Self::genesis_hash(), protocol_fee: T::ProtocolFee::get() }
+			SettlementContext {
+				genesis: Self::genesis_hash(),
+				protocol_fee: Self::parameters().protocol_fee,
+			}
 		}
 
 		/// Checks `receipt` for `payee` and takes what it newly owes from the consumer's
@@ -736,13 +843,18 @@ pub mod pallet {
 		/// - `ChannelsByPayee` lists exactly the open channels, each under its payee;
 		/// - no channel has claimed more than its deposit, and none expires more than
 		///   `MaxChannelDuration` blocks from now;
-		/// - `OpenChannels` counts each service's channels.
+		/// - `OpenChannels` counts each service's channels;
+		/// - the parameters in force are valid.
 		// Also built with `std`: the runtime's tests check every pallet's invariants after
 		// each step of their attack and property tests.
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::TryRuntimeError;
+			ensure!(
+				Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
+				TryRuntimeError::Other("the parameters in force are invalid")
+			);
 			let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 			let mut per_service: BTreeMap<ServiceId, u32> = BTreeMap::new();
 			let next_id = NextChannelId::<T>::get();

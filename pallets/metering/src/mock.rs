@@ -12,7 +12,7 @@ use frame_support::{
 	traits::{
 		fungible::{Balanced, Credit},
 		tokens::imbalance::ResolveTo,
-		ConstU32, ConstU64, Imbalance,
+		ConstU128, ConstU32, ConstU64, Imbalance,
 	},
 };
 use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
@@ -59,7 +59,6 @@ pub fn pool() -> AccountId {
 
 parameter_types! {
 	pub TreasuryAccount: AccountId = treasury();
-	pub static ProtocolFee: Perbill = Perbill::from_percent(3);
 }
 
 thread_local! {
@@ -150,8 +149,16 @@ pub const MAX_DURATION: u64 = 100;
 pub const MAX_CHANNELS: u32 = 3;
 pub const MAX_BATCH: u32 = 8;
 
+pub const MAX_PARAMETER_AMOUNT: Balance = 10_000;
+pub const PROTOCOL_FEE: Perbill = Perbill::from_percent(3);
+pub const MAX_PROTOCOL_FEE: Perbill = Perbill::from_percent(50);
+
 parameter_types! {
-	pub const MinChannelDeposit: Balance = MIN_DEPOSIT;
+	pub MockParameters: pallet_metering::ParametersOf<Test> = pallet_metering::MeteringParameters {
+		protocol_fee: PROTOCOL_FEE,
+		min_channel_deposit: MIN_DEPOSIT,
+	};
+	pub const MaxProtocolFee: Perbill = MAX_PROTOCOL_FEE;
 }
 
 impl pallet_metering::Config for Test {
@@ -160,8 +167,10 @@ impl pallet_metering::Config for Test {
 	type Services = MockServices;
 	type OnProtocolFee = ResolveTo<TreasuryAccount, Balances>;
 	type RevenueSink = PoolSink;
-	type ProtocolFee = ProtocolFee;
-	type MinChannelDeposit = MinChannelDeposit;
+	type GovernanceOrigin = frame_system::EnsureRoot<AccountId>;
+	type DefaultParameters = MockParameters;
+	type MaxParameterAmount = ConstU128<MAX_PARAMETER_AMOUNT>;
+	type MaxProtocolFee = MaxProtocolFee;
 	type MaxChannelDuration = ConstU64<MAX_DURATION>;
 	type MaxChannelsPerConsumer = ConstU32<MAX_CHANNELS>;
 	type MaxClaimsPerBatch = ConstU32<MAX_BATCH>;
@@ -178,7 +187,6 @@ pub const INITIAL_BALANCE: Balance = 1_000_000;
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	SERVICES.with(|services| services.borrow_mut().clear());
 	REVENUE.with(|log| log.borrow_mut().clear());
-	ProtocolFee::set(Perbill::from_percent(3));
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: vec![

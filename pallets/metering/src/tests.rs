@@ -4,7 +4,7 @@
 
 use crate::{
 	migrations, mock::*, Channels, ChannelsByConsumer, ChannelsByPayee, ClaimItem, Error, Event,
-	HoldReason, NextChannelId, OpenChannels, PaidTotals, WeightInfo,
+	HoldReason, NextChannelId, OpenChannels, PaidTotals, Parameters, WeightInfo,
 };
 use agora_primitives::{
 	ChannelId, ChannelsOfService, PaidUsage, Price, PriceUnit, Receipt, ReceiptError,
@@ -389,20 +389,27 @@ fn fee_rounding_favours_the_provider_and_parts_sum_exactly() {
 		assert_eq!(free(&provider()), INITIAL_BALANCE + 9);
 
 		// A zero protocol fee: nothing to the treasury.
-		ProtocolFee::set(Perbill::zero());
+		set_fee(Perbill::zero());
 		assert_ok!(claim(id, 11, false));
 		assert_eq!(free(&treasury()), 1);
 		assert_eq!(free(&pool()), 2 + 10);
 		assert_eq!(free(&provider()), INITIAL_BALANCE + 9 + 90);
 
-		// A 100 % fee: everything to the treasury, the share gets what is left (nothing).
-		ProtocolFee::set(Perbill::one());
+		// A 100 % fee, beyond what governance may set (`MaxProtocolFee`), still splits
+		// exactly: everything to the treasury, the share gets what is left (nothing).
+		set_fee(Perbill::one());
 		assert_ok!(claim(id, 21, false));
 		assert_eq!(free(&treasury()), 1 + 100);
 		assert_eq!(free(&pool()), 12);
 		assert_eq!(free(&provider()), INITIAL_BALANCE + 99);
 		assert_eq!(held(&consumer()), 1_000 - 210);
+		set_fee(PROTOCOL_FEE);
 	});
+}
+
+/// Sets the protocol fee in storage, bypassing governance's bounds.
+fn set_fee(fee: Perbill) {
+	Parameters::<Test>::mutate(|parameters| parameters.protocol_fee = fee);
 }
 
 // ------------------------------------------------------------------------------ batch
@@ -1126,4 +1133,125 @@ fn a_payee_that_cannot_receive_fails_the_claim_whole() {
 		assert_eq!(held(&consumer()), 1_000);
 		frame_system::Account::<Test>::insert(provider(), account);
 	});
+}
+
+// ------------------------------------------------------------------------- parameters
+
+mod parameters {
+	use super::*;
+	use crate::{MeteringParameters, ParameterChange, ParameterChangeOf};
+	use sp_runtime::BuildStorage;
+
+	fn set(changes: Vec<ParameterChangeOf<Test>>) -> sp_runtime::DispatchResult {
+		Metering::set_parameters(RuntimeOrigin::root(), BoundedVec::truncate_from(changes))
+	}
+
+	#[test]
+	fn a_new_chain_runs_on_the_default_parameters() {
+		run_test(|| {
+			assert!(!Parameters::<Test>::exists());
+			assert_eq!(Metering::parameters(), MockParameters::get());
+		});
+	}
+
+	#[test]
+	fn governance_changes_them_and_settlements_follow() {
+		run_test(|| {
+			use ParameterChange::*;
+			let changes =
+				vec![ProtocolFee(Perbill::from_percent(20)), MinChannelDeposit(MIN_DEPOSIT * 2)];
+			assert_ok!(set(changes.clone()));
+			assert_eq!(
+				Metering::parameters(),
+				MeteringParameters {
+					protocol_fee: Perbill::from_percent(20),
+					min_channel_deposit: MIN_DEPOSIT * 2,
+				}
+			);
+			assert_eq!(
+				last_event(),
+				Event::ParametersSet { changes: BoundedVec::truncate_from(changes) }
+			);
+			assert_noop!(
+				Metering::open_channel(
+					RuntimeOrigin::signed(consumer()),
+					1,
+					MIN_DEPOSIT * 2 - 1,
+					10,
+					sr_signer(),
+					any_price()
+				),
+				Error::<Test>::DepositTooSmall
+			);
+			// Service 1 (no dataset) at 10 per unit: 10 units pay 20 of 100 to the treasury.
+			let id = open_on(1, MIN_DEPOSIT * 2, 10);
+			assert_ok!(claim(id, 10, false));
+			assert_eq!(free(&treasury()), 1 + 20);
+			assert_eq!(free(&provider()), INITIAL_BALANCE + 80);
+		});
+	}
+
+	#[test]
+	fn only_governance_changes_them() {
+		run_test(|| {
+			let changes = BoundedVec::truncate_from(vec![ParameterChange::MinChannelDeposit(1)]);
+			assert_noop!(
+				Metering::set_parameters(RuntimeOrigin::signed(consumer()), changes),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_set_out_of_bounds_is_refused_whole() {
+		run_test(|| {
+			use ParameterChange::*;
+			let too_high = Perbill::from_parts(MAX_PROTOCOL_FEE.deconstruct() + 1);
+			let cases = [
+				(vec![], Error::<Test>::NoParameterChanges),
+				(vec![MinChannelDeposit(0)], Error::<Test>::ZeroParameterAmount),
+				(
+					vec![MinChannelDeposit(MAX_PARAMETER_AMOUNT + 1)],
+					Error::<Test>::ParameterAmountTooLarge,
+				),
+				(vec![ProtocolFee(too_high)], Error::<Test>::ProtocolFeeTooHigh),
+				(
+					vec![MinChannelDeposit(5), ProtocolFee(Perbill::one())],
+					Error::<Test>::ProtocolFeeTooHigh,
+				),
+			];
+			for (changes, error) in cases {
+				assert_noop!(set(changes), error);
+			}
+			assert_ok!(set(vec![
+				ProtocolFee(MAX_PROTOCOL_FEE),
+				MinChannelDeposit(MAX_PARAMETER_AMOUNT)
+			]));
+			assert_ok!(set(vec![ProtocolFee(Perbill::zero())]));
+		});
+	}
+
+	fn genesis(parameters: MeteringParameters<Balance>) -> sp_io::TestExternalities {
+		RuntimeGenesisConfig {
+			metering: crate::GenesisConfig { parameters: Some(parameters) },
+			..Default::default()
+		}
+		.build_storage()
+		.unwrap()
+		.into()
+	}
+
+	#[test]
+	fn genesis_sets_them() {
+		let parameters = MeteringParameters { min_channel_deposit: 7, ..MockParameters::get() };
+		genesis(parameters.clone()).execute_with(|| {
+			assert_eq!(Metering::parameters(), parameters);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis metering parameters are invalid: ProtocolFeeTooHigh")]
+	fn genesis_refuses_invalid_ones() {
+		genesis(MeteringParameters { protocol_fee: Perbill::one(), ..MockParameters::get() });
+	}
 }

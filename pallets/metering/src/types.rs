@@ -1,7 +1,7 @@
 //! The records pallet-metering keeps.
 
 use crate::{BalanceOf, Config};
-use agora_primitives::{DatasetId, Receipt, ReceiptSigner, ServiceId};
+use agora_primitives::{DatasetId, ParameterSet, Receipt, ReceiptSigner, ServiceId};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -53,4 +53,49 @@ pub struct ClaimItem {
 	pub receipt: Receipt,
 	/// The signer's signature of the receipt's payload.
 	pub signature: MultiSignature,
+}
+
+/// The parameters of this pallet that governance changes without a runtime upgrade
+/// ([`crate::Pallet::set_parameters`]), kept in its `Parameters` storage.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MeteringParameters<Balance> {
+	/// Share of every settlement paid to the treasury.
+	pub protocol_fee: Perbill,
+	/// The smallest deposit a channel opens with.
+	pub min_channel_deposit: Balance,
+}
+
+/// A new value for one of the [`MeteringParameters`].
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum ParameterChange<Balance> {
+	/// Sets [`MeteringParameters::protocol_fee`].
+	ProtocolFee(Perbill),
+	/// Sets [`MeteringParameters::min_channel_deposit`].
+	MinChannelDeposit(Balance),
+}
+
+impl<Balance: Clone> ParameterSet for MeteringParameters<Balance> {
+	type Change = ParameterChange<Balance>;
+
+	fn apply(&mut self, change: Self::Change) {
+		match change {
+			ParameterChange::ProtocolFee(v) => self.protocol_fee = v,
+			ParameterChange::MinChannelDeposit(v) => self.min_channel_deposit = v,
+		}
+	}
 }

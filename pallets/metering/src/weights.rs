@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn top_up() -> Weight;
 	fn extend() -> Weight;
 	fn reclaim() -> Weight;
+	fn set_parameters(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_metering`, with the runtime's database weights.
@@ -192,6 +193,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -238,5 +245,11 @@ impl WeightInfo for () {
 		Weight::from_parts(119_273_000, 4027)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

@@ -5,7 +5,7 @@ use super::*;
 use agora_primitives::{CampaignId, CampaignKind, ContributionId, SubmissionId};
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
 use frame_system::RawOrigin;
 use sp_core::{H256, U256};
 use sp_runtime::traits::{Saturating, Zero};
@@ -13,9 +13,11 @@ use sp_runtime::traits::{Saturating, Zero};
 /// Enough for every deposit and budget a benchmark needs (not so much that issuance could
 /// overflow across its accounts).
 fn plenty<T: Config>() -> BalanceOf<T> {
-	T::DatasetDeposit::get()
-		.saturating_add(T::ContributionDeposit::get())
-		.saturating_add(T::SubmissionDeposit::get())
+	let deposits = Pallet::<T>::parameters();
+	deposits
+		.dataset_deposit
+		.saturating_add(deposits.contribution_deposit)
+		.saturating_add(deposits.submission_deposit)
 		.saturating_add(T::Currency::minimum_balance())
 		.saturating_mul(1_000_000u32.into())
 }
@@ -272,6 +274,21 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), id);
 		assert!(!Campaigns::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn set_parameters(
+		n: Linear<1, { agora_primitives::MAX_PARAMETER_CHANGES }>,
+	) -> Result<(), BenchmarkError> {
+		let changes: Vec<ParameterChangeOf<T>> =
+			(1..=n).map(|i| ParameterChange::DatasetDeposit(i.into())).collect();
+		let changes = changes.try_into().expect("bounded by MAX_PARAMETER_CHANGES");
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, changes);
+		assert_eq!(Parameters::<T>::get().dataset_deposit, n.into());
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -34,6 +34,11 @@
 //! - After the deadline the sponsor **closes** the campaign ([`Pallet::close_campaign`]):
 //!   pending deposits are released and the rest of the budget is refunded.
 //!
+//! ### Parameters
+//! The three deposits above ([`RewardParameters`]) are this pallet's own storage, read by
+//! clients from it; governance changes them with [`Pallet::set_parameters`] within the
+//! runtime's bounds.
+//!
 //! All dataset pools and campaign budgets sit in one pallet account, kept alive by its
 //! existential deposit (minted at genesis). `try_state` checks that its balance covers
 //! exactly what is owed.
@@ -78,13 +83,22 @@ pub type BalanceOf<T> =
 /// this many contributors and finds the cost independent of them (see `docs/benchmarks.md`).
 pub const CLAIM_WEIGHT_CONTRIBUTORS: u32 = 1_000;
 
+/// This pallet's governed parameters.
+pub type ParametersOf<T> = RewardParameters<BalanceOf<T>>;
+
+/// A change of one of this pallet's governed parameters.
+pub type ParameterChangeOf<T> = ParameterChange<BalanceOf<T>>;
+
 /// Revenue on its way into a dataset pool.
 pub type CreditOf<T> = Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
 
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use agora_primitives::{CampaignId, CampaignKind, ContributionId, SubmissionId};
+	use agora_primitives::{
+		CampaignId, CampaignKind, ContributionId, InvalidAmount, SubmissionId,
+		MAX_PARAMETER_CHANGES,
+	};
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
@@ -129,20 +143,14 @@ pub mod pallet {
 		/// Where revenue for a dataset that does not exist goes (the treasury).
 		type OnUnassignedRevenue: OnUnbalanced<CreditOf<Self>>;
 
-		/// Held from a curator per registered dataset.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type DatasetDeposit: Get<BalanceOf<Self>>;
+		/// The parameters of a new chain, until genesis or governance sets others. Not
+		/// metadata constants: they change without a runtime upgrade, so clients read the
+		/// `Parameters` storage.
+		type DefaultParameters: Get<ParametersOf<Self>>;
 
-		/// Held from a contributor per pending contribution.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type ContributionDeposit: Get<BalanceOf<Self>>;
-
-		/// Held from a contributor per pending campaign submission.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type SubmissionDeposit: Get<BalanceOf<Self>>;
+		/// The largest deposit governance may set.
+		#[pallet::constant]
+		type MaxParameterAmount: Get<BalanceOf<Self>>;
 
 		/// The smallest campaign budget. A campaign's record stays until its sponsor
 		/// closes it: the budget, locked in the pallet account meanwhile, is what pays for
@@ -277,18 +285,30 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextSubmissionId<T: Config> = StorageValue<_, SubmissionId, ValueQuery>;
 
+	/// The governed parameters in force.
+	#[pallet::storage]
+	pub type Parameters<T: Config> =
+		StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
-		#[serde(skip)]
-		_config: core::marker::PhantomData<T>,
+		/// Parameters to start with instead of `DefaultParameters`.
+		pub parameters: Option<ParametersOf<T>>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
-		/// Gives the pallet account its existential deposit, so pools and budgets of any
-		/// size can be paid into it and it is never reaped.
+		/// Sets the parameters, if given, and gives the pallet account its existential
+		/// deposit, so pools and budgets of any size can be paid into it and it is never
+		/// reaped.
 		fn build(&self) {
+			if let Some(parameters) = &self.parameters {
+				if let Err(error) = Pallet::<T>::validate_parameters(parameters) {
+					panic!("genesis rewards parameters are invalid: {error:?}");
+				}
+				Parameters::<T>::put(parameters);
+			}
 			let account = Pallet::<T>::account_id();
 			let minimum = T::Currency::minimum_balance();
 			let balance = T::Currency::balance(&account);
@@ -379,6 +399,8 @@ pub mod pallet {
 			refunded: BalanceOf<T>,
 			released_submissions: u32,
 		},
+		/// Governance changed parameters of this pallet.
+		ParametersSet { changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}
 
 	#[pallet::error]
@@ -449,12 +471,31 @@ pub mod pallet {
 		NotSponsor,
 		/// The campaign's deadline has not passed yet.
 		CampaignStillRunning,
+		/// `set_parameters` without changes.
+		NoParameterChanges,
+		/// A deposit parameter set to zero.
+		ZeroParameterAmount,
+		/// A deposit parameter above `MaxParameterAmount`.
+		ParameterAmountTooLarge,
+	}
+
+	impl<T> From<InvalidAmount> for Error<T> {
+		fn from(error: InvalidAmount) -> Self {
+			match error {
+				InvalidAmount::Zero => Error::ZeroParameterAmount,
+				InvalidAmount::TooLarge => Error::ParameterAmountTooLarge,
+			}
+		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
 			assert!(T::MaxNameLen::get() > 0, "MaxNameLen must be positive");
+			assert!(
+				Self::validate_parameters(&T::DefaultParameters::get()).is_ok(),
+				"DefaultParameters must be valid"
+			);
 			assert!(!T::MinCampaignBudget::get().is_zero(), "MinCampaignBudget must be positive");
 			assert!(
 				(1..=32).contains(&T::MaxReviewers::get()),
@@ -476,7 +517,8 @@ pub mod pallet {
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
-		/// Register a dataset with the caller as curator; `DatasetDeposit` is held.
+		/// Register a dataset with the caller as curator; the `dataset_deposit` parameter is
+		/// held.
 		#[pallet::call_index(0)]
 		pub fn register_dataset(
 			origin: OriginFor<T>,
@@ -489,7 +531,7 @@ pub mod pallet {
 		}
 
 		/// Offer `units` of content (identified by `content_hash`) to a dataset;
-		/// `ContributionDeposit` is held until the curator reviews it.
+		/// the `contribution_deposit` parameter is held until the curator reviews it.
 		#[pallet::call_index(1)]
 		pub fn contribute(
 			origin: OriginFor<T>,
@@ -558,8 +600,8 @@ pub mod pallet {
 		}
 
 		/// Submit `units` of work (identified by `content_hash`) to a running campaign:
-		/// `SubmissionDeposit` is held and `units × reward_per_unit` is set aside from the
-		/// budget until reviewers decide.
+		/// the `submission_deposit` parameter is held and `units × reward_per_unit` is set
+		/// aside from the budget until reviewers decide.
 		#[pallet::call_index(5)]
 		pub fn submit_work(
 			origin: OriginFor<T>,
@@ -603,6 +645,19 @@ pub mod pallet {
 				Err(origin) => Some(ensure_signed(origin)?),
 			};
 			Self::do_close_campaign(closer, campaign_id)
+		}
+
+		/// Governance: change parameters of this pallet. The changes apply in order and
+		/// the result is checked as a whole (see [`Pallet::validate_parameters`]); a
+		/// refused set changes nothing.
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
+		pub fn set_parameters(
+			origin: OriginFor<T>,
+			changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			Self::do_set_parameters(changes)
 		}
 	}
 

@@ -80,9 +80,16 @@ pub const MAX_PENDING_PER_CONTRIBUTOR: u32 = 2;
 pub const MAX_REVIEWERS: u32 = 4;
 pub const MAX_PENDING_SUBMISSIONS: u32 = 3;
 
+pub const MAX_PARAMETER_AMOUNT: Balance = 1_000;
+
 parameter_types! {
 	pub const RewardsPalletId: PalletId = PalletId(*b"agr/rwds");
 	pub TreasuryAccount: AccountId = treasury();
+	pub MockParameters: pallet_rewards::ParametersOf<Test> = pallet_rewards::RewardParameters {
+		dataset_deposit: DATASET_DEPOSIT,
+		contribution_deposit: CONTRIBUTION_DEPOSIT,
+		submission_deposit: SUBMISSION_DEPOSIT,
+	};
 }
 
 impl pallet_rewards::Config for Test {
@@ -92,9 +99,8 @@ impl pallet_rewards::Config for Test {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Treasury = TreasuryAccount;
 	type OnUnassignedRevenue = ResolveTo<TreasuryAccount, Balances>;
-	type DatasetDeposit = ConstU128<DATASET_DEPOSIT>;
-	type ContributionDeposit = ConstU128<CONTRIBUTION_DEPOSIT>;
-	type SubmissionDeposit = ConstU128<SUBMISSION_DEPOSIT>;
+	type DefaultParameters = MockParameters;
+	type MaxParameterAmount = ConstU128<MAX_PARAMETER_AMOUNT>;
 	type MinCampaignBudget = ConstU128<MIN_CAMPAIGN_BUDGET>;
 	type MaxNameLen = ConstU32<MAX_NAME_LEN>;
 	type MaxUriLen = ConstU32<MAX_URI_LEN>;

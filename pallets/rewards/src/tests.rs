@@ -1208,3 +1208,99 @@ fn share_totals_beyond_u128_are_refused() {
 		Datasets::<Test>::mutate(dataset, |d| d.as_mut().unwrap().total_shares = 0);
 	});
 }
+
+mod parameters {
+	use super::*;
+	use crate::{ParameterChange, ParameterChangeOf, Parameters, RewardParameters};
+	use frame_support::BoundedVec;
+	use sp_runtime::BuildStorage;
+
+	fn set(changes: Vec<ParameterChangeOf<Test>>) -> sp_runtime::DispatchResult {
+		Rewards::set_parameters(RuntimeOrigin::root(), BoundedVec::truncate_from(changes))
+	}
+
+	#[test]
+	fn a_new_chain_runs_on_the_default_parameters() {
+		run_test(|| {
+			assert!(!Parameters::<Test>::exists());
+			assert_eq!(Rewards::parameters(), MockParameters::get());
+		});
+	}
+
+	#[test]
+	fn governance_changes_them_and_deposits_follow() {
+		run_test(|| {
+			use ParameterChange::*;
+			let changes = vec![DatasetDeposit(20), ContributionDeposit(6), SubmissionDeposit(4)];
+			assert_ok!(set(changes.clone()));
+			assert_eq!(
+				Rewards::parameters(),
+				RewardParameters {
+					dataset_deposit: 20,
+					contribution_deposit: 6,
+					submission_deposit: 4,
+				}
+			);
+			assert_eq!(
+				last_event(),
+				Event::ParametersSet { changes: BoundedVec::truncate_from(changes) }
+			);
+			register();
+			assert_eq!(held(HoldReason::DatasetDeposit, &curator()), 20);
+		});
+	}
+
+	#[test]
+	fn only_governance_changes_them() {
+		run_test(|| {
+			let changes = BoundedVec::truncate_from(vec![ParameterChange::DatasetDeposit(1)]);
+			assert_noop!(
+				Rewards::set_parameters(origin(alice()), changes),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_set_out_of_bounds_is_refused_whole() {
+		run_test(|| {
+			use ParameterChange::*;
+			let too_large = MAX_PARAMETER_AMOUNT + 1;
+			let cases = [
+				(vec![], Error::<Test>::NoParameterChanges),
+				(vec![DatasetDeposit(0)], Error::<Test>::ZeroParameterAmount),
+				(vec![ContributionDeposit(0)], Error::<Test>::ZeroParameterAmount),
+				(vec![SubmissionDeposit(0)], Error::<Test>::ZeroParameterAmount),
+				(vec![DatasetDeposit(too_large)], Error::<Test>::ParameterAmountTooLarge),
+				(vec![ContributionDeposit(too_large)], Error::<Test>::ParameterAmountTooLarge),
+				(vec![SubmissionDeposit(too_large)], Error::<Test>::ParameterAmountTooLarge),
+				(vec![DatasetDeposit(1), SubmissionDeposit(0)], Error::<Test>::ZeroParameterAmount),
+			];
+			for (changes, error) in cases {
+				assert_noop!(set(changes), error);
+			}
+			assert_ok!(set(vec![DatasetDeposit(MAX_PARAMETER_AMOUNT)]));
+		});
+	}
+
+	fn genesis(parameters: RewardParameters<Balance>) -> sp_io::TestExternalities {
+		crate::GenesisConfig::<Test> { parameters: Some(parameters) }
+			.build_storage()
+			.unwrap()
+			.into()
+	}
+
+	#[test]
+	fn genesis_sets_them() {
+		let parameters = RewardParameters { submission_deposit: 9, ..MockParameters::get() };
+		genesis(parameters.clone()).execute_with(|| {
+			assert_eq!(Rewards::parameters(), parameters);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis rewards parameters are invalid: ZeroParameterAmount")]
+	fn genesis_refuses_invalid_ones() {
+		genesis(RewardParameters { dataset_deposit: 0, ..MockParameters::get() });
+	}
+}

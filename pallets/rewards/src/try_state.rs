@@ -15,12 +15,18 @@ impl<T: Config> Pallet<T> {
 	///   counts match;
 	/// - every deposit hold equals the deposits of what it is held for;
 	/// - `DatasetsByCurator` and `SubmissionsOf` list exactly the datasets and the
-	///   pending submissions, each under its account.
+	///   pending submissions, each under its account;
+	/// - the parameters in force are valid.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;
 		use sp_core::U256;
 		use sp_runtime::TryRuntimeError;
+
+		ensure!(
+			Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
+			TryRuntimeError::Other("the parameters in force are invalid")
+		);
 
 		type Holds<T> = BTreeMap<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
 		fn add<T: Config>(holds: &mut Holds<T>, who: &T::AccountId, amount: BalanceOf<T>) {

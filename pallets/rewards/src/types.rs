@@ -1,8 +1,8 @@
 //! The records pallet-rewards keeps, and the reward-per-share arithmetic of dataset pools.
 
 use crate::{BalanceOf, Config};
-use agora_primitives::{CampaignKind, ContributionStatus, DatasetId};
-use codec::{Decode, Encode, MaxEncodedLen};
+use agora_primitives::{CampaignKind, ContributionStatus, DatasetId, ParameterSet};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use frame_system::pallet_prelude::BlockNumberFor;
 use scale_info::TypeInfo;
@@ -230,4 +230,54 @@ pub struct Submission<T: Config> {
 	pub rejections: u32,
 	/// Block it was submitted in.
 	pub submitted_at: BlockNumberFor<T>,
+}
+
+/// The parameters of this pallet that governance changes without a runtime upgrade
+/// ([`crate::Pallet::set_parameters`]), kept in its `Parameters` storage.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RewardParameters<Balance> {
+	/// Held from a curator per registered dataset.
+	pub dataset_deposit: Balance,
+	/// Held from a contributor per pending contribution.
+	pub contribution_deposit: Balance,
+	/// Held from a contributor per pending campaign submission.
+	pub submission_deposit: Balance,
+}
+
+/// A new value for one of the [`RewardParameters`].
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum ParameterChange<Balance> {
+	/// Sets [`RewardParameters::dataset_deposit`].
+	DatasetDeposit(Balance),
+	/// Sets [`RewardParameters::contribution_deposit`].
+	ContributionDeposit(Balance),
+	/// Sets [`RewardParameters::submission_deposit`].
+	SubmissionDeposit(Balance),
+}
+
+impl<Balance: Clone> ParameterSet for RewardParameters<Balance> {
+	type Change = ParameterChange<Balance>;
+
+	fn apply(&mut self, change: Self::Change) {
+		match change {
+			ParameterChange::DatasetDeposit(v) => self.dataset_deposit = v,
+			ParameterChange::ContributionDeposit(v) => self.contribution_deposit = v,
+			ParameterChange::SubmissionDeposit(v) => self.submission_deposit = v,
+		}
+	}
 }

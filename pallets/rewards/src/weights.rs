@@ -53,6 +53,7 @@ pub trait WeightInfo {
 	fn review_submission_approve() -> Weight;
 	fn review_submission_reject() -> Weight;
 	fn close_campaign(s: u32, ) -> Weight;
+	fn set_parameters(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_rewards`, with the runtime's database weights.
@@ -238,6 +239,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(s.into()))
 	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -297,5 +304,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(s.into()))
+	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

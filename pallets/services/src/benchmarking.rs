@@ -1,7 +1,9 @@
 //! Benchmarks of every call, each in its worst case for bounded inputs.
 
 use super::*;
-use agora_primitives::{DatasetInspect, PaidUsage, Price, PriceUnit, ServiceStatus};
+use agora_primitives::{
+	DatasetInspect, PaidUsage, Price, PriceUnit, ServiceStatus, MAX_PARAMETER_CHANGES,
+};
 use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get};
@@ -25,7 +27,7 @@ fn caller<T: Config>() -> T::AccountId {
 }
 
 fn bond<T: Config>() -> BalanceOf<T> {
-	T::MinProviderBond::get().saturating_mul(10u32.into())
+	Pallet::<T>::parameters().min_provider_bond.saturating_mul(10u32.into())
 }
 
 fn max_name<T: Config>() -> Vec<u8> {
@@ -136,7 +138,7 @@ mod benchmarks {
 		fill_unbonding::<T>(&who);
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into()).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
+			frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::parameters().unbonding_period),
 		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -155,7 +157,7 @@ mod benchmarks {
 		.expect("registers");
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), bond).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get()),
+			frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::parameters().unbonding_period),
 		);
 		Pallet::<T>::withdraw_unbonded(RawOrigin::Signed(who.clone()).into()).expect("withdraws");
 		#[extrinsic_call]
@@ -262,7 +264,7 @@ mod benchmarks {
 		let id = list::<T>(&who);
 		// Re-rating is the heavier path: the old rating is read and replaced.
 		let rater: T::AccountId = whitelisted_caller();
-		T::PaidUsage::set_paid(&rater, id, T::MinSpendToRate::get());
+		T::PaidUsage::set_paid(&rater, id, Pallet::<T>::parameters().min_spend_to_rate);
 		Ratings::<T>::insert(id, &rater, 1);
 		Services::<T>::mutate(id, |service| {
 			if let Some(service) = service {
@@ -297,6 +299,19 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, id);
 		assert_eq!(Services::<T>::get(id).map(|s| s.status), Some(ServiceStatus::Delisted));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_parameters(n: Linear<1, MAX_PARAMETER_CHANGES>) -> Result<(), BenchmarkError> {
+		let changes: Vec<ParameterChangeOf<T>> =
+			(0..n).map(|i| ParameterChange::MinSpendToRate(i.into())).collect();
+		let changes = changes.try_into().expect("bounded by MAX_PARAMETER_CHANGES");
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, changes);
+		assert_eq!(Parameters::<T>::get().min_spend_to_rate, (n - 1).into());
 		Ok(())
 	}
 

@@ -8,9 +8,9 @@
 //! - **Providers** bond AGR to register ([`Pallet::register_provider`]). The bond is a
 //!   *hold* (`HoldReason::ProviderBond`), never a reserve. It can be raised
 //!   ([`Pallet::bond_extra`]) and lowered ([`Pallet::unbond`]): unbonded funds stay held,
-//!   and slashable, for `UnbondingPeriod` blocks before [`Pallet::withdraw_unbonded`]
+//!   and slashable, for `unbonding_period` blocks before [`Pallet::withdraw_unbonded`]
 //!   releases them. While a provider has live services its bond never drops below
-//!   `MinProviderBond`.
+//!   `min_provider_bond`.
 //! - **Services** are listed by providers ([`Pallet::list_service`]) with a price per unit
 //!   of usage, a share of revenue for the contributors of the dataset they are built on,
 //!   and a storage deposit held from the provider (`HoldReason::ServiceDeposit`). A service
@@ -20,10 +20,15 @@
 //!   (pallet-metering's `close_channel`), so no consumer can keep a service, its deposit
 //!   or its provider's registration hostage.
 //! - **Ratings** (1 to 5 stars) come only from accounts that have paid the service at
-//!   least `MinSpendToRate`, one per account and service; rating again replaces the
+//!   least `min_spend_to_rate`, one per account and service; rating again replaces the
 //!   earlier rating in the aggregate.
 //! - **Governance** (`GovernanceOrigin`) can slash a provider's bond (the funds go to
 //!   `OnSlash`, the treasury in Agora's runtime) and force a service off the market.
+//! - **Parameters** ([`ServiceParameters`]: the bond, deposit, rating threshold and
+//!   unbonding period above) are this pallet's own storage, read by clients from it:
+//!   governance changes them with [`Pallet::set_parameters`] within the runtime's bounds,
+//!   and the unbonding period always outlasts the time a slash takes to be decided and
+//!   enacted (`SlashDelay`), so no provider can withdraw its bond ahead of a slash.
 //!
 //! The pallet never depends on pallet-metering: it learns who paid what and which
 //! services still have open channels through [`agora_primitives::PaidUsage`] and
@@ -58,11 +63,20 @@ use frame_support::traits::fungible::Inspect;
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+/// This pallet's governed parameters.
+pub type ParametersOf<T> =
+	ServiceParameters<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+
+/// A change of one of this pallet's governed parameters.
+pub type ParameterChangeOf<T> =
+	ParameterChange<BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use agora_primitives::{
-		ChannelsOfService, DatasetId, DatasetInspect, PaidUsage, Price, ServiceStatus,
+		check_amounts, ChannelsOfService, DatasetId, DatasetInspect, InvalidAmount, PaidUsage,
+		ParameterSet, Price, ServiceStatus, MAX_PARAMETER_CHANGES,
 	};
 	use alloc::vec::Vec;
 	use frame_support::{
@@ -113,26 +127,24 @@ pub mod pallet {
 		/// Which datasets exist (pallet-rewards).
 		type Datasets: DatasetInspect;
 
-		/// The smallest bond a provider registers with and keeps while it has live
-		/// services.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type MinProviderBond: Get<BalanceOf<Self>>;
+		/// The parameters of a new chain, until genesis or governance sets others. Not
+		/// metadata constants: they change without a runtime upgrade, so clients read the
+		/// `Parameters` storage.
+		type DefaultParameters: Get<ParametersOf<Self>>;
 
-		/// The storage deposit held for every listed service.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type ServiceDeposit: Get<BalanceOf<Self>>;
+		/// The largest bond, deposit or rating threshold governance may set.
+		#[pallet::constant]
+		type MaxParameterAmount: Get<BalanceOf<Self>>;
 
-		/// How much an account must have paid a service before it may rate it.
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type MinSpendToRate: Get<BalanceOf<Self>>;
+		/// The longest unbonding period governance may set.
+		#[pallet::constant]
+		type MaxUnbondingPeriod: Get<BlockNumberFor<Self>>;
 
-		/// How many blocks unbonded funds stay held (and slashable).
-		/// Governed (it changes without a runtime upgrade), so not a metadata constant:
-		/// clients read it with `GovernanceApi::parameters`.
-		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+		/// The longest a slash proposed now may take to be enacted (in Agora's runtime,
+		/// pallet-governance's voting period plus enactment delay). The unbonding period
+		/// must be longer: a provider that unbonds the moment a slash against it is
+		/// proposed still has its bond held when the slash is enacted.
+		type SlashDelay: Get<BlockNumberFor<Self>>;
 
 		/// Longest provider or service name, in bytes.
 		#[pallet::constant]
@@ -212,6 +224,30 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// The governed parameters in force.
+	#[pallet::storage]
+	pub type Parameters<T: Config> =
+		StorageValue<_, ParametersOf<T>, ValueQuery, T::DefaultParameters>;
+
+	#[pallet::genesis_config]
+	#[derive(frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Parameters to start with instead of `DefaultParameters`.
+		pub parameters: Option<ParametersOf<T>>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			if let Some(parameters) = &self.parameters {
+				if let Err(error) = Pallet::<T>::validate_parameters(parameters) {
+					panic!("genesis services parameters are invalid: {error:?}");
+				}
+				Parameters::<T>::put(parameters);
+			}
+		}
+	}
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -248,6 +284,8 @@ pub mod pallet {
 		ProviderSlashed { provider: T::AccountId, requested: BalanceOf<T>, slashed: BalanceOf<T> },
 		/// Governance closed a service for good (status `Delisted`).
 		ServiceDelisted { service_id: ServiceId },
+		/// Governance changed parameters of this pallet.
+		ParametersSet { changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}
 
 	#[pallet::error]
@@ -256,7 +294,7 @@ pub mod pallet {
 		AlreadyProvider,
 		/// The account is not a registered provider.
 		NotProvider,
-		/// The bond would be below `MinProviderBond`.
+		/// The bond would be below the `min_provider_bond` parameter.
 		BondBelowMinimum,
 		/// The amount is zero.
 		ZeroAmount,
@@ -312,14 +350,36 @@ pub mod pallet {
 		InvalidStars,
 		/// A provider cannot rate its own service.
 		CannotRateOwnService,
-		/// The account has paid the service less than `MinSpendToRate`.
+		/// The account has paid the service less than the `min_spend_to_rate` parameter.
 		InsufficientPaidUsage,
+		/// `set_parameters` without changes.
+		NoParameterChanges,
+		/// A bond or deposit parameter set to zero.
+		ZeroParameterAmount,
+		/// A bond, deposit or rating threshold above `MaxParameterAmount`.
+		ParameterAmountTooLarge,
+		/// An unbonding period of zero blocks or above `MaxUnbondingPeriod`.
+		UnbondingPeriodOutOfBounds,
+		/// An unbonding period not longer than `SlashDelay`.
+		UnbondingShorterThanSlashDelay,
+	}
+
+	impl<T> From<InvalidAmount> for Error<T> {
+		fn from(error: InvalidAmount) -> Self {
+			match error {
+				InvalidAmount::Zero => Error::ZeroParameterAmount,
+				InvalidAmount::TooLarge => Error::ParameterAmountTooLarge,
+			}
+		}
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn integrity_test() {
-			assert!(!T::MinProviderBond::get().is_zero(), "MinProviderBond must be positive");
+			assert!(
+				Self::validate_parameters(&T::DefaultParameters::get()).is_ok(),
+				"DefaultParameters must be valid"
+			);
 			assert!(T::MaxUnbondingChunks::get() > 0, "MaxUnbondingChunks must be positive");
 			assert!(
 				T::MaxServicesPerProvider::get() > 0,
@@ -339,7 +399,8 @@ pub mod pallet {
 
 	#[pallet::call(weight(<T as Config>::WeightInfo))]
 	impl<T: Config> Pallet<T> {
-		/// Register the caller as a provider, holding `bond` (at least `MinProviderBond`).
+		/// Register the caller as a provider, holding `bond` (at least the
+		/// `min_provider_bond` parameter).
 		#[pallet::call_index(0)]
 		pub fn register_provider(
 			origin: OriginFor<T>,
@@ -349,7 +410,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			ensure!(!Providers::<T>::contains_key(&who), Error::<T>::AlreadyProvider);
 			let name: NameOf<T> = name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
-			ensure!(bond >= T::MinProviderBond::get(), Error::<T>::BondBelowMinimum);
+			ensure!(bond >= Self::parameters().min_provider_bond, Error::<T>::BondBelowMinimum);
 			T::Currency::hold(&HoldReason::ProviderBond.into(), &who, bond)?;
 			Providers::<T>::insert(
 				&who,
@@ -375,21 +436,22 @@ pub mod pallet {
 		}
 
 		/// Start unbonding `amount` of the caller's active bond. It stays held, and
-		/// slashable, for `UnbondingPeriod` blocks.
+		/// slashable, for `unbonding_period` blocks (a parameter).
 		#[pallet::call_index(2)]
 		pub fn unbond(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let parameters = Self::parameters();
 			Providers::<T>::try_mutate(&who, |provider| {
 				let provider = provider.as_mut().ok_or(Error::<T>::NotProvider)?;
 				let bond =
 					provider.bond.checked_sub(&amount).ok_or(Error::<T>::InsufficientBond)?;
 				ensure!(
-					provider.live_services == 0 || bond >= T::MinProviderBond::get(),
+					provider.live_services == 0 || bond >= parameters.min_provider_bond,
 					Error::<T>::BondBelowMinimum
 				);
 				let unlock_at = frame_system::Pallet::<T>::block_number()
-					.saturating_add(T::UnbondingPeriod::get());
+					.saturating_add(parameters.unbonding_period);
 				provider
 					.unbonding
 					.try_push(UnbondingChunk { amount, unlock_at })
@@ -463,7 +525,8 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-			ensure!(provider.bond >= T::MinProviderBond::get(), Error::<T>::BondBelowMinimum);
+			let parameters = Self::parameters();
+			ensure!(provider.bond >= parameters.min_provider_bond, Error::<T>::BondBelowMinimum);
 			let name = Self::bounded_name(name)?;
 			let tags = Self::bounded_tags(tags)?;
 			let metadata_uri = Self::bounded_uri(metadata_uri)?;
@@ -478,7 +541,7 @@ pub mod pallet {
 			let next_id = service_id.checked_add(1).ok_or(Error::<T>::ServiceIdOverflow)?;
 			ServicesByProvider::<T>::try_append(&who, service_id)
 				.map_err(|_| Error::<T>::TooManyServices)?;
-			let deposit = T::ServiceDeposit::get();
+			let deposit = parameters.service_deposit;
 			T::Currency::hold(&HoldReason::ServiceDeposit.into(), &who, deposit)?;
 
 			provider.live_services = provider.live_services.saturating_add(1);
@@ -637,7 +700,7 @@ pub mod pallet {
 		}
 
 		/// Rate a service 1 to 5 stars. Only accounts that have paid it at least
-		/// `MinSpendToRate` may; rating again replaces the earlier rating.
+		/// `min_spend_to_rate` (a parameter) may; rating again replaces the earlier rating.
 		#[pallet::call_index(11)]
 		pub fn rate_service(
 			origin: OriginFor<T>,
@@ -651,7 +714,7 @@ pub mod pallet {
 				ensure!(!service.status.is_closed(), Error::<T>::ServiceRetired);
 				ensure!(service.provider != who, Error::<T>::CannotRateOwnService);
 				ensure!(
-					T::PaidUsage::paid(&who, service_id) >= T::MinSpendToRate::get(),
+					T::PaidUsage::paid(&who, service_id) >= Self::parameters().min_spend_to_rate,
 					Error::<T>::InsufficientPaidUsage
 				);
 				let previous = Ratings::<T>::get(service_id, &who);
@@ -717,9 +780,53 @@ pub mod pallet {
 			Self::deposit_event(Event::ServiceDelisted { service_id });
 			Ok(())
 		}
+
+		/// Governance: change parameters of this pallet. The changes apply in order and
+		/// the result is checked as a whole (see [`Pallet::validate_parameters`]); a
+		/// refused set changes nothing.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
+		pub fn set_parameters(
+			origin: OriginFor<T>,
+			changes: BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let parameters = Parameters::<T>::get().changed(
+				&changes,
+				Self::validate_parameters,
+				Error::<T>::NoParameterChanges,
+			)?;
+			Parameters::<T>::put(parameters);
+			Self::deposit_event(Event::ParametersSet { changes });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// The governed parameters in force.
+		pub fn parameters() -> ParametersOf<T> {
+			Parameters::<T>::get()
+		}
+
+		/// Whether `parameters` keep the marketplace usable: a positive bond and deposit,
+		/// none of the amounts above `MaxParameterAmount` (the rating threshold may be
+		/// zero), and an unbonding period of at most `MaxUnbondingPeriod` blocks, longer
+		/// than `SlashDelay`.
+		pub fn validate_parameters(parameters: &ParametersOf<T>) -> Result<(), Error<T>> {
+			check_amounts(
+				&[parameters.min_provider_bond, parameters.service_deposit],
+				&[parameters.min_spend_to_rate],
+				T::MaxParameterAmount::get(),
+			)?;
+			let unbonding = parameters.unbonding_period;
+			ensure!(
+				!unbonding.is_zero() && unbonding <= T::MaxUnbondingPeriod::get(),
+				Error::<T>::UnbondingPeriodOutOfBounds
+			);
+			ensure!(unbonding > T::SlashDelay::get(), Error::<T>::UnbondingShorterThanSlashDelay);
+			Ok(())
+		}
+
 		fn bounded_name(name: Vec<u8>) -> Result<NameOf<T>, Error<T>> {
 			name.try_into().map_err(|_| Error::<T>::NameTooLong)
 		}
@@ -805,13 +912,18 @@ pub mod pallet {
 		///   its services;
 		/// - a service's rating aggregate matches its stored ratings;
 		/// - `ServicesByTag` lists each service under exactly its tags;
-		/// - no service id is at or beyond `NextServiceId`.
+		/// - no service id is at or beyond `NextServiceId`;
+		/// - the parameters in force are valid.
 		// Also built with `std`: the runtime's tests check every pallet's invariants after
 		// each step of their attack and property tests.
 		#[cfg(any(feature = "try-runtime", feature = "std", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::TryRuntimeError;
+			ensure!(
+				Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
+				TryRuntimeError::Other("the parameters in force are invalid")
+			);
 			let next_id = NextServiceId::<T>::get();
 			for (who, provider) in Providers::<T>::iter() {
 				let bonded = T::Currency::balance_on_hold(&HoldReason::ProviderBond.into(), &who);

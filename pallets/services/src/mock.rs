@@ -101,11 +101,17 @@ pub const MIN_SPEND_TO_RATE: Balance = 50;
 pub const UNBONDING_PERIOD: u64 = 10;
 pub const MAX_SERVICES: u32 = 3;
 pub const MAX_CHUNKS: u32 = 2;
+pub const MAX_PARAMETER_AMOUNT: Balance = 1_000;
+pub const MAX_UNBONDING_PERIOD: u64 = 100;
+pub const SLASH_DELAY: u64 = 5;
 
 parameter_types! {
-	pub const MinProviderBond: Balance = MIN_BOND;
-	pub const ServiceDeposit: Balance = SERVICE_DEPOSIT;
-	pub const MinSpendToRate: Balance = MIN_SPEND_TO_RATE;
+	pub MockParameters: pallet_services::ParametersOf<Test> = pallet_services::ServiceParameters {
+		min_provider_bond: MIN_BOND,
+		service_deposit: SERVICE_DEPOSIT,
+		min_spend_to_rate: MIN_SPEND_TO_RATE,
+		unbonding_period: UNBONDING_PERIOD,
+	};
 }
 
 impl pallet_services::Config for Test {
@@ -116,10 +122,10 @@ impl pallet_services::Config for Test {
 	type PaidUsage = MockMetering;
 	type Channels = MockMetering;
 	type Datasets = MockDatasets;
-	type MinProviderBond = MinProviderBond;
-	type ServiceDeposit = ServiceDeposit;
-	type MinSpendToRate = MinSpendToRate;
-	type UnbondingPeriod = ConstU64<UNBONDING_PERIOD>;
+	type DefaultParameters = MockParameters;
+	type MaxParameterAmount = ConstU64<MAX_PARAMETER_AMOUNT>;
+	type MaxUnbondingPeriod = ConstU64<MAX_UNBONDING_PERIOD>;
+	type SlashDelay = ConstU64<SLASH_DELAY>;
 	type MaxNameLen = ConstU32<16>;
 	type MaxTags = ConstU32<3>;
 	type MaxTagLen = ConstU32<8>;

@@ -1217,3 +1217,156 @@ mod views {
 		});
 	}
 }
+
+// ---------------------------------------------------------------- parameters
+
+mod parameters {
+	use super::*;
+	use crate::{ParameterChange, ParameterChangeOf, Parameters, ServiceParameters};
+	use frame_support::BoundedVec;
+	use sp_runtime::BuildStorage;
+
+	fn set(changes: Vec<ParameterChangeOf<Test>>) -> sp_runtime::DispatchResult {
+		Services::set_parameters(RuntimeOrigin::root(), BoundedVec::truncate_from(changes))
+	}
+
+	#[test]
+	fn a_new_chain_runs_on_the_default_parameters() {
+		run_test(|| {
+			assert!(!Parameters::<Test>::exists());
+			assert_eq!(Services::parameters(), MockParameters::get());
+		});
+	}
+
+	#[test]
+	fn governance_changes_them_and_the_calls_follow() {
+		run_test(|| {
+			use ParameterChange::*;
+			let changes =
+				vec![MinProviderBond(200), ServiceDeposit(30), MinSpendToRate(0), UnbondingPeriod(6)];
+			assert_ok!(set(changes.clone()));
+			assert_eq!(
+				Services::parameters(),
+				ServiceParameters {
+					min_provider_bond: 200,
+					service_deposit: 30,
+					min_spend_to_rate: 0,
+					unbonding_period: 6,
+				}
+			);
+			assert_eq!(
+				last_event(),
+				Event::ParametersSet { changes: BoundedVec::truncate_from(changes) }
+			);
+			// The old minimum bond no longer registers; the new deposit is held; the new
+			// period dates an unbonding chunk.
+			assert_noop!(
+				Services::register_provider(RuntimeOrigin::signed(ALICE), b"p".to_vec(), 199),
+				Error::<Test>::BondBelowMinimum
+			);
+			register(ALICE, 250);
+			list(ALICE, 1);
+			assert_eq!(deposits(ALICE), 30);
+			assert_ok!(Services::unbond(RuntimeOrigin::signed(ALICE), 50));
+			assert_eq!(
+				last_event(),
+				Event::Unbonded { provider: ALICE, amount: 50, unlock_at: 1 + 6 }
+			);
+		});
+	}
+
+	#[test]
+	fn changes_apply_in_order_and_are_checked_together() {
+		run_test(|| {
+			use ParameterChange::*;
+			// Zero on its own is refused, but a later change of the same field wins.
+			assert_ok!(set(vec![ServiceDeposit(0), ServiceDeposit(11)]));
+			assert_eq!(Services::parameters().service_deposit, 11);
+		});
+	}
+
+	#[test]
+	fn only_governance_changes_them() {
+		run_test(|| {
+			let change = vec![ParameterChange::ServiceDeposit(11)];
+			assert_noop!(
+				Services::set_parameters(
+					RuntimeOrigin::signed(ALICE),
+					BoundedVec::truncate_from(change)
+				),
+				DispatchError::BadOrigin
+			);
+		});
+	}
+
+	#[test]
+	fn a_set_out_of_bounds_is_refused_whole() {
+		run_test(|| {
+			use ParameterChange::*;
+			let cases = [
+				(vec![], Error::<Test>::NoParameterChanges),
+				(vec![MinProviderBond(0)], Error::<Test>::ZeroParameterAmount),
+				(vec![ServiceDeposit(0)], Error::<Test>::ZeroParameterAmount),
+				(
+					vec![MinProviderBond(MAX_PARAMETER_AMOUNT + 1)],
+					Error::<Test>::ParameterAmountTooLarge,
+				),
+				(
+					vec![ServiceDeposit(MAX_PARAMETER_AMOUNT + 1)],
+					Error::<Test>::ParameterAmountTooLarge,
+				),
+				(
+					vec![MinSpendToRate(MAX_PARAMETER_AMOUNT + 1)],
+					Error::<Test>::ParameterAmountTooLarge,
+				),
+				(vec![UnbondingPeriod(0)], Error::<Test>::UnbondingPeriodOutOfBounds),
+				(
+					vec![UnbondingPeriod(MAX_UNBONDING_PERIOD + 1)],
+					Error::<Test>::UnbondingPeriodOutOfBounds,
+				),
+				// A provider could unbond the moment a slash is proposed and withdraw
+				// before it is enacted.
+				(vec![UnbondingPeriod(SLASH_DELAY)], Error::<Test>::UnbondingShorterThanSlashDelay),
+				// A valid change does not carry an invalid one through.
+				(
+					vec![MinSpendToRate(1), MinProviderBond(0)],
+					Error::<Test>::ZeroParameterAmount,
+				),
+			];
+			for (changes, error) in cases {
+				assert_noop!(set(changes), error);
+			}
+			// The bounds themselves are accepted.
+			assert_ok!(set(vec![
+				MinProviderBond(MAX_PARAMETER_AMOUNT),
+				MinSpendToRate(MAX_PARAMETER_AMOUNT),
+				UnbondingPeriod(MAX_UNBONDING_PERIOD),
+			]));
+			assert_ok!(set(vec![UnbondingPeriod(SLASH_DELAY + 1)]));
+		});
+	}
+
+	fn genesis(parameters: ServiceParameters<Balance, u64>) -> sp_io::TestExternalities {
+		RuntimeGenesisConfig {
+			services: crate::GenesisConfig { parameters: Some(parameters) },
+			..Default::default()
+		}
+		.build_storage()
+		.unwrap()
+		.into()
+	}
+
+	#[test]
+	fn genesis_sets_them() {
+		let parameters = ServiceParameters { service_deposit: 99, ..MockParameters::get() };
+		genesis(parameters.clone()).execute_with(|| {
+			assert_eq!(Services::parameters(), parameters);
+		});
+	}
+
+	#[test]
+	#[should_panic(expected = "genesis services parameters are invalid: UnbondingShorterThanSlashDelay")]
+	fn genesis_refuses_invalid_ones() {
+		genesis(ServiceParameters { unbonding_period: SLASH_DELAY, ..MockParameters::get() });
+	}
+}

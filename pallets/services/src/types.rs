@@ -1,8 +1,8 @@
 //! The records pallet-services keeps.
 
 use crate::{BalanceOf, Config};
-use agora_primitives::{DatasetId, Price, ServiceStatus};
-use codec::{Decode, Encode, MaxEncodedLen};
+use agora_primitives::{DatasetId, ParameterSet, Price, ServiceStatus};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{
 	pallet_prelude::*, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
@@ -43,9 +43,10 @@ pub struct UnbondingChunk<T: Config> {
 pub struct Provider<T: Config> {
 	/// Display name.
 	pub name: NameOf<T>,
-	/// The active bond: never below `MinProviderBond` while `live_services > 0`.
+	/// The active bond: never below the `min_provider_bond` parameter while
+	/// `live_services > 0`.
 	pub bond: BalanceOf<T>,
-	/// Unbonded amounts waiting out `UnbondingPeriod`, oldest first.
+	/// Unbonded amounts waiting out the `unbonding_period` parameter, oldest first.
 	pub unbonding: BoundedVec<UnbondingChunk<T>, <T as Config>::MaxUnbondingChunks>,
 	/// Services that are Active or Paused (neither Retired nor Delisted).
 	pub live_services: u32,
@@ -101,4 +102,59 @@ pub struct Service<T: Config> {
 	pub created_at: BlockNumberFor<T>,
 	/// Block of its last change.
 	pub updated_at: BlockNumberFor<T>,
+}
+
+/// The parameters of this pallet that governance changes without a runtime upgrade
+/// ([`crate::Pallet::set_parameters`]), kept in its `Parameters` storage.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ServiceParameters<Balance, BlockNumber> {
+	/// The smallest bond a provider registers with and keeps while it has live services.
+	pub min_provider_bond: Balance,
+	/// The storage deposit held for every listed service.
+	pub service_deposit: Balance,
+	/// How much an account must have paid a service before it may rate it.
+	pub min_spend_to_rate: Balance,
+	/// How many blocks unbonded funds stay held (and slashable).
+	pub unbonding_period: BlockNumber,
+}
+
+/// A new value for one of the [`ServiceParameters`].
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub enum ParameterChange<Balance, BlockNumber> {
+	/// Sets [`ServiceParameters::min_provider_bond`].
+	MinProviderBond(Balance),
+	/// Sets [`ServiceParameters::service_deposit`].
+	ServiceDeposit(Balance),
+	/// Sets [`ServiceParameters::min_spend_to_rate`].
+	MinSpendToRate(Balance),
+	/// Sets [`ServiceParameters::unbonding_period`].
+	UnbondingPeriod(BlockNumber),
+}
+
+impl<Balance: Clone, BlockNumber: Clone> ParameterSet for ServiceParameters<Balance, BlockNumber> {
+	type Change = ParameterChange<Balance, BlockNumber>;
+
+	fn apply(&mut self, change: Self::Change) {
+		match change {
+			ParameterChange::MinProviderBond(v) => self.min_provider_bond = v,
+			ParameterChange::ServiceDeposit(v) => self.service_deposit = v,
+			ParameterChange::MinSpendToRate(v) => self.min_spend_to_rate = v,
+			ParameterChange::UnbondingPeriod(v) => self.unbonding_period = v,
+		}
+	}
 }

@@ -57,6 +57,7 @@ pub trait WeightInfo {
 	fn rate_service() -> Weight;
 	fn slash_provider() -> Weight;
 	fn force_delist() -> Weight;
+	fn set_parameters(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_services`, with the runtime's database weights.
@@ -254,6 +255,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same weights with ParityDB's database weights, for tests and mocks.
@@ -333,5 +340,11 @@ impl WeightInfo for () {
 		Weight::from_parts(66_660_000, 4201)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn set_parameters(n: u32, ) -> Weight {
+		Weight::from_parts(22_843_878, 1641)
+			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

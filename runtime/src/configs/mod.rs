@@ -1,6 +1,5 @@
 //! The configuration of every pallet in the runtime.
 
-use agora_primitives::{MarketplaceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -221,13 +220,13 @@ pub fn benchmark_whitelist() -> alloc::vec::Vec<sp_storage::TrackedStorageKey> {
 		.collect()
 }
 
-/// The marketplace parameters of a new chain, in force until governance changes them
-/// (`Governance::set_parameters`); the development preset shortens the governance periods.
-pub fn default_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
-	MarketplaceParameters {
-		protocol_fee: Perbill::from_percent(2),
-		// Keeps dust channels out of state.
-		min_channel_deposit: AGR,
+// Each pallet owns its governed parameters (its `Parameters` storage and
+// `set_parameters`): here are the values a new chain starts with, unless its genesis sets
+// others, and the bounds only a runtime upgrade changes (`docs/security.md` explains each).
+
+/// The services parameters of a new chain.
+pub fn service_parameters() -> pallet_services::ServiceParameters<Balance, BlockNumber> {
+	pallet_services::ServiceParameters {
 		// Enough that a slash hurts.
 		min_provider_bond: 100 * AGR,
 		// Covers a service's worst-case footprint (~2.5 KiB).
@@ -237,10 +236,31 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
 		// the moment a provider unbonds is enacted before the bond can be withdrawn,
 		// even if its enactment waits behind others.
 		unbonding_period: 14 * DAYS,
+	}
+}
+
+/// The metering parameters of a new chain.
+pub fn metering_parameters() -> pallet_metering::MeteringParameters<Balance> {
+	pallet_metering::MeteringParameters {
+		protocol_fee: Perbill::from_percent(2),
+		// Keeps dust channels out of state.
+		min_channel_deposit: AGR,
+	}
+}
+
+/// The rewards parameters of a new chain.
+pub fn reward_parameters() -> pallet_rewards::RewardParameters<Balance> {
+	pallet_rewards::RewardParameters {
 		// A dataset's record is at most ~0.5 KiB and lives as long as the chain.
 		dataset_deposit: 10 * AGR,
 		contribution_deposit: AGR,
 		submission_deposit: AGR,
+	}
+}
+
+/// The governance parameters of a new chain; the development presets shorten the periods.
+pub fn governance_parameters() -> pallet_governance::GovernanceParameters<Balance, BlockNumber> {
+	pallet_governance::GovernanceParameters {
 		proposal_deposit: 100 * AGR,
 		voting_period: 7 * DAYS,
 		enactment_delay: DAYS,
@@ -251,32 +271,45 @@ pub fn default_parameters() -> MarketplaceParameters<Balance, BlockNumber> {
 	}
 }
 
-/// Each names one field of the marketplace parameters governance sets, as the `Get` a
-/// pallet's `Config` takes.
-macro_rules! governed_parameters {
-	($($name:ident: $type:ty = $field:ident;)*) => {
-		$(
-			#[doc = concat!("`", stringify!($field), "` of `Governance::parameters()`.")]
-			pub struct $name;
-			impl frame_support::traits::Get<$type> for $name {
-				fn get() -> $type {
-					pallet_governance::Parameters::<Runtime>::get().$field
-				}
-			}
-		)*
-	};
+/// The largest period governance may set (voting, enactment, vote locking, unbonding):
+/// 90 days. Conviction locks reach 32 periods (8 years at most).
+pub const MAX_GOVERNED_PERIOD: BlockNumber = 90 * DAYS;
+
+/// What governance may set its own parameters to: nothing in these bounds leaves the
+/// chain ungovernable.
+pub fn governance_parameter_bounds() -> pallet_governance::ParameterBounds<Balance, BlockNumber> {
+	pallet_governance::ParameterBounds {
+		max_amount: MaxGovernedAmount::get(),
+		max_period: MAX_GOVERNED_PERIOD,
+		// One minute: the development presets vote for 10 blocks.
+		min_voting_period: 10,
+		min_min_turnout: Perbill::from_percent(2),
+		max_min_turnout: Perbill::from_percent(33),
+		min_approval_threshold: Perbill::from_parts(500_000_001),
+		max_approval_threshold: Perbill::from_percent(80),
+	}
 }
 
-governed_parameters! {
-	ProtocolFee: Perbill = protocol_fee;
-	MinChannelDeposit: Balance = min_channel_deposit;
-	MinProviderBond: Balance = min_provider_bond;
-	ServiceDeposit: Balance = service_deposit;
-	MinSpendToRate: Balance = min_spend_to_rate;
-	UnbondingPeriod: BlockNumber = unbonding_period;
-	DatasetDeposit: Balance = dataset_deposit;
-	ContributionDeposit: Balance = contribution_deposit;
-	SubmissionDeposit: Balance = submission_deposit;
+parameter_types! {
+	pub ServiceDefaults: pallet_services::ServiceParameters<Balance, BlockNumber> =
+		service_parameters();
+	pub MeteringDefaults: pallet_metering::MeteringParameters<Balance> = metering_parameters();
+	pub RewardDefaults: pallet_rewards::RewardParameters<Balance> = reward_parameters();
+	pub GovernanceDefaults: pallet_governance::GovernanceParameters<Balance, BlockNumber> =
+		governance_parameters();
+	pub GovernanceParameterBounds: pallet_governance::ParameterBounds<Balance, BlockNumber> =
+		governance_parameter_bounds();
+	/// The largest deposit, bond or threshold governance may set: 100× the default
+	/// proposal deposit, a hundredth of a development account.
+	pub const MaxGovernedAmount: Balance = 10_000 * AGR;
+	/// Providers keep the bulk of what they earn.
+	pub const MaxProtocolFee: Perbill = Perbill::from_percent(20);
+	/// How long a slash proposed now may take to be enacted: governance's voting period
+	/// plus enactment delay, read at each check.
+	pub SlashDelay: BlockNumber = pallet_governance::Pallet::<Runtime>::decision_time();
+	/// What governance's voting period plus enactment delay must stay below: the
+	/// unbonding period of provider bonds, read at each check.
+	pub UnbondingPeriod: BlockNumber = Services::parameters().unbonding_period;
 }
 
 impl pallet_services::Config for Runtime {
@@ -287,10 +320,10 @@ impl pallet_services::Config for Runtime {
 	type PaidUsage = Metering;
 	type Channels = Metering;
 	type Datasets = Rewards;
-	type MinProviderBond = MinProviderBond;
-	type ServiceDeposit = ServiceDeposit;
-	type MinSpendToRate = MinSpendToRate;
-	type UnbondingPeriod = UnbondingPeriod;
+	type DefaultParameters = ServiceDefaults;
+	type MaxParameterAmount = MaxGovernedAmount;
+	type MaxUnbondingPeriod = ConstU32<MAX_GOVERNED_PERIOD>;
+	type SlashDelay = SlashDelay;
 	type MaxNameLen = ConstU32<64>;
 	type MaxTags = ConstU32<8>;
 	type MaxTagLen = ConstU32<32>;
@@ -306,8 +339,10 @@ impl pallet_metering::Config for Runtime {
 	type Services = Services;
 	type OnProtocolFee = ResolveTo<TreasuryAccount, Balances>;
 	type RevenueSink = Rewards;
-	type ProtocolFee = ProtocolFee;
-	type MinChannelDeposit = MinChannelDeposit;
+	type GovernanceOrigin = EnsureRoot<AccountId>;
+	type DefaultParameters = MeteringDefaults;
+	type MaxParameterAmount = MaxGovernedAmount;
+	type MaxProtocolFee = MaxProtocolFee;
 	/// Thirty days; a consumer extends a channel it keeps using.
 	type MaxChannelDuration = ConstU32<{ 30 * DAYS }>;
 	type MaxChannelsPerConsumer = ConstU32<64>;
@@ -330,9 +365,8 @@ impl pallet_rewards::Config for Runtime {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Treasury = TreasuryAccount;
 	type OnUnassignedRevenue = ResolveTo<TreasuryAccount, Balances>;
-	type DatasetDeposit = DatasetDeposit;
-	type ContributionDeposit = ContributionDeposit;
-	type SubmissionDeposit = SubmissionDeposit;
+	type DefaultParameters = RewardDefaults;
+	type MaxParameterAmount = MaxGovernedAmount;
 	/// Ten times the dataset deposit: a campaign record is about 1 KiB.
 	type MinCampaignBudget = ConstU128<{ 10 * AGR }>;
 	type MaxNameLen = ConstU32<64>;
@@ -344,27 +378,7 @@ impl pallet_rewards::Config for Runtime {
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
 
-/// What governance may set the marketplace parameters to: nothing in these bounds halts
-/// block production or leaves the chain ungovernable (`docs/security.md` explains each).
-pub fn parameter_bounds() -> ParameterBounds<Balance, BlockNumber> {
-	ParameterBounds {
-		// 100× the default proposal deposit, a hundredth of a development account.
-		max_amount: 10_000 * AGR,
-		// 90 days: conviction locks reach 32 periods (8 years at most).
-		max_period: 90 * DAYS,
-		// One minute: the development presets vote for 10 blocks.
-		min_voting_period: 10,
-		max_protocol_fee: Perbill::from_percent(20),
-		min_min_turnout: Perbill::from_percent(2),
-		max_min_turnout: Perbill::from_percent(33),
-		min_approval_threshold: Perbill::from_parts(500_000_001),
-		max_approval_threshold: Perbill::from_percent(80),
-	}
-}
-
 parameter_types! {
-	pub DefaultParameters: MarketplaceParameters<Balance, BlockNumber> = default_parameters();
-	pub GovernanceParameterBounds: ParameterBounds<Balance, BlockNumber> = parameter_bounds();
 	/// Enactment dispatches a proposal's call in `on_initialize`: at most a quarter block.
 	pub MaxProposalCallWeight: Weight =
 		RuntimeBlockWeights::get().max_block.saturating_div(4);
@@ -380,8 +394,9 @@ impl pallet_governance::Config for Runtime {
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	type Treasury = TreasuryAccount;
 	type OnCancel = ResolveTo<TreasuryAccount, Balances>;
-	type DefaultParameters = DefaultParameters;
+	type DefaultParameters = GovernanceDefaults;
 	type ParameterBounds = GovernanceParameterBounds;
+	type MaxDecisionTime = UnbondingPeriod;
 	/// Enough for a batch of parameter changes or `authorize_upgrade`; the code of an
 	/// upgrade is applied separately.
 	type MaxProposalLen = ConstU32<4096>;
@@ -408,7 +423,7 @@ pub mod benchmark_helpers {
 	impl pallet_metering::BenchmarkHelper<AccountId, Balance> for ListedService {
 		fn active_service(provider: &AccountId, price_per_unit: Balance) -> ServiceId {
 			let origin = || RuntimeOrigin::signed(provider.clone());
-			let bond = MinProviderBond::get();
+			let bond = Services::parameters().min_provider_bond;
 			let _ = Balances::set_balance(provider, bond.saturating_mul(10));
 			let id = pallet_services::NextServiceId::<Runtime>::get();
 			let registered = Services::register_provider(origin(), b"bench".to_vec(), bond);

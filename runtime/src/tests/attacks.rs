@@ -14,14 +14,13 @@ use crate::{
 	configs, Balances, Governance, Metering, Rewards, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeOrigin, Services, System, AGR,
 };
-use agora_primitives::{Conviction, ParameterChange, ProposalStatus};
+use agora_primitives::{Conviction, ProposalStatus};
 use frame_support::{
 	assert_noop, assert_ok,
 	dispatch::GetDispatchInfo,
 	traits::{
 		fungible::{Inspect, InspectHold, Mutate},
 		tokens::Preservation,
-		Get,
 	},
 };
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve, Ferdie};
@@ -141,12 +140,12 @@ fn no_deposit_or_bond_takes_what_a_vote_holds() {
 		assert_noop!(Services::bond_extra(signed(&bob), beyond), TokenError::FundsUnavailable);
 		assert_noop!(Metering::top_up(signed(&bob), channel, beyond), TokenError::FundsUnavailable);
 		assert_noop!(open_channel(&bob, service, beyond), TokenError::FundsUnavailable);
-		pallet_governance::Parameters::<Runtime>::mutate(|p| {
-			p.service_deposit = beyond;
+		pallet_services::Parameters::<Runtime>::mutate(|p| p.service_deposit = beyond);
+		pallet_rewards::Parameters::<Runtime>::mutate(|p| {
 			p.dataset_deposit = beyond;
 			p.contribution_deposit = beyond;
-			p.proposal_deposit = beyond;
 		});
+		pallet_governance::Parameters::<Runtime>::mutate(|p| p.proposal_deposit = beyond);
 		assert_noop!(
 			Services::list_service(
 				signed(&bob),
@@ -208,7 +207,7 @@ fn a_vote_does_not_stop_a_curator_rejecting_a_contribution() {
 		vote_aye(&eve, proposal, free);
 		let curator_before = Balances::balance(&curator);
 		assert_ok!(Rewards::review(signed(&curator), 0, false));
-		let deposit = configs::ContributionDeposit::get();
+		let deposit = Rewards::parameters().contribution_deposit;
 		assert_eq!(Balances::balance(&curator), curator_before + deposit);
 		assert_eq!(vote_held(&eve), free);
 		check_invariants();
@@ -223,10 +222,10 @@ fn a_vote_does_not_stop_a_curator_rejecting_a_contribution() {
 #[test]
 fn a_provider_cannot_unbond_and_withdraw_before_its_slash_is_enacted() {
 	dev_chain().execute_with(|| {
-		pallet_governance::Parameters::<Runtime>::put(configs::default_parameters());
+		pallet_governance::Parameters::<Runtime>::put(configs::governance_parameters());
 		let charlie = account(Charlie);
 		let service = listed_service(&charlie);
-		let bond = configs::MinProviderBond::get();
+		let bond = Services::parameters().min_provider_bond;
 		let slash = RuntimeCall::Services(pallet_services::Call::slash_provider {
 			provider: charlie.clone(),
 			amount: bond,
@@ -252,7 +251,7 @@ fn a_provider_cannot_unbond_and_withdraw_before_its_slash_is_enacted() {
 			slashed: bond,
 		}));
 		assert_eq!(Balances::balance(&configs::TreasuryAccount::get()), treasury_before + bond);
-		run_governance_to(1 + parameters.unbonding_period + 1);
+		run_governance_to(1 + Services::parameters().unbonding_period + 1);
 		assert_noop!(
 			Services::withdraw_unbonded(signed(&charlie)),
 			pallet_services::Error::<Runtime>::NothingToWithdraw
@@ -266,10 +265,11 @@ fn a_provider_cannot_unbond_and_withdraw_before_its_slash_is_enacted() {
 }
 
 /// Governance values that would halt the chain or leave it ungovernable are refused, each
-/// with its own error, and change nothing.
+/// with its own error, and change nothing: in every pallet that owns parameters, and
+/// across them (a slash must be enacted before the bond it targets can leave).
 #[test]
 fn parameters_that_would_brick_the_chain_are_refused() {
-	use pallet_governance::Error;
+	use pallet_governance::{Error, ParameterChange};
 	dev_chain().execute_with(|| {
 		let set = |change: ParameterChange<crate::Balance, crate::BlockNumber>| {
 			Governance::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap())
@@ -287,12 +287,12 @@ fn parameters_that_would_brick_the_chain_are_refused() {
 				ParameterChange::ProposalDeposit(u128::MAX),
 				Error::<Runtime>::ParameterAmountTooLarge,
 			),
-			(
-				ParameterChange::ProtocolFee(Perbill::from_percent(100)),
-				Error::<Runtime>::ProtocolFeeTooHigh,
-			),
-			(ParameterChange::UnbondingPeriod(1), Error::<Runtime>::UnbondingShorterThanGovernance),
 			(ParameterChange::VotingPeriod(1), Error::<Runtime>::VotingPeriodTooShort),
+			// Voting for as long as a bond unbonds: the provider withdraws first.
+			(
+				ParameterChange::VotingPeriod(Services::parameters().unbonding_period),
+				Error::<Runtime>::DecisionOutlastsUnbonding,
+			),
 			(
 				ParameterChange::ApprovalThreshold(Perbill::from_percent(50)),
 				Error::<Runtime>::ApprovalThresholdOutOfBounds,
@@ -301,10 +301,38 @@ fn parameters_that_would_brick_the_chain_are_refused() {
 		for (change, error) in cases {
 			assert_noop!(set(change), error);
 		}
-		// The runtime's defaults and development values are within bounds.
-		let bounds = configs::parameter_bounds();
-		assert_eq!(configs::default_parameters().validate(&bounds), Ok(()));
-		assert_eq!(Governance::parameters().validate(&bounds), Ok(()));
+		use pallet_metering::ParameterChange as MeteringChange;
+		use pallet_services::ParameterChange as ServiceChange;
+		let metering = |change| {
+			crate::Metering::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap())
+		};
+		let services = |change| {
+			crate::Services::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap())
+		};
+		assert_noop!(
+			metering(MeteringChange::ProtocolFee(Perbill::from_percent(100))),
+			pallet_metering::Error::<Runtime>::ProtocolFeeTooHigh
+		);
+		assert_noop!(
+			metering(MeteringChange::MinChannelDeposit(u128::MAX)),
+			pallet_metering::Error::<Runtime>::ParameterAmountTooLarge
+		);
+		// An unbonding period no longer than voting plus enactment: the provider unbonds
+		// the moment a slash is proposed and withdraws before it is enacted.
+		assert_noop!(
+			services(ServiceChange::UnbondingPeriod(Governance::decision_time())),
+			pallet_services::Error::<Runtime>::UnbondingShorterThanSlashDelay
+		);
+		assert_noop!(
+			services(ServiceChange::MinProviderBond(0)),
+			pallet_services::Error::<Runtime>::ZeroParameterAmount
+		);
+		// The runtime's defaults and development values are valid.
+		assert_ok!(Governance::validate_parameters(&configs::governance_parameters()));
+		assert_ok!(Governance::validate_parameters(&Governance::parameters()));
+		assert_ok!(crate::Services::validate_parameters(&configs::service_parameters()));
+		assert_ok!(crate::Metering::validate_parameters(&configs::metering_parameters()));
+		assert_ok!(crate::Rewards::validate_parameters(&configs::reward_parameters()));
 	});
 }
 

@@ -11,7 +11,7 @@ use crate::{
 	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION, WASM_BINARY,
 };
-use frame_support::{assert_noop, assert_ok, traits::Get, weights::constants::ParityDbWeight};
+use frame_support::{assert_noop, assert_ok, weights::constants::ParityDbWeight};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
 use std::{collections::BTreeMap, sync::Mutex};
@@ -201,17 +201,29 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 		.flat_map(|p| p.constants.iter().map(move |c| format!("{}.{}", p.name, c.name)))
 		.collect();
 	for governed in [
-		"Services.MinProviderBond",
-		"Services.ServiceDeposit",
-		"Services.MinSpendToRate",
-		"Services.UnbondingPeriod",
-		"Metering.ProtocolFee",
-		"Metering.MinChannelDeposit",
-		"Rewards.DatasetDeposit",
-		"Rewards.ContributionDeposit",
-		"Rewards.SubmissionDeposit",
+		"Services.DefaultParameters",
+		"Services.SlashDelay",
+		"Metering.DefaultParameters",
+		"Rewards.DefaultParameters",
+		"Governance.DefaultParameters",
+		"Governance.ParameterBounds",
+		"Governance.MaxDecisionTime",
 	] {
 		assert!(!constants.iter().any(|c| c == governed), "{governed} is governed, not constant");
+	}
+	// Each pallet owns its governed parameters, as storage clients read.
+	let storage: Vec<String> = metadata
+		.pallets
+		.iter()
+		.flat_map(|p| {
+			p.storage.iter().flat_map(move |s| {
+				s.entries.iter().map(move |e| format!("{}.{}", p.name, e.name))
+			})
+		})
+		.collect();
+	for owner in ["Services", "Metering", "Rewards", "Governance"] {
+		let parameters = format!("{owner}.Parameters");
+		assert!(storage.contains(&parameters), "{parameters} is missing");
 	}
 	assert!(constants.iter().any(|c| c == "Services.MaxTags"), "fixed bounds stay constants");
 	let pallets: Vec<(String, u8)> =
@@ -371,7 +383,7 @@ fn provider_slashes_go_to_the_treasury() {
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let bob = Sr25519Keyring::Bob.to_account_id();
 		let treasury = crate::configs::TreasuryAccount::get();
-		let bond = crate::configs::MinProviderBond::get();
+		let bond = crate::Services::parameters().min_provider_bond;
 		assert_ok!(crate::Services::register_provider(
 			RuntimeOrigin::signed(bob.clone()),
 			b"bob's models".to_vec(),
@@ -407,7 +419,7 @@ fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consum
 		let provider = Sr25519Keyring::Bob.to_account_id();
 		let consumer = Sr25519Keyring::Charlie.to_account_id();
 		let treasury = crate::configs::TreasuryAccount::get();
-		let bond = crate::configs::MinProviderBond::get();
+		let bond = crate::Services::parameters().min_provider_bond;
 		assert_ok!(crate::Services::register_provider(
 			RuntimeOrigin::signed(provider.clone()),
 			b"bob".to_vec(),
@@ -484,53 +496,151 @@ fn a_settled_channel_pays_provider_treasury_and_contributors_and_lets_the_consum
 #[test]
 fn presets_set_the_governance_parameters() {
 	use crate::{configs, genesis_config_presets::development_parameters, Governance};
+	let defaults = || {
+		assert_eq!(crate::Services::parameters(), configs::service_parameters());
+		assert_eq!(crate::Metering::parameters(), configs::metering_parameters());
+		assert_eq!(crate::Rewards::parameters(), configs::reward_parameters());
+	};
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
 		let parameters = Governance::parameters();
 		assert_eq!(parameters, development_parameters());
 		// Proposal → vote → enactment within two minutes of 6-second blocks.
 		assert!((parameters.voting_period + 1 + parameters.enactment_delay) * 6 < 120);
+		defaults();
 	});
 	genesis(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		assert_eq!(Governance::parameters(), development_parameters());
+		defaults();
 	});
 	// A chain with no parameters in its genesis (a production chain spec) gets the defaults.
 	sp_io::TestExternalities::default().execute_with(|| {
-		assert_eq!(Governance::parameters(), configs::default_parameters());
+		assert_eq!(Governance::parameters(), configs::governance_parameters());
 		assert_eq!(Governance::parameters().voting_period, 7 * crate::DAYS);
+		defaults();
 	});
 }
 
+/// A proposal changes any pallet's parameters, through that pallet's own call, and the
+/// pallet acts on them at once; a signed account changes none.
 #[test]
 fn governance_changes_what_the_other_pallets_read() {
-	use agora_primitives::ParameterChange;
-	use sp_runtime::Perbill;
+	use crate::{Governance, Metering, Rewards, Services};
+	use sp_runtime::{traits::Dispatchable, Perbill};
 	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
-		assert_eq!(
-			<Runtime as pallet_metering::Config>::ProtocolFee::get(),
-			Perbill::from_percent(2)
-		);
-		let changes = vec![
-			ParameterChange::ProtocolFee(Perbill::from_percent(5)),
-			ParameterChange::MinProviderBond(7 * crate::AGR),
-			ParameterChange::DatasetDeposit(3 * crate::AGR),
-		];
+		assert_eq!(Metering::parameters().protocol_fee, Perbill::from_percent(2));
+		let metering = pallet_metering::ParameterChange::ProtocolFee(Perbill::from_percent(5));
+		let services = pallet_services::ParameterChange::MinProviderBond(7 * crate::AGR);
+		let rewards = pallet_rewards::ParameterChange::DatasetDeposit(3 * crate::AGR);
 		assert_noop!(
-			crate::Governance::set_parameters(
+			Metering::set_parameters(
 				RuntimeOrigin::signed(alice()),
-				changes.clone().try_into().unwrap()
+				vec![metering.clone()].try_into().unwrap()
 			),
 			DispatchError::BadOrigin
 		);
-		assert_ok!(crate::Governance::set_parameters(
-			RuntimeOrigin::root(),
-			changes.try_into().unwrap()
-		));
-		assert_eq!(
-			<Runtime as pallet_metering::Config>::ProtocolFee::get(),
-			Perbill::from_percent(5)
+		let calls = vec![
+			RuntimeCall::Metering(pallet_metering::Call::set_parameters {
+				changes: vec![metering].try_into().unwrap(),
+			}),
+			RuntimeCall::Services(pallet_services::Call::set_parameters {
+				changes: vec![services].try_into().unwrap(),
+			}),
+			RuntimeCall::Rewards(pallet_rewards::Call::set_parameters {
+				changes: vec![rewards].try_into().unwrap(),
+			}),
+		];
+		// What an enacted proposal does: dispatch its call with Root origin.
+		for call in calls {
+			assert_ok!(call.dispatch(RuntimeOrigin::root()));
+		}
+		assert_eq!(Metering::parameters().protocol_fee, Perbill::from_percent(5));
+		assert_eq!(Services::parameters().min_provider_bond, 7 * crate::AGR);
+		assert_eq!(Rewards::parameters().dataset_deposit, 3 * crate::AGR);
+		assert_eq!(Governance::parameters(), crate::genesis_config_presets::development_parameters());
+		// The new bond is what registering takes now.
+		assert_noop!(
+			Services::register_provider(
+				RuntimeOrigin::signed(alice()),
+				b"p".to_vec(),
+				7 * crate::AGR - 1
+			),
+			pallet_services::Error::<Runtime>::BondBelowMinimum
 		);
-		assert_eq!(<Runtime as pallet_services::Config>::MinProviderBond::get(), 7 * crate::AGR);
-		assert_eq!(<Runtime as pallet_rewards::Config>::DatasetDeposit::get(), 3 * crate::AGR);
+	});
+}
+
+/// A chain of the runtime before the split (pallet-governance at version 1) keeps every
+/// parameter value across the upgrade: each lands in the pallet that owns it.
+#[test]
+fn the_parameters_move_to_their_pallets_on_upgrade() {
+	use crate::migrations::{split_parameters::ParametersV1, SplitParameters};
+	use frame_support::{
+		storage::unhashed,
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+	};
+	use sp_runtime::Perbill;
+	genesis(sp_genesis_builder::DEV_RUNTIME_PRESET).execute_with(|| {
+		let old = ParametersV1 {
+			protocol_fee: Perbill::from_percent(3),
+			min_channel_deposit: 2,
+			min_provider_bond: 300,
+			service_deposit: 4,
+			min_spend_to_rate: 5,
+			unbonding_period: 1_000,
+			dataset_deposit: 6,
+			contribution_deposit: 7,
+			submission_deposit: 8,
+			proposal_deposit: 9,
+			voting_period: 11,
+			enactment_delay: 3,
+			vote_locking_period: 12,
+			min_turnout: Perbill::from_percent(11),
+			approval_threshold: Perbill::from_percent(60),
+		};
+		unhashed::put(&pallet_governance::Parameters::<Runtime>::hashed_key(), &old);
+		StorageVersion::new(1).put::<crate::Governance>();
+		SplitParameters::on_runtime_upgrade();
+		assert_eq!(crate::Governance::on_chain_storage_version(), 2);
+		assert_eq!(
+			crate::Services::parameters(),
+			pallet_services::ServiceParameters {
+				min_provider_bond: 300,
+				service_deposit: 4,
+				min_spend_to_rate: 5,
+				unbonding_period: 1_000,
+			}
+		);
+		assert_eq!(
+			crate::Metering::parameters(),
+			pallet_metering::MeteringParameters {
+				protocol_fee: Perbill::from_percent(3),
+				min_channel_deposit: 2,
+			}
+		);
+		assert_eq!(
+			crate::Rewards::parameters(),
+			pallet_rewards::RewardParameters {
+				dataset_deposit: 6,
+				contribution_deposit: 7,
+				submission_deposit: 8,
+			}
+		);
+		assert_eq!(
+			crate::Governance::parameters(),
+			pallet_governance::GovernanceParameters {
+				proposal_deposit: 9,
+				voting_period: 11,
+				enactment_delay: 3,
+				vote_locking_period: 12,
+				min_turnout: Perbill::from_percent(11),
+				approval_threshold: Perbill::from_percent(60),
+			}
+		);
+		// At version 2 it does nothing, however the storage looks.
+		unhashed::put(&pallet_governance::Parameters::<Runtime>::hashed_key(), &old);
+		SplitParameters::on_runtime_upgrade();
+		assert_eq!(crate::Services::parameters().min_provider_bond, 300);
+		assert_eq!(unhashed::get::<ParametersV1>(&pallet_governance::Parameters::<Runtime>::hashed_key()), Some(old));
 	});
 }
 
@@ -554,11 +664,11 @@ fn migrations_leave_a_fresh_chain_alone() {
 			crate::Services::in_code_storage_version(),
 			crate::Rewards::in_code_storage_version(),
 		];
-		assert_eq!(current, [1, 2, 1, 1]);
+		assert_eq!(current, [2, 2, 1, 1]);
 		assert_eq!(versions(), current);
 		let weight = <crate::Migrations as OnRuntimeUpgrade>::on_runtime_upgrade();
 		// One version read per migration.
-		assert_eq!(weight, ParityDbWeight::get().reads(6));
+		assert_eq!(weight, ParityDbWeight::get().reads(7));
 		assert_eq!(versions(), current);
 	});
 }
@@ -682,7 +792,8 @@ fn the_upgrade_turns_frozen_votes_into_held_votes_backed_by_free_funds() {
 			Tally { ayes: 6 * free, nays: 0, turnout: free }
 		);
 		assert_eq!(pallet_governance::LiveProposalsOf::<Runtime>::get(alice()), 1);
-		assert_eq!(Governance::on_chain_storage_version(), 1);
+		// Then on to version 2 (this chain's parameters are already split).
+		assert_eq!(Governance::on_chain_storage_version(), 2);
 		assert_eq!(Balances::total_issuance(), issuance);
 		support::check_invariants();
 	});

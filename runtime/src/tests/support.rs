@@ -10,7 +10,7 @@ use agora_primitives::{
 };
 use frame_support::{
 	assert_ok,
-	traits::{fungible::InspectHold, Get, Hooks},
+	traits::{fungible::InspectHold, Hooks},
 };
 use sp_core::{sr25519, Pair};
 use sp_keyring::Sr25519Keyring;
@@ -38,7 +38,7 @@ pub fn receipt_key() -> &'static sr25519::Pair {
 /// service at 1 AGR per request, no dataset share.
 pub fn listed_service(provider: &AccountId) -> ServiceId {
 	if pallet_services::Providers::<Runtime>::get(provider).is_none() {
-		let bond = crate::configs::MinProviderBond::get();
+		let bond = crate::Services::parameters().min_provider_bond;
 		assert_ok!(Services::register_provider(signed(provider), b"provider".to_vec(), bond));
 	}
 	let id = pallet_services::NextServiceId::<Runtime>::get();

@@ -93,7 +93,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let submission_id = NextSubmissionId::<T>::get();
 		let next_id = submission_id.checked_add(1).ok_or(Error::<T>::SubmissionIdOverflow)?;
-		let deposit = T::SubmissionDeposit::get();
+		let deposit = Self::parameters().submission_deposit;
 		T::Currency::hold(&HoldReason::SubmissionDeposit.into(), &contributor, deposit)?;
 
 		campaign.available.saturating_reduce(reward);

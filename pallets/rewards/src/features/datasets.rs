@@ -28,7 +28,7 @@ impl<T: Config> Pallet<T> {
 		let metadata_uri = Self::bounded_uri(metadata_uri)?;
 		let dataset_id = NextDatasetId::<T>::get();
 		let next_id = dataset_id.checked_add(1).ok_or(Error::<T>::DatasetIdOverflow)?;
-		let deposit = T::DatasetDeposit::get();
+		let deposit = Self::parameters().dataset_deposit;
 		T::Currency::hold(&HoldReason::DatasetDeposit.into(), &curator, deposit)?;
 		DatasetsByCurator::<T>::insert(&curator, dataset_id, ());
 		Datasets::<T>::insert(
@@ -60,7 +60,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let contribution_id = NextContributionId::<T>::get();
 		let next_id = contribution_id.checked_add(1).ok_or(Error::<T>::ContributionIdOverflow)?;
-		let deposit = T::ContributionDeposit::get();
+		let deposit = Self::parameters().contribution_deposit;
 		T::Currency::hold(&HoldReason::ContributionDeposit.into(), &contributor, deposit)?;
 
 		dataset.pending_contributions.saturating_inc();

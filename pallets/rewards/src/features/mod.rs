@@ -3,3 +3,4 @@
 
 mod campaigns;
 mod datasets;
+mod parameters;
