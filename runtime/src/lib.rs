@@ -22,7 +22,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
-mod migrations;
+pub mod migrations;
 #[cfg(test)]
 mod tests;
 

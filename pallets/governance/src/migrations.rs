@@ -83,10 +83,11 @@ pub mod v1 {
 		}
 
 		/// After the migration the pallet's invariants hold: every vote hold is what the
-		/// voter's votes and locks need, every tally the sum of its votes.
+		/// voter's votes and locks need, every tally the sum of its votes. (Its parameters
+		/// are checked once version 2 has given them their own layout.)
 		#[cfg(feature = "try-runtime")]
 		fn post_upgrade(_state: alloc::vec::Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Pallet::<T>::do_try_state()
+			Pallet::<T>::check_proposals_and_votes()
 		}
 	}
 

@@ -16,11 +16,17 @@ impl<T: Config> Pallet<T> {
 	/// - every approved proposal is queued for enactment;
 	/// - the parameters in force are valid.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-		use alloc::collections::{BTreeMap, BTreeSet};
 		ensure!(
 			Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
 			"the parameters in force are invalid"
 		);
+		Self::check_proposals_and_votes()
+	}
+
+	/// The invariants of proposals, votes and holds (all of [`Self::do_try_state`] but
+	/// the parameters, which a chain before version 2 still stores in their old layout).
+	pub(crate) fn check_proposals_and_votes() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::{BTreeMap, BTreeSet};
 
 		let mut live = 0u32;
 		let mut live_of: BTreeMap<T::AccountId, u32> = BTreeMap::new();

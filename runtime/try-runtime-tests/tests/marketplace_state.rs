@@ -72,8 +72,19 @@ fn every_migration_runs_on_that_state_put_back_as_the_versions_before_them_left_
 		let tagged = pallet_services::ServicesByTag::<Runtime>::iter_keys().count();
 		let curated = pallet_rewards::DatasetsByCurator::<Runtime>::iter_keys().count();
 		assert!(tagged >= 1 && curated >= 1, "the flow listed a tagged service and a dataset");
+		let parameters = || {
+			(
+				Services::<Runtime>::parameters(),
+				Metering::<Runtime>::parameters(),
+				Rewards::<Runtime>::parameters(),
+				Governance::<Runtime>::parameters(),
+			)
+		};
+		let in_force = parameters();
 		StorageVersion::new(0).put::<Governance<Runtime>>();
 		let _ = pallet_governance::LiveProposalsOf::<Runtime>::clear(u32::MAX, None);
+		// Until version 2 every parameter was governance's, none the other pallets'.
+		put_parameters_as_version_1(&in_force);
 		StorageVersion::new(0).put::<Metering<Runtime>>();
 		let _ = pallet_metering::ChannelsByPayee::<Runtime>::clear(u32::MAX, None);
 		StorageVersion::new(0).put::<Services<Runtime>>();
@@ -87,11 +98,49 @@ fn every_migration_runs_on_that_state_put_back_as_the_versions_before_them_left_
 
 		assert_eq!(pallet_services::ServicesByTag::<Runtime>::iter_keys().count(), tagged);
 		assert_eq!(pallet_rewards::DatasetsByCurator::<Runtime>::iter_keys().count(), curated);
-		assert_eq!(Governance::<Runtime>::on_chain_storage_version(), 1);
+		assert_eq!(parameters(), in_force);
+		assert_eq!(Governance::<Runtime>::on_chain_storage_version(), 2);
 		assert_eq!(Metering::<Runtime>::on_chain_storage_version(), 2);
 		assert_eq!(Services::<Runtime>::on_chain_storage_version(), 1);
 		assert_eq!(Rewards::<Runtime>::on_chain_storage_version(), 1);
 	});
+}
+
+/// Stores `(services, metering, rewards, governance)` parameters as pallet-governance
+/// version 1 kept them: all in its `Parameters`, in one struct.
+fn put_parameters_as_version_1(
+	(services, metering, rewards, governance): &(
+		pallet_services::ParametersOf<Runtime>,
+		pallet_metering::ParametersOf<Runtime>,
+		pallet_rewards::ParametersOf<Runtime>,
+		pallet_governance::ParametersOf<Runtime>,
+	),
+) {
+	use agora_runtime::migrations::split_parameters::ParametersV1;
+	let old = ParametersV1 {
+		protocol_fee: metering.protocol_fee,
+		min_channel_deposit: metering.min_channel_deposit,
+		min_provider_bond: services.min_provider_bond,
+		service_deposit: services.service_deposit,
+		min_spend_to_rate: services.min_spend_to_rate,
+		unbonding_period: services.unbonding_period,
+		dataset_deposit: rewards.dataset_deposit,
+		contribution_deposit: rewards.contribution_deposit,
+		submission_deposit: rewards.submission_deposit,
+		proposal_deposit: governance.proposal_deposit,
+		voting_period: governance.voting_period,
+		enactment_delay: governance.enactment_delay,
+		vote_locking_period: governance.vote_locking_period,
+		min_turnout: governance.min_turnout,
+		approval_threshold: governance.approval_threshold,
+	};
+	pallet_services::Parameters::<Runtime>::kill();
+	pallet_metering::Parameters::<Runtime>::kill();
+	pallet_rewards::Parameters::<Runtime>::kill();
+	frame_support::storage::unhashed::put(
+		&pallet_governance::Parameters::<Runtime>::hashed_key(),
+		&old,
+	);
 }
 
 #[test]
