@@ -149,15 +149,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Governance::Parameters` (r:1 w:1)
-	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(156), added: 651, mode: `MaxEncodedLen`)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// Storage: `Services::Parameters` (r:1 w:0)
+	/// Proof: `Services::Parameters` (`max_values`: Some(1), `max_size`: Some(52), added: 547, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 16]`.
 	fn set_parameters(n: u32, ) -> Weight {
-		// Proof size: measured `188`, estimated `1641`
-		// Minimum execution time: 14_466_000 picoseconds.
-		Weight::from_parts(22_843_878, 1641)
-			// Standard error: 8_976
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size: measured `73`, estimated `1537`
+		// Minimum execution time: 15_156_000 picoseconds.
+		Weight::from_parts(20_135_268, 1537)
+			// Standard error: 2_377
+			.saturating_add(Weight::from_parts(22_555, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Governance::Deadlines` (r:1 w:1)
@@ -230,9 +232,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
+		Weight::from_parts(20_135_268, 1537)
+			.saturating_add(Weight::from_parts(22_555, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn on_initialize(d: u32, e: u32, ) -> Weight {

@@ -193,9 +193,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `Metering::Parameters` (r:1 w:1)
+	/// Proof: `Metering::Parameters` (`max_values`: Some(1), `max_size`: Some(20), added: 515, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		// Proof size: measured `4`, estimated `1505`
+		// Minimum execution time: 10_593_000 picoseconds.
+		Weight::from_parts(13_141_256, 1505)
+			// Standard error: 1_400
+			.saturating_add(Weight::from_parts(14_263, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -247,8 +253,8 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_141_256, 1505)
+			.saturating_add(Weight::from_parts(14_263, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

@@ -239,9 +239,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(s.into()))
 	}
+	/// Storage: `Rewards::Parameters` (r:1 w:1)
+	/// Proof: `Rewards::Parameters` (`max_values`: Some(1), `max_size`: Some(48), added: 543, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		// Proof size: measured `109`, estimated `1533`
+		// Minimum execution time: 11_530_000 picoseconds.
+		Weight::from_parts(15_545_777, 1533)
+			// Standard error: 1_925
+			.saturating_add(Weight::from_parts(12_066, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -306,8 +312,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2686).saturating_mul(s.into()))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		Weight::from_parts(15_545_777, 1533)
+			.saturating_add(Weight::from_parts(12_066, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}

@@ -255,9 +255,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `Services::Parameters` (r:1 w:1)
+	/// Proof: `Services::Parameters` (`max_values`: Some(1), `max_size`: Some(52), added: 547, mode: `MaxEncodedLen`)
+	/// Storage: `Governance::Parameters` (r:1 w:0)
+	/// Proof: `Governance::Parameters` (`max_values`: Some(1), `max_size`: Some(36), added: 531, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 16]`.
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		// Proof size: measured `73`, estimated `1537`
+		// Minimum execution time: 15_619_000 picoseconds.
+		Weight::from_parts(18_804_365, 1537)
+			// Standard error: 1_307
+			.saturating_add(Weight::from_parts(25_073, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -342,8 +350,8 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn set_parameters(n: u32, ) -> Weight {
-		Weight::from_parts(22_843_878, 1641)
-			.saturating_add(Weight::from_parts(80_239, 0).saturating_mul(n.into()))
+		Weight::from_parts(18_804_365, 1537)
+			.saturating_add(Weight::from_parts(25_073, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
