@@ -25,12 +25,22 @@ fn main() {
 	// the runtime's, already built), and no native build of the runtime with the feature
 	// is needed. The blob gets its own name, so the one agora-node embeds is untouched.
 	println!("cargo:rerun-if-env-changed={UPGRADE_TEST_RUNTIME_ENV}");
-	if std::env::var_os(UPGRADE_TEST_RUNTIME_ENV).is_some_and(|value| !value.is_empty()) {
-		wasm_builder()
-			.enable_feature("upgrade-test")
-			.set_file_name("agora_runtime_upgrade_test")
-			.build();
+	if std::env::var_os(UPGRADE_TEST_RUNTIME_ENV).is_none_or(|value| value.is_empty()) {
+		return;
 	}
+	// The WASM builder copies every blob to `WASM_TARGET_DIRECTORY` under the crate's
+	// name: the upgrade-test blob would replace the real one there.
+	if std::env::var_os("WASM_TARGET_DIRECTORY").is_some() {
+		println!(
+			"cargo:warning=the upgrade-test runtime is not built while WASM_TARGET_DIRECTORY \
+			 is set: it would replace the real runtime there"
+		);
+		return;
+	}
+	wasm_builder()
+		.enable_feature("upgrade-test")
+		.set_file_name("agora_runtime_upgrade_test")
+		.build();
 }
 
 #[cfg(feature = "std")]

@@ -500,7 +500,11 @@ pub mod pallet {
 		/// Governance origin only: change parameters of this pallet. The changes apply in
 		/// order and the result is checked as a whole (see
 		/// [`Pallet::validate_parameters`]); a refused set changes nothing.
-		#[pallet::call_index(6)]
+		///
+		/// Index 6 was the old `set_parameters` of every marketplace parameter; it stays
+		/// unused, so that a proposal stored with the old encoding fails to decode at
+		/// enactment instead of being read as other changes.
+		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::set_parameters(changes.len() as u32))]
 		pub fn set_parameters(
 			origin: OriginFor<T>,

@@ -906,6 +906,23 @@ fn genesis_refuses_parameters_out_of_bounds() {
 	.build_storage();
 }
 
+/// Proposals stored before the parameters moved to their pallets call index 6 with the
+/// old changes; read as the new ones they would set other parameters, so the call moved
+/// to index 7 and the old bytes no longer decode (enactment then reports it).
+#[test]
+fn the_old_set_parameters_encoding_no_longer_decodes() {
+	use codec::{Decode, Encode};
+	use frame_support::traits::PalletInfoAccess;
+	let index = Governance::index() as u8;
+	// One change: the old variant 5, `UnbondingPeriod(600_000_000)`.
+	let old = [vec![index, 6, 4, 5], 600_000_000u32.encode()].concat();
+	assert!(RuntimeCall::decode(&mut &old[..]).is_err());
+	let new = RuntimeCall::Governance(crate::Call::set_parameters {
+		changes: vec![ParameterChange::ProposalDeposit(1)].try_into().unwrap(),
+	});
+	assert_eq!(new.encode()[..2], [index, 7]);
+}
+
 #[test]
 fn set_parameters_accepts_every_bound_at_once() {
 	run_test(|| {
