@@ -47,10 +47,8 @@ fn main() {
 fn wasm_builder() -> substrate_wasm_builder::WasmBuilder {
 	let builder = substrate_wasm_builder::WasmBuilder::init_with_defaults();
 	#[cfg(feature = "metadata-hash")]
-	let builder = builder.enable_metadata_hash(
-		agora_primitives::token::SYMBOL,
-		agora_primitives::token::DECIMALS,
-	);
+	let builder = builder
+		.enable_metadata_hash(agora_primitives::token::SYMBOL, agora_primitives::token::DECIMALS);
 	builder
 }
 

@@ -26,10 +26,10 @@ pub mod services;
 pub use governance::{
 	Conviction, ProposalId, ProposalInfo, ProposalStatus, Tally, Vote, MAX_PROPOSALS_PAGE,
 };
-pub use parameters::{check_amounts, InvalidAmount, ParameterSet, MAX_PARAMETER_CHANGES};
 pub use metering::{
 	ChannelId, ChannelInfo, Quote, Receipt, ReceiptError, ReceiptSigner, RevenueSink, Split,
 };
+pub use parameters::{check_amounts, InvalidAmount, ParameterSet, MAX_PARAMETER_CHANGES};
 pub use rewards::{
 	CampaignId, CampaignInfo, CampaignKind, ContributionId, ContributionInfo, ContributionStatus,
 	DatasetInfo, DatasetInspect, PendingRewards, PendingSubmission, SubmissionId,

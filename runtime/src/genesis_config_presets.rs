@@ -8,9 +8,9 @@ use crate::{
 	AccountId, Balance, BalancesConfig, BlockNumber, GovernanceConfig, RuntimeGenesisConfig,
 	SessionConfig, SessionKeys, SudoConfig, ValidatorsConfig, AGR, EXISTENTIAL_DEPOSIT,
 };
-use pallet_governance::GovernanceParameters;
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
+use pallet_governance::GovernanceParameters;
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;

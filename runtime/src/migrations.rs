@@ -103,11 +103,7 @@ pub type SplitParameters = frame_support::migrations::VersionedMigration<
 pub mod split_parameters {
 	use crate::{Balance, BlockNumber, Runtime};
 	use codec::{Decode, Encode};
-	use frame_support::{
-		storage::unhashed,
-		traits::UncheckedOnRuntimeUpgrade,
-		weights::Weight,
-	};
+	use frame_support::{storage::unhashed, traits::UncheckedOnRuntimeUpgrade, weights::Weight};
 	use sp_runtime::Perbill;
 
 	/// `Governance::Parameters` as version 1 stored it.

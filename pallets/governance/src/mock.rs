@@ -2,13 +2,13 @@
 //! treasury is a plain account.
 
 use crate as pallet_governance;
-use pallet_governance::{GovernanceParameters, ParameterBounds};
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{tokens::imbalance::ResolveTo, ConstU32, ConstU64},
 	weights::Weight,
 };
 use frame_system::EnsureRoot;
+use pallet_governance::{GovernanceParameters, ParameterBounds};
 use sp_runtime::{BuildStorage, Perbill};
 
 pub use agora_test_config::{account, AccountId, Balance};

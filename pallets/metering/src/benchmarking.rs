@@ -24,7 +24,9 @@ const KEY_TYPE: KeyTypeId = KeyTypeId(*b"bnch");
 fn funded<T: Config>(who: T::AccountId) -> T::AccountId {
 	let _ = T::Currency::set_balance(
 		&who,
-		Pallet::<T>::parameters().min_channel_deposit.saturating_mul(1_000_000u32.into()),
+		Pallet::<T>::parameters()
+			.min_channel_deposit
+			.saturating_mul(1_000_000u32.into()),
 	);
 	who
 }

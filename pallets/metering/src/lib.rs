@@ -420,10 +420,7 @@ pub mod pallet {
 			ensure!(terms.status == ServiceStatus::Active, Error::<T>::ServiceNotActive);
 			ensure!(terms.price.unit == agreed_price.unit, Error::<T>::PriceUnitChanged);
 			ensure!(terms.price.per_unit <= agreed_price.per_unit, Error::<T>::PriceAboveAgreed);
-			ensure!(
-				deposit >= Self::parameters().min_channel_deposit,
-				Error::<T>::DepositTooSmall
-			);
+			ensure!(deposit >= Self::parameters().min_channel_deposit, Error::<T>::DepositTooSmall);
 			ensure!(
 				!duration.is_zero() && duration <= T::MaxChannelDuration::get(),
 				Error::<T>::InvalidDuration

@@ -138,7 +138,8 @@ mod benchmarks {
 		fill_unbonding::<T>(&who);
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into()).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::parameters().unbonding_period),
+			frame_system::Pallet::<T>::block_number()
+				.saturating_add(Pallet::<T>::parameters().unbonding_period),
 		);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()));
@@ -157,7 +158,8 @@ mod benchmarks {
 		.expect("registers");
 		Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), bond).expect("unbonds");
 		frame_system::Pallet::<T>::set_block_number(
-			frame_system::Pallet::<T>::block_number().saturating_add(Pallet::<T>::parameters().unbonding_period),
+			frame_system::Pallet::<T>::block_number()
+				.saturating_add(Pallet::<T>::parameters().unbonding_period),
 		);
 		Pallet::<T>::withdraw_unbonded(RawOrigin::Signed(who.clone()).into()).expect("withdraws");
 		#[extrinsic_call]

@@ -1242,8 +1242,12 @@ mod parameters {
 	fn governance_changes_them_and_the_calls_follow() {
 		run_test(|| {
 			use ParameterChange::*;
-			let changes =
-				vec![MinProviderBond(200), ServiceDeposit(30), MinSpendToRate(0), UnbondingPeriod(6)];
+			let changes = vec![
+				MinProviderBond(200),
+				ServiceDeposit(30),
+				MinSpendToRate(0),
+				UnbondingPeriod(6),
+			];
 			assert_ok!(set(changes.clone()));
 			assert_eq!(
 				Services::parameters(),
@@ -1328,10 +1332,7 @@ mod parameters {
 				// before it is enacted.
 				(vec![UnbondingPeriod(SLASH_DELAY)], Error::<Test>::UnbondingShorterThanSlashDelay),
 				// A valid change does not carry an invalid one through.
-				(
-					vec![MinSpendToRate(1), MinProviderBond(0)],
-					Error::<Test>::ZeroParameterAmount,
-				),
+				(vec![MinSpendToRate(1), MinProviderBond(0)], Error::<Test>::ZeroParameterAmount),
 			];
 			for (changes, error) in cases {
 				assert_noop!(set(changes), error);
@@ -1365,7 +1366,9 @@ mod parameters {
 	}
 
 	#[test]
-	#[should_panic(expected = "genesis services parameters are invalid: UnbondingShorterThanSlashDelay")]
+	#[should_panic(
+		expected = "genesis services parameters are invalid: UnbondingShorterThanSlashDelay"
+	)]
 	fn genesis_refuses_invalid_ones() {
 		genesis(ServiceParameters { unbonding_period: SLASH_DELAY, ..MockParameters::get() });
 	}

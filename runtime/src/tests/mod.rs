@@ -216,9 +216,9 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 		.pallets
 		.iter()
 		.flat_map(|p| {
-			p.storage.iter().flat_map(move |s| {
-				s.entries.iter().map(move |e| format!("{}.{}", p.name, e.name))
-			})
+			p.storage
+				.iter()
+				.flat_map(move |s| s.entries.iter().map(move |e| format!("{}.{}", p.name, e.name)))
 		})
 		.collect();
 	for owner in ["Services", "Metering", "Rewards", "Governance"] {
@@ -556,7 +556,10 @@ fn governance_changes_what_the_other_pallets_read() {
 		assert_eq!(Metering::parameters().protocol_fee, Perbill::from_percent(5));
 		assert_eq!(Services::parameters().min_provider_bond, 7 * crate::AGR);
 		assert_eq!(Rewards::parameters().dataset_deposit, 3 * crate::AGR);
-		assert_eq!(Governance::parameters(), crate::genesis_config_presets::development_parameters());
+		assert_eq!(
+			Governance::parameters(),
+			crate::genesis_config_presets::development_parameters()
+		);
 		// The new bond is what registering takes now.
 		assert_noop!(
 			Services::register_provider(
@@ -640,7 +643,10 @@ fn the_parameters_move_to_their_pallets_on_upgrade() {
 		unhashed::put(&pallet_governance::Parameters::<Runtime>::hashed_key(), &old);
 		SplitParameters::on_runtime_upgrade();
 		assert_eq!(crate::Services::parameters().min_provider_bond, 300);
-		assert_eq!(unhashed::get::<ParametersV1>(&pallet_governance::Parameters::<Runtime>::hashed_key()), Some(old));
+		assert_eq!(
+			unhashed::get::<ParametersV1>(&pallet_governance::Parameters::<Runtime>::hashed_key()),
+			Some(old)
+		);
 	});
 }
 

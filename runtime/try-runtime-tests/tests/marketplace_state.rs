@@ -85,7 +85,10 @@ fn every_migration_runs_on_that_state_put_back_as_the_versions_before_them_left_
 		pallet_metering::Parameters::<Runtime>::mutate(|p| p.min_channel_deposit += 1);
 		pallet_rewards::Parameters::<Runtime>::mutate(|p| p.submission_deposit += 1);
 		let in_force = parameters();
-		assert_ne!(in_force.0.min_spend_to_rate, agora_runtime::configs::service_parameters().min_spend_to_rate);
+		assert_ne!(
+			in_force.0.min_spend_to_rate,
+			agora_runtime::configs::service_parameters().min_spend_to_rate
+		);
 		StorageVersion::new(0).put::<Governance<Runtime>>();
 		let _ = pallet_governance::LiveProposalsOf::<Runtime>::clear(u32::MAX, None);
 		// Until version 2 every parameter was governance's, none the other pallets'.

@@ -48,8 +48,8 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::ApprovalThresholdOutOfBounds
 		);
 		ensure!(
-			parameters.voting_period.saturating_add(parameters.enactment_delay) <
-				T::MaxDecisionTime::get(),
+			parameters.voting_period.saturating_add(parameters.enactment_delay)
+				< T::MaxDecisionTime::get(),
 			Error::<T>::DecisionOutlastsUnbonding
 		);
 		Ok(())
