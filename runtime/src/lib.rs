@@ -25,6 +25,7 @@ pub mod genesis_config_presets;
 pub mod migrations;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 extern crate alloc;
 
@@ -92,12 +93,12 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(103, 3);
+agora_runtime_version!(104, 3);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
 // (built by `build.rs` beside the real one). Never deployed. It moves Metering (see
 // `agora_runtime_pallets!`), which changes how its calls encode: a transaction version too.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(104, 4);
+agora_runtime_version!(105, 4);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;

@@ -17,7 +17,8 @@ import {
   PRICE_PER_UNIT, churn, claimBatchCalls, claimCalls, collectBlocks, preSign, setUpMarketplace, submitAll, transferCalls,
   waitBlocks,
 } from './lib/chain.js';
-import { droppedTransactions, measureLatency, summarizeScenario } from './lib/measure.js';
+import { feeQuotes } from './lib/fees.js';
+import { droppedTransactions, measureLatency, overweightBlocks, summarizeScenario } from './lib/measure.js';
 import { poolLimitFor, startNode } from './lib/node.js';
 
 const FULL = {
@@ -32,6 +33,8 @@ const QUICK = {
 const BATCH_SIZE = 100;
 /** Units of a (b) receipt: a million metered calls settled by one claim. */
 const CLAIM_UNITS = 1_000_000n;
+/** The share of a slot Aura gives the author to build its block (node/src/service.rs). */
+const PROPOSAL_SLOT_PORTION = 2 / 3;
 
 const USAGE = `Usage: node scripts/bench/throughput.js [options]
 
@@ -53,7 +56,11 @@ const USAGE = `Usage: node scripts/bench/throughput.js [options]
   --help               this text
 
 Exits 1 after printing the report if the blocks miss any transaction the pool
-accepted (the pool holds ten times the largest scenario, so none should be).`;
+accepted (the pool holds ten times the largest scenario, so none should be), or,
+except with --quick (a debug node's times mean nothing), if the author took longer
+to build a block than the weight it declares (blocks begun while the node was still
+validating the scenario's submissions are reported apart and not held to it) or
+longer than its share of the slot: the weights would undercharge this machine.`;
 
 /** A bad command line: reported as one line, without a stack trace. */
 class UsageError extends Error {}
@@ -94,7 +101,7 @@ function parseOptions() {
   if (!node) throw new UsageError('no agora-node binary: pass --node or set AGORA_NODE (scripts/bench/run.sh does)');
   const keepChain = values['keep-chain'];
   if (keepChain !== undefined && existsSync(keepChain)) throw new UsageError(`--keep-chain ${keepChain} already exists`);
-  return { ...options, node, out: values.out, keepChain };
+  return { ...options, quick: values.quick === true, node, out: values.out, keepChain };
 }
 
 const log = (message) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -106,9 +113,10 @@ async function runScenario(node, name, key, calls, context) {
   const from = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
   log(`${name}: submitting`);
   const submission = await submitAll(httpUrl, signed);
+  const submissionEndedAt = Date.now();
   log(`${name}: ${submission.accepted} accepted, ${submission.refused.length} refused; waiting for blocks`);
   const blocks = await collectBlocks(api, key, from, submission.accepted);
-  return summarizeScenario(key, blocks, node.prepared, { submitted: signed.length, ...submission }, context);
+  return summarizeScenario(key, blocks, node.prepared, { submitted: signed.length, submissionEndedAt, ...submission }, context);
 }
 
 function machine() {
@@ -128,13 +136,15 @@ const fmt = (value, digits = 0) => (value === null || value === undefined || Num
   ? '–' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
 function markdown(report) {
-  const { scenarios: { transfers, claims, batches }, rpc, footprint, ratios, setup } = report;
-  const row = (name, s, rate, perBlock, ratio) => `| ${name} | ${fmt(s.included)} | ${s.fullBlocks} | ${fmt(perBlock)} | ${fmt(rate, 1)} | ${ratio} | ${fmt(s.extrinsicWeightUs)} | ${fmt(s.builtOverDeclared, 2)} |`;
+  const { scenarios: { transfers, claims, batches }, rpc, footprint, ratios, setup, fees, proposalDeadlineMs } = report;
+  const row = (name, s, rate, perBlock, ratio) => `| ${name} | ${fmt(s.included)} | ${s.fullBlocks} | ${fmt(perBlock)} | ${fmt(rate, 1)} | ${ratio} | ${fmt(s.extrinsicWeightUs)} | ${fmt(s.builtOverDeclared, 2)} | ${fmt(s.builtOverDeclaredUnderSubmission, 2)} | ${fmt(s.worstBuiltMs)} |`;
+  const agr = (planck) => (Number(planck) / 1e12).toFixed(6);
+  const feeRow = (name, q) => `| ${name} | ${q.lengthBytes} | ${fmt(Number(q.weightPs) / 1e6)} | ${agr(q.partialFee)} | ${agr(q.baseFee)} | ${agr(q.lengthFee)} | ${agr(q.weightFee)} |`;
   return [
     `Agora throughput, commit ${report.machine.commit}, ${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.node}`,
     '',
-    '| scenario | included | full blocks | per block | per second | vs (a) | weight per extrinsic (µs, base incl.) | built / declared (max) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | included | full blocks | per block | per second | vs (a) | weight per extrinsic (µs, base incl.) | built / declared (max) | the same, begun under submission | longest build (ms) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     row('(a) transferKeepAlive', transfers, transfers.perSecond, transfers.perBlock, '1.00'),
     row('(b) claim (1 receipt)', claims, claims.perSecond, claims.perBlock, fmt(ratios.claimsVsTransfers, 2)),
     row(`(c) claim_batch (${BATCH_SIZE}): receipts`, { ...batches, included: batches.settled }, batches.settledPerSecond,
@@ -143,7 +153,14 @@ function markdown(report) {
     `Declared weight, base included: claim / transfer ${fmt(ratios.claimWeightVsTransfer, 2)}; ` +
       `one receipt of a ${BATCH_SIZE}-item batch / claim ${fmt(ratios.batchReceiptWeightVsClaim, 2)}. ` +
       `Each (b) claim settled ${CLAIM_UNITS.toLocaleString('en-US')} metered units in one extrinsic; channel ${setup.sampleChannel.id} ` +
-      `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}).`,
+      `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}). ` +
+      `The author has ${fmt(proposalDeadlineMs)} ms of each slot to build its block.`,
+    '',
+    'Fees (`payment_queryInfo`, `payment_queryFeeDetails`), AGR:',
+    '',
+    '| extrinsic | bytes | weight (µs) | fee | base | length | weight part |',
+    '|---|---|---|---|---|---|---|',
+    ...Object.entries(fees).map(([name, quote]) => feeRow(name, quote)),
     '',
     `RPC with ${fmt(setup.services)} services and ${fmt(setup.channels)} open channels, after ${fmt(setup.closed)} ` +
       `channels were closed and ${fmt(setup.closed)} services removed, ${rpc.clients} clients × ${rpc.seconds} s each:`,
@@ -171,9 +188,16 @@ async function main() {
     const { api, httpUrl } = node;
     const context = {
       blockSeconds: api.consts.timestamp.minimumPeriod.toNumber() * 2 / 1_000,
-      baseExtrinsicPs: api.consts.system.blockWeights.perClass.normal.baseExtrinsic.refTime.toBigInt(),
     };
     const setup = await setUpMarketplace(api, options, log);
+    const [transferFee, claimFee] = await preSign(api, [
+      ...transferCalls(api, setup.accounts.senders, 1), ...claimCalls(api, setup, 1, CLAIM_UNITS),
+    ]);
+    const firstPayee = { payees: setup.payees.slice(0, 1), channels: setup.channels.filter((c) => c.payee === 0) };
+    const [batchFee] = await preSign(api, claimBatchCalls(api, firstPayee, BATCH_SIZE, CLAIM_UNITS));
+    const fees = await feeQuotes(httpUrl, {
+      transferKeepAlive: transferFee, claim: claimFee, [`claimBatch (${BATCH_SIZE})`]: batchFee,
+    });
 
     const transfers = await runScenario(node, '(a) transfers', 'balances.transferKeepAlive',
       transferCalls(api, setup.accounts.senders, options.transfers), context);
@@ -237,6 +261,8 @@ async function main() {
         sampleChannel: { id: sampleChannel.id, claimed: sample.claimed, expected: (CLAIM_UNITS * BigInt(options['batch-rounds'] + 1) * PRICE_PER_UNIT).toString() },
       },
       scenarios: { transfers, claims, batches },
+      proposalDeadlineMs: context.blockSeconds * 1_000 * PROPOSAL_SLOT_PORTION,
+      fees,
       ratios: {
         claimsVsTransfers: claims.perSecond / transfers.perSecond,
         batchReceiptsVsTransfers: batches.settledPerSecond / transfers.perSecond,
@@ -256,6 +282,8 @@ async function main() {
     if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     const dropped = droppedTransactions(report.scenarios);
     if (dropped) throw new IncompleteRunError(dropped);
+    const overweight = overweightBlocks(report.scenarios, report.proposalDeadlineMs);
+    if (overweight && !options.quick) throw new IncompleteRunError(overweight);
   } finally {
     await node.stop();
   }

@@ -66,6 +66,34 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.ok(batches.extrinsicWeightUs < 100 * claims.extrinsicWeightUs);
       assert.equal(report.ratios.claimWeightVsTransfer, claims.extrinsicWeightUs / transfers.extrinsicWeightUs);
 
+      // Quick mode reports, and does not fail on, blocks a debug node built slower than their
+      // weight; the author had two thirds of a 6 s slot for each.
+      assert.equal(report.proposalDeadlineMs, 4_000);
+      for (const scenario of [transfers, claims, batches]) {
+        assert.equal(scenario.worstBuiltMs, Math.max(...scenario.blocks.map((block) => block.builtMs)));
+        assert.deepEqual(scenario.overweightBlocks.map((block) => block.number),
+          scenario.blocks.filter((block) => !block.underSubmission && block.end === 'HitBlockWeightLimit'
+            && block.builtMs > block.declaredMs)
+            .map((block) => block.number));
+        assert.ok(scenario.blocks.every((block) => typeof block.underSubmission === 'boolean'));
+      }
+
+      // Fees as a wallet quotes them: base + length + weight, with no multiplier or tip;
+      // the weight part is the weight itself (1 planck per picosecond), the length part
+      // 10 µAGR per byte, the base what every extrinsic declares.
+      const { fees } = report;
+      assert.deepEqual(Object.keys(fees), ['transferKeepAlive', 'claim', 'claimBatch (100)']);
+      for (const [name, quote] of Object.entries(fees)) {
+        const [fee, base, length, weight] = [quote.partialFee, quote.baseFee, quote.lengthFee, quote.weightFee].map(BigInt);
+        assert.equal(fee, base + length + weight, name);
+        assert.equal(weight, BigInt(quote.weightPs), name);
+        assert.equal(length, BigInt(quote.lengthBytes) * 10n * 10n ** 6n, name);
+        assert.equal(base, BigInt(fees.transferKeepAlive.baseFee), name);
+      }
+      assert.ok(BigInt(fees.claim.weightPs) > BigInt(fees.transferKeepAlive.weightPs));
+      assert.ok(BigInt(fees['claimBatch (100)'].weightPs) < 100n * BigInt(fees.claim.weightPs));
+      assert.match(stdout, /\| claimBatch \(100\) \| \d+ \|/);
+
       assert.deepEqual(Object.keys(report.rpc.calls), [
         'agora_listServices (first 100)', 'agora_listServices (100 after a random id)',
         'agora_listServices (first 100 tagged llm)', 'agora_listChannels (first 100 of a payee)',

@@ -5,10 +5,7 @@ use frame_support::{
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
-	weights::{
-		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		ConstantMultiplier, IdentityFee, Weight,
-	},
+	weights::{constants::WEIGHT_REF_TIME_PER_SECOND, ConstantMultiplier, IdentityFee, Weight},
 };
 use frame_support::{traits::tokens::imbalance::ResolveTo, PalletId};
 use frame_system::limits::{BlockLength, BlockWeights};
@@ -22,6 +19,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
+	weights::{self, BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight},
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
 	PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, Session, SessionKeys, System,
@@ -35,15 +33,23 @@ parameter_types! {
 	pub const BlockHashCount: BlockNumber = 2400;
 	pub const Version: RuntimeVersion = VERSION;
 
-	/// Two seconds of compute per six-second block. Every block also pays for reading and
-	/// committing the hot accounts once (see [`HotAccounts`]).
+	/// Two seconds of compute per six-second block, of which normal transactions may use
+	/// 75 % and operational ones the rest. The base weights of a block and of an extrinsic
+	/// are this runtime's own (`benchmark overhead`); every block also pays for reading
+	/// and committing the hot accounts once (see [`HotAccounts`]).
 	pub RuntimeBlockWeights: BlockWeights = {
-		let mut weights = BlockWeights::with_sensible_defaults(
-			Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
-			NORMAL_DISPATCH_RATIO,
-		);
-		weights.base_block = weights.base_block.saturating_add(hot_accounts_weight());
-		weights
+		let max_block = Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX);
+		let normal = NORMAL_DISPATCH_RATIO * max_block;
+		BlockWeights::builder()
+			.base_block(BlockExecutionWeight::get().saturating_add(hot_accounts_weight()))
+			.for_class(DispatchClass::all(), |class| class.base_extrinsic = ExtrinsicBaseWeight::get())
+			.for_class(DispatchClass::Normal, |class| class.max_total = Some(normal))
+			.for_class(DispatchClass::Operational, |class| {
+				class.max_total = Some(max_block);
+				class.reserved = Some(max_block - normal);
+			})
+			.avg_block_initialization(Perbill::from_percent(10))
+			.build_or_panic()
 	};
 	/// 5 MiB per block, of which normal transactions may fill 75 %.
 	pub RuntimeBlockLength: BlockLength = BlockLength::builder()
@@ -62,14 +68,11 @@ impl frame_system::Config for Runtime {
 	type Nonce = Nonce;
 	type Hash = Hash;
 	type BlockHashCount = BlockHashCount;
-	/// The node stores state in ParityDB (RocksDB is not even compiled), so storage
-	/// accesses are priced with ParityDB's measured costs: pricing them as RocksDB would
-	/// overstate every transaction's weight and shrink block capacity for nothing.
+	/// The node stores state in ParityDB (RocksDB is not even compiled): storage accesses
+	/// are priced with what `benchmark storage` measured of ParityDB on this chain's state.
 	type DbWeight = ParityDbWeight;
-	/// The transaction extensions' storage accesses priced with `DbWeight` too: the
-	/// default (`()`) prices them as RocksDB, which added about 170 µs of weight that is
-	/// never spent to every transaction.
-	type ExtensionsWeightInfo = frame_system::SubstrateExtensionsWeight<Runtime>;
+	type SystemWeightInfo = weights::frame_system::WeightInfo<Runtime>;
+	type ExtensionsWeightInfo = weights::frame_system_extensions::WeightInfo<Runtime>;
 	type Version = Version;
 	type AccountData = pallet_balances::AccountData<Balance>;
 	type SS58Prefix = SS58Prefix;
@@ -110,7 +113,7 @@ impl pallet_session::Config for Runtime {
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();
-	type WeightInfo = pallet_session::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_session::WeightInfo<Runtime>;
 	type Currency = Balances;
 	/// Held while an account has session keys registered: their storage is not free.
 	type KeyDeposit = ConstU128<AGR>;
@@ -132,7 +135,7 @@ impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-	type WeightInfo = ();
+	type WeightInfo = weights::pallet_timestamp::WeightInfo<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -144,7 +147,7 @@ impl pallet_balances::Config for Runtime {
 	type DustRemoval = ();
 	type ExistentialDeposit = ConstU128<EXISTENTIAL_DEPOSIT>;
 	type AccountStore = System;
-	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_balances::WeightInfo<Runtime>;
 	type FreezeIdentifier = RuntimeFreezeReason;
 	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -167,20 +170,20 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
-	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_transaction_payment::WeightInfo<Runtime>;
 }
 
 impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_sudo::WeightInfo<Runtime>;
 }
 
 impl pallet_utility::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = OriginCaller;
-	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
+	type WeightInfo = weights::pallet_utility::WeightInfo<Runtime>;
 }
 
 parameter_types! {

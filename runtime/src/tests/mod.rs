@@ -6,12 +6,14 @@ mod attacks;
 mod properties;
 mod support;
 mod transactions;
+mod weights;
 
+use crate::weights::ParityDbWeight;
 use crate::{
 	genesis_config_presets::ENDOWMENT, AccountId, Balance, Balances, Grandpa, Runtime, RuntimeCall,
 	RuntimeEvent, RuntimeOrigin, System, EXISTENTIAL_DEPOSIT, VERSION, WASM_BINARY,
 };
-use frame_support::{assert_noop, assert_ok, weights::constants::ParityDbWeight};
+use frame_support::{assert_noop, assert_ok};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use sp_runtime::{BuildStorage, DispatchError, TokenError};
 use std::{collections::BTreeMap, sync::Mutex};
@@ -253,40 +255,6 @@ fn version_token_and_weights_are_agoras() {
 	assert_eq!(<Runtime as frame_system::Config>::SS58Prefix::get(), 4242);
 	assert_eq!(agora_primitives::token::AGR, 1_000_000_000_000);
 	assert_eq!(EXISTENTIAL_DEPOSIT, agora_primitives::token::MILLI_AGR);
-	// ParityDB is the node's only database: storage must be priced as ParityDB.
-	assert_eq!(<Runtime as frame_system::Config>::DbWeight::get(), ParityDbWeight::get());
-}
-
-/// The transaction extensions read and write storage on every transaction (the sender's
-/// nonce, the block weight): those accesses must be priced as ParityDB as well, not as the
-/// RocksDB of frame-system's default extension weights.
-#[test]
-fn transaction_extensions_price_storage_as_paritydb() {
-	use frame_support::weights::constants::RocksDbWeight;
-	use frame_system::ExtensionsWeightInfo;
-	type Ours = <Runtime as frame_system::Config>::ExtensionsWeightInfo;
-	// `check_nonce` and `weight_reclaim` read and write one item each, `check_genesis`
-	// reads one; the compute part is the same in both tables.
-	let rocks_over_parity = |reads: u64, writes: u64| {
-		RocksDbWeight::get().reads_writes(reads, writes).ref_time()
-			- ParityDbWeight::get().reads_writes(reads, writes).ref_time()
-	};
-	let cases = [
-		(<() as ExtensionsWeightInfo>::check_nonce(), Ours::check_nonce(), rocks_over_parity(1, 1)),
-		(
-			<() as ExtensionsWeightInfo>::weight_reclaim(),
-			Ours::weight_reclaim(),
-			rocks_over_parity(1, 1),
-		),
-		(
-			<() as ExtensionsWeightInfo>::check_genesis(),
-			Ours::check_genesis(),
-			rocks_over_parity(1, 0),
-		),
-	];
-	for (rocksdb_priced, ours, difference) in cases {
-		assert_eq!(rocksdb_priced.ref_time() - ours.ref_time(), difference);
-	}
 }
 
 /// Settlements credit the treasury and the rewards account in almost every block; the
@@ -294,7 +262,7 @@ fn transaction_extensions_price_storage_as_paritydb() {
 /// pays for reading and committing them once.
 #[test]
 fn every_block_pays_for_the_hot_accounts_once() {
-	use frame_support::weights::constants::BlockExecutionWeight;
+	use crate::weights::BlockExecutionWeight;
 	assert_eq!(
 		crate::configs::HotAccounts::get(),
 		[crate::configs::TreasuryAccount::get(), crate::Rewards::account_id()]

@@ -16,7 +16,7 @@ export function percentile(sorted, share) {
  * chain's capacity; when none was full the load was too small to fill one, and the rates
  * come from every block with the scenario's extrinsics (`fromFullBlocks: false`).
  */
-export function summarizeScenario(key, blocks, prepared, { submitted, accepted, refused }, { blockSeconds, baseExtrinsicPs }) {
+export function summarizeScenario(key, blocks, prepared, { submitted, accepted, refused, submissionEndedAt }, { blockSeconds }) {
   const rows = blocks.map((block) => {
     const ours = block.calls[key];
     return {
@@ -28,8 +28,14 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
       declaredMs: block.declaredMs,
       ...prepared(block.number),
     };
-  });
-  const full = rows.filter((row) => row.end === 'HitBlockWeightLimit' || row.end === 'HitBlockSizeLimit');
+  }).map((row) => ({
+    ...row,
+    // Begun while the node was still validating the scenario's submissions, which takes
+    // the CPU the author needs: its build time says more about the load than the weights.
+    underSubmission: row.startedAt !== undefined && row.startedAt < submissionEndedAt,
+  }));
+  const isFull = (row) => row.end === 'HitBlockWeightLimit' || row.end === 'HitBlockSizeLimit';
+  const full = rows.filter(isFull);
   const basis = full.length > 0 ? full : rows;
   const perBlock = mean(basis.map((row) => row.ok));
   const settledPerBlock = mean(basis.map((row) => row.settled));
@@ -37,6 +43,11 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
   const failed = rows.reduce((sum, row) => sum + row.failed, 0);
   const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
   const timed = rows.filter((row) => row.builtMs !== undefined);
+  const quiet = timed.filter((row) => !row.underSubmission);
+  const ratio = (some) => {
+    const fullOnes = some.filter(isFull);
+    return fullOnes.length > 0 ? Math.max(...fullOnes.map((row) => row.builtMs / row.declaredMs)) : null;
+  };
   return {
     key,
     submitted,
@@ -57,13 +68,40 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     perSecond: perBlock / blockSeconds,
     settledPerBlock,
     settledPerSecond: settledPerBlock / blockSeconds,
-    // The weight one extrinsic declares (call and extensions) plus the base weight every
-    // extrinsic is charged: what the block's limit is spent on.
-    extrinsicWeightUs: (Number(weightPs) / (included + failed) + Number(baseExtrinsicPs)) / 1e6,
-    // Weight honesty: the time the author spent building each block over the weight the
-    // block declares. Above 1 means the weights undercharge this machine.
-    builtOverDeclared: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs / row.declaredMs)) : null,
+    // The weight one extrinsic takes of the block's limit: its call, its extensions and the
+    // base weight of every extrinsic (the `ExtrinsicSuccess` event's weight includes it).
+    extrinsicWeightUs: Number(weightPs) / (included + failed) / 1e6,
+    // Weight honesty: the time the author spent building each full block begun after the
+    // submissions over the weight the block declares. Above 1 means the weights undercharge
+    // this machine.
+    builtOverDeclared: ratio(quiet),
+    // The same for the blocks begun while the pool was validating the submissions.
+    builtOverDeclaredUnderSubmission: ratio(timed.filter((row) => row.underSubmission)),
+    // The longest an author took on one block, load or not: it must stay within the
+    // proposer's share of the slot.
+    worstBuiltMs: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs)) : null,
+    // Held to their weight: full blocks only. The build time also counts what every block
+    // does whatever it holds (inherents, waiting for the pool, the storage root) in whole
+    // milliseconds, which a nearly empty block's weight does not cover.
+    overweightBlocks: quiet.filter((row) => isFull(row) && row.builtMs > row.declaredMs)
+      .map(({ number, builtMs, declaredMs }) => ({ number, builtMs, declaredMs })),
   };
+}
+
+/**
+ * Names every full block begun after the submissions whose author took longer to build it
+ * than the weight it declares (the weights undercharge this machine), and every block,
+ * load or not, built past the author's `deadlineMs` (it would miss its slot); null when none.
+ */
+export function overweightBlocks(scenarios, deadlineMs) {
+  const over = Object.entries(scenarios).flatMap(([name, scenario]) => [
+    ...scenario.overweightBlocks.map((block) =>
+      `${name} block ${block.number}: built in ${block.builtMs} ms, declares ${block.declaredMs.toFixed(0)} ms`),
+    ...scenario.blocks.filter((block) => block.builtMs > deadlineMs).map((block) =>
+      `${name} block ${block.number}: built in ${block.builtMs} ms, past the author's ${deadlineMs} ms`),
+  ]);
+  if (over.length === 0) return null;
+  return `blocks took longer to build than they may (${over.join('; ')}): the weights undercharge this machine`;
 }
 
 /**

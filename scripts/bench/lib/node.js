@@ -51,7 +51,10 @@ export async function startNode(binary, { poolLimit, keepBasePath }) {
     for (const line of lines) {
       const match = PREPARED.exec(line);
       if (match) {
-        prepared.set(Number(match[1]), { builtMs: Number(match[2]), end: match[3], extrinsics: Number(match[4]) });
+        const builtMs = Number(match[2]);
+        // When the author began building it (the line is logged when it is done).
+        const startedAt = Date.now() - builtMs;
+        prepared.set(Number(match[1]), { builtMs, startedAt, end: match[3], extrinsics: Number(match[4]) });
       }
     }
   });
@@ -74,7 +77,7 @@ export async function startNode(binary, { poolLimit, keepBasePath }) {
     httpUrl,
     child,
     basePath,
-    /** What the author logged when it built block `number`: `{ builtMs, end, extrinsics }`. */
+    /** What the author logged when it built block `number`: `{ builtMs, startedAt, end, extrinsics }`. */
     prepared: (number) => prepared.get(number),
     /** Resident and peak resident memory of the node process, in bytes. */
     memory: () => processMemory(child.pid),

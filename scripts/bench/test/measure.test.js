@@ -2,10 +2,10 @@
 // pool accepted but no block included, and the run failing when there are any.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { droppedTransactions, percentile, summarizeScenario } from '../lib/measure.js';
+import { droppedTransactions, overweightBlocks, percentile, summarizeScenario } from '../lib/measure.js';
 
 const KEY = 'balances.transferKeepAlive';
-const CONTEXT = { blockSeconds: 6, baseExtrinsicPs: 100_000_000n };
+const CONTEXT = { blockSeconds: 6 };
 
 /** A block holding `ok` successful and `failed` failed extrinsics of `KEY`, 1 ms each. */
 function block(number, ok, failed = 0) {
@@ -27,12 +27,40 @@ describe('summarizeScenario', () => {
       [1_600, 1_550, 1, 1_498, 2, 50],
     );
     assert.deepEqual(summary.refusedErrors, ['Priority is too low']);
-    // Rates from the one full block only; weight per extrinsic over all of them, base added.
+    // Rates from the one full block only; weight per extrinsic (base included) over all of them.
     assert.equal(summary.fullBlocks, 1);
     assert.equal(summary.perBlock, 1_000);
     assert.equal(summary.perSecond, 1_000 / 6);
-    assert.equal(summary.extrinsicWeightUs, 1_100);
+    assert.equal(summary.extrinsicWeightUs, 1_000);
     assert.equal(summary.builtOverDeclared, 0.9);
+    assert.equal(summary.worstBuiltMs, 900);
+    assert.deepEqual(summary.overweightBlocks, []);
+    assert.equal(overweightBlocks({ transfers: summary }, 4_000), null);
+  });
+
+  test('names the blocks begun after the submissions that took longer to build than they declare', () => {
+    const slow = {
+      // Begun while the submissions were still being validated: reported, not a failure.
+      10: { builtMs: 1_900, startedAt: 5_000, end: 'HitBlockWeightLimit', extrinsics: 1_001 },
+      11: { builtMs: 1_250, startedAt: 7_000, end: 'HitBlockWeightLimit', extrinsics: 501 },
+      // Not full: its few milliseconds of fixed work are not held to its small weight.
+      12: { builtMs: 40, startedAt: 13_000, end: 'NoMoreTransactions', extrinsics: 2 },
+    };
+    const summary = summarizeScenario(KEY, [block(10, 1_000), block(11, 500), { ...block(12, 1), declaredMs: 1 }],
+      (n) => slow[n], { submitted: 1_501, accepted: 1_501, refused: [], submissionEndedAt: 6_000 }, CONTEXT);
+    assert.deepEqual(summary.blocks.map((row) => row.underSubmission), [true, false, false]);
+    assert.equal(summary.builtOverDeclared, 1.25);
+    assert.equal(summary.builtOverDeclaredUnderSubmission, 1.9);
+    assert.equal(summary.worstBuiltMs, 1_900);
+    assert.deepEqual(summary.overweightBlocks, [{ number: 11, builtMs: 1_250, declaredMs: 1_000 }]);
+    const empty = { overweightBlocks: [], blocks: [] };
+    assert.equal(overweightBlocks({ transfers: summary, claims: empty }, 4_000),
+      'blocks took longer to build than they may (transfers block 11: built in 1250 ms, '
+      + 'declares 1000 ms): the weights undercharge this machine');
+    // Past the author's deadline fails whatever the load.
+    assert.equal(overweightBlocks({ transfers: summary }, 1_800),
+      'blocks took longer to build than they may (transfers block 11: built in 1250 ms, declares 1000 ms; '
+      + 'transfers block 10: built in 1900 ms, past the author\'s 1800 ms): the weights undercharge this machine');
   });
 
   test('finds nothing dropped when every accepted transaction is in a block', () => {
