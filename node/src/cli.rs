@@ -22,6 +22,11 @@ pub enum Subcommand {
 	/// Export a chain specification (`--chain dev|local|<file>`) as JSON, plain or `--raw`.
 	ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
+	/// Make a real network's chain specification from its founders' network file:
+	/// the runtime's `production` preset (no sudo key) with their validators, session
+	/// keys and balances. See docs/operators.md.
+	NewChainSpec(NewChainSpecCmd),
+
 	/// Build a chain specification (legacy; prefer `export-chain-spec`).
 	BuildSpec(sc_cli::BuildSpecCmd),
 
@@ -50,4 +55,22 @@ pub enum Subcommand {
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
 	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+}
+
+/// `agora-node new-chain-spec --network <file> [--raw] [--output <file>]`.
+#[derive(Debug, clap::Args)]
+pub struct NewChainSpecCmd {
+	/// The founders' network file (JSON): name, id, boot nodes, validators with their
+	/// session keys, balances (docs/operators.md describes every field).
+	#[arg(long, value_name = "FILE")]
+	pub network: std::path::PathBuf,
+
+	/// Write the raw chain spec (genesis as storage), the form every node of the network
+	/// must start from: its genesis hash no longer depends on the runtime's presets.
+	#[arg(long)]
+	pub raw: bool,
+
+	/// Where to write the chain spec (default: standard output).
+	#[arg(long, value_name = "FILE")]
+	pub output: Option<std::path::PathBuf>,
 }

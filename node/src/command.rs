@@ -35,16 +35,52 @@ impl SubstrateCli for Cli {
 		2026
 	}
 
+	/// `dev` and `local` are the runtime's development presets (and `local` the default
+	/// of commands given no `--chain`); anything else is a chain spec file, refused if it
+	/// is `Live` with a sudo key or a development key in its genesis.
 	fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_testnet_chain_spec()?),
-			path => Box::new(
-				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
-					.map_err(|e| format!("cannot load chain spec {path:?}: {e}"))?,
-			),
+			path => {
+				let spec = chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
+					.map_err(|e| format!("cannot load chain spec {path:?}: {e}"))?;
+				chain_spec::check_live_genesis(&spec)?;
+				Box::new(spec)
+			},
 		})
 	}
+}
+
+/// Refuses to run a validator on the development chain `local` only because no chain
+/// was named: an operator who forgot `--chain` would otherwise author blocks of a chain
+/// whose keys are public. `--chain local`, `--chain dev` or `--dev` say it explicitly.
+fn ensure_validator_names_its_chain(run: &sc_cli::RunCmd) -> sc_cli::Result<()> {
+	let validates = run.validator || run.get_keyring().is_some();
+	if validates && run.shared_params.chain.is_none() && !run.shared_params.dev {
+		return Err(sc_cli::Error::Input(
+			"a validator must name its chain: --chain <chain-spec.json> for a real network, \
+			 or --chain local / --chain dev / --dev to validate a development chain"
+				.into(),
+		));
+	}
+	Ok(())
+}
+
+/// `agora-node new-chain-spec`: the network file's chain spec, written as JSON.
+fn new_chain_spec(cmd: &crate::cli::NewChainSpecCmd) -> sc_cli::Result<()> {
+	let file = std::fs::read(&cmd.network).map_err(|e| {
+		sc_cli::Error::Input(format!("cannot read network file {:?}: {e}", cmd.network))
+	})?;
+	let network: chain_spec::NetworkFile = serde_json::from_slice(&file)
+		.map_err(|e| sc_cli::Error::Input(format!("network file {:?}: {e}", cmd.network)))?;
+	let spec = chain_spec::network_chain_spec(&network).map_err(sc_cli::Error::Input)?;
+	let json = sc_service::ChainSpec::as_json(&spec, cmd.raw).map_err(sc_cli::Error::Input)?;
+	match &cmd.output {
+		Some(path) => std::fs::write(path, json)?,
+		None => println!("{json}"),
+	}
+	Ok(())
 }
 
 /// Parses the command line and runs what it asks for.
@@ -63,6 +99,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let chain_spec = cli.load_spec(&cmd.chain)?;
 			cmd.run(chain_spec)
 		},
+		Some(Subcommand::NewChainSpec(cmd)) => new_chain_spec(cmd),
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
@@ -121,6 +158,7 @@ pub fn run() -> sc_cli::Result<()> {
 		#[cfg(feature = "runtime-benchmarks")]
 		Some(Subcommand::Benchmark(cmd)) => crate::benchmarking::run(&cli, cmd),
 		None => {
+			ensure_validator_names_its_chain(&cli.run)?;
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {

@@ -1,7 +1,8 @@
 //! Genesis states the runtime can build by name (`sp-genesis-builder` presets).
 //!
 //! Genesis lives in the runtime, not in the node: `agora-node --dev` and
-//! `agora-node export-chain-spec --chain local` ask the runtime for these presets.
+//! `agora-node export-chain-spec --chain local` ask the runtime for these presets, and
+//! `agora-node new-chain-spec` starts a real network's genesis from [`PRODUCTION_PRESET`].
 
 use crate::{
 	configs::{governance_parameters, TreasuryAccount},
@@ -16,6 +17,12 @@ use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+/// The preset a real network's genesis starts from: no sudo key, no account but the
+/// treasury, no validator, every pallet's production parameters and hour-long sessions.
+/// Its founders add their validators, session keys and balances
+/// (`agora-node new-chain-spec`, docs/operators.md).
+pub const PRODUCTION_PRESET: &str = "production";
 
 /// What each endowed development account starts with.
 pub const ENDOWMENT: Balance = 1_000_000 * AGR;
@@ -117,11 +124,21 @@ pub fn local_testnet_config_genesis() -> Value {
 	)
 }
 
+/// `production`: only the treasury exists (endowed with the existential deposit, so that
+/// fees and issuance paid to it are never dropped); everything else is the runtime's
+/// defaults, and `pallet-sudo` has no key.
+pub fn production_config_genesis() -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: vec![(TreasuryAccount::get(), EXISTENTIAL_DEPOSIT)] },
+	})
+}
+
 /// The JSON patch of the preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
 		DEV_RUNTIME_PRESET => development_config_genesis(),
 		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet_config_genesis(),
+		PRODUCTION_PRESET => production_config_genesis(),
 		_ => return None,
 	};
 	serde_json::to_vec(&patch).ok()
@@ -129,5 +146,9 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 
 /// The names of the presets this runtime builds.
 pub fn preset_names() -> Vec<PresetId> {
-	vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
+	vec![
+		PresetId::from(DEV_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(PRODUCTION_PRESET),
+	]
 }

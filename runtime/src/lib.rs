@@ -93,12 +93,12 @@ macro_rules! agora_runtime_version {
 
 // Bump on every change of the runtime's logic; polkadot.js and the node compare it.
 #[cfg(not(feature = "upgrade-test"))]
-agora_runtime_version!(104, 3);
+agora_runtime_version!(105, 3);
 // One version ahead, so the end-to-end tests enact a real upgrade through governance
 // (built by `build.rs` beside the real one). Never deployed. It moves Metering (see
 // `agora_runtime_pallets!`), which changes how its calls encode: a transaction version too.
 #[cfg(feature = "upgrade-test")]
-agora_runtime_version!(105, 4);
+agora_runtime_version!(106, 4);
 
 /// Target block time. Blocks are authored at most once per Aura slot of this length.
 pub const MILLI_SECS_PER_BLOCK: u64 = 6000;
@@ -110,6 +110,8 @@ pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
 pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
 pub const HOURS: BlockNumber = MINUTES * 60;
 pub const DAYS: BlockNumber = HOURS * 24;
+/// Blocks in a year of 365.25 days: what the yearly inflation is minted over.
+pub const YEARS: BlockNumber = DAYS * 36_525 / 100;
 
 /// The smallest balance an account may hold: below it the account is reaped. One
 /// thousandth of an AGR keeps dust accounts out of state while staying negligible.
@@ -216,6 +218,11 @@ macro_rules! agora_runtime_pallets {
 
 			#[runtime::pallet_index(7)]
 			pub type Utility = pallet_utility;
+
+			// Before Session: each block's author is found (and counted for its session)
+			// while the session that authored it is still current.
+			#[runtime::pallet_index(8)]
+			pub type Authorship = pallet_authorship;
 
 			#[runtime::pallet_index(10)]
 			pub type Services = pallet_services;

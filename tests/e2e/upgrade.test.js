@@ -64,7 +64,7 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
       .map((name) => keyring.addFromUri(`//${name}`));
     const before = await api.rpc.state.getRuntimeVersion();
     assert.equal(before.specName.toString(), 'agora');
-    assert.equal(before.specVersion.toNumber(), 104);
+    assert.equal(before.specVersion.toNumber(), 105);
 
     // Marketplace state that must survive: a provider, a service and an open channel.
     const serviceId = await listService(api, bob);
@@ -128,12 +128,12 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     const finalized = await waitForHead((cb) => api.rpc.chain.subscribeFinalizedHeads(cb),
       (h) => h.number.toNumber() >= appliedHeader.number.toNumber() + 3, 120_000);
     const version = await api.rpc.state.getRuntimeVersion(finalized.hash);
-    assert.equal(version.specVersion.toNumber(), 105);
+    assert.equal(version.specVersion.toNumber(), 106);
     assert.equal(version.specName.toString(), 'agora');
     assert.equal(await meteringIndex(api, finalized.hash), 16);
-    // The version at a block is the code in its post-state: 104 from the block that applied it.
-    assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 104);
-    assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 105);
+    // The version at a block is the code in its post-state: 105 from the block that applied it.
+    assert.equal((await api.rpc.state.getRuntimeVersion(appliedHeader.parentHash)).specVersion.toNumber(), 105);
+    assert.equal((await api.rpc.state.getRuntimeVersion(applied.blockHash)).specVersion.toNumber(), 106);
 
     // State is intact: the channel, the service and the balances as they were.
     const [was, is] = [await api.at(applied.blockHash), await api.at(finalized.hash)];
@@ -154,6 +154,6 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
     // Bob settles a receipt himself under the new runtime: the 248 units beyond the 2.
     const settled = await claim(api, bob, signReceipt(app, api.genesisHash, channel.channelId, 250));
     assert.equal(settled.amount, 248n * DEFAULT_PRICE.perUnit);
-    assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 105);
+    assert.equal((await api.rpc.state.getRuntimeVersion(settled.blockHash)).specVersion.toNumber(), 106);
   });
 });

@@ -35,6 +35,7 @@ mod benchmarks {
 		let max = T::MaxValidators::get();
 		fill_set::<T>(max);
 		let who: T::AccountId = account("validator", max - 1, 0);
+		OfflineSessions::<T>::insert(&who, 1);
 
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, who.clone());
@@ -53,6 +54,30 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, length);
 
 		assert_eq!(SessionLength::<T>::get(), length);
+		Ok(())
+	}
+
+	/// Every parameter changed, `n` changes in all: each is applied, then the set checked.
+	#[benchmark]
+	fn set_parameters(n: Linear<1, MAX_PARAMETER_CHANGES>) -> Result<(), BenchmarkError> {
+		let origin =
+			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let changes: Vec<ParameterChange> = (0..n)
+			.map(|i| match i % 6 {
+				0 => ParameterChange::AuthorFeeShare(Perbill::from_percent(30)),
+				1 => ParameterChange::AuthorTipShare(Perbill::from_percent(90)),
+				2 => ParameterChange::YearlyInflation(T::MaxYearlyInflation::get()),
+				3 => ParameterChange::TreasuryIssuanceShare(Perbill::from_percent(10)),
+				4 => ParameterChange::OfflineAfterSessions(3),
+				_ => ParameterChange::RemoveOffline(true),
+			})
+			.collect();
+		let changes = BoundedVec::try_from(changes).expect("n is within the bound");
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, changes);
+
+		assert_eq!(Parameters::<T>::get().author_fee_share, Perbill::from_percent(30));
 		Ok(())
 	}
 

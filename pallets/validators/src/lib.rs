@@ -26,6 +26,29 @@
 //! - A removed validator drops out of the Aura and GRANDPA authority sets at the session
 //!   where the removal applies: its node stops authoring and its GRANDPA votes no longer
 //!   count.
+//!
+//! ## Paying validators
+//!
+//! Validators are paid for the blocks they author, from two sources (the formulas, with
+//! the chain's figures, are in `docs/token.md`):
+//! - **Transaction fees and tips** ([`DealWithFees`], the runtime's fee handler): the
+//!   block's author gets `author_fee_share` of each fee and `author_tip_share` of each
+//!   tip, the treasury the rest. Nothing is burned. [`Event::FeesPaid`] sums a block's.
+//! - **Issuance**: at the end of every session, `yearly_inflation` of the total issuance,
+//!   pro rata of the session's blocks to a year of blocks, is minted; the treasury gets
+//!   `treasury_issuance_share` of it and each validator of the session the rest in
+//!   proportion to the blocks it authored ([`Event::ValidatorRewarded`],
+//!   [`Event::IssuanceMinted`]). A validator that authored nothing earns nothing.
+//!
+//! ## Offline validators
+//!
+//! A validator of the session that authored no block in it has missed every one of its
+//! slots. After `offline_after_sessions` such sessions in a row it is reported
+//! ([`Event::ValidatorOffline`]) and, if `remove_offline` is set, removed from the set
+//! as governance would remove it.
+//!
+//! All of these are [`ValidatorParameters`], changed by governance
+//! ([`Pallet::set_parameters`]).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -37,16 +60,32 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod offline;
+mod rewards;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
+pub use rewards::DealWithFees;
+pub use types::{BlockFeesPaid, ParameterChange, SessionIssuance, ValidatorParameters};
 pub use weights::WeightInfo;
 
-use alloc::vec::Vec;
-use frame_support::traits::Get;
+use agora_primitives::{ParameterSet, MAX_PARAMETER_CHANGES};
+use alloc::{collections::BTreeMap, vec::Vec};
+use frame_support::traits::{fungible, Get};
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::Perbill;
 use sp_staking::SessionIndex;
+
+/// The balance type of the native token.
+pub type BalanceOf<T> = <<T as Config>::NativeBalance as fungible::Inspect<
+	<T as frame_system::Config>::AccountId,
+>>::Balance;
+
+/// An amount of the native token taken from one account and not yet given to another.
+pub type CreditOf<T> =
+	fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::NativeBalance>;
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -65,7 +104,26 @@ pub mod pallet {
 	pub trait Config:
 		frame_system::Config<RuntimeEvent: From<Event<Self>>>
 		+ pallet_session::Config<ValidatorId = <Self as frame_system::Config>::AccountId>
+		+ pallet_authorship::Config
 	{
+		/// The native token: fees are split in it and issuance is minted in it.
+		type NativeBalance: fungible::Mutate<Self::AccountId> + fungible::Balanced<Self::AccountId>;
+
+		/// The treasury's account: receives the fees and issuance not paid to validators.
+		type Treasury: Get<Self::AccountId>;
+
+		/// Blocks in a year at the target block time: the yearly inflation is minted a
+		/// `1 / BlocksPerYear` for every block authored.
+		#[pallet::constant]
+		type BlocksPerYear: Get<u32>;
+
+		/// The highest yearly inflation governance may set.
+		#[pallet::constant]
+		type MaxYearlyInflation: Get<Perbill>;
+
+		/// The parameters a new chain starts with, unless its genesis sets others.
+		type DefaultParameters: Get<ValidatorParameters>;
+
 		/// Adds and removes validators and sets the session length: Root on Agora, i.e. a
 		/// passed proposal.
 		type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
@@ -102,6 +160,29 @@ pub mod pallet {
 	pub type SessionLength<T: Config> =
 		StorageValue<_, BlockNumberFor<T>, ValueQuery, T::DefaultSessionLength>;
 
+	/// The governed parameters in force.
+	#[pallet::storage]
+	pub type Parameters<T: Config> =
+		StorageValue<_, ValidatorParameters, ValueQuery, T::DefaultParameters>;
+
+	/// Blocks each validator has authored in the current session; cleared when it ends.
+	/// Keys are validators only, so at most `MaxValidators` entries.
+	#[pallet::storage]
+	pub type AuthoredBlocks<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// For each validator, how many sessions in a row it has ended without authoring a
+	/// block; removed when it authors one or leaves the set.
+	#[pallet::storage]
+	pub type OfflineSessions<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// The fees the current block's transactions have paid so far. Taken at the end of
+	/// the block for [`Event::FeesPaid`].
+	#[pallet::storage]
+	#[pallet::whitelist_storage]
+	pub type BlockFees<T: Config> =
+		StorageValue<_, BlockFeesPaid<T::AccountId, BalanceOf<T>>, OptionQuery>;
+
 	#[pallet::genesis_config]
 	#[derive(frame_support::DefaultNoBound)]
 	pub struct GenesisConfig<T: Config> {
@@ -111,6 +192,8 @@ pub mod pallet {
 		pub validators: Vec<T::AccountId>,
 		/// The session length, if not `DefaultSessionLength`.
 		pub session_length: Option<BlockNumberFor<T>>,
+		/// Parameters to start with instead of `DefaultParameters`.
+		pub parameters: Option<ValidatorParameters>,
 	}
 
 	#[pallet::genesis_build]
@@ -141,6 +224,12 @@ pub mod pallet {
 				);
 				SessionLength::<T>::put(length);
 			}
+			if let Some(parameters) = &self.parameters {
+				if let Err(error) = Pallet::<T>::validate_parameters(parameters) {
+					panic!("validators genesis: invalid parameters: {error:?}");
+				}
+				Parameters::<T>::put(parameters);
+			}
 		}
 	}
 
@@ -156,6 +245,34 @@ pub mod pallet {
 		ValidatorSetQueued { session: SessionIndex, validators: Vec<T::AccountId> },
 		/// Sessions now last `length` blocks.
 		SessionLengthSet { length: BlockNumberFor<T> },
+		/// The block's transactions paid `to_author` to its author (none: the treasury took
+		/// that part too) and `to_treasury` to the treasury, fees and tips together.
+		FeesPaid {
+			author: Option<T::AccountId>,
+			to_author: BalanceOf<T>,
+			to_treasury: BalanceOf<T>,
+		},
+		/// `who` was paid `amount` of session `session`'s issuance for the `blocks` blocks it
+		/// authored in it.
+		ValidatorRewarded {
+			who: T::AccountId,
+			session: SessionIndex,
+			blocks: u32,
+			amount: BalanceOf<T>,
+		},
+		/// Session `session` ended: `minted` new AGR, `to_validators` of it paid to its
+		/// validators and `to_treasury` to the treasury. Total issuance grew by `minted`.
+		IssuanceMinted {
+			session: SessionIndex,
+			minted: BalanceOf<T>,
+			to_validators: BalanceOf<T>,
+			to_treasury: BalanceOf<T>,
+		},
+		/// `who` authored no block in the last `sessions` sessions, up to `session`;
+		/// `removed`: it leaves the set (from the session after the next one).
+		ValidatorOffline { who: T::AccountId, session: SessionIndex, sessions: u32, removed: bool },
+		/// Governance changed parameters of this pallet.
+		ParametersSet { changes: BoundedVec<ParameterChange, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}
 
 	#[pallet::error]
@@ -170,15 +287,30 @@ pub mod pallet {
 		TooFewValidators,
 		/// The session length is below `MinSessionLength`.
 		SessionTooShort,
+		/// `set_parameters` was given no change.
+		NoParameterChanges,
+		/// The yearly inflation is above `MaxYearlyInflation`.
+		InflationTooHigh,
+		/// `offline_after_sessions` is zero: every validator would be offline at once.
+		OfflineThresholdZero,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-		/// `pallet-session` reads [`SessionLength`] (through [`CurrentSessionLength`]) in every
-		/// block's `on_initialize` and charges nothing when the session goes on: the read is
-		/// charged here.
+		/// What other pallets do in every block for this one and charge nothing for, charged
+		/// here: `pallet-session` reads [`SessionLength`] (through [`CurrentSessionLength`]);
+		/// `pallet-authorship` reads the session's validators to find the author, caches it
+		/// and forgets it at the end of the block; the author's [`AuthoredBlocks`] count is
+		/// incremented; the author's account is credited with fees (read once and written
+		/// once a block, however many transactions pay it); [`BlockFees`] is taken at the
+		/// end of the block. (When a session ends, `pallet-session` charges a whole block,
+		/// which covers the session's payouts.)
 		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-			T::DbWeight::get().reads(1)
+			T::DbWeight::get().reads_writes(4, 4)
+		}
+
+		fn on_finalize(_n: BlockNumberFor<T>) {
+			Self::report_block_fees();
 		}
 
 		fn integrity_test() {
@@ -189,6 +321,11 @@ pub mod pallet {
 				"a session lasts at least one block"
 			);
 			assert!(T::DefaultSessionLength::get() >= T::MinSessionLength::get());
+			assert!(T::BlocksPerYear::get() > 0, "a year holds blocks");
+			assert!(
+				Self::validate_parameters(&T::DefaultParameters::get()).is_ok(),
+				"DefaultParameters must be valid"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -223,6 +360,7 @@ pub mod pallet {
 				set.remove(index);
 				Ok::<_, Error<T>>(())
 			})?;
+			OfflineSessions::<T>::remove(&who);
 			Self::deposit_event(Event::ValidatorRemoved { who });
 			Ok(())
 		}
@@ -240,6 +378,26 @@ pub mod pallet {
 			Self::deposit_event(Event::SessionLengthSet { length });
 			Ok(())
 		}
+
+		/// Governance: change parameters of this pallet. The changes apply in order and
+		/// the result is checked as a whole (see [`Pallet::validate_parameters`]); a
+		/// refused set changes nothing.
+		#[pallet::call_index(3)]
+		#[pallet::weight(<T as Config>::WeightInfo::set_parameters(changes.len() as u32))]
+		pub fn set_parameters(
+			origin: OriginFor<T>,
+			changes: BoundedVec<ParameterChange, ConstU32<MAX_PARAMETER_CHANGES>>,
+		) -> DispatchResult {
+			T::GovernanceOrigin::ensure_origin(origin)?;
+			let parameters = Parameters::<T>::get().changed(
+				&changes,
+				Self::validate_parameters,
+				Error::<T>::NoParameterChanges,
+			)?;
+			Parameters::<T>::put(parameters);
+			Self::deposit_event(Event::ParametersSet { changes });
+			Ok(())
+		}
 	}
 }
 
@@ -247,6 +405,26 @@ impl<T: Config> Pallet<T> {
 	/// The current validator set.
 	pub fn validators() -> Vec<T::AccountId> {
 		Validators::<T>::get().into_inner()
+	}
+
+	/// The governed parameters in force.
+	pub fn parameters() -> ValidatorParameters {
+		Parameters::<T>::get()
+	}
+
+	/// Whether `parameters` keep the chain's supply and its validators sound: a yearly
+	/// inflation of at most `MaxYearlyInflation`, and an offline threshold of at least one
+	/// session. Any share is valid, from nothing to everything.
+	pub fn validate_parameters(parameters: &ValidatorParameters) -> Result<(), Error<T>> {
+		frame_support::ensure!(
+			parameters.yearly_inflation <= T::MaxYearlyInflation::get(),
+			Error::<T>::InflationTooHigh
+		);
+		frame_support::ensure!(
+			parameters.offline_after_sessions > 0,
+			Error::<T>::OfflineThresholdZero
+		);
+		Ok(())
 	}
 
 	/// The set stays within its bounds and holds no account twice.
@@ -265,6 +443,15 @@ impl<T: Config> Pallet<T> {
 		frame_support::ensure!(
 			SessionLength::<T>::get() >= T::MinSessionLength::get(),
 			"the session length is below MinSessionLength"
+		);
+		frame_support::ensure!(
+			Self::validate_parameters(&Parameters::<T>::get()).is_ok(),
+			"the parameters in force are invalid"
+		);
+		let session = pallet_session::Validators::<T>::get();
+		frame_support::ensure!(
+			AuthoredBlocks::<T>::iter_keys().all(|who| session.contains(&who)),
+			"a block is counted for an account that is not a validator of the session"
 		);
 		Ok(())
 	}
@@ -305,7 +492,13 @@ impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 		(!validators.is_empty()).then_some(validators)
 	}
 
-	fn end_session(_end_index: SessionIndex) {}
+	/// Pays the session's issuance for the blocks each validator authored, then reports
+	/// the validators that authored none.
+	fn end_session(end_index: SessionIndex) {
+		let authored: BTreeMap<T::AccountId, u32> = AuthoredBlocks::<T>::drain().collect();
+		Self::mint_session_issuance(end_index, &authored);
+		Self::track_offline(end_index, &authored);
+	}
 
 	fn start_session(_start_index: SessionIndex) {}
 }

@@ -23,7 +23,7 @@ use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
 	PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
 	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, Session, SessionKeys, System,
-	Validators, AGR, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_AGR, SLOT_DURATION, VERSION,
+	Validators, AGR, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_AGR, SLOT_DURATION, VERSION, YEARS,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -97,6 +97,14 @@ impl pallet_grandpa::Config for Runtime {
 	type EquivocationReportSystem = ();
 }
 
+/// Each block's author: the validator of the session at the index Aura's pre-digest
+/// names. Its blocks are counted for its session's issuance and it is paid its share of
+/// the block's fees (pallet-validators).
+impl pallet_authorship::Config for Runtime {
+	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
+	type EventHandler = Validators;
+}
+
 /// Sessions as long as pallet-validators' `SessionLength`, from block 0.
 type Sessions =
 	pallet_session::PeriodicSessions<pallet_validators::CurrentSessionLength<Runtime>, ConstU32<0>>;
@@ -119,7 +127,38 @@ impl pallet_session::Config for Runtime {
 	type KeyDeposit = ConstU128<AGR>;
 }
 
+/// The validators parameters of a new chain.
+pub fn validator_parameters() -> pallet_validators::ValidatorParameters {
+	pallet_validators::ValidatorParameters {
+		// As on Polkadot: a fifth of every fee and all of every tip to the author, who
+		// orders transactions by tip; the rest funds the treasury.
+		author_fee_share: Perbill::from_percent(20),
+		author_tip_share: Perbill::from_percent(100),
+		// 5 % of the supply a year, four fifths of it to the validators: while a young
+		// network's fees cannot pay for its nodes, issuance does.
+		yearly_inflation: Perbill::from_percent(5),
+		treasury_issuance_share: Perbill::from_percent(20),
+		// Two sessions (two hours): one missed session can be a restart or an upgrade.
+		offline_after_sessions: 2,
+		// Reported only: removing a validator is governance's call until the network
+		// has enough validators that losing one to a false report costs nothing.
+		remove_offline: false,
+	}
+}
+
+parameter_types! {
+	pub ValidatorDefaults: pallet_validators::ValidatorParameters = validator_parameters();
+	/// The most inflation governance may set: more would dilute holders faster than any
+	/// validator set needs paying.
+	pub const MaxYearlyInflation: Perbill = Perbill::from_percent(20);
+}
+
 impl pallet_validators::Config for Runtime {
+	type NativeBalance = Balances;
+	type Treasury = TreasuryAccount;
+	type BlocksPerYear = ConstU32<YEARS>;
+	type MaxYearlyInflation = MaxYearlyInflation;
+	type DefaultParameters = ValidatorDefaults;
 	type GovernanceOrigin = EnsureRoot<AccountId>;
 	/// As many as Aura and GRANDPA accept.
 	type MaxValidators = ConstU32<32>;
@@ -163,9 +202,9 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	// Transaction fees are burned; the treasury is funded by the protocol fee of
-	// settlements and by slashes.
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// Fees and tips are split between the block's author and the treasury
+	/// (pallet-validators' governed shares); none is burned.
+	type OnChargeTransaction = FungibleAdapter<Balances, pallet_validators::DealWithFees<Runtime>>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;

@@ -6,6 +6,7 @@ mod attacks;
 mod properties;
 mod support;
 mod transactions;
+mod validator_rewards;
 mod weights;
 
 use crate::weights::ParityDbWeight;
@@ -109,6 +110,28 @@ fn local_testnet_preset_has_four_validators() {
 	});
 }
 
+/// A real network's genesis starts with no sudo key, no account but the treasury and no
+/// validator: its founders add theirs (`agora-node new-chain-spec`).
+#[test]
+fn production_preset_has_no_sudo_key_and_no_development_account() {
+	genesis(crate::genesis_config_presets::PRODUCTION_PRESET).execute_with(|| {
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		let treasury = crate::configs::TreasuryAccount::get();
+		// The treasury, and the rewards account that its pallet keeps alive from genesis.
+		assert_eq!(Balances::free_balance(&treasury), EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::free_balance(crate::Rewards::account_id()), EXISTENTIAL_DEPOSIT);
+		assert_eq!(Balances::total_issuance(), 2 * EXISTENTIAL_DEPOSIT);
+		for who in dev_accounts() {
+			assert!(!frame_system::Account::<Runtime>::contains_key(&who));
+		}
+		assert!(crate::Validators::validators().is_empty());
+		assert!(crate::Session::validators().is_empty());
+		assert_eq!(pallet_validators::SessionLength::<Runtime>::get(), crate::HOURS);
+		assert_eq!(crate::Governance::parameters(), crate::configs::governance_parameters());
+		assert_eq!(crate::Validators::parameters(), crate::configs::validator_parameters());
+	});
+}
+
 /// Runs `pallet-session`'s and GRANDPA's block hooks (what changes authorities) up to
 /// block `n`.
 fn run_session_hooks_to(n: crate::BlockNumber) {
@@ -180,7 +203,7 @@ fn presets_are_listed_and_unknown_ones_are_refused() {
 		.into_iter()
 		.map(|id| String::from_utf8_lossy(id.as_ref()).into())
 		.collect();
-	assert_eq!(names, vec!["development".to_string(), "local_testnet".to_string()]);
+	assert_eq!(names, vec!["development", "local_testnet", "production"]);
 	assert!(get_preset(&"mainnet".into()).is_none());
 
 	let wasm = WASM_BINARY.expect("the WASM runtime is built for tests");
@@ -210,6 +233,7 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 		"Governance.DefaultParameters",
 		"Governance.ParameterBounds",
 		"Governance.MaxDecisionTime",
+		"Validators.DefaultParameters",
 	] {
 		assert!(!constants.iter().any(|c| c == governed), "{governed} is governed, not constant");
 	}
@@ -223,7 +247,7 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 				.flat_map(move |s| s.entries.iter().map(move |e| format!("{}.{}", p.name, e.name)))
 		})
 		.collect();
-	for owner in ["Services", "Metering", "Rewards", "Governance"] {
+	for owner in ["Services", "Metering", "Rewards", "Governance", "Validators"] {
 		let parameters = format!("{owner}.Parameters");
 		assert!(storage.contains(&parameters), "{parameters} is missing");
 	}
@@ -239,6 +263,7 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 		("TransactionPayment", 5),
 		("Sudo", 6),
 		("Utility", 7),
+		("Authorship", 8),
 		("Services", 10),
 		("Metering", 11),
 		("Rewards", 12),

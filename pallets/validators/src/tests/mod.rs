@@ -1,6 +1,10 @@
 //! Every call's effect and error, and how changes reach `pallet-session`: a change made
 //! during session `n` authors from session `n + 2`.
 
+mod offline;
+mod parameters;
+mod rewards;
+
 use crate::{mock::*, Error, Event, SessionLength, Validators as ValidatorSet};
 use codec::Encode;
 use frame_support::{assert_noop, assert_ok};
@@ -186,16 +190,21 @@ fn the_set_never_drops_below_min_validators() {
 #[should_panic(expected = "validators genesis: 1 is listed twice")]
 fn genesis_refuses_a_duplicate() {
 	use sp_runtime::BuildStorage;
-	let _ = crate::GenesisConfig::<Test> { validators: vec![1, 2, 1], session_length: None }
-		.build_storage();
+	let _ = crate::GenesisConfig::<Test> {
+		validators: vec![1, 2, 1],
+		session_length: None,
+		parameters: None,
+	}
+	.build_storage();
 }
 
 #[test]
 fn an_empty_genesis_list_leaves_the_first_set_to_pallet_session() {
 	use sp_runtime::BuildStorage;
-	let storage = crate::GenesisConfig::<Test> { validators: vec![], session_length: None }
-		.build_storage()
-		.unwrap();
+	let storage =
+		crate::GenesisConfig::<Test> { validators: vec![], session_length: None, parameters: None }
+			.build_storage()
+			.unwrap();
 	sp_io::TestExternalities::new(storage).execute_with(|| {
 		assert!(wanted().is_empty());
 		assert_eq!(
@@ -209,24 +218,36 @@ fn an_empty_genesis_list_leaves_the_first_set_to_pallet_session() {
 #[should_panic(expected = "validators genesis: 1 validators, fewer than MinValidators (2)")]
 fn genesis_refuses_too_few() {
 	use sp_runtime::BuildStorage;
-	let _ =
-		crate::GenesisConfig::<Test> { validators: vec![1], session_length: None }.build_storage();
+	let _ = crate::GenesisConfig::<Test> {
+		validators: vec![1],
+		session_length: None,
+		parameters: None,
+	}
+	.build_storage();
 }
 
 #[test]
 #[should_panic(expected = "validators genesis: 5 validators, more than MaxValidators (4)")]
 fn genesis_refuses_too_many() {
 	use sp_runtime::BuildStorage;
-	let _ = crate::GenesisConfig::<Test> { validators: vec![1, 2, 3, 4, 5], session_length: None }
-		.build_storage();
+	let _ = crate::GenesisConfig::<Test> {
+		validators: vec![1, 2, 3, 4, 5],
+		session_length: None,
+		parameters: None,
+	}
+	.build_storage();
 }
 
 #[test]
 #[should_panic(expected = "validators genesis: session_length 1 is below MinSessionLength (2)")]
 fn genesis_refuses_a_too_short_session() {
 	use sp_runtime::BuildStorage;
-	let _ = crate::GenesisConfig::<Test> { validators: vec![1, 2], session_length: Some(1) }
-		.build_storage();
+	let _ = crate::GenesisConfig::<Test> {
+		validators: vec![1, 2],
+		session_length: Some(1),
+		parameters: None,
+	}
+	.build_storage();
 }
 
 #[test]
@@ -260,11 +281,11 @@ fn the_session_length_has_a_minimum_and_only_governance_sets_it() {
 }
 
 #[test]
-fn every_block_pays_for_the_session_length_read() {
+fn every_block_pays_for_what_other_pallets_do_for_this_one() {
 	use frame_support::{traits::Hooks, weights::constants::ParityDbWeight};
 	new_test_ext().execute_with(|| {
-		let one_read = ParityDbWeight::get().reads(1);
-		assert!(one_read.ref_time() > 0);
-		assert_eq!(<Validators as Hooks<u64>>::on_initialize(2), one_read);
+		let per_block = ParityDbWeight::get().reads_writes(4, 4);
+		assert!(per_block.ref_time() > 0);
+		assert_eq!(<Validators as Hooks<u64>>::on_initialize(2), per_block);
 	});
 }
