@@ -9,6 +9,11 @@ mod service;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 
-fn main() -> sc_cli::Result<()> {
-	command::run()
+/// Runs the command line; an error is printed as its message (not its debug form, which
+/// would quote and escape it) and exits with status 1.
+fn main() {
+	if let Err(error) = command::run() {
+		eprintln!("Error: {error}");
+		std::process::exit(1);
+	}
 }

@@ -1,13 +1,63 @@
 // A four-validator local testnet that survives faults: all nodes agree on finality;
-// blocks keep being produced and finalized without a killed validator; restarted on its
-// base path it catches up and authors again; stopped and restarted, the chain carries on
-// from its last finalized block with balances intact. (validator-change.test.js changes
-// the set of such a testnet through governance.)
+// blocks keep being produced and finalized without a killed validator; every session
+// pays its validators for the blocks each authored, and the killed one, earning nothing,
+// is reported after two silent sessions; restarted on its base path it catches up and
+// authors again; stopped and restarted, the chain carries on from its last finalized
+// block with balances intact. (validator-change.test.js changes the set of such a
+// testnet through governance.)
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { eventually } from './lib/node.js';
 import {
-  GENESIS_VALIDATORS, accounts, finalizedHead, useFourValidators, waitBest, waitFinalized, waitForAuthor,
+  GENESIS_VALIDATORS, accounts, authorOf, finalizedHead, useFourValidators, waitBest, waitFinalized,
+  waitForAuthor,
 } from './lib/testnet.js';
+
+const BILLION = 1_000_000_000n;
+
+/** The Validators events of block `number`, as [method, data as JSON]. */
+async function validatorsEvents(api, number) {
+  const at = await api.at(await api.rpc.chain.getBlockHash(number));
+  return (await at.query.system.events())
+    .filter(({ event }) => event.section === 'validators')
+    .map(({ event }) => [event.method, event.data.toJSON()]);
+}
+
+/**
+ * Checks the issuance block `number` minted for the session it ended against
+ * docs/token.md's formula, given the blocks each validator authored in that session:
+ * minted = ⌊⌊inflation × issuance⌋ × blocks ÷ blocksPerYear⌋, the treasury's share off
+ * the top, each validator ⌊rest × its blocks ÷ blocks⌋, and each validator's balance
+ * grew by exactly that in the block (no transaction pays fees here).
+ */
+async function checkSessionIssuance(api, number, tally, events) {
+  const [parent, block] = await Promise.all([number - 1, number]
+    .map(async (n) => api.at(await api.rpc.chain.getBlockHash(n))));
+  const issuance = (await parent.query.balances.totalIssuance()).toBigInt();
+  const { yearlyInflation, treasuryIssuanceShare } = (await parent.query.validators.parameters()).toJSON();
+  const blocksPerYear = api.consts.validators.blocksPerYear.toBigInt();
+  const blocks = [...tally.values()].reduce((sum, n) => sum + n, 0n);
+  const minted = ((issuance * BigInt(yearlyInflation)) / BILLION) * blocks / blocksPerYear;
+  const pot = minted - (minted * BigInt(treasuryIssuanceShare)) / BILLION;
+  const [, issued] = events.find(([method]) => method === 'IssuanceMinted');
+  assert.equal(BigInt(issued.minted), minted, `session ending at block ${number}`);
+  assert.equal((await block.query.balances.totalIssuance()).toBigInt() - issuance, minted);
+  let toValidators = 0n;
+  for (const name of GENESIS_VALIDATORS) {
+    const who = accounts[name].address;
+    const expected = pot * (tally.get(who) ?? 0n) / blocks;
+    const [before, after] = await Promise.all([parent, block]
+      .map(async (at) => (await at.query.system.account(who)).data.free.toBigInt()));
+    assert.equal(after - before, expected, `${name} at block ${number}`);
+    const rewarded = events.find(([method, data]) => method === 'ValidatorRewarded'
+      && api.createType('AccountId', data.who).toString() === who);
+    assert.equal(rewarded ? BigInt(rewarded[1].amount) : 0n, expected, `${name}'s event at block ${number}`);
+    toValidators += expected;
+  }
+  assert.equal(BigInt(issued.toValidators), toValidators);
+  assert.equal(BigInt(issued.toTreasury), minted - toValidators);
+  return minted;
+}
 
 describe('local testnet of four validators', () => {
   const net = useFourValidators();
@@ -39,6 +89,44 @@ describe('local testnet of four validators', () => {
       await waitFinalized(nodes[name].api, head.number.toNumber());
       assert.equal((await nodes[name].api.rpc.chain.getBlockHash(head.number)).toHex(), head.hash.toHex(), name);
     }
+  });
+
+  test('each session pays its validators by blocks authored; Dave, stopped, earns nothing and is reported', async () => {
+    const { api } = nodes.alice;
+    const dave = accounts.dave.address;
+    let scanned = 0;
+    const reported = await eventually(async () => {
+      const best = (await api.rpc.chain.getHeader()).number.toNumber();
+      for (; scanned < best; scanned += 1) {
+        const events = await validatorsEvents(api, scanned + 1);
+        const offline = events.find(([method, data]) => method === 'ValidatorOffline'
+          && api.createType('AccountId', data.who).toString() === dave);
+        if (offline) return { number: scanned + 1, data: offline[1] };
+      }
+      return undefined;
+    }, 'Dave reported offline', 480_000);
+    assert.equal(reported.data.sessions, 2);
+    assert.equal(reported.data.removed, false);
+    assert.ok((await api.query.validators.validators()).map(String).includes(dave), 'reported, not removed');
+
+    // Every session up to then, block by block: who authored it, and what its end paid.
+    let tally = new Map();
+    let sessions = 0;
+    const silent = [];
+    for (let number = 1; number <= reported.number; number += 1) {
+      const author = await authorOf(api, await api.rpc.chain.getBlockHash(number));
+      tally.set(author, (tally.get(author) ?? 0n) + 1n);
+      const events = await validatorsEvents(api, number);
+      if (!events.some(([method]) => method === 'IssuanceMinted')) continue;
+      assert.ok(await checkSessionIssuance(api, number, tally, events) > 0n);
+      if (!tally.has(dave)) silent.push(number);
+      sessions += 1;
+      tally = new Map();
+    }
+    assert.ok(sessions >= 3, `${sessions} sessions checked`);
+    // The two silent sessions that got Dave reported paid it nothing.
+    assert.equal(silent.length, 2);
+    assert.equal(silent[1], reported.number);
   });
 
   test('restarted on its base path, it catches up with finality intact and authors again', async () => {

@@ -43,6 +43,8 @@ impl frame_system::Config for Test {
 #[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
 impl pallet_balances::Config for Test {
 	type AccountStore = System;
+	/// Above 1, so that a small fee share cannot open an account.
+	type ExistentialDeposit = ConstU64<5>;
 }
 
 /// The treasury's account.
@@ -169,7 +171,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	set_author(None);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
-		balances: (1..=5).map(|who| (who, 1_000_000)).chain([(TREASURY, 1)]).collect(),
+		balances: (1..=5).map(|who| (who, 1_000_000)).chain([(TREASURY, 5)]).collect(),
 		..Default::default()
 	}
 	.assimilate_storage(&mut storage)

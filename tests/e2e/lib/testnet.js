@@ -29,12 +29,14 @@ function peerIdOf(key) {
 }
 
 /**
- * Plans a testnet of the named nodes (the first is the bootnode) in a fresh directory.
+ * Plans a testnet of the named nodes (the first is the bootnode) in a fresh directory,
+ * on `chain` (default `local`: a chain spec file for another network).
  * `start(name, { devKeys })` runs a node: `devKeys` (default) passes `--<name>`, which
  * makes it a validator with the well-known keys of that name; otherwise it runs with
- * `--validator` and an empty keystore, to be filled through `author_rotateKeys`.
+ * `--validator` and the keystore of its base path (`basePath(name)`), empty until keys are
+ * inserted or made through `author_rotateKeys`.
  */
-export async function createTestnet(names) {
+export async function createTestnet(names, { chain = 'local' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'agora-testnet-'));
   const plans = new Map();
   const ports = await freePorts(3 * names.length);
@@ -45,12 +47,14 @@ export async function createTestnet(names) {
   const first = plans.get(names[0]);
   const bootnode = `/ip4/127.0.0.1/tcp/${first.p2pPort}/p2p/${peerIdOf(first.key)}`;
 
+  const basePath = (name) => join(dir, name);
+
   function start(name, { devKeys = true } = {}) {
     const plan = plans.get(name);
     const args = [
-      '--chain', 'local',
+      '--chain', chain,
       ...(devKeys ? [`--${name}`] : ['--validator', '--name', name]),
-      '--base-path', join(dir, name),
+      '--base-path', basePath(name),
       '--node-key', plan.key,
       '--listen-addr', `/ip4/127.0.0.1/tcp/${plan.p2pPort}`,
       '--bootnodes', bootnode,
@@ -60,7 +64,7 @@ export async function createTestnet(names) {
     return spawnNode(args, plan.rpcPort);
   }
 
-  return { dir, start, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, basePath, start, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -95,6 +95,24 @@ fn without_a_known_author_the_treasury_takes_every_fee() {
 }
 
 #[test]
+fn an_author_that_cannot_receive_its_part_leaves_it_to_the_treasury() {
+	new_test_ext().execute_with(|| {
+		// Account 7 does not exist, and 20 % of 10 is below the existential deposit (5).
+		run_authored(&[Some(7)]);
+		let (treasury, issuance) = (balance(TREASURY), Balances::total_issuance());
+		pay_fee(10, 0);
+		assert_eq!(balance(7), 0);
+		assert_eq!(balance(TREASURY) - treasury, 10);
+		assert_eq!(Balances::total_issuance(), issuance);
+		run_authored(&[Some(1)]);
+		assert_eq!(
+			fee_events(),
+			vec![Event::FeesPaid { author: Some(7), to_author: 0, to_treasury: 10 }]
+		);
+	});
+}
+
+#[test]
 fn a_block_without_fees_reports_none() {
 	new_test_ext().execute_with(|| {
 		run_authored(&[Some(1), Some(2)]);
@@ -118,7 +136,7 @@ fn a_session_mints_its_issuance_by_blocks_authored() {
 		let treasury = balance(TREASURY);
 		let issuance = Balances::total_issuance();
 		let minted = expected_minted(4);
-		// 10 % of 5,000,001 is 500,000 a year; 4 blocks of a 1,000-block year: 2,000.
+		// 10 % of 5,000,005 is 500,000 a year; 4 blocks of a 1,000-block year: 2,000.
 		assert_eq!(minted, 2_000);
 		run_authored(&[Some(2)]);
 		assert_eq!(Session::current_index(), 1);
@@ -162,7 +180,7 @@ fn rounding_leftovers_go_to_the_treasury() {
 		let issuance = Balances::total_issuance();
 		let (before_1, before_2, treasury) = (balance(1), balance(2), balance(TREASURY));
 		run_authored(&[Some(2)]);
-		// ⌊12.3456789 % × 5,000,001⌋ = 617,284 a year; × 3 / 1,000: 1,851 minted; the
+		// ⌊12.3456789 % × 5,000,005⌋ = 617,284 a year; × 3 / 1,000: 1,851 minted; the
 		// treasury's 20 %: 370; the pot of 1,481 by 2 : 1, rounded down: 987 and 493; the
 		// planck left goes to the treasury, 371 in all.
 		assert_eq!(balance(1) - before_1, 987);
