@@ -170,7 +170,15 @@ fn network_genesis(network: &NetworkFile) -> Result<serde_json::Value, String> {
 		if endowed.contains(&account) {
 			return Err(format!("balances: {who} is listed twice"));
 		}
-		balances.push(json!([account, planck(who, amount)?]));
+		let amount = planck(who, amount)?;
+		if amount < agora_runtime::EXISTENTIAL_DEPOSIT {
+			return Err(format!(
+				"balance of {who}: {amount} planck is below the existential deposit ({} planck): \
+				 the account could not exist",
+				agora_runtime::EXISTENTIAL_DEPOSIT
+			));
+		}
+		balances.push(json!([account, amount]));
 		endowed.push(account);
 	}
 	if !endowed.contains(&treasury) {

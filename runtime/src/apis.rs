@@ -22,9 +22,9 @@ use agora_primitives::{
 };
 
 use super::{
-	AccountId, Aura, Balance, Block, BlockNumber, Executive, Governance, Grandpa, InherentDataExt,
-	Metering, Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig, Services, SessionKeys,
-	System, TransactionPayment, VERSION,
+	AccountId, Aura, Balance, Block, BlockNumber, Executive, Governance, Grandpa, Historical,
+	InherentDataExt, Metering, Nonce, Rewards, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	Services, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -134,23 +134,30 @@ impl_runtime_apis! {
 			Grandpa::current_set_id()
 		}
 
+		/// The node's GRANDPA voter calls this when it sees an equivocation: the report
+		/// goes into its pool unsigned, to be included when the node authors.
 		fn submit_report_equivocation_unsigned_extrinsic(
-			_equivocation_proof: sp_consensus_grandpa::EquivocationProof<
+			equivocation_proof: sp_consensus_grandpa::EquivocationProof<
 				<Block as BlockT>::Hash,
 				NumberFor<Block>,
 			>,
-			_key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
+			key_owner_proof: sp_consensus_grandpa::OpaqueKeyOwnershipProof,
 		) -> Option<()> {
-			None
+			let key_owner_proof = key_owner_proof.decode()?;
+			Grandpa::submit_unsigned_equivocation_report(equivocation_proof, key_owner_proof)
 		}
 
+		/// Proves that `authority_id` was a GRANDPA key of the current session's validators
+		/// (checked against `Historical`'s root of that session).
 		fn generate_key_ownership_proof(
 			_set_id: sp_consensus_grandpa::SetId,
-			_authority_id: GrandpaId,
+			authority_id: GrandpaId,
 		) -> Option<sp_consensus_grandpa::OpaqueKeyOwnershipProof> {
-			// The key-owner proof type is `Void` until pallet-session tracks validators:
-			// no proof can exist, so equivocations cannot be reported yet.
-			None
+			use codec::Encode;
+			use frame_support::traits::KeyOwnerProofSystem;
+			Historical::prove((sp_consensus_grandpa::KEY_TYPE, authority_id))
+				.map(|proof| proof.encode())
+				.map(sp_consensus_grandpa::OpaqueKeyOwnershipProof::new)
 		}
 	}
 

@@ -242,6 +242,13 @@ macro_rules! agora_runtime_pallets {
 
 			#[runtime::pallet_index(15)]
 			pub type Session = pallet_session;
+
+			// 16 is Metering's in the upgrade-test runtime.
+			#[runtime::pallet_index(17)]
+			pub type Historical = pallet_session::historical;
+
+			#[runtime::pallet_index(18)]
+			pub type Offences = pallet_offences;
 		}
 	};
 }

@@ -112,7 +112,7 @@ describe('a production network made by the documented flow', () => {
 
   test('a Live spec naming a development key, or setting a sudo key, is refused with the reason', () => {
     for (const [label, patch, reason] of [
-      ['alice', { balances: [[accounts.alice.address, '1000']] }, /development key of Alice \(sr25519\)/],
+      ['alice', { balances: [[accounts.alice.address, String(AGR)]] }, /development key of Alice \(sr25519\)/],
       // The runtime's own patch format: generic (42) addresses.
       ['sudo', { genesis: { sudo: { key: genericAddress(operators.ben.account.publicKey) } } }, /sets a sudo key/],
     ]) {
@@ -159,6 +159,11 @@ describe('a production network made by the documented flow', () => {
         validators: [{ account: operators.ana.account.ss58Address, aura: operators.ana.aura.ss58Address, grandpa: operators.ana.grandpa.publicKey }],
         balances: [[operators.ben.account.ss58Address, '1.5']],
       }, /is not a whole number of planck/],
+      ['dust', {
+        name: 'x', id: 'x',
+        validators: [{ account: operators.ana.account.ss58Address, aura: operators.ana.aura.ss58Address, grandpa: operators.ana.grandpa.publicKey }],
+        balances: [[operators.ben.account.ss58Address, '1000']],
+      }, /1000 planck is below the existential deposit \(1000000000 planck\)/],
       ['unknown field', { name: 'x', id: 'x', validators: [], sudo: 'me' }, /unknown field `sudo`/],
     ]) {
       const file = join(dir, `malformed-${label.replace(' ', '-')}.json`);

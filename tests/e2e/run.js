@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 const LONGEST_FIRST = [
   'testnet.test.js', // about 8 min: four validators through faults, restarts and paid sessions
   'validator-change.test.js', // about 7 min: a fifth validator voted in, then out
+  'equivocation.test.js', // a second Dave equivocates until it is reported
   'paying-clients.test.js',
   'bench.test.js',
   'upgrade.test.js',

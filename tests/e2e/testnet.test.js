@@ -15,12 +15,12 @@ import {
 
 const BILLION = 1_000_000_000n;
 
-/** The Validators events of block `number`, as [method, data as JSON]. */
+/** The Validators events of block `number`, as [method, data] (fields by name). */
 async function validatorsEvents(api, number) {
   const at = await api.at(await api.rpc.chain.getBlockHash(number));
   return (await at.query.system.events())
     .filter(({ event }) => event.section === 'validators')
-    .map(({ event }) => [event.method, event.data.toJSON()]);
+    .map(({ event }) => [event.method, event.data]);
 }
 
 /**
@@ -40,7 +40,7 @@ async function checkSessionIssuance(api, number, tally, events) {
   const minted = ((issuance * BigInt(yearlyInflation)) / BILLION) * blocks / blocksPerYear;
   const pot = minted - (minted * BigInt(treasuryIssuanceShare)) / BILLION;
   const [, issued] = events.find(([method]) => method === 'IssuanceMinted');
-  assert.equal(BigInt(issued.minted), minted, `session ending at block ${number}`);
+  assert.equal(issued.minted.toBigInt(), minted, `session ending at block ${number}`);
   assert.equal((await block.query.balances.totalIssuance()).toBigInt() - issuance, minted);
   let toValidators = 0n;
   for (const name of GENESIS_VALIDATORS) {
@@ -49,13 +49,12 @@ async function checkSessionIssuance(api, number, tally, events) {
     const [before, after] = await Promise.all([parent, block]
       .map(async (at) => (await at.query.system.account(who)).data.free.toBigInt()));
     assert.equal(after - before, expected, `${name} at block ${number}`);
-    const rewarded = events.find(([method, data]) => method === 'ValidatorRewarded'
-      && api.createType('AccountId', data.who).toString() === who);
-    assert.equal(rewarded ? BigInt(rewarded[1].amount) : 0n, expected, `${name}'s event at block ${number}`);
+    const rewarded = events.find(([method, data]) => method === 'ValidatorRewarded' && data.who.toString() === who);
+    assert.equal(rewarded ? rewarded[1].amount.toBigInt() : 0n, expected, `${name}'s event at block ${number}`);
     toValidators += expected;
   }
-  assert.equal(BigInt(issued.toValidators), toValidators);
-  assert.equal(BigInt(issued.toTreasury), minted - toValidators);
+  assert.equal(issued.toValidators.toBigInt(), toValidators);
+  assert.equal(issued.toTreasury.toBigInt(), minted - toValidators);
   return minted;
 }
 
@@ -99,14 +98,13 @@ describe('local testnet of four validators', () => {
       const best = (await api.rpc.chain.getHeader()).number.toNumber();
       for (; scanned < best; scanned += 1) {
         const events = await validatorsEvents(api, scanned + 1);
-        const offline = events.find(([method, data]) => method === 'ValidatorOffline'
-          && api.createType('AccountId', data.who).toString() === dave);
+        const offline = events.find(([method, data]) => method === 'ValidatorOffline' && data.who.toString() === dave);
         if (offline) return { number: scanned + 1, data: offline[1] };
       }
       return undefined;
     }, 'Dave reported offline', 480_000);
-    assert.equal(reported.data.sessions, 2);
-    assert.equal(reported.data.removed, false);
+    assert.equal(reported.data.sessions.toNumber(), 2);
+    assert.equal(reported.data.removed.isTrue, false);
     assert.ok((await api.query.validators.validators()).map(String).includes(dave), 'reported, not removed');
 
     // Every session up to then, block by block: who authored it, and what its end paid.

@@ -63,13 +63,14 @@ mod benchmarks {
 		let origin =
 			T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let changes: Vec<ParameterChange> = (0..n)
-			.map(|i| match i % 6 {
+			.map(|i| match i % 7 {
 				0 => ParameterChange::AuthorFeeShare(Perbill::from_percent(30)),
 				1 => ParameterChange::AuthorTipShare(Perbill::from_percent(90)),
 				2 => ParameterChange::YearlyInflation(T::MaxYearlyInflation::get()),
 				3 => ParameterChange::TreasuryIssuanceShare(Perbill::from_percent(10)),
 				4 => ParameterChange::OfflineAfterSessions(3),
-				_ => ParameterChange::RemoveOffline(true),
+				5 => ParameterChange::RemoveOffline(true),
+				_ => ParameterChange::RemoveOffenders(false),
 			})
 			.collect();
 		let changes = BoundedVec::try_from(changes).expect("n is within the bound");

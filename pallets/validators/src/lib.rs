@@ -47,6 +47,15 @@
 //! ([`Event::ValidatorOffline`]) and, if `remove_offline` is set, removed from the set
 //! as governance would remove it.
 //!
+//! ## Equivocating validators
+//!
+//! This pallet is `pallet-offences`' offence handler: a validator proven to have
+//! equivocated (the runtime accepts GRANDPA equivocation reports, checked against
+//! `pallet-session`'s historical key ownership) is disabled at once, as far as
+//! `pallet-session`'s disabling strategy allows, and, with `remove_offenders`, removed
+//! from the set ([`Event::OffenderReported`]). Validators hold no stake, so nothing is
+//! slashed.
+//!
 //! All of these are [`ValidatorParameters`], changed by governance
 //! ([`Pallet::set_parameters`]).
 
@@ -60,6 +69,7 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod offences;
 mod offline;
 mod rewards;
 #[cfg(test)]
@@ -271,6 +281,11 @@ pub mod pallet {
 		/// `who` authored no block in the last `sessions` sessions, up to `session`;
 		/// `removed`: it leaves the set (from the session after the next one).
 		ValidatorOffline { who: T::AccountId, session: SessionIndex, sessions: u32, removed: bool },
+		/// `who` was proven to have committed an offence (an equivocation) in session
+		/// `session`; `disabled`: it may no longer author or vote this session (the
+		/// disabling strategy allows only so many); `removed`: it leaves the set (from the
+		/// session after the next one).
+		OffenderReported { who: T::AccountId, session: SessionIndex, disabled: bool, removed: bool },
 		/// Governance changed parameters of this pallet.
 		ParametersSet { changes: BoundedVec<ParameterChange, ConstU32<MAX_PARAMETER_CHANGES>> },
 	}

@@ -63,6 +63,7 @@ parameter_types! {
 			treasury_issuance_share: Perbill::from_percent(20),
 			offline_after_sessions: 2,
 			remove_offline: false,
+			remove_offenders: true,
 		};
 }
 
@@ -159,7 +160,8 @@ impl pallet_session::Config for Test {
 	type SessionManager = Validators;
 	type SessionHandler = RecordingSessionHandler;
 	type Keys = MockSessionKeys;
-	type DisablingStrategy = ();
+	/// At most (3 − 1) / 2 = one of the mock's three validators disabled at a time.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy<2>;
 	type WeightInfo = ();
 	type Currency = Balances;
 	type KeyDeposit = KeyDeposit;

@@ -28,14 +28,15 @@ impl<T: Config> Pallet<T> {
 			if sessions < parameters.offline_after_sessions {
 				continue;
 			}
-			let removed = parameters.remove_offline && Self::remove_offline(&who);
+			let removed = parameters.remove_offline && Self::remove_from_set(&who);
 			Self::deposit_event(Event::ValidatorOffline { who, session, sessions, removed });
 		}
 	}
 
 	/// Removes `who` from the wanted set if it is in it and the set stays at or above
-	/// `MinValidators`; whether it did.
-	fn remove_offline(who: &T::AccountId) -> bool {
+	/// `MinValidators`; whether it did. It leaves the authority sets from the session
+	/// after the next, as when governance removes it.
+	pub(crate) fn remove_from_set(who: &T::AccountId) -> bool {
 		Validators::<T>::mutate(|set| {
 			let Some(index) = set.iter().position(|v| v == who) else { return false };
 			if (set.len() as u32) <= T::MinValidators::get() {

@@ -40,6 +40,9 @@ pub struct ValidatorParameters {
 	/// Whether a validator reported offline leaves the set (while the set stays at or
 	/// above `MinValidators`), as if governance had removed it.
 	pub remove_offline: bool,
+	/// Whether a validator found equivocating (a GRANDPA vote contradicting its own in
+	/// the same round, proven on chain) leaves the set, besides being disabled at once.
+	pub remove_offenders: bool,
 }
 
 /// A new value for one of the [`ValidatorParameters`].
@@ -59,6 +62,8 @@ pub enum ParameterChange {
 	OfflineAfterSessions(u32),
 	/// Sets [`ValidatorParameters::remove_offline`].
 	RemoveOffline(bool),
+	/// Sets [`ValidatorParameters::remove_offenders`].
+	RemoveOffenders(bool),
 }
 
 impl ParameterSet for ValidatorParameters {
@@ -72,6 +77,7 @@ impl ParameterSet for ValidatorParameters {
 			ParameterChange::TreasuryIssuanceShare(v) => self.treasury_issuance_share = v,
 			ParameterChange::OfflineAfterSessions(v) => self.offline_after_sessions = v,
 			ParameterChange::RemoveOffline(v) => self.remove_offline = v,
+			ParameterChange::RemoveOffenders(v) => self.remove_offenders = v,
 		}
 	}
 }

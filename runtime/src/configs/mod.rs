@@ -1,5 +1,6 @@
 //! The configuration of every pallet in the runtime.
 
+use alloc::vec::Vec;
 use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
@@ -16,14 +17,16 @@ use sp_runtime::{
 	traits::{AccountIdConversion, ConvertInto, One, OpaqueKeys},
 	Perbill,
 };
+use sp_staking::SessionIndex;
 use sp_version::RuntimeVersion;
 
 use super::{
 	weights::{self, BlockExecutionWeight, ExtrinsicBaseWeight, ParityDbWeight},
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Metering, Nonce, OriginCaller,
-	PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, Session, SessionKeys, System,
-	Validators, AGR, DAYS, EXISTENTIAL_DEPOSIT, HOURS, MICRO_AGR, SLOT_DURATION, VERSION, YEARS,
+	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Historical, Metering, Nonce,
+	Offences, OriginCaller, PalletInfo, Rewards, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Services, Session,
+	SessionKeys, System, UncheckedExtrinsic, Validators, AGR, DAYS, EXISTENTIAL_DEPOSIT, HOURS,
+	MICRO_AGR, SLOT_DURATION, VERSION, YEARS,
 };
 
 /// Share of a block's weight and length that ordinary (non-operational) transactions may use.
@@ -87,14 +90,115 @@ impl pallet_aura::Config for Runtime {
 	type SlotDuration = pallet_aura::MinimumPeriodTimesTwo<Runtime>;
 }
 
+/// How many sessions back an equivocation can be proven: the sessions whose validator
+/// roots `Historical` keeps, and whose GRANDPA set ids `Grandpa` maps to them. A day of
+/// hour-long sessions; a node reports an equivocation as soon as it sees it.
+pub const KEPT_SESSIONS: u32 = 24;
+
+parameter_types! {
+	/// How long an equivocation report may wait in the pool: the kept sessions.
+	pub const ReportLongevity: u64 = KEPT_SESSIONS as u64 * HOURS as u64;
+}
+
+/// GRANDPA equivocations are reported (unsigned, by the node that sees them, or signed by
+/// anyone), proven against the offender's session keys of that session (`Historical`),
+/// and handed to `Offences`, whose handler (pallet-validators) disables and removes the
+/// offender. Its calls keep pallet-grandpa's own weights: priced for RocksDB and 100
+/// validators, they over-charge this chain (docs/benchmarks.md).
 impl pallet_grandpa::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type WeightInfo = ();
 	type MaxAuthorities = ConstU32<32>;
 	type MaxNominators = ConstU32<0>;
-	type MaxSetIdSessionEntries = ConstU64<0>;
-	type KeyOwnerProof = sp_core::Void;
-	type EquivocationReportSystem = ();
+	type MaxSetIdSessionEntries = ConstU64<{ KEPT_SESSIONS as u64 }>;
+	type KeyOwnerProof = sp_session::MembershipProof;
+	type EquivocationReportSystem =
+		pallet_grandpa::EquivocationReportSystem<Self, Offences, Historical, ReportLongevity>;
+}
+
+/// Validators hold no stake: a validator's full identification is nothing more than its
+/// id, for every validator.
+pub struct NoIdentification;
+
+impl sp_runtime::traits::Convert<AccountId, Option<()>> for NoIdentification {
+	fn convert(_validator: AccountId) -> Option<()> {
+		Some(())
+	}
+}
+
+/// The root of each session's validators and their keys, for `KEPT_SESSIONS` sessions:
+/// what a key-ownership proof of a past session is checked against.
+impl pallet_session::historical::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type FullIdentification = ();
+	type FullIdentificationOf = NoIdentification;
+}
+
+impl pallet_offences::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type IdentificationTuple = pallet_session::historical::IdentificationTuple<Self>;
+	type OnOffenceHandler = Validators;
+}
+
+/// Unsigned extrinsics the runtime makes itself: GRANDPA's equivocation reports.
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+/// pallet-validators as `pallet-session`'s session manager, with each session's root
+/// noted for `Historical` and roots older than `KEPT_SESSIONS` pruned.
+pub struct ValidatorsWithHistory;
+
+impl pallet_session::SessionManager<AccountId> for ValidatorsWithHistory {
+	fn new_session(new_index: SessionIndex) -> Option<Vec<AccountId>> {
+		<Validators as pallet_session::SessionManager<_>>::new_session(new_index)
+	}
+
+	fn new_session_genesis(new_index: SessionIndex) -> Option<Vec<AccountId>> {
+		<Validators as pallet_session::SessionManager<_>>::new_session_genesis(new_index)
+	}
+
+	fn start_session(start_index: SessionIndex) {
+		<Validators as pallet_session::SessionManager<_>>::start_session(start_index);
+		Historical::prune_up_to(start_index.saturating_sub(KEPT_SESSIONS));
+	}
+
+	fn end_session(end_index: SessionIndex) {
+		<Validators as pallet_session::SessionManager<_>>::end_session(end_index)
+	}
+}
+
+impl pallet_session::historical::SessionManager<AccountId, ()> for ValidatorsWithHistory {
+	fn new_session(new_index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
+		<Self as pallet_session::SessionManager<_>>::new_session(new_index)
+			.map(|validators| validators.into_iter().map(|who| (who, ())).collect())
+	}
+
+	fn new_session_genesis(new_index: SessionIndex) -> Option<Vec<(AccountId, ())>> {
+		<Self as pallet_session::SessionManager<_>>::new_session_genesis(new_index)
+			.map(|validators| validators.into_iter().map(|who| (who, ())).collect())
+	}
+
+	fn start_session(start_index: SessionIndex) {
+		<Self as pallet_session::SessionManager<_>>::start_session(start_index)
+	}
+
+	fn end_session(end_index: SessionIndex) {
+		<Self as pallet_session::SessionManager<_>>::end_session(end_index)
+	}
 }
 
 /// Each block's author: the validator of the session at the index Aura's pre-digest
@@ -117,10 +221,13 @@ impl pallet_session::Config for Runtime {
 	type ValidatorIdOf = ConvertInto;
 	type ShouldEndSession = Sessions;
 	type NextSessionRotation = Sessions;
-	type SessionManager = Validators;
+	type SessionManager =
+		pallet_session::historical::NoteHistoricalRoot<Self, ValidatorsWithHistory>;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
-	type DisablingStrategy = ();
+	/// An offender is disabled at once (it can no longer author), a third of the set at
+	/// most: more would risk finality.
+	type DisablingStrategy = pallet_session::disabling::UpToLimitDisablingStrategy;
 	type WeightInfo = weights::pallet_session::WeightInfo<Runtime>;
 	type Currency = Balances;
 	/// Held while an account has session keys registered: their storage is not free.
@@ -143,6 +250,8 @@ pub fn validator_parameters() -> pallet_validators::ValidatorParameters {
 		// Reported only: removing a validator is governance's call until the network
 		// has enough validators that losing one to a false report costs nothing.
 		remove_offline: false,
+		// An equivocation is proven by the offender's own signatures: no false report.
+		remove_offenders: true,
 	}
 }
 

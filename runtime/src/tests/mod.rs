@@ -3,6 +3,7 @@
 //! its economics ([`attacks`]) and random sequences over every pallet ([`properties`]).
 
 mod attacks;
+mod equivocation;
 mod properties;
 mod support;
 mod transactions;
@@ -270,6 +271,8 @@ fn metadata_lists_the_pallets_at_their_indices_and_no_governed_value_as_a_consta
 		("Governance", 13),
 		("Validators", 14),
 		("Session", 15),
+		("Historical", 17),
+		("Offences", 18),
 	];
 	assert_eq!(pallets, expected.iter().map(|(n, i)| (n.to_string(), *i)).collect::<Vec<_>>());
 }

@@ -1,6 +1,7 @@
 //! Every call's effect and error, and how changes reach `pallet-session`: a change made
 //! during session `n` authors from session `n + 2`.
 
+mod offences;
 mod offline;
 mod parameters;
 mod rewards;

@@ -21,6 +21,7 @@ fn governance_changes_every_parameter_at_once() {
 			ParameterChange::TreasuryIssuanceShare(Perbill::from_percent(1)),
 			ParameterChange::OfflineAfterSessions(4),
 			ParameterChange::RemoveOffline(true),
+			ParameterChange::RemoveOffenders(false),
 		];
 		assert_ok!(Validators::set_parameters(RuntimeOrigin::root(), changes(list.clone())));
 		assert_eq!(
@@ -32,6 +33,7 @@ fn governance_changes_every_parameter_at_once() {
 				treasury_issuance_share: Perbill::from_percent(1),
 				offline_after_sessions: 4,
 				remove_offline: true,
+				remove_offenders: false,
 			}
 		);
 		System::assert_last_event(Event::ParametersSet { changes: changes(list) }.into());
