@@ -95,33 +95,37 @@ fn a_proven_equivocation_disables_the_offender_and_removes_it() {
 fn a_proof_that_does_not_hold_is_refused_and_changes_nothing() {
 	genesis(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| {
 		let validators = Validators::validators();
-		// The second vote is Charlie's, not Dave's: no equivocation.
-		assert_noop!(
-			Grandpa::report_equivocation_unsigned(
+		let ferdie = RuntimeOrigin::signed(Sr25519Keyring::Ferdie.to_account_id());
+		let (dave, charlie) = (Ed25519Keyring::Dave, Ed25519Keyring::Charlie);
+		let refused: [(RuntimeOrigin, _, _, sp_runtime::DispatchError); 3] = [
+			// The second vote is Charlie's, not Dave's: no equivocation.
+			(
 				RuntimeOrigin::none(),
-				Box::new(equivocation(Ed25519Keyring::Dave, Ed25519Keyring::Charlie)),
-				owner_proof(Ed25519Keyring::Dave),
+				equivocation(dave, charlie),
+				owner_proof(dave),
+				pallet_grandpa::Error::<Runtime>::InvalidEquivocationProof.into(),
 			),
-			pallet_grandpa::Error::<Runtime>::InvalidEquivocationProof
-		);
-		// A real equivocation of Dave's with the proof of Charlie's key.
-		assert_noop!(
-			Grandpa::report_equivocation_unsigned(
+			// A real equivocation of Dave's with the proof of Charlie's key.
+			(
 				RuntimeOrigin::none(),
-				Box::new(equivocation(Ed25519Keyring::Dave, Ed25519Keyring::Dave)),
-				owner_proof(Ed25519Keyring::Charlie),
+				equivocation(dave, dave),
+				owner_proof(charlie),
+				pallet_grandpa::Error::<Runtime>::InvalidKeyOwnershipProof.into(),
 			),
-			pallet_grandpa::Error::<Runtime>::InvalidKeyOwnershipProof
-		);
-		// Only the node's own pool may submit it unsigned; a signed origin is not `none`.
-		assert_noop!(
-			Grandpa::report_equivocation_unsigned(
-				RuntimeOrigin::signed(Sr25519Keyring::Ferdie.to_account_id()),
-				Box::new(equivocation(Ed25519Keyring::Dave, Ed25519Keyring::Dave)),
-				owner_proof(Ed25519Keyring::Dave),
+			// Only the node's own pool submits it unsigned; a signed origin is not `none`.
+			(
+				ferdie,
+				equivocation(dave, dave),
+				owner_proof(dave),
+				sp_runtime::DispatchError::BadOrigin,
 			),
-			sp_runtime::DispatchError::BadOrigin
-		);
+		];
+		for (origin, proof, owner, error) in refused {
+			assert_noop!(
+				Grandpa::report_equivocation_unsigned(origin, Box::new(proof), owner),
+				error
+			);
+		}
 		assert_eq!(Validators::validators(), validators);
 		assert!(pallet_session::DisabledValidators::<Runtime>::get().is_empty());
 	});

@@ -18,6 +18,22 @@ fn set_keys(who: u64) {
 	assert_ok!(Session::set_keys(RuntimeOrigin::signed(who), key.into(), proof.encode()));
 }
 
+/// This pallet's events so far that `wanted` picks.
+fn events_where(wanted: fn(&Event<Test>) -> bool) -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Validators(event) if wanted(&event) => Some(event),
+			_ => None,
+		})
+		.collect()
+}
+
+/// Governance changes one parameter.
+fn set_parameter(change: crate::ParameterChange) {
+	assert_ok!(Validators::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap()));
+}
+
 fn wanted() -> Vec<u64> {
 	ValidatorSet::<Test>::get().into_inner()
 }

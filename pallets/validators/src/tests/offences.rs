@@ -2,8 +2,8 @@
 //! limit) and removed from the set when `remove_offenders` says so; handling the same
 //! offence again changes nothing more.
 
+use super::{events_where, set_parameter};
 use crate::{mock::*, Event, ParameterChange, Validators as ValidatorSet};
-use frame_support::assert_ok;
 use sp_runtime::Perbill;
 use sp_staking::offence::{OffenceDetails, OnOffenceHandler};
 
@@ -29,13 +29,7 @@ fn disabled() -> Vec<u32> {
 }
 
 fn offender_events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Validators(event @ Event::OffenderReported { .. }) => Some(event),
-			_ => None,
-		})
-		.collect()
+	events_where(|event| matches!(event, Event::OffenderReported { .. }))
 }
 
 #[test]
@@ -73,10 +67,7 @@ fn reported_again_it_changes_nothing_more() {
 #[test]
 fn with_remove_offenders_off_it_is_only_disabled() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Validators::set_parameters(
-			RuntimeOrigin::root(),
-			vec![ParameterChange::RemoveOffenders(false)].try_into().unwrap()
-		));
+		set_parameter(ParameterChange::RemoveOffenders(false));
 		report(&[3]);
 		assert_eq!(disabled(), vec![2]);
 		assert_eq!(ValidatorSet::<Test>::get().into_inner(), vec![1, 2, 3]);

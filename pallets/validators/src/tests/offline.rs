@@ -1,21 +1,12 @@
 //! A validator that authors nothing for `offline_after_sessions` sessions in a row is
 //! reported, and removed if `remove_offline` says so.
 
+use super::{events_where, set_parameter};
 use crate::{mock::*, Event, OfflineSessions, ParameterChange, Validators as ValidatorSet};
 use frame_support::assert_ok;
 
-fn set(change: ParameterChange) {
-	assert_ok!(Validators::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap()));
-}
-
 fn offline_events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Validators(event @ Event::ValidatorOffline { .. }) => Some(event),
-			_ => None,
-		})
-		.collect()
+	events_where(|event| matches!(event, Event::ValidatorOffline { .. }))
 }
 
 /// Runs one session's worth of blocks (to the next session end), authored in turn by
@@ -63,7 +54,7 @@ fn authoring_a_block_clears_the_count() {
 #[test]
 fn with_remove_offline_it_leaves_the_set_from_the_session_after_next() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::RemoveOffline(true));
+		set_parameter(ParameterChange::RemoveOffline(true));
 		run_session(&[1, 2]);
 		run_session(&[1, 2]);
 		assert_eq!(
@@ -84,7 +75,7 @@ fn with_remove_offline_it_leaves_the_set_from_the_session_after_next() {
 #[test]
 fn removal_never_takes_the_set_below_min_validators() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::RemoveOffline(true));
+		set_parameter(ParameterChange::RemoveOffline(true));
 		// 2 and 3 both silent: 2 goes, 3 would leave one validator (MinValidators is 2).
 		run_session(&[1]);
 		run_session(&[1]);
@@ -103,7 +94,7 @@ fn removal_never_takes_the_set_below_min_validators() {
 #[test]
 fn the_threshold_is_governed() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::OfflineAfterSessions(1));
+		set_parameter(ParameterChange::OfflineAfterSessions(1));
 		run_session(&[1, 2]);
 		assert_eq!(
 			offline_events(),

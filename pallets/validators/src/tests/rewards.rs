@@ -1,9 +1,9 @@
 //! Validators are paid for the blocks they author: fee and tip shares to the author, the
 //! session's issuance by blocks authored. Every figure is exact to the planck.
 
+use super::{events_where, set_parameter};
 use crate::{mock::*, AuthoredBlocks, BlockFees, DealWithFees, Event, ParameterChange, Parameters};
 use frame_support::{
-	assert_ok,
 	traits::{
 		fungible::{Balanced, Inspect},
 		tokens::{imbalance::OnUnbalanced, Fortitude, Precision, Preservation},
@@ -27,18 +27,8 @@ fn balance(who: u64) -> u64 {
 	Balances::total_balance(&who)
 }
 
-fn set(change: ParameterChange) {
-	assert_ok!(Validators::set_parameters(RuntimeOrigin::root(), vec![change].try_into().unwrap()));
-}
-
 fn fee_events() -> Vec<Event<Test>> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Validators(event @ Event::FeesPaid { .. }) => Some(event),
-			_ => None,
-		})
-		.collect()
+	events_where(|event| matches!(event, Event::FeesPaid { .. }))
 }
 
 #[test]
@@ -68,8 +58,8 @@ fn the_author_gets_its_share_of_fees_and_tips_and_the_treasury_the_rest() {
 #[test]
 fn tips_follow_their_own_share() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::AuthorTipShare(Perbill::from_percent(50)));
-		set(ParameterChange::AuthorFeeShare(Perbill::zero()));
+		set_parameter(ParameterChange::AuthorTipShare(Perbill::from_percent(50)));
+		set_parameter(ParameterChange::AuthorFeeShare(Perbill::zero()));
 		run_authored(&[Some(1)]);
 		let (author, treasury) = (balance(1), balance(TREASURY));
 		pay_fee(100, 9);
@@ -173,7 +163,7 @@ fn a_session_mints_its_issuance_by_blocks_authored() {
 #[test]
 fn rounding_leftovers_go_to_the_treasury() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::YearlyInflation(Perbill::from_parts(123_456_789)));
+		set_parameter(ParameterChange::YearlyInflation(Perbill::from_parts(123_456_789)));
 		// Blocks 2–4: 1 authors two, the third has no known author; block 5, by 2, ends
 		// session 0 with 3 blocks counted.
 		run_authored(&[Some(1), None, Some(1)]);
@@ -202,7 +192,7 @@ fn rounding_leftovers_go_to_the_treasury() {
 #[test]
 fn the_split_of_an_uneven_pot_is_exact_and_loses_nothing() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::TreasuryIssuanceShare(Perbill::from_percent(7)));
+		set_parameter(ParameterChange::TreasuryIssuanceShare(Perbill::from_percent(7)));
 		run_authored(&[Some(1), Some(2), Some(3)]);
 		let issuance = Balances::total_issuance();
 		let treasury = balance(TREASURY);
@@ -236,7 +226,7 @@ fn the_split_of_an_uneven_pot_is_exact_and_loses_nothing() {
 #[test]
 fn zero_inflation_mints_nothing() {
 	new_test_ext().execute_with(|| {
-		set(ParameterChange::YearlyInflation(Perbill::zero()));
+		set_parameter(ParameterChange::YearlyInflation(Perbill::zero()));
 		let issuance = Balances::total_issuance();
 		run_to_block(3 * SESSION_LENGTH);
 		assert_eq!(Balances::total_issuance(), issuance);
