@@ -31,9 +31,8 @@ function peerIdOf(key) {
 /**
  * Plans a testnet of the named nodes (the first is the bootnode) in a fresh directory,
  * on `chain` (default `local`: a chain spec file for another network).
- * `start(name, { devKeys, keysOf })` runs a node: `devKeys` (default) passes `--<keysOf>`
- * (default `name`), which makes it a validator with the well-known keys of that name (a
- * second node with the same keys equivocates); otherwise it runs with
+ * `start(name, { devKeys })` runs a node: `devKeys` (default) passes `--<name>`, which
+ * makes it a validator with the well-known keys of that name; otherwise it runs with
  * `--validator` and the keystore of its base path (`basePath(name)`), empty until keys are
  * inserted or made through `author_rotateKeys`.
  */
@@ -50,11 +49,11 @@ export async function createTestnet(names, { chain = 'local' } = {}) {
 
   const basePath = (name) => join(dir, name);
 
-  function start(name, { devKeys = true, keysOf = name } = {}) {
+  function start(name, { devKeys = true } = {}) {
     const plan = plans.get(name);
     const args = [
       '--chain', chain,
-      ...(devKeys ? [`--${keysOf}`, ...(keysOf === name ? [] : ['--name', name])] : ['--validator', '--name', name]),
+      ...(devKeys ? [`--${name}`] : ['--validator', '--name', name]),
       '--base-path', basePath(name),
       '--node-key', plan.key,
       '--listen-addr', `/ip4/127.0.0.1/tcp/${plan.p2pPort}`,

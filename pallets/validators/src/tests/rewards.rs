@@ -3,11 +3,9 @@
 
 use super::{events_where, set_parameter};
 use crate::{mock::*, AuthoredBlocks, BlockFees, DealWithFees, Event, ParameterChange, Parameters};
-use frame_support::{
-	traits::{
-		fungible::{Balanced, Inspect},
-		tokens::{imbalance::OnUnbalanced, Fortitude, Precision, Preservation},
-	},
+use frame_support::traits::{
+	fungible::{Balanced, Inspect},
+	tokens::{imbalance::OnUnbalanced, Fortitude, Precision, Preservation},
 };
 use sp_runtime::Perbill;
 
