@@ -9,7 +9,7 @@ import { Keyring } from '@polkadot/keyring';
 import {
   PALLET_IDS, claimBatch, findEvent, palletAccount, receiptSigner, signReceipt, submitOk,
 } from '@agora/client';
-import { balancesIn, listService, statesAround } from './lib/fixtures.js';
+import { balancesIn, listService, statesAround, validatorPayIn } from './lib/fixtures.js';
 import { startDevNode } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -101,11 +101,15 @@ describe('claim_batch of 50 channels on agora-node --dev', () => {
     assert.equal((await balancesIn(after, bob.address)).free,
       (await balancesIn(before, bob.address)).free + total - fees - batch.fee);
     const treasury = palletAccount(PALLET_IDS.treasury);
-    assert.equal((await balancesIn(after, treasury)).free, (await balancesIn(before, treasury)).free + fees);
+    // Besides the protocol fees, its share of the block's transaction fees (docs/token.md).
+    assert.equal((await balancesIn(after, treasury)).free,
+      (await balancesIn(before, treasury)).free + fees + await validatorPayIn(api, batch.blockHash, treasury));
     for (const { account: consumer } of consumers) {
       const spent = good.filter((c) => c.consumer.account === consumer).reduce((sum, { id }) => sum + amountOf(id), 0n);
       const [was, is] = [await balancesIn(before, consumer.address), await balancesIn(after, consumer.address)];
-      assert.deepEqual(is, { free: was.free, held: was.held - spent }, consumer.address);
+      // Alice, a consumer here, also authors the block and is paid for it.
+      const paid = await validatorPayIn(api, batch.blockHash, consumer.address);
+      assert.deepEqual(is, { free: was.free + paid, held: was.held - spent }, consumer.address);
     }
 
     // The rejected channels are exactly as they were.

@@ -10,7 +10,9 @@ import {
   PALLET_IDS, claim, findEvent, marketplaceParameters, openChannel, palletAccount, propose, receiptSigner, signReceipt,
   submitOk, vote,
 } from '@agora/client';
-import { DEFAULT_PRICE, balancesAround, eventsAt, listService } from './lib/fixtures.js';
+import {
+  DEFAULT_PRICE, balancesAround, eventsAt, listService, validatorPayIn,
+} from './lib/fixtures.js';
 import { rpcCall, startDevNode, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -113,8 +115,9 @@ describe('governance pallet on agora-node --dev', () => {
     // The next claim pays the new fee: 5 % of 3 AGR.
     const settled = await claim(api, bob, signReceipt(ferdieapp, api.genesisHash, channel.channelId, 300));
     assert.deepEqual([settled.amount, settled.protocolFee, settled.providerNet], [3n * AGR, 150_000_000_000n, 2_850_000_000_000n]);
-    const [treasuryBefore, treasuryAfter] = await balancesAround(api, settled.blockHash, palletAccount(PALLET_IDS.treasury));
-    assert.equal(treasuryAfter.free, treasuryBefore.free + 150_000_000_000n);
+    const treasury = palletAccount(PALLET_IDS.treasury);
+    const [treasuryBefore, treasuryAfter] = await balancesAround(api, settled.blockHash, treasury);
+    assert.equal(treasuryAfter.free, treasuryBefore.free + 150_000_000_000n + await validatorPayIn(api, settled.blockHash, treasury));
 
     const listed = await rpcCall(node.httpUrl, 'agora_listProposals', [{ status: 'Rejected' }]);
     assert.deepEqual(listed.result.map((p) => [p.id, p.tally.turnout]), [[quietProposal, (100_000n * AGR).toString()]]);

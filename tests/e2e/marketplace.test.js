@@ -17,7 +17,7 @@ import {
   PALLET_IDS, agoraRpc, claim, findEvent, openChannel, palletAccount, receiptSigner, reclaim, rpcSignature,
   signReceipt, submitOk,
 } from '@agora/client';
-import { balancesAround } from './lib/fixtures.js';
+import { balancesAround, validatorPayIn } from './lib/fixtures.js';
 import { saveStateSnapshot } from '@agora/test-support';
 import { startDevNode, waitForHead } from './lib/node.js';
 
@@ -134,8 +134,10 @@ describe('the marketplace on agora-node --dev', () => {
     assert.deepEqual(charlieAfter, { free: charlieBefore.free, held: charlieBefore.held - amount });
     const [bobBefore, bobAfter] = await balancesAround(api, settled.blockHash, bob.address);
     assert.deepEqual(bobAfter, { free: bobBefore.free + providerNet - settled.fee, held: bobBefore.held });
-    const [treasuryBefore, treasuryAfter] = await balancesAround(api, settled.blockHash, palletAccount(PALLET_IDS.treasury));
-    assert.equal(treasuryAfter.free, treasuryBefore.free + protocolFee);
+    const treasury = palletAccount(PALLET_IDS.treasury);
+    const [treasuryBefore, treasuryAfter] = await balancesAround(api, settled.blockHash, treasury);
+    // The protocol fee, and the treasury's share of the block's transaction fees.
+    assert.equal(treasuryAfter.free, treasuryBefore.free + protocolFee + await validatorPayIn(api, settled.blockHash, treasury));
     const [poolBefore, poolAfter] = await balancesAround(api, settled.blockHash, palletAccount(PALLET_IDS.rewards));
     assert.equal(poolAfter.free, poolBefore.free + contributorShare);
     assert.equal((await api.call.rewardsApi.dataset(0)).unwrap().pool.toBigInt(), contributorShare);

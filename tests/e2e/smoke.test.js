@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { submit } from '@agora/client';
 import { encodeAddress } from '@polkadot/util-crypto';
+import { validatorPayIn } from './lib/fixtures.js';
 import { startDevNode, rpcCall, waitForHead } from './lib/node.js';
 
 const AGR = 10n ** 12n;
@@ -87,7 +88,10 @@ describe('agora-node --dev', () => {
     assert.equal(feeEvent.event.data.who.toString(), alice.address);
 
     assert.equal(await balance(after, bob.address), (await balance(before, bob.address)) + amount);
-    assert.equal(await balance(after, alice.address), (await balance(before, alice.address)) - amount - fee);
+    // Alice authors every block of --dev: she gets back her share of the block's fees.
+    const authorPay = await validatorPayIn(api, blockHash, alice.address);
+    assert.ok(authorPay > 0n);
+    assert.equal(await balance(after, alice.address), (await balance(before, alice.address)) - amount - fee + authorPay);
 
     const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
     assert.equal(transfer.event.data.amount.toBigInt(), amount);

@@ -1,5 +1,5 @@
 // Chain state the suites start from, set up through the real extrinsics.
-import { submitOk } from '@agora/client';
+import { PALLET_IDS, palletAccount, submitOk } from '@agora/client';
 
 const AGR = 10n ** 12n;
 
@@ -34,6 +34,30 @@ export async function statesAround(api, blockHash) {
 export async function balancesIn(state, who) {
   const { data } = await state.query.system.account(who);
   return { free: data.free.toBigInt(), held: data.reserved.toBigInt() };
+}
+
+/**
+ * What block `blockHash` paid `who` for validating (docs/token.md, "Validator rewards"):
+ * its author's share of the block's fees and the treasury's, and, in a block that ends a
+ * session, each validator's and the treasury's part of the issuance. On `--dev` Alice
+ * authors every block, so exact balance checks of Alice or the treasury around a block
+ * add this.
+ */
+export async function validatorPayIn(api, blockHash, who) {
+  const treasury = palletAccount(PALLET_IDS.treasury);
+  const events = await eventsAt(api, blockHash, 'validators');
+  let paid = 0n;
+  for (const { method, data } of events) {
+    if (method === 'FeesPaid') {
+      if (data.author.isSome && data.author.unwrap().toString() === who) paid += data.toAuthor.toBigInt();
+      if (who === treasury) paid += data.toTreasury.toBigInt();
+    } else if (method === 'ValidatorRewarded' && data.who.toString() === who) {
+      paid += data.amount.toBigInt();
+    } else if (method === 'IssuanceMinted' && who === treasury) {
+      paid += data.toTreasury.toBigInt();
+    }
+  }
+  return paid;
 }
 
 /** `who`'s `{ free, held }` just before and just after block `blockHash`. */
