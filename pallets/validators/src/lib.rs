@@ -251,7 +251,8 @@ pub mod pallet {
 		ValidatorAdded { who: T::AccountId },
 		/// `who` left the set; it stops authoring from the session after the next one.
 		ValidatorRemoved { who: T::AccountId },
-		/// The changed set was handed to `pallet-session` for session `session`.
+		/// The changed set (or the set with changed keys) was handed to `pallet-session`
+		/// for session `session`.
 		ValidatorSetQueued { session: SessionIndex, validators: Vec<T::AccountId> },
 		/// Sessions now last `length` blocks.
 		SessionLengthSet { length: BlockNumberFor<T> },
@@ -282,9 +283,9 @@ pub mod pallet {
 		/// `removed`: it leaves the set (from the session after the next one).
 		ValidatorOffline { who: T::AccountId, session: SessionIndex, sessions: u32, removed: bool },
 		/// `who` was proven to have committed an offence (an equivocation) in session
-		/// `session`; `disabled`: it may no longer author or vote this session (the
-		/// disabling strategy allows only so many); `removed`: it leaves the set (from the
-		/// session after the next one).
+		/// `session`; `disabled`: it may no longer author (the disabling strategy allows
+		/// only so many; GRANDPA counts its votes until it leaves the set); `removed`: it
+		/// leaves the set (from the session after the next one).
 		OffenderReported { who: T::AccountId, session: SessionIndex, disabled: bool, removed: bool },
 		/// Governance changed parameters of this pallet.
 		ParametersSet { changes: BoundedVec<ParameterChange, ConstU32<MAX_PARAMETER_CHANGES>> },
@@ -482,16 +483,32 @@ impl<T: Config> frame_support::traits::Get<BlockNumberFor<T>> for CurrentSession
 	}
 }
 
+impl<T: Config> Pallet<T> {
+	/// Whether any of `validators` has registered keys other than those it authors with
+	/// in the session starting now (`pallet-session`'s queued keys, still in place while
+	/// it plans the next session).
+	fn keys_rotated(validators: &[T::AccountId]) -> bool {
+		let queued = pallet_session::QueuedKeys::<T>::get();
+		validators.iter().any(|who| {
+			let current = queued.iter().find(|(v, _)| v == who).map(|(_, keys)| keys);
+			current != pallet_session::NextKeys::<T>::get(who).as_ref()
+		})
+	}
+}
+
 impl<T: Config> pallet_session::SessionManager<T::AccountId> for Pallet<T> {
 	/// The set for session `new_index`: the wanted validators that have session keys, or
-	/// `None` (keep the current set) when that is the current set or too small.
+	/// `None` (keep the current set) when that is too small, or is the current set with
+	/// the same keys. A key change alone counts as a change: the session history then
+	/// records the new keys, so that a rotated-away key can no longer be proven to be the
+	/// validator's (and used to report it for votes it never cast).
 	fn new_session(new_index: SessionIndex) -> Option<Vec<T::AccountId>> {
 		let ready: Vec<T::AccountId> = Self::validators()
 			.into_iter()
 			.filter(|who| pallet_session::NextKeys::<T>::contains_key(who))
 			.collect();
 		if (ready.len() as u32) < T::MinValidators::get()
-			|| ready == pallet_session::Validators::<T>::get()
+			|| (ready == pallet_session::Validators::<T>::get() && !Self::keys_rotated(&ready))
 		{
 			return None;
 		}

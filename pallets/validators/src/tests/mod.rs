@@ -68,6 +68,25 @@ fn genesis_validators_author_the_first_sessions() {
 	});
 }
 
+/// Keys rotated with the same members are handed over as a change, so that the session
+/// history records them (and a rotated-away key proves nothing).
+#[test]
+fn a_key_rotation_alone_is_handed_over() {
+	new_test_ext().execute_with(|| {
+		let mut key = UintAuthorityId(11);
+		let proof = key.generate_proof_of_possession(&1u64.encode()).expect("test keys prove");
+		assert_ok!(Session::set_keys(RuntimeOrigin::signed(1), key.into(), proof.encode()));
+		run_to_block(SESSION_LENGTH);
+		assert_eq!(queued_events(), vec![(2, vec![1, 2, 3])]);
+		let queued = pallet_session::QueuedKeys::<Test>::get();
+		assert_eq!(queued[0], (1, UintAuthorityId(11).into()));
+		// Nothing changed since: nothing handed over at the next session end.
+		run_to_block(2 * SESSION_LENGTH);
+		assert_eq!(queued_events().len(), 1);
+		Validators::do_try_state().unwrap();
+	});
+}
+
 #[test]
 fn an_added_validator_with_keys_authors_from_the_session_after_next() {
 	new_test_ext().execute_with(|| {
