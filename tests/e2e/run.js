@@ -17,9 +17,12 @@ import { parseArgs } from 'node:util';
 const LONGEST_FIRST = [
   'testnet.test.js', // about 8 min: four validators through faults, restarts and paid sessions
   'validator-change.test.js', // about 7 min: a fifth validator voted in, then out
-  'equivocation.test.js', // a second Dave equivocates until it is reported
   'paying-clients.test.js',
   'bench.test.js',
+  // A third four-validator network, started once the first suites are under way: every
+  // debug node compiles the runtime at start, and a dozen at once on 2 cores took longer
+  // than a node's 3 minutes to serve RPC.
+  'equivocation.test.js', // about 5 min: a GRANDPA equivocation reported
   'upgrade.test.js',
   'gateway-traffic.test.js',
   'governance.test.js',

@@ -61,7 +61,9 @@ export async function createTestnet(names, { chain = 'local' } = {}) {
       '--prometheus-port', String(plan.prometheusPort),
       '--no-mdns',
     ];
-    return spawnNode(args, plan.rpcPort);
+    // Up to 6 minutes to serve RPC: each debug node compiles the runtime at start, beside
+    // the other suites' nodes.
+    return spawnNode(args, plan.rpcPort, { timeoutMs: 360_000 });
   }
 
   return { dir, basePath, start, remove: () => rmSync(dir, { recursive: true, force: true }) };
