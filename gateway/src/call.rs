@@ -10,7 +10,11 @@
 //!   to, so the units owed stop at what the channel pays for.
 //!
 //! The usage is stored before the response (or a stream's last event) says what is owed;
-//! usage that cannot be stored is taken back and the call answers `store_unavailable`.
+//! usage that cannot be stored is not charged and the call answers `store_unavailable`.
+//!
+//! A call's reservation is in the store, where every replica counts it; the call renews
+//! it every third of `reservation_ttl` while it runs, so that a replica killed mid-call
+//! holds its calls' units for at most that long.
 
 use std::{
 	convert::Infallible,
@@ -28,13 +32,17 @@ use axum::{
 use http_body::Frame;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use tokio::sync::{mpsc, Mutex as AsyncMutex, OwnedSemaphorePermit};
+use tokio::{
+	sync::{mpsc, Mutex as AsyncMutex, OwnedSemaphorePermit},
+	task::AbortHandle,
+};
 
 use crate::{
 	ledger::Refusal,
 	metering::{units_for, MeterError},
 	receipt::{CALL_UNITS_HEADER, OWED_HEADER},
 	sse::{self, EventSplitter, Framing},
+	store::CallId,
 	Gateway, Slot,
 };
 
@@ -61,34 +69,82 @@ pub struct PaidCall {
 	gateway: Arc<Gateway>,
 	slot: Arc<AsyncMutex<Slot>>,
 	channel_id: ChannelId,
+	call_id: CallId,
 	reserved: u64,
+	/// The units the channel owed when the call was admitted: what the call says is owed
+	/// when the store cannot tell.
+	owed_at_admission: u64,
 	/// Whether the reservation is still held: a call dropped before it finished (its client
-	/// went away mid-request) gives it back.
+	/// went away mid-request, or its usage could not be stored) gives it back.
 	holding: bool,
 	permit: Option<OwnedSemaphorePermit>,
+	renewal: AbortHandle,
 }
 
 impl Drop for PaidCall {
 	fn drop(&mut self) {
+		self.renewal.abort();
 		if !self.holding {
 			return;
 		}
-		let (slot, gateway, reserved) = (self.slot.clone(), self.gateway.clone(), self.reserved);
+		let (gateway, slot) = (self.gateway.clone(), self.slot.clone());
+		let (channel_id, call_id) = (self.channel_id, self.call_id);
 		tokio::spawn(async move {
-			slot.lock().await.account.complete(&gateway.terms, reserved, 0);
+			if let Err(e) = free_reservation(&gateway, &slot, channel_id, call_id).await {
+				tracing::warn!(channel = channel_id, error = %e, "cannot free a reservation: it expires");
+			}
 		});
 	}
 }
 
+/// Frees `call`'s reservation on channel `id`; returns the units the channel owes.
+async fn free_reservation(
+	gateway: &Gateway,
+	slot: &AsyncMutex<Slot>,
+	id: ChannelId,
+	call: CallId,
+) -> Result<u64, Refusal> {
+	let (owed, _) = gateway
+		.with_account(id, slot, Some(call), |account, ledger| {
+			Ok(account.complete(&gateway.terms, ledger.reserved_by_call, 0))
+		})
+		.await?;
+	Ok(owed)
+}
+
 impl PaidCall {
+	/// A call admitted with `reserved` units reserved under `call_id`, when the channel owed
+	/// `owed_units`.
 	pub fn new(
 		gateway: Arc<Gateway>,
 		slot: Arc<AsyncMutex<Slot>>,
 		channel_id: ChannelId,
-		reserved: u64,
+		(call_id, reserved): (CallId, u64),
+		owed_units: u64,
 		permit: OwnedSemaphorePermit,
 	) -> PaidCall {
-		PaidCall { gateway, slot, channel_id, reserved, holding: true, permit: Some(permit) }
+		let renewer = gateway.clone();
+		let renewal = tokio::spawn(async move {
+			let every = renewer.config.reservation_ttl / 3;
+			loop {
+				tokio::time::sleep(every).await;
+				if let Err(e) = renewer.store.renew(call_id).await {
+					tracing::warn!(channel = channel_id, error = %e, "cannot renew a reservation");
+				}
+			}
+		})
+		.abort_handle();
+		PaidCall {
+			gateway,
+			slot,
+			channel_id,
+			call_id,
+			reserved,
+			owed_at_admission: owed_units,
+			holding: true,
+			permit: Some(permit),
+			renewal,
+		}
 	}
 
 	/// The request permit, for the relay of a body after the call is charged.
@@ -111,8 +167,12 @@ impl PaidCall {
 		if units <= self.reserved {
 			return Ok(());
 		}
-		let mut slot = self.slot.lock().await;
-		slot.account.reserve(&self.gateway.terms, units - self.reserved)?;
+		let terms = &self.gateway.terms;
+		self.gateway
+			.with_account(self.channel_id, &self.slot, Some(self.call_id), |account, ledger| {
+				account.reserve(terms, units.saturating_sub(ledger.reserved_by_call))
+			})
+			.await?;
 		self.reserved = units;
 		Ok(())
 	}
@@ -135,37 +195,46 @@ impl PaidCall {
 	}
 
 	/// Records that the call used `quantity` (no more than the deposit still pays for) and
-	/// frees its reservation; the usage is on disk when this returns `Ok`. When it cannot be
-	/// stored it is taken back: the error says why, with the units the channel owes.
+	/// frees its reservation, in one step; the usage is stored when this returns `Ok`. When
+	/// it cannot be stored the call is not charged: the error says why, with the units the
+	/// channel owed when the call was admitted.
 	pub async fn finish(mut self, quantity: u64) -> Result<Charged, (Refusal, u64)> {
-		self.holding = false;
 		let gateway = &self.gateway;
-		let mut slot = self.slot.lock().await;
-		let room = slot.account.quantity_room(&gateway.terms, self.reserved);
-		let quantity = u64::try_from(room).map_or(quantity, |room| quantity.min(room));
-		let owed_before = slot.account.owed_units(&gateway.terms);
-		let owed_units = slot.account.complete(&gateway.terms, self.reserved, quantity);
-		if quantity > 0 {
-			if let Err(e) =
-				gateway.store.save_quantity(self.channel_id, slot.account.quantity).await
-			{
-				slot.account.retract(quantity);
+		let terms = &gateway.terms;
+		let finished = gateway
+			.with_account(self.channel_id, &self.slot, Some(self.call_id), |account, ledger| {
+				let reserved = ledger.reserved_by_call;
+				let room = account.quantity_room(terms, reserved);
+				let quantity = u64::try_from(room).map_or(quantity, |room| quantity.min(room));
+				let owed_before = account.owed_units(terms);
+				Ok((owed_before, account.complete(terms, reserved, quantity)))
+			})
+			.await;
+		match finished {
+			Ok(((owed_before, owed_units), _)) => {
+				self.holding = false;
+				let call_units = owed_units.saturating_sub(owed_before);
+				gateway.metrics.units_metered.inc_by(call_units);
+				Ok(Charged { owed_units, call_units })
+			},
+			Err(refusal) => {
 				gateway.metrics.store_errors.inc();
-				tracing::error!(channel = self.channel_id, error = %e, "cannot store usage: the call is not charged and answers store_unavailable");
-				return Err((Refusal::StoreUnavailable(e.to_string()), owed_before));
-			}
+				tracing::error!(channel = self.channel_id, %refusal, "cannot store usage: the call is not charged and answers store_unavailable");
+				Err((refusal, self.owed_at_admission))
+			},
 		}
-		let call_units = owed_units.saturating_sub(owed_before);
-		gateway.metrics.units_metered.inc_by(call_units);
-		Ok(Charged { owed_units, call_units })
 	}
 
 	/// The call is not charged (the upstream failed): frees its reservation; returns the
 	/// units the channel owes.
 	pub async fn release(mut self) -> u64 {
-		self.holding = false;
-		let mut slot = self.slot.lock().await;
-		slot.account.complete(&self.gateway.terms, self.reserved, 0)
+		match free_reservation(&self.gateway, &self.slot, self.channel_id, self.call_id).await {
+			Ok(owed) => {
+				self.holding = false;
+				owed
+			},
+			Err(_) => self.owed_at_admission,
+		}
 	}
 }
 

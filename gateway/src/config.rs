@@ -10,7 +10,11 @@ use clap::Parser;
 use serde::{Deserialize, Serialize};
 use sp_core::{crypto::SecretStringError, sr25519, Pair};
 
-use crate::metering::Meter;
+use crate::{
+	free_calls::FreeCalls,
+	metering::Meter,
+	store::{Database, StoreSettings},
+};
 
 /// The environment variable holding the provider's secret key (a secret URI: mnemonic,
 /// `0x` seed, optionally with `//derivation`). Never part of the file or the flags.
@@ -53,10 +57,45 @@ pub struct Cli {
 	#[arg(long, value_name = "FILE")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub key_file: Option<PathBuf>,
-	/// SQLite database of receipts, usage and settlements [default: agora-gateway.sqlite].
-	#[arg(long, value_name = "FILE")]
+	/// Where receipts, usage, reservations and settlements are kept: a SQLite file, or a
+	/// postgres:// URL that every replica of the gateway shares (prefer
+	/// $AGORA_GATEWAY_DATABASE for a URL with a password) [default: agora-gateway.sqlite].
+	#[arg(long, value_name = "FILE|URL")]
 	#[serde(skip_serializing_if = "Option::is_none")]
-	pub database: Option<PathBuf>,
+	pub database: Option<String>,
+	/// PostgreSQL: connections each replica keeps at most [default: 16].
+	#[arg(long, value_name = "N")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub database_pool: Option<usize>,
+	/// PostgreSQL: seconds a database operation (connecting included) may take before the
+	/// call answers 503 store_unavailable [default: 5].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub database_timeout: Option<u64>,
+	/// Seconds a call's reservation outlives its last renewal (a running call renews it
+	/// every third of that): how long a replica that dies mid-call holds its units
+	/// [default: 60].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub reservation_ttl: Option<u64>,
+	/// Free calls each account may make per period, proven by a signed request (see
+	/// docs/gateway.md) [default: 0, none].
+	#[arg(long, value_name = "N")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub free_calls: Option<u32>,
+	/// Seconds in a free-call period [default: 86400].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub free_calls_period: Option<u64>,
+	/// Free calls per period across all accounts [default: unbounded].
+	#[arg(long, value_name = "N")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub free_calls_budget: Option<u32>,
+	/// Seconds a signed free-call request's time may be off the gateway's clock
+	/// [default: 60].
+	#[arg(long, value_name = "SECS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub free_call_window: Option<u64>,
 	/// How calls are metered: per_request, header or json_field [default: per_request].
 	#[arg(long, value_name = "MODE")]
 	#[serde(skip_serializing_if = "Option::is_none")]
@@ -166,7 +205,20 @@ struct Settings {
 	service_id: Option<u64>,
 	key_file: Option<PathBuf>,
 	#[serde(default = "default_database")]
-	database: PathBuf,
+	database: String,
+	#[serde(default = "default_database_pool")]
+	database_pool: usize,
+	#[serde(default = "default_database_timeout")]
+	database_timeout: u64,
+	#[serde(default = "default_reservation_ttl")]
+	reservation_ttl: u64,
+	#[serde(default)]
+	free_calls: u32,
+	#[serde(default = "default_free_calls_period")]
+	free_calls_period: u64,
+	free_calls_budget: Option<u32>,
+	#[serde(default = "default_free_call_window")]
+	free_call_window: u64,
 	#[serde(default = "default_metering")]
 	metering: String,
 	#[serde(default = "one")]
@@ -214,8 +266,23 @@ fn default_listen() -> String {
 fn default_node() -> String {
 	"http://127.0.0.1:9944".into()
 }
-fn default_database() -> PathBuf {
+fn default_database() -> String {
 	"agora-gateway.sqlite".into()
+}
+fn default_database_pool() -> usize {
+	16
+}
+fn default_database_timeout() -> u64 {
+	5
+}
+fn default_reservation_ttl() -> u64 {
+	60
+}
+fn default_free_calls_period() -> u64 {
+	86_400
+}
+fn default_free_call_window() -> u64 {
+	60
 }
 fn default_metering() -> String {
 	"per_request".into()
@@ -292,7 +359,7 @@ pub struct Config {
 	pub node: Uri,
 	pub service_id: u64,
 	pub key_file: Option<PathBuf>,
-	pub database: PathBuf,
+	pub store: StoreSettings,
 	pub meter: Meter,
 	pub credit_limit: Balance,
 	pub expiry_margin: BlockNumber,
@@ -311,6 +378,10 @@ pub struct Config {
 	pub client_timeout: Duration,
 	pub max_chain_age: Duration,
 	pub operator_token: Option<String>,
+	/// How long a call's reservation outlives its last renewal.
+	pub reservation_ttl: Duration,
+	/// The free calls given away, if any.
+	pub free_calls: Option<FreeCalls>,
 }
 
 /// A setting that cannot be used, with what is wrong.
@@ -445,6 +516,34 @@ impl Settings {
 		if self.max_concurrent_requests == 0 {
 			return Err(error("max_concurrent_requests must be at least 1"));
 		}
+		if self.reservation_ttl < 3 {
+			return Err(error(
+				"reservation_ttl must be at least 3 seconds (calls renew it every third)",
+			));
+		}
+		if self.database_pool == 0 || self.database_timeout == 0 {
+			return Err(error("database_pool and database_timeout must be at least 1"));
+		}
+		let free_calls = match (self.free_calls, self.free_calls_budget) {
+			(0, Some(_)) => return Err(error("free_calls_budget needs free_calls (per account)")),
+			(0, None) => None,
+			(allowance, budget) => {
+				if self.free_calls_period == 0 || self.free_call_window == 0 {
+					return Err(error(
+						"free_calls_period and free_call_window must be at least 1 second",
+					));
+				}
+				Some(FreeCalls {
+					allowance,
+					period: self.free_calls_period,
+					budget,
+					window: self.free_call_window,
+				})
+			},
+		};
+		if self.database.trim().is_empty() {
+			return Err(error("database must be a SQLite file or a postgres:// URL"));
+		}
 		if self.operator_token.as_ref().is_some_and(|t| t.len() < MIN_OPERATOR_TOKEN) {
 			return Err(error(format!(
 				"operator_token must be at least {MIN_OPERATOR_TOKEN} characters"
@@ -456,7 +555,12 @@ impl Settings {
 			node,
 			service_id,
 			key_file: self.key_file,
-			database: self.database,
+			store: StoreSettings {
+				database: Database::parse(&self.database),
+				reservation_ttl: Duration::from_secs(self.reservation_ttl),
+				pool_size: self.database_pool,
+				connect_timeout: Duration::from_secs(self.database_timeout),
+			},
 			meter,
 			credit_limit: self.credit_limit.0,
 			expiry_margin: self.expiry_margin,
@@ -474,6 +578,8 @@ impl Settings {
 			client_timeout: Duration::from_secs(self.client_timeout),
 			max_chain_age: Duration::from_secs(self.max_chain_age),
 			operator_token: self.operator_token,
+			reservation_ttl: Duration::from_secs(self.reservation_ttl),
+			free_calls,
 		})
 	}
 }
@@ -626,6 +732,52 @@ mod tests {
 		assert_eq!(
 			refused(&format!("{MINIMAL}operator_token = \"short\"")),
 			"operator_token must be at least 16 characters"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}reservation_ttl = 2")),
+			"reservation_ttl must be at least 3 seconds (calls renew it every third)"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}database_pool = 0")),
+			"database_pool and database_timeout must be at least 1"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}free_calls_budget = 10")),
+			"free_calls_budget needs free_calls (per account)"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}free_calls = 3\nfree_call_window = 0")),
+			"free_calls_period and free_call_window must be at least 1 second"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}database = \" \"")),
+			"database must be a SQLite file or a postgres:// URL"
+		);
+	}
+
+	#[test]
+	fn a_postgres_url_names_the_shared_store_and_free_calls_are_off_by_default() {
+		let config = Config::merge(file(MINIMAL), env(&[]), &Cli::default()).unwrap();
+		assert_eq!(config.store.database, Database::Sqlite("agora-gateway.sqlite".into()));
+		assert_eq!(config.free_calls, None);
+		assert_eq!(config.reservation_ttl, Duration::from_secs(60));
+		let config = Config::merge(
+			file(&format!("{MINIMAL}free_calls = 5\nfree_calls_budget = 100\n")),
+			env(&[("AGORA_GATEWAY_DATABASE", "postgres://agora:pw@127.0.0.1:5432/gateway")]),
+			&Cli::default(),
+		)
+		.unwrap();
+		assert_eq!(
+			config.store.database,
+			Database::Postgres("postgres://agora:pw@127.0.0.1:5432/gateway".into())
+		);
+		assert_eq!(
+			format!("{:?}", config.store.database),
+			"postgres://agora:***@127.0.0.1:5432/gateway"
+		);
+		assert_eq!(
+			config.free_calls,
+			Some(FreeCalls { allowance: 5, period: 86_400, budget: Some(100), window: 60 })
 		);
 	}
 

@@ -16,7 +16,7 @@ use agora_primitives::{AccountId, Balance, BlockNumber, ChannelId, Receipt, Rece
 use sp_core::H256;
 use sp_runtime::MultiSignature;
 
-use crate::metering::units_for;
+use crate::{metering::units_for, store::Ledger};
 
 /// A channel as the chain has it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +104,16 @@ pub enum Refusal {
 	CallLimitReached(u64),
 	#[error("the request body did not arrive within {0:?}")]
 	RequestTimeout(std::time::Duration),
+	#[error("this account has used its {allowance} free calls of the period; they renew at {renews_at} (Unix time). Open a payment channel to the service to go on")]
+	FreeCallsExhausted { allowance: u32, renews_at: u64 },
+	#[error("the provider's free calls for this period are all used; they renew at {renews_at} (Unix time). Open a payment channel to the service to go on")]
+	FreeCallBudgetExhausted { renews_at: u64 },
+	#[error("{0}")]
+	CallerUnauthenticated(String),
+	#[error(
+		"this signed request was already served: sign each request with a new Agora-Caller-Nonce"
+	)]
+	ReplayedRequest,
 }
 
 impl Refusal {
@@ -127,6 +137,11 @@ impl Refusal {
 			Refusal::BodyTooLarge(_) => "body_too_large",
 			Refusal::CallLimitReached(_) => "call_limit_reached",
 			Refusal::RequestTimeout(_) => "request_timeout",
+			Refusal::FreeCallsExhausted { .. } | Refusal::FreeCallBudgetExhausted { .. } => {
+				"free_calls_exhausted"
+			},
+			Refusal::CallerUnauthenticated(_) => "caller_unauthenticated",
+			Refusal::ReplayedRequest => "replayed_request",
 		}
 	}
 
@@ -143,6 +158,7 @@ impl Refusal {
 		match self {
 			Refusal::BodyTooLarge(_) => 413,
 			Refusal::RequestTimeout(_) => 408,
+			Refusal::CallerUnauthenticated(_) | Refusal::ReplayedRequest => 401,
 			refusal if refusal.is_unavailable() => 503,
 			_ => 402,
 		}
@@ -172,6 +188,25 @@ pub struct ChannelAccount {
 }
 
 impl ChannelAccount {
+	/// Channel `id`'s accounts: its state on chain and its shared `ledger`.
+	pub fn of(id: ChannelId, chain: ChainChannel, ledger: &Ledger) -> ChannelAccount {
+		ChannelAccount {
+			id,
+			chain,
+			best: ledger.best.clone(),
+			quantity: ledger.quantity,
+			reserved: ledger.reserved(),
+		}
+	}
+
+	/// Puts what these accounts changed into `ledger`: the best receipt, the usage, and the
+	/// updating call's reservation (the others' are not its to change).
+	pub fn write_back(&self, ledger: &mut Ledger) {
+		ledger.best = self.best.clone();
+		ledger.quantity = self.quantity;
+		ledger.reserved_by_call = self.reserved.saturating_sub(ledger.reserved_by_others);
+	}
+
 	/// Units the completed calls cost.
 	pub fn owed_units(&self, terms: &Terms) -> u64 {
 		units_for(self.quantity, terms.quantity_per_unit)
@@ -295,12 +330,6 @@ impl ChannelAccount {
 		self.reserved = self.reserved.saturating_sub(reservation);
 		self.quantity = self.quantity.saturating_add(u128::from(quantity));
 		self.owed_units(terms)
-	}
-
-	/// Takes back `quantity` a call was charged whose response was never delivered (its
-	/// usage could not be stored).
-	pub fn retract(&mut self, quantity: u64) {
-		self.quantity = self.quantity.saturating_sub(u128::from(quantity));
 	}
 }
 
@@ -502,13 +531,22 @@ mod tests {
 	}
 
 	#[test]
-	fn a_retracted_call_owes_nothing() {
+	fn a_call_changes_only_its_own_reservation_in_the_shared_ledger() {
 		let terms = terms();
-		let mut account = channel();
-		account.reserve(&terms, 1).unwrap();
-		assert_eq!(account.complete(&terms, 1, 3), 3);
-		account.retract(3);
-		assert_eq!((account.owed_units(&terms), account.reserved), (0, 0));
+		let mut ledger = Ledger { reserved_by_others: 4, reserved_by_call: 1, ..Ledger::default() };
+		let mut account = ChannelAccount::of(9, channel().chain, &ledger);
+		assert_eq!(account.reserved, 5);
+		// The credit (5 units) is all reserved, 4 of it by other calls: no more fits.
+		assert_eq!(
+			account.reserve(&terms, 1),
+			Err(Refusal::ReceiptTooLow { owed_units: 0, required_units: 1 })
+		);
+		account.complete(&terms, 1, 1);
+		account.write_back(&mut ledger);
+		assert_eq!(
+			(ledger.reserved_by_others, ledger.reserved_by_call, ledger.quantity),
+			(4, 0, 1)
+		);
 	}
 
 	#[test]

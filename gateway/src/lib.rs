@@ -11,15 +11,17 @@
 //! - [`ledger`]: a channel's accounts and the payment checks.
 //! - [`metering`]: how many units a call used; [`sse`]: streamed responses.
 //! - [`call`]: one paid call, from its reservation to its recorded usage.
+//! - [`free_calls`]: calls a provider gives away, to accounts that sign their requests.
 //! - [`chain`]: the node's JSON-RPC; transactions are built from the chain's metadata
 //!   (`agora-tx`), so the gateway does not link the runtime and keeps settling across
 //!   runtime upgrades.
-//! - [`store`]: SQLite.
+//! - [`store`]: the shared state: SQLite for one gateway, PostgreSQL for replicas.
 //! - [`server`]: the HTTP front (proxy, `/health`, `/metrics`, `/agora/*`).
 
 pub mod call;
 pub mod chain;
 pub mod config;
+pub mod free_calls;
 pub mod ledger;
 pub mod metering;
 pub mod metrics;
@@ -46,23 +48,22 @@ use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 use crate::{
 	chain::{HttpClient, Node},
 	config::Config,
-	ledger::{ChannelAccount, Refusal, Terms},
+	ledger::{ChainChannel, ChannelAccount, Refusal, Terms},
 	metrics::Metrics,
-	store::{Store, StoredChannel},
+	store::{CallId, Ledger, Store},
 };
 
-/// A channel the gateway serves: its accounts and when its chain state was read.
+/// A channel the gateway serves: its state on chain and when it was read. Its ledger is
+/// in the store, shared with the other replicas.
 pub struct Slot {
-	pub account: ChannelAccount,
+	pub chain: ChainChannel,
 	pub fetched_at: Instant,
-	/// Why its receipt cannot be settled, once the chain said so.
-	pub abandoned: Option<String>,
 }
 
 impl Slot {
 	/// Takes the channel's state as the chain has it now.
-	pub fn update_chain(&mut self, chain: ledger::ChainChannel) {
-		self.account.chain = chain;
+	pub fn update_chain(&mut self, chain: ChainChannel) {
+		self.chain = chain;
 		self.fetched_at = Instant::now();
 	}
 }
@@ -82,8 +83,10 @@ pub struct Gateway {
 	pub terms: Terms,
 	pub node: Node,
 	pub http: HttpClient,
-	pub store: Store,
+	pub store: Box<dyn Store>,
 	pub metrics: Metrics,
+	/// Names this process as the settler's lease holder.
+	pub instance: String,
 	/// One permit per paid request in flight (`max_concurrent_requests`).
 	pub requests: Arc<Semaphore>,
 	signer: sr25519::Pair,
@@ -102,7 +105,7 @@ impl Gateway {
 	pub async fn start(
 		config: Config,
 		signer: sr25519::Pair,
-		store: Store,
+		store: Box<dyn Store>,
 		http: HttpClient,
 	) -> Result<Gateway, String> {
 		let node = Node::new(http.clone(), config.node.clone(), config.node_timeout);
@@ -131,6 +134,7 @@ impl Gateway {
 			http,
 			store,
 			metrics: Metrics::new(),
+			instance: format!("{}-{:016x}", std::process::id(), store::new_call_id()),
 			signer,
 			channels: Mutex::new(HashMap::new()),
 			best_block: AtomicU32::new(head.number),
@@ -138,45 +142,47 @@ impl Gateway {
 			block_time: Duration::from_millis(slot_ms),
 			metadata: Mutex::new((code_hash, Arc::new(metadata))),
 		};
-		let stored = gateway.store.load().map_err(|e| e.to_string())?;
-		for (id, channel) in stored {
-			match gateway.node.channel(id).await.map_err(|e| e.to_string())? {
-				Some(chain) => {
-					gateway.insert(id, chain, channel);
-				},
-				None => {
-					tracing::info!(channel = id, "stored channel is closed on chain; not served")
-				},
-			}
-		}
 		Ok(gateway)
 	}
 
-	fn insert(
-		&self,
-		id: ChannelId,
-		chain: ledger::ChainChannel,
-		stored: StoredChannel,
-	) -> Arc<AsyncMutex<Slot>> {
+	fn insert(&self, id: ChannelId, chain: ChainChannel) -> Arc<AsyncMutex<Slot>> {
 		let mut channels = self.channels.lock().expect("not poisoned");
 		let slot = channels
 			.entry(id)
 			.or_insert_with(|| {
-				Arc::new(AsyncMutex::new(Slot {
-					account: ChannelAccount {
-						id,
-						chain,
-						best: stored.best,
-						quantity: stored.quantity,
-						reserved: 0,
-					},
-					fetched_at: Instant::now(),
-					abandoned: None,
-				}))
+				Arc::new(AsyncMutex::new(Slot { chain, fetched_at: Instant::now() }))
 			})
 			.clone();
 		self.metrics.channels.set(channels.len() as i64);
 		slot
+	}
+
+	/// Runs `f` on channel `id`'s accounts (its chain state as `slot` has it, its ledger as
+	/// the store has it, with `call`'s reservation) and stores what `f` changed, atomically
+	/// across replicas; `f` returning an error changes nothing. `f` may run more than once.
+	pub async fn with_account<T>(
+		&self,
+		id: ChannelId,
+		slot: &AsyncMutex<Slot>,
+		call: Option<CallId>,
+		mut f: impl FnMut(&mut ChannelAccount, &mut Ledger) -> Result<T, Refusal> + Send,
+	) -> Result<(T, Ledger), Refusal>
+	where
+		T: Send,
+	{
+		let chain = slot.lock().await.chain.clone();
+		let mut out = None;
+		let ledger = self
+			.store
+			.update(id, call, &mut |ledger: &mut Ledger| {
+				let mut account = ChannelAccount::of(id, chain.clone(), ledger);
+				out = Some(f(&mut account, ledger)?);
+				account.write_back(ledger);
+				Ok(())
+			})
+			.await?;
+		let out = out.ok_or_else(|| Refusal::StoreUnavailable("the update did not run".into()))?;
+		Ok((out, ledger))
 	}
 
 	/// The provider's account.
@@ -238,7 +244,7 @@ impl Gateway {
 	}
 
 	/// Channel `id` as the chain has it now.
-	async fn chain_channel(&self, id: ChannelId) -> Result<ledger::ChainChannel, Refusal> {
+	async fn chain_channel(&self, id: ChannelId) -> Result<ChainChannel, Refusal> {
 		self.node
 			.channel(id)
 			.await
@@ -252,7 +258,7 @@ impl Gateway {
 			return Ok(slot.clone());
 		}
 		let chain = self.chain_channel(id).await?;
-		Ok(self.insert(id, chain, StoredChannel::default()))
+		Ok(self.insert(id, chain))
 	}
 
 	/// Reads channel `id` from the chain again if `slot` is older than `chain_refresh` (or

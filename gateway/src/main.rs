@@ -5,9 +5,7 @@ use std::{process::ExitCode, sync::Arc, time::Duration};
 use agora_gateway::{
 	chain::http_client,
 	config::{Cli, Config, KEY_ENV},
-	server, settle,
-	store::Store,
-	Gateway,
+	server, settle, store, Gateway,
 };
 use axum::serve::ListenerExt;
 use clap::Parser;
@@ -38,8 +36,8 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), String> {
 	let config = Config::load(&cli).map_err(|e| e.to_string())?;
 	let signer = config.provider_key(std::env::var(KEY_ENV).ok()).map_err(|e| e.to_string())?;
-	let store =
-		Store::open(&config.database).map_err(|e| format!("{}: {e}", config.database.display()))?;
+	let database = config.store.database.display();
+	let store = store::open(&config.store).await.map_err(|e| format!("{database}: {e}"))?;
 	let listener = TcpListener::bind(config.listen)
 		.await
 		.map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
@@ -52,6 +50,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		listen = %gateway.config.listen,
 		upstream = %gateway.config.upstream,
 		node = %gateway.config.node,
+		database = %database,
 		service = gateway.terms.service_id,
 		provider = %gateway.provider().to_ss58check_with_version(Ss58AddressFormat::custom(agora_primitives::token::SS58_PREFIX)),
 		channels = gateway.slots().len(),
@@ -85,7 +84,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 		.with_graceful_shutdown(shutdown())
 		.await
 		.map_err(|e| format!("server: {e}"))?;
-	tracing::info!("stopped; unsettled receipts are on disk and settle on the next start");
+	tracing::info!("stopped; unsettled receipts are stored and settle on the next start");
 	Ok(())
 }
 

@@ -7,7 +7,7 @@ use prometheus::{
 /// The gateway's metrics.
 pub struct Metrics {
 	registry: Registry,
-	/// Paid requests by outcome: `forwarded`, `refused`, `upstream_error`.
+	/// Requests by outcome: `forwarded`, `free`, `refused`, `upstream_error`.
 	pub requests: IntCounterVec,
 	/// Refused requests (402, 413, 503) by reason.
 	pub refusals: IntCounterVec,
@@ -29,6 +29,8 @@ pub struct Metrics {
 	pub settled_receipts: IntCounter,
 	/// Receipts given up on (the log says why).
 	pub dropped_receipts: IntCounter,
+	/// 1 while this replica holds the settler's lease.
+	pub settler: IntGauge,
 }
 
 impl Metrics {
@@ -95,6 +97,11 @@ impl Metrics {
 			dropped_receipts: add(
 				&registry,
 				counter("dropped_receipts_total", "Receipts given up on."),
+			),
+			settler: add(
+				&registry,
+				IntGauge::new("settler", "1 while this replica holds the settler's lease.")
+					.expect("valid name"),
 			),
 			registry,
 		}

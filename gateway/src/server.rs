@@ -6,6 +6,9 @@
 //!   request carrying one of its receipts) or the operator (bearer token);
 //! - `POST /agora/receipts`: hand in a receipt without a call (to pay what is owed).
 //!
+//! A request with no receipt but `Agora-Caller` headers asks for a free call
+//! ([`free_calls`]), when the gateway gives them.
+//!
 //! A paid call is checked in this order, so that nothing costly is done for a request
 //! that is not paid for: the receipt headers and the declared body size, a request
 //! permit, the receipt against the channel (and its reservation); only then is the body
@@ -24,14 +27,17 @@ use axum::{
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use serde_json::json;
-use tokio::sync::Mutex as AsyncMutex;
+use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit};
 
 use crate::{
 	call::{self, PaidCall, Relay},
-	ledger::Refusal,
+	free_calls::{self, FreeCalls},
+	ledger::{ChainChannel, ChannelAccount, Refusal},
 	metering::{Meter, MeterError},
 	receipt::{self, PresentedReceipt, OWED_HEADER},
 	sse::Framing,
+	store::{self, CallId, FreeCallOutcome, Ledger},
 	Gateway, Slot,
 };
 
@@ -58,6 +64,16 @@ fn refused(gateway: &Gateway, refusal: Refusal, owed_units: Option<u64>) -> Resp
 	}
 	if let Refusal::ReceiptTooLow { required_units, .. } = refusal {
 		body["requiredUnits"] = required_units.into();
+	}
+	if let Refusal::FreeCallsExhausted { .. } | Refusal::FreeCallBudgetExhausted { .. } = refusal {
+		let provider = gateway.provider().to_ss58check_with_version(Ss58AddressFormat::custom(
+			agora_primitives::token::SS58_PREFIX,
+		));
+		body["pay"] = json!({
+			"serviceId": gateway.terms.service_id,
+			"provider": provider,
+			"how": "open a payment channel to this service (metering.openChannel) and send its receipts in the Agora-Channel, Agora-Units and Agora-Signature headers: docs/payments.md",
+		});
 	}
 	let mut response = (status, Json(body)).into_response();
 	if let Some(owed) = owed_units {
@@ -88,8 +104,7 @@ async fn metrics(State(gateway): State<Arc<Gateway>>) -> Response {
 		.into_response()
 }
 
-fn channel_json(gateway: &Gateway, slot: &Slot) -> serde_json::Value {
-	let account = &slot.account;
+fn channel_json(gateway: &Gateway, account: &ChannelAccount, ledger: &Ledger) -> serde_json::Value {
 	json!({
 		"channelId": account.id,
 		"owedUnits": account.owed_units(&gateway.terms),
@@ -100,7 +115,7 @@ fn channel_json(gateway: &Gateway, slot: &Slot) -> serde_json::Value {
 		"pricePerUnit": account.chain.price_per_unit.to_string(),
 		"deposit": account.chain.deposit.to_string(),
 		"expiresAt": account.chain.expires_at,
-		"abandoned": slot.abandoned,
+		"abandoned": ledger.abandoned,
 	})
 }
 
@@ -145,17 +160,28 @@ async fn channel(
 		},
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
-	let slot = slot.lock().await;
+	let chain = slot.lock().await.chain.clone();
 	if let Some(presented) = presented {
-		if slot
-			.account
+		let account = ChannelAccount::of(id, chain.clone(), &Ledger::default());
+		if account
 			.verify(&gateway.terms, presented.cumulative_units, &presented.signature)
 			.is_err()
 		{
 			return unauthorized(id);
 		}
 	}
-	Json(channel_json(&gateway, &slot)).into_response()
+	accounts_response(&gateway, id, chain).await
+}
+
+/// Channel `id`'s accounts as JSON: `chain` and its ledger as the store has it now.
+async fn accounts_response(gateway: &Gateway, id: u64, chain: ChainChannel) -> Response {
+	match gateway.store.ledger(id).await {
+		Ok(ledger) => {
+			let account = ChannelAccount::of(id, chain, &ledger);
+			Json(channel_json(gateway, &account, &ledger)).into_response()
+		},
+		Err(e) => refused(gateway, e.into(), None),
+	}
 }
 
 fn unauthorized(id: u64) -> Response {
@@ -167,13 +193,14 @@ fn unauthorized(id: u64) -> Response {
 }
 
 /// Checks `presented` against its channel and keeps it if it is the best; with
-/// `reservation`, also sets that many units aside for a call. Returns the channel's slot.
-/// The slot is never locked while the node is asked.
+/// `reservation`, also sets that many units aside for the call it names. Returns the
+/// channel's slot and the units the channel owes. The slot is never locked while the node
+/// is asked.
 async fn admit(
 	gateway: &Gateway,
 	presented: &PresentedReceipt,
-	reservation: Option<u64>,
-) -> Result<Arc<AsyncMutex<Slot>>, (Refusal, Option<u64>)> {
+	reservation: Option<(CallId, u64)>,
+) -> Result<(Arc<AsyncMutex<Slot>>, u64), (Refusal, Option<u64>)> {
 	let id = presented.channel_id;
 	let slot = gateway.slot(id).await.map_err(|r| (r, None))?;
 	match gateway.refresh(id, &slot, false).await {
@@ -186,66 +213,64 @@ async fn admit(
 	}
 	let mut refreshed = false;
 	loop {
-		let mut guard = slot.lock().await;
-		match check(gateway, &mut guard, presented, reservation).await {
+		match check(gateway, &slot, presented, reservation).await {
 			// A top-up or an extension may have happened since the last read: look once.
-			Err(refusal) if refusal.may_change_on_chain() && !refreshed => {
-				drop(guard);
+			Err((refusal, _)) if refusal.may_change_on_chain() && !refreshed => {
 				refreshed = true;
 				gateway.refresh(id, &slot, true).await.map_err(|r| (r, None))?;
 			},
 			// What the channel owes is told only to whoever signed a receipt it accepted.
-			Err(refusal @ (Refusal::ReceiptTooLow { .. } | Refusal::DepositExhausted { .. })) => {
-				return Err((refusal, Some(guard.account.owed_units(&gateway.terms))))
-			},
-			Err(refusal) => return Err((refusal, None)),
-			Ok(()) => break,
+			Err((
+				refusal @ (Refusal::ReceiptTooLow { .. } | Refusal::DepositExhausted { .. }),
+				owed,
+			)) => return Err((refusal, Some(owed))),
+			Err((refusal, _)) => return Err((refusal, None)),
+			Ok(owed) => return Ok((slot, owed)),
 		}
 	}
-	Ok(slot)
 }
 
+/// Checks `presented` and reserves for the call, in one update of the channel's ledger: a
+/// better receipt is kept even when the reservation is refused. Returns the units owed,
+/// with the refusal too.
 async fn check(
 	gateway: &Gateway,
-	slot: &mut Slot,
+	slot: &AsyncMutex<Slot>,
 	presented: &PresentedReceipt,
-	reservation: Option<u64>,
-) -> Result<(), Refusal> {
-	let account = &mut slot.account;
+	reservation: Option<(CallId, u64)>,
+) -> Result<u64, (Refusal, u64)> {
 	let head = gateway.assumed_head();
-	let previous_best = account.best.clone();
-	let improved = account
-		.accept_receipt(
-			&gateway.terms,
-			head.number,
-			presented.cumulative_units,
-			&presented.signature,
-		)
-		.map_err(|refusal| match refusal {
-			// Not the client's doing: the node is silent and the channel may have expired.
-			Refusal::ChannelExpiring { channel, expires_at } if head.stale => {
-				Refusal::ChainUnavailable(format!(
-					"the node has not answered for over {:?} and channel {channel}, expiring at block {expires_at}, may be within {} blocks of it by now (block {})",
-					gateway.config.max_chain_age, gateway.terms.expiry_margin, head.number
-				))
-			},
-			refusal => refusal,
-		})?;
-	if improved {
-		let best = account.best.clone().expect("just accepted");
-		// On disk before anything is served on it; not the best either until it is.
-		if let Err(e) = gateway.store.save_receipt(account.id, best).await {
-			account.best = previous_best;
-			return Err(Refusal::StoreUnavailable(e.to_string()));
-		}
-		// A new receipt is worth trying to settle again, whatever failed before.
-		slot.abandoned = None;
-	}
-	let account = &mut slot.account;
-	match reservation {
-		Some(units) => account.reserve(&gateway.terms, units),
-		None => Ok(()),
-	}
+	let terms = &gateway.terms;
+	let call = reservation.map(|(call, _)| call);
+	let (admitted, _) = gateway
+		.with_account(presented.channel_id, slot, call, |account, ledger| {
+			let improved = account
+				.accept_receipt(terms, head.number, presented.cumulative_units, &presented.signature)
+				.map_err(|refusal| match refusal {
+					// Not the client's doing: the node is silent and the channel may have
+					// expired.
+					Refusal::ChannelExpiring { channel, expires_at } if head.stale => {
+						Refusal::ChainUnavailable(format!(
+							"the node has not answered for over {:?} and channel {channel}, expiring at block {expires_at}, may be within {} blocks of it by now (block {})",
+							gateway.config.max_chain_age, terms.expiry_margin, head.number
+						))
+					},
+					refusal => refusal,
+				})?;
+			if improved {
+				// A new receipt is worth trying to settle again, whatever failed before.
+				ledger.abandoned = None;
+			}
+			let reserved = match reservation {
+				Some((_, units)) => account.reserve(terms, units),
+				None => Ok(()),
+			};
+			let owed = account.owed_units(terms);
+			Ok(reserved.map(|()| owed).map_err(|refusal| (refusal, owed)))
+		})
+		.await
+		.map_err(|refusal| (refusal, 0))?;
+	admitted
 }
 
 async fn hand_in_receipt(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
@@ -254,9 +279,9 @@ async fn hand_in_receipt(State(gateway): State<Arc<Gateway>>, headers: HeaderMap
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
 	match admit(&gateway, &presented, None).await {
-		Ok(slot) => {
-			let slot = slot.lock().await;
-			Json(channel_json(&gateway, &slot)).into_response()
+		Ok((slot, _)) => {
+			let chain = slot.lock().await.chain.clone();
+			accounts_response(&gateway, presented.channel_id, chain).await
 		},
 		Err((refusal, owed)) => refused(&gateway, refusal, owed),
 	}
@@ -333,38 +358,60 @@ async fn refused_unread(
 	response
 }
 
+/// A request permit, if the declared body is within `max_body_bytes` and the gateway is
+/// not serving all the requests it may.
+fn take_permit(gateway: &Gateway, headers: &HeaderMap) -> Result<OwnedSemaphorePermit, Refusal> {
+	let limit = gateway.config.max_body_bytes;
+	if declared_length(headers).is_some_and(|length| length > limit as u64) {
+		return Err(Refusal::BodyTooLarge(limit));
+	}
+	gateway
+		.requests
+		.clone()
+		.try_acquire_owned()
+		.map_err(|_| Refusal::Overloaded(gateway.config.max_concurrent_requests))
+}
+
+/// A request's body, read whole within `max_body_bytes` and `client_timeout`.
+async fn read_request(gateway: &Gateway, body: Body) -> Result<Bytes, Refusal> {
+	let (limit, timeout) = (gateway.config.max_body_bytes, gateway.config.client_timeout);
+	match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+		Ok(Ok(collected)) => Ok(gateway.config.meter.prepare_request(collected.to_bytes())),
+		Ok(Err(_)) => Err(Refusal::BodyTooLarge(limit)),
+		Err(_) => Err(Refusal::RequestTimeout(timeout)),
+	}
+}
+
 async fn paid_call(State(gateway): State<Arc<Gateway>>, request: Request) -> Response {
 	let presented = match receipt::from_headers(request.headers()) {
 		Ok(presented) => presented,
+		Err(Refusal::MissingReceipt) if free_calls::asked(request.headers()) => {
+			if let Some(free) = gateway.config.free_calls.clone() {
+				return free_call(gateway, request, &free).await;
+			}
+			return refused_unread(&gateway, request, Refusal::MissingReceipt, None).await;
+		},
 		Err(refusal) => return refused_unread(&gateway, request, refusal, None).await,
 	};
-	let limit = gateway.config.max_body_bytes;
-	if declared_length(request.headers()).is_some_and(|length| length > limit as u64) {
-		return refused_unread(&gateway, request, Refusal::BodyTooLarge(limit), None).await;
-	}
-	let Ok(permit) = gateway.requests.clone().try_acquire_owned() else {
-		let overloaded = Refusal::Overloaded(gateway.config.max_concurrent_requests);
-		return refused_unread(&gateway, request, overloaded, None).await;
+	let permit = match take_permit(&gateway, request.headers()) {
+		Ok(permit) => permit,
+		Err(refusal) => return refused_unread(&gateway, request, refusal, None).await,
 	};
-	let reservation = gateway.config.meter.reservation();
-	let slot = match admit(&gateway, &presented, Some(reservation)).await {
-		Ok(slot) => slot,
+	let reservation = (store::new_call_id(), gateway.config.meter.reservation());
+	let (slot, owed) = match admit(&gateway, &presented, Some(reservation)).await {
+		Ok(admitted) => admitted,
 		Err((refusal, owed)) => return refused_unread(&gateway, request, refusal, owed).await,
 	};
-	let call = PaidCall::new(gateway.clone(), slot, presented.channel_id, reservation, permit);
+	let call =
+		PaidCall::new(gateway.clone(), slot, presented.channel_id, reservation, owed, permit);
 
 	// Only now, for a call that is paid for, is the body read (bounded, in time too).
 	let (parts, body) = request.into_parts();
-	let timeout = gateway.config.client_timeout;
-	let body = match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
-		Ok(Ok(collected)) => gateway.config.meter.prepare_request(collected.to_bytes()),
-		Ok(Err(_)) => {
+	let body = match read_request(&gateway, body).await {
+		Ok(body) => body,
+		Err(refusal) => {
 			let owed = call.release().await;
-			return refused(&gateway, Refusal::BodyTooLarge(limit), Some(owed));
-		},
-		Err(_) => {
-			let owed = call.release().await;
-			return refused(&gateway, Refusal::RequestTimeout(timeout), Some(owed));
+			return refused(&gateway, refusal, Some(owed));
 		},
 	};
 	let response = match forward(&gateway, &parts, body).await {
@@ -380,6 +427,63 @@ async fn paid_call(State(gateway): State<Arc<Gateway>>, request: Request) -> Res
 	gateway.metrics.requests.with_label_values(&["forwarded"]).inc();
 	tracing::debug!(channel = presented.channel_id, status = %response.status(), "forwarded");
 	answer(gateway, call, response).await
+}
+
+/// A free call: the caller's signature and allowance are checked and one call counted
+/// before the body is read; the upstream's answer is passed through, not metered.
+async fn free_call(gateway: Arc<Gateway>, request: Request, free: &FreeCalls) -> Response {
+	let permit = match take_permit(&gateway, request.headers()) {
+		Ok(permit) => permit,
+		Err(refusal) => return refused_unread(&gateway, request, refusal, None).await,
+	};
+	let now = store::unix_now();
+	let path = request.uri().path_and_query().map_or("/", |p| p.as_str());
+	let method = request.method().as_str();
+	let caller = match free_calls::authenticate(
+		request.headers(),
+		method,
+		path,
+		&gateway.terms,
+		free.window,
+		now,
+	) {
+		Ok(caller) => caller,
+		Err(refusal) => return refused_unread(&gateway, request, refusal, None).await,
+	};
+	let renews_at = free.renews_at(now);
+	let used = match gateway.store.take_free_call(&free.request(&caller, now)).await {
+		Ok(FreeCallOutcome::Granted { used }) => used,
+		Ok(outcome) => {
+			let refusal = match outcome {
+				FreeCallOutcome::Exhausted => {
+					Refusal::FreeCallsExhausted { allowance: free.allowance, renews_at }
+				},
+				FreeCallOutcome::BudgetExhausted => Refusal::FreeCallBudgetExhausted { renews_at },
+				_ => Refusal::ReplayedRequest,
+			};
+			return refused_unread(&gateway, request, refusal, None).await;
+		},
+		Err(e) => return refused_unread(&gateway, request, e.into(), None).await,
+	};
+	let (parts, body) = request.into_parts();
+	let body = match read_request(&gateway, body).await {
+		Ok(body) => body,
+		Err(refusal) => return refused(&gateway, refusal, None),
+	};
+	let response = match forward(&gateway, &parts, body).await {
+		Ok(response) => response,
+		Err(message) => {
+			gateway.metrics.requests.with_label_values(&["upstream_error"]).inc();
+			return failed(StatusCode::BAD_GATEWAY, "upstream_unavailable", message);
+		},
+	};
+	gateway.metrics.requests.with_label_values(&["free"]).inc();
+	let (mut parts, upstream) = response.into_parts();
+	parts.headers = end_to_end(&parts.headers);
+	let left = free.allowance.saturating_sub(used);
+	parts.headers.insert(free_calls::LEFT_HEADER, HeaderValue::from(left));
+	let body = call::relay(gateway.clone(), upstream, Relay::PassThrough(Some(permit)));
+	Response::from_parts(parts, body)
 }
 
 /// The client's answer to a forwarded call: the upstream's response, metered.

@@ -8,6 +8,12 @@
 //! `settle_threshold`, and at once when a channel with an unsettled receipt comes within
 //! `settle_before_expiry` blocks of its expiry.
 //!
+//! Replicas sharing a store settle one at a time: the one holding the store's settler
+//! lease. The lease outlives a round (`inclusion_timeout` and a margin), is renewed
+//! before every batch, and passes to another replica once a crashed holder's runs out.
+//! Each round reads the chain state of the channels it settles first, so a new holder
+//! never resubmits what the last one settled.
+//!
 //! After submitting, the settler waits until the transaction has left the pool (or
 //! `inclusion_timeout`), then reads each channel back: settled items are counted; an item
 //! the chain still accepts (`agora_verifyReceipt`) is retried next round; one it refuses
@@ -23,9 +29,16 @@ use tokio::time::{sleep, Duration};
 
 use crate::{
 	chain::{ChainError, Head, RuntimeVersion},
-	store::SettlementRecord,
+	free_calls::FreeCalls,
+	ledger::{ChannelAccount, Refusal},
+	store::{self, Ledger, SettlementRecord, StoreError},
 	Gateway,
 };
+
+/// How much longer than a round's wait for inclusion the settler's lease lasts.
+const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// How often the lease holder forgets expired reservations and nonces.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
 /// A receipt due for settlement.
 #[derive(Clone, Debug)]
@@ -63,26 +76,88 @@ pub fn due(
 }
 
 /// The receipts due, the channel expiring first first (so that a round that cannot settle
-/// everything settles what would be lost soonest).
-pub async fn claims(gateway: &Gateway) -> Vec<Claim> {
+/// everything settles what would be lost soonest): every stored receipt newer than what
+/// the chain settled, as this replica last read the chain.
+pub async fn claims(gateway: &Gateway) -> Result<Vec<Claim>, StoreError> {
 	let mut claims = Vec::new();
-	for slot in gateway.slots() {
-		let slot = slot.lock().await;
-		if slot.abandoned.is_some() {
-			continue;
-		}
-		if let Some(best) = slot.account.claimable() {
-			claims.push(Claim {
-				channel_id: slot.account.id,
+	for (id, best) in gateway.store.claimable().await? {
+		let slot = match gateway.slot(id).await {
+			Ok(slot) => slot,
+			Err(Refusal::UnknownChannel(_)) => {
+				record(gateway, id, best.units, 0, Some("the channel is closed on chain")).await;
+				continue;
+			},
+			// The node cannot be read: the next round tries again.
+			Err(_) => continue,
+		};
+		let chain = slot.lock().await.chain.clone();
+		let settled = chain.claimed_units();
+		let ledger = Ledger { best: Some(best), ..Ledger::default() };
+		let account = ChannelAccount::of(id, chain, &ledger);
+		match account.claimable() {
+			Some(best) => claims.push(Claim {
+				channel_id: id,
 				units: best.units,
 				signature: best.signature.clone(),
-				value: slot.account.unclaimed_value(),
-				expires_at: slot.account.chain.expires_at,
-			});
+				value: account.unclaimed_value(),
+				expires_at: account.chain.expires_at,
+			}),
+			None => record(gateway, id, account.signed_units(), settled, None).await,
 		}
 	}
 	in_settlement_order(&mut claims);
-	claims
+	Ok(claims)
+}
+
+/// Stores that the chain settled `settled_units` of channel `id`, and with `abandoned` that
+/// its receipt for `units` cannot be settled (unless a newer one came meanwhile).
+async fn record(
+	gateway: &Gateway,
+	id: ChannelId,
+	units: u64,
+	settled_units: u64,
+	abandoned: Option<&str>,
+) {
+	let recorded = gateway
+		.store
+		.update(id, None, &mut |ledger: &mut Ledger| {
+			ledger.settled_units = ledger.settled_units.max(settled_units);
+			if ledger.best.as_ref().is_some_and(|best| best.units == units) {
+				ledger.abandoned = abandoned.map(String::from).or(ledger.abandoned.take());
+			}
+			Ok(())
+		})
+		.await;
+	if let Err(e) = recorded {
+		tracing::warn!(channel = id, error = %e, "cannot record the settlement status");
+	}
+}
+
+/// Whether this replica holds (or now takes) the settler's lease.
+async fn hold_lease(gateway: &Gateway) -> bool {
+	let ttl = gateway.config.inclusion_timeout + LEASE_MARGIN;
+	let held = match gateway.store.lease(&gateway.instance, ttl).await {
+		Ok(held) => held,
+		Err(e) => {
+			tracing::warn!(error = %e, "cannot read the settler's lease");
+			false
+		},
+	};
+	gateway.metrics.settler.set(held.into());
+	held
+}
+
+/// Forgets expired reservations, and nonces and counts no request can use any more.
+async fn prune(gateway: &Gateway) {
+	let now = store::unix_now();
+	let period = gateway
+		.config
+		.free_calls
+		.as_ref()
+		.map_or(0, |free: &FreeCalls| free.period_of(now));
+	if let Err(e) = gateway.store.prune(now, period).await {
+		tracing::warn!(error = %e, "cannot prune the store");
+	}
 }
 
 /// Orders `claims` by the expiry of their channels, soonest first.
@@ -93,9 +168,23 @@ pub fn in_settlement_order(claims: &mut [Claim]) {
 /// Runs the settler until the process ends.
 pub async fn run(gateway: Arc<Gateway>) {
 	let mut last = Instant::now();
+	let mut pruned = Instant::now();
 	loop {
 		sleep(Duration::from_secs(1)).await;
-		let claims = claims(&gateway).await;
+		if !hold_lease(&gateway).await {
+			continue;
+		}
+		if pruned.elapsed() >= PRUNE_EVERY {
+			prune(&gateway).await;
+			pruned = Instant::now();
+		}
+		let claims = match claims(&gateway).await {
+			Ok(claims) => claims,
+			Err(e) => {
+				tracing::warn!(error = %e, "cannot read the receipts to settle");
+				continue;
+			},
+		};
 		let value = total_value(&claims);
 		gateway.metrics.unclaimed_value.set(value as f64);
 		let interval_elapsed = last.elapsed() >= gateway.config.settle_interval;
@@ -112,6 +201,22 @@ pub async fn run(gateway: Arc<Gateway>) {
 			continue;
 		};
 		last = Instant::now();
+		// What the chain settled since this replica last looked (another holder of the
+		// lease may have settled it) is not submitted again.
+		for claim in &claims {
+			if let Ok(slot) = gateway.slot(claim.channel_id).await {
+				let _ = gateway.refresh(claim.channel_id, &slot, true).await;
+			}
+		}
+		let claims = match self::claims(&gateway).await {
+			Ok(claims) if !claims.is_empty() => claims,
+			Ok(_) => continue,
+			Err(e) => {
+				tracing::warn!(error = %e, "cannot read the receipts to settle");
+				continue;
+			},
+		};
+		let value = total_value(&claims);
 		tracing::info!(receipts = claims.len(), value = %value, reason = why, "settling");
 		// One read of the chain per round: the batch size and the signing come from the
 		// same runtime.
@@ -128,6 +233,10 @@ pub async fn run(gateway: Arc<Gateway>) {
 		};
 		// A failed batch does not stop the others: each is retried next round.
 		for chunk in claims.chunks(batch_size) {
+			if !hold_lease(&gateway).await {
+				tracing::warn!("the settler's lease passed to another replica");
+				break;
+			}
 			if let Err(e) = settle(&gateway, &chain, chunk).await {
 				gateway.metrics.settlements.with_label_values(&["failed"]).inc();
 				tracing::error!(error = %e, items = chunk.len(), "settlement failed; retrying next round");
@@ -211,11 +320,12 @@ async fn settle(
 				}
 			},
 		};
-		let Ok(slot) = gateway.slot(claim.channel_id).await else { continue };
-		let mut slot = slot.lock().await;
-		if let Some(chain) = chain {
-			slot.update_chain(chain);
+		let settled_units = chain.as_ref().map_or(0, |chain| chain.claimed_units());
+		if let (Some(chain), Ok(slot)) = (chain, gateway.slot(claim.channel_id).await) {
+			slot.lock().await.update_chain(chain);
 		}
+		let reason = outcome.as_ref().err().map(String::as_str);
+		record(gateway, claim.channel_id, claim.units, settled_units, reason).await;
 		match outcome {
 			Ok(true) => settled += 1,
 			Ok(false) => {
@@ -229,7 +339,6 @@ async fn settle(
 			Err(reason) => {
 				dropped += 1;
 				tracing::error!(channel = claim.channel_id, units = claim.units, %reason, "receipt dropped: the chain refuses it");
-				slot.abandoned = Some(reason);
 			},
 		}
 	}

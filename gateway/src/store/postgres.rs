@@ -1,0 +1,552 @@
+//! The shared store: gateway replicas behind a load balancer, one PostgreSQL database.
+//!
+//! - A channel's ledger is changed in one transaction that holds its row
+//!   (`SELECT … FOR UPDATE`) and reads the channel's live reservations: what one replica
+//!   reserves, every other replica counts, so the credit limit and the deposit bound hold
+//!   across them all.
+//! - A reservation is a row with an expiry, renewed while its call runs: a replica killed
+//!   mid-call leaks its reservations for at most `reservation_ttl`.
+//! - The settler's lease is a row with a holder and an expiry: one replica settles at a
+//!   time, and another takes over once a crashed holder's lease runs out.
+//! - Expiries are the database's clock (`now()`), the same for every replica.
+//!
+//! `tokio-postgres` (no ORM, no macros checked against a live database at build time):
+//! the queries are few and written out here, and the client is the one the Rust
+//! PostgreSQL ecosystem's pools build on. A small pool of its connections is kept below:
+//! a connection the server closed (a restart) is dropped and a new one opened on demand;
+//! while the database is down every operation fails within `connect_timeout`, and the
+//! gateway answers `store_unavailable`.
+
+use std::{
+	future::Future,
+	ops::{Deref, DerefMut},
+	str::FromStr,
+	sync::Mutex,
+	time::Duration,
+};
+
+use agora_primitives::ChannelId;
+use async_trait::async_trait;
+use codec::Encode;
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio_postgres::{Client, NoTls, Row, Transaction};
+
+use super::{
+	pending_migrations, sqlite::decode_best, sqlite::decode_quantity, CallId, Change,
+	FreeCallOutcome, FreeCallRequest, Ledger, SettlementRecord, Store, StoreError, StoreSettings,
+};
+use crate::ledger::{Refusal, SignedReceipt};
+
+/// Version `i + 1` of the schema is `MIGRATIONS[i]`.
+const MIGRATIONS: &[&str] = &["
+	CREATE TABLE channels (
+		channel_id BIGINT PRIMARY KEY,
+		best_units BIGINT,
+		best_signature BYTEA,
+		quantity TEXT NOT NULL DEFAULT '0',
+		settled_units BIGINT NOT NULL DEFAULT 0,
+		abandoned TEXT
+	);
+	CREATE INDEX channels_claimable ON channels (channel_id)
+		WHERE best_units > settled_units AND abandoned IS NULL;
+	CREATE TABLE reservations (
+		call_id BIGINT PRIMARY KEY,
+		channel_id BIGINT NOT NULL,
+		units BIGINT NOT NULL,
+		expires_at TIMESTAMPTZ NOT NULL
+	);
+	CREATE INDEX reservations_channel ON reservations (channel_id, expires_at);
+	CREATE TABLE settlements (
+		id BIGSERIAL PRIMARY KEY,
+		at TIMESTAMPTZ NOT NULL DEFAULT now(),
+		tx_hash TEXT NOT NULL,
+		items INTEGER NOT NULL,
+		settled INTEGER NOT NULL,
+		dropped INTEGER NOT NULL,
+		retried INTEGER NOT NULL
+	);
+	CREATE TABLE leases (
+		name TEXT PRIMARY KEY,
+		holder TEXT NOT NULL,
+		expires_at TIMESTAMPTZ NOT NULL
+	);
+	CREATE TABLE free_calls (
+		account BYTEA NOT NULL,
+		period BIGINT NOT NULL,
+		used INTEGER NOT NULL,
+		PRIMARY KEY (account, period)
+	);
+	CREATE TABLE caller_nonces (
+		account BYTEA NOT NULL,
+		nonce TEXT NOT NULL,
+		expires_at BIGINT NOT NULL,
+		PRIMARY KEY (account, nonce)
+	);
+	CREATE INDEX caller_nonces_expiry ON caller_nonces (expires_at);
+"];
+
+/// Taken while migrating, so that replicas starting together migrate once.
+const MIGRATION_LOCK: i64 = 0x4147_4f52_4147_5701;
+
+/// The free-call counts of all accounts together are kept under this account.
+const ALL_ACCOUNTS: &[u8] = &[];
+
+/// `url` with its password hidden, for logs and errors.
+pub fn redact(url: &str) -> String {
+	let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+	match rest.split_once('@') {
+		Some((user_info, host)) if user_info.contains(':') => {
+			let user = user_info.split(':').next().unwrap_or_default();
+			format!("{scheme}://{user}:***@{host}")
+		},
+		_ => url.to_string(),
+	}
+}
+
+fn to_sql(n: u64) -> Result<i64, StoreError> {
+	i64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{n} does not fit a BIGINT")))
+}
+
+/// A few connections, opened on demand and dropped once the server closed them.
+struct Pool {
+	config: tokio_postgres::Config,
+	idle: Mutex<Vec<Client>>,
+	permits: Semaphore,
+}
+
+/// A connection taken from the pool; it goes back when dropped, unless closed.
+struct Pooled<'a> {
+	client: Option<Client>,
+	pool: &'a Pool,
+	_permit: SemaphorePermit<'a>,
+}
+
+impl Deref for Pooled<'_> {
+	type Target = Client;
+	fn deref(&self) -> &Client {
+		self.client.as_ref().expect("taken only on drop")
+	}
+}
+
+impl DerefMut for Pooled<'_> {
+	fn deref_mut(&mut self) -> &mut Client {
+		self.client.as_mut().expect("taken only on drop")
+	}
+}
+
+impl Drop for Pooled<'_> {
+	fn drop(&mut self) {
+		if let Some(client) = self.client.take().filter(|c| !c.is_closed()) {
+			self.pool.idle.lock().expect("not poisoned").push(client);
+		}
+	}
+}
+
+impl Pool {
+	async fn get(&self) -> Result<Pooled<'_>, StoreError> {
+		let permit = self
+			.permits
+			.acquire()
+			.await
+			.map_err(|_| StoreError::Unavailable("the connection pool is closed".into()))?;
+		let idle = {
+			let mut idle = self.idle.lock().expect("not poisoned");
+			idle.retain(|c| !c.is_closed());
+			idle.pop()
+		};
+		let client = match idle {
+			Some(client) => client,
+			None => {
+				let (client, connection) = self.config.connect(NoTls).await?;
+				tokio::spawn(async move {
+					if let Err(e) = connection.await {
+						tracing::warn!(error = %e, "database connection closed");
+					}
+				});
+				client
+			},
+		};
+		Ok(Pooled { client: Some(client), pool: self, _permit: permit })
+	}
+}
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+	pool: Pool,
+	reservation_ttl: f64,
+	/// The longest any operation may take, connecting included.
+	timeout: Duration,
+}
+
+fn ledger_of(id: i64, row: &Row) -> Result<Ledger, StoreError> {
+	Ok(Ledger {
+		best: decode_best(id, row.get(0), row.get::<_, Option<&[u8]>>(1))?,
+		quantity: decode_quantity(id, row.get(2))?,
+		settled_units: row.get::<_, i64>(3) as u64,
+		abandoned: row.get(4),
+		..Ledger::default()
+	})
+}
+
+const SELECT_CHANNEL: &str =
+	"SELECT best_units, best_signature, quantity, settled_units, abandoned FROM channels WHERE channel_id = $1";
+
+/// Units reserved on channel `id` by live calls: `call`'s, and the others'.
+async fn live_reservations(
+	tx: &Transaction<'_>,
+	id: i64,
+	call: Option<i64>,
+) -> Result<(u64, u64), StoreError> {
+	let rows = tx
+		.query(
+			"SELECT call_id, units FROM reservations WHERE channel_id = $1 AND expires_at > now()",
+			&[&id],
+		)
+		.await?;
+	Ok(rows.iter().fold((0, 0), |(mine, others), row| {
+		let units = row.get::<_, i64>(1) as u64;
+		match Some(row.get::<_, i64>(0)) == call {
+			true => (mine + units, others),
+			false => (mine, others.saturating_add(units)),
+		}
+	}))
+}
+
+impl PostgresStore {
+	/// Connects to `url` and migrates its schema.
+	pub async fn open(url: &str, settings: &StoreSettings) -> Result<PostgresStore, StoreError> {
+		let mut config = tokio_postgres::Config::from_str(url)
+			.map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
+		config.connect_timeout(settings.connect_timeout);
+		config.application_name("agora-gateway");
+		let store = PostgresStore {
+			pool: Pool {
+				config,
+				idle: Mutex::new(Vec::new()),
+				permits: Semaphore::new(settings.pool_size.max(1)),
+			},
+			reservation_ttl: settings.reservation_ttl.as_secs_f64(),
+			timeout: settings.connect_timeout,
+		};
+		store.timed(store.migrate()).await?;
+		Ok(store)
+	}
+
+	/// `operation`, failing as unavailable past the timeout (a database that hangs).
+	async fn timed<T>(
+		&self,
+		operation: impl Future<Output = Result<T, StoreError>>,
+	) -> Result<T, StoreError> {
+		tokio::time::timeout(self.timeout, operation).await.unwrap_or_else(|_| {
+			Err(StoreError::Unavailable(format!("no answer within {:?}", self.timeout)))
+		})
+	}
+
+	async fn migrate(&self) -> Result<(), StoreError> {
+		let mut connection = self.pool.get().await?;
+		let tx = connection.transaction().await?;
+		tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+		tx.batch_execute(
+			"CREATE TABLE IF NOT EXISTS agora_gateway_schema (
+				version BIGINT PRIMARY KEY,
+				applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+			)",
+		)
+		.await?;
+		let current: i64 = tx
+			.query_one("SELECT COALESCE(MAX(version), 0) FROM agora_gateway_schema", &[])
+			.await?
+			.get(0);
+		for (version, sql) in pending_migrations(MIGRATIONS, current)? {
+			tx.batch_execute(sql).await?;
+			tx.execute("INSERT INTO agora_gateway_schema (version) VALUES ($1)", &[&version])
+				.await?;
+			tracing::info!(version, "database migrated");
+		}
+		tx.commit().await?;
+		Ok(())
+	}
+
+	async fn try_update(
+		&self,
+		id: ChannelId,
+		call: Option<CallId>,
+		change: Change<'_>,
+	) -> Result<Result<Ledger, Refusal>, StoreError> {
+		let key = to_sql(id)?;
+		let call = call.map(|c| c as i64);
+		let mut connection = self.pool.get().await?;
+		let tx = connection.transaction().await?;
+		tx.execute("INSERT INTO channels (channel_id) VALUES ($1) ON CONFLICT DO NOTHING", &[&key])
+			.await?;
+		let row = tx.query_one(&format!("{SELECT_CHANNEL} FOR UPDATE"), &[&key]).await?;
+		let stored = ledger_of(key, &row)?;
+		let (mine, others) = live_reservations(&tx, key, call).await?;
+		let mut ledger =
+			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
+		if let Err(refusal) = change(&mut ledger) {
+			// Dropping the transaction rolls it back.
+			return Ok(Err(refusal));
+		}
+		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
+		if columns != stored {
+			let best_units = ledger.best.as_ref().map(|b| to_sql(b.units)).transpose()?;
+			tx.execute(
+				"UPDATE channels SET best_units = $2, best_signature = $3, quantity = $4,
+				 settled_units = $5, abandoned = $6 WHERE channel_id = $1",
+				&[
+					&key,
+					&best_units,
+					&ledger.best.as_ref().map(|b| b.signature.encode()),
+					&ledger.quantity.to_string(),
+					&to_sql(ledger.settled_units)?,
+					&ledger.abandoned,
+				],
+			)
+			.await?;
+		}
+		match (call, ledger.reserved_by_call) {
+			(Some(call), 0) => {
+				tx.execute("DELETE FROM reservations WHERE call_id = $1", &[&call]).await?;
+			},
+			(Some(call), units) => {
+				tx.execute(
+					"INSERT INTO reservations (call_id, channel_id, units, expires_at)
+					 VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+					 ON CONFLICT (call_id) DO UPDATE
+					 SET units = EXCLUDED.units, expires_at = EXCLUDED.expires_at",
+					&[&call, &key, &to_sql(units)?, &self.reservation_ttl],
+				)
+				.await?;
+			},
+			(None, _) => {},
+		}
+		tx.commit().await?;
+		Ok(Ok(ledger))
+	}
+
+	async fn try_take_free_call(
+		&self,
+		request: &FreeCallRequest,
+	) -> Result<FreeCallOutcome, StoreError> {
+		let account: &[u8] = request.account.as_ref();
+		let period = to_sql(request.period)?;
+		let mut connection = self.pool.get().await?;
+		let tx = connection.transaction().await?;
+		let fresh = tx
+			.execute(
+				"INSERT INTO caller_nonces (account, nonce, expires_at) VALUES ($1, $2, $3)
+				 ON CONFLICT DO NOTHING",
+				&[&account, &request.nonce, &to_sql(request.nonce_expires_at)?],
+			)
+			.await?;
+		if fresh == 0 {
+			return Ok(FreeCallOutcome::Replayed);
+		}
+		// Each count's row is held until the commit: replicas count one call at a time.
+		let mut count = Vec::with_capacity(2);
+		for who in [account, ALL_ACCOUNTS] {
+			tx.execute(
+				"INSERT INTO free_calls (account, period, used) VALUES ($1, $2, 0)
+				 ON CONFLICT DO NOTHING",
+				&[&who, &period],
+			)
+			.await?;
+			let row = tx
+				.query_one(
+					"SELECT used FROM free_calls WHERE account = $1 AND period = $2 FOR UPDATE",
+					&[&who, &period],
+				)
+				.await?;
+			count.push(row.get::<_, i32>(0) as u32);
+		}
+		let outcome = if count[0] >= request.allowance {
+			FreeCallOutcome::Exhausted
+		} else if request.budget.is_some_and(|budget| count[1] >= budget) {
+			FreeCallOutcome::BudgetExhausted
+		} else {
+			tx.execute(
+				"UPDATE free_calls SET used = used + 1 WHERE period = $2 AND account IN ($1, $3)",
+				&[&account, &period, &ALL_ACCOUNTS],
+			)
+			.await?;
+			FreeCallOutcome::Granted { used: count[0] + 1 }
+		};
+		// The nonce is spent either way: a replay is refused as a replay.
+		tx.commit().await?;
+		Ok(outcome)
+	}
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+	async fn update(
+		&self,
+		id: ChannelId,
+		call: Option<CallId>,
+		change: Change<'_>,
+	) -> Result<Ledger, Refusal> {
+		self.timed(self.try_update(id, call, change)).await?
+	}
+
+	async fn ledger(&self, id: ChannelId) -> Result<Ledger, StoreError> {
+		self.timed(async {
+			let key = to_sql(id)?;
+			let connection = self.pool.get().await?;
+			let Some(row) = connection.query_opt(SELECT_CHANNEL, &[&key]).await? else {
+				return Ok(Ledger::default());
+			};
+			let reserved: i64 = connection
+				.query_one(
+					"SELECT COALESCE(SUM(units), 0)::BIGINT FROM reservations
+					 WHERE channel_id = $1 AND expires_at > now()",
+					&[&key],
+				)
+				.await?
+				.get(0);
+			Ok(Ledger { reserved_by_others: reserved as u64, ..ledger_of(key, &row)? })
+		})
+		.await
+	}
+
+	async fn renew(&self, call: CallId) -> Result<(), StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			connection
+				.execute(
+					"UPDATE reservations SET expires_at = now() + make_interval(secs => $2)
+					 WHERE call_id = $1",
+					&[&(call as i64), &self.reservation_ttl],
+				)
+				.await?;
+			Ok(())
+		})
+		.await
+	}
+
+	async fn claimable(&self) -> Result<Vec<(ChannelId, SignedReceipt)>, StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			let rows = connection
+				.query(
+					"SELECT channel_id, best_units, best_signature FROM channels
+					 WHERE best_units > settled_units AND abandoned IS NULL",
+					&[],
+				)
+				.await?;
+			rows.iter()
+				.filter_map(|row| {
+					let id: i64 = row.get(0);
+					decode_best(id, row.get(1), row.get(2))
+						.map(|best| best.map(|best| (id as ChannelId, best)))
+						.transpose()
+				})
+				.collect()
+		})
+		.await
+	}
+
+	async fn lease(&self, holder: &str, ttl: Duration) -> Result<bool, StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			let taken = connection
+				.execute(
+					"INSERT INTO leases (name, holder, expires_at)
+					 VALUES ('settler', $1, now() + make_interval(secs => $2))
+					 ON CONFLICT (name) DO UPDATE
+					 SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+					 WHERE leases.holder = EXCLUDED.holder OR leases.expires_at <= now()",
+					&[&holder, &ttl.as_secs_f64()],
+				)
+				.await?;
+			Ok(taken == 1)
+		})
+		.await
+	}
+
+	async fn log_settlement(&self, record: SettlementRecord) -> Result<(), StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			connection
+				.execute(
+					"INSERT INTO settlements (tx_hash, items, settled, dropped, retried)
+					 VALUES ($1, $2, $3, $4, $5)",
+					&[
+						&record.tx_hash,
+						&(record.items as i32),
+						&(record.settled as i32),
+						&(record.dropped as i32),
+						&(record.retried as i32),
+					],
+				)
+				.await?;
+			Ok(())
+		})
+		.await
+	}
+
+	async fn settlements(&self) -> Result<Vec<SettlementRecord>, StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			let rows = connection
+				.query(
+					"SELECT tx_hash, items, settled, dropped, retried FROM settlements ORDER BY id",
+					&[],
+				)
+				.await?;
+			Ok(rows
+				.iter()
+				.map(|row| SettlementRecord {
+					tx_hash: row.get(0),
+					items: row.get::<_, i32>(1) as u32,
+					settled: row.get::<_, i32>(2) as u32,
+					dropped: row.get::<_, i32>(3) as u32,
+					retried: row.get::<_, i32>(4) as u32,
+				})
+				.collect())
+		})
+		.await
+	}
+
+	async fn take_free_call(
+		&self,
+		request: &FreeCallRequest,
+	) -> Result<FreeCallOutcome, StoreError> {
+		self.timed(self.try_take_free_call(request)).await
+	}
+
+	async fn prune(&self, now_unix: u64, current_period: u64) -> Result<(), StoreError> {
+		self.timed(async {
+			let connection = self.pool.get().await?;
+			connection
+				.execute("DELETE FROM reservations WHERE expires_at <= now()", &[])
+				.await?;
+			connection
+				.execute("DELETE FROM caller_nonces WHERE expires_at < $1", &[&to_sql(now_unix)?])
+				.await?;
+			connection
+				.execute(
+					"DELETE FROM free_calls WHERE period < $1",
+					&[&to_sql(current_period.saturating_sub(1))?],
+				)
+				.await?;
+			Ok(())
+		})
+		.await
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::redact;
+
+	#[test]
+	fn passwords_never_reach_the_logs() {
+		assert_eq!(
+			redact("postgres://agora:s3cret@db.internal:5432/gateway"),
+			"postgres://agora:***@db.internal:5432/gateway"
+		);
+		assert_eq!(redact("postgres://agora@db/gateway"), "postgres://agora@db/gateway");
+		assert_eq!(redact("postgresql://h/db"), "postgresql://h/db");
+	}
+}
