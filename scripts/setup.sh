@@ -8,8 +8,10 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------
 # protoc: litep2p's build script needs it. The rest: C toolchain pieces some -sys
-# crates build with, Node.js for the end-to-end tests, and the sqlite3 shell that one
-# of them uses to make the gateway's database refuse a write.
+# crates build with, Node.js for the end-to-end tests, the sqlite3 shell that one
+# of them uses to make the gateway's database refuse a write, and PostgreSQL, which the
+# gateway's tests start themselves (initdb in a temporary directory, as the `postgres`
+# user the package creates).
 missing=()
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v cc >/dev/null || missing+=(build-essential)
@@ -18,12 +20,20 @@ command -v git >/dev/null || missing+=(git)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 	# Package lists are empty or stale on a new machine: refresh them only now.
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+	# The tests run their own PostgreSQL servers: the system cluster the package just
+	# created (and may have started) is not needed.
+	if [[ " ${missing[*]} " == *" postgresql "* ]]; then
+		pg_lsclusters -h | while read -r version cluster _; do
+			$SUDO pg_dropcluster --stop "$version" "$cluster"
+		done
+	fi
 fi
 
 # --- Rust --------------------------------------------------------------------------
