@@ -138,7 +138,7 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     }
   });
 
-  test('64 paying clients over three replicas, one SIGKILLed and the database restarted: nothing lost, settled exactly once', async () => {
+  test('64 paying clients over three replicas, one SIGKILLed and the database restarted: nothing lost, settled exactly once', async (t) => {
     const traffic = channels.slice(1);
     const known = new Map(traffic.map((c) => [c, 0n])); // the highest owed units seen: what clients sign
     const served = new Map(traffic.map((c) => [c, 0])); // 200s
@@ -186,9 +186,11 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     })();
     await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), outage]);
     assert.equal(total(), CLIENTS * CALLS_PER_CLIENT);
-    // Clients waited on the receipt they had, on the database, or left the dead replica:
+    t.diagnostic(`refusals and failures on the way: ${JSON.stringify(errors)}`);
+    // Calls were in flight on the killed replica and while the database was down, and
+    // clients waited on the receipt they had, on the database, or left the dead replica:
     // nothing else went wrong.
-    assert.ok(errors.store_unavailable > 0, JSON.stringify(errors));
+    assert.ok(errors.store_unavailable > 0 && errors.no_answer > 0, JSON.stringify(errors));
     assert.deepEqual(Object.keys(errors).filter((e) => !['receipt_too_low', 'store_unavailable', 'no_answer'].includes(e)), []);
 
     // What is owed: every call served, and at most the calls whose answer was lost with the

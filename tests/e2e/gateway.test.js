@@ -119,6 +119,9 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     const missing = await refusal({});
     assert.equal(missing.status, 402);
     assert.equal(missing.body.error, 'missing_receipt');
+    // This gateway gives no free calls: a caller's signed headers are not a payment.
+    const caller = await refusal({ 'Agora-Caller': charlieApp.address, 'Agora-Caller-Time': '1', 'Agora-Caller-Nonce': 'n', 'Agora-Caller-Signature': 'sr25519:0x00' });
+    assert.deepEqual([caller.status, caller.body.error], [402, 'missing_receipt']);
     assert.equal((await refusal({ ...headersFor(1), 'Agora-Signature': 'sr25519:0x12' })).body.error, 'malformed_receipt');
     const mallory = new Keyring({ type: 'sr25519' }).addFromUri('//Mallory');
     const forged = await refusal(headersFor(1, mallory));
@@ -172,7 +175,9 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     assert.ok(owed + RESERVE_UNITS - signed > CREDIT_UNITS, 'refused only once the next call would pass the credit');
     assert.equal(owed, expectedOwed());
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    for (const reason of ['missing_receipt', 'malformed_receipt', 'bad_signature', 'receipt_exceeds_deposit', 'unknown_channel', 'receipt_too_low']) {
+    // Two calls without a receipt: one with no header at all, one with a caller's only.
+    assert.match(metrics, /agora_gateway_refusals_total\{reason="missing_receipt"\} 2\n/);
+    for (const reason of ['malformed_receipt', 'bad_signature', 'receipt_exceeds_deposit', 'unknown_channel', 'receipt_too_low']) {
       assert.match(metrics, new RegExp(`agora_gateway_refusals_total\\{reason="${reason}"\\} 1\\n`));
     }
   });

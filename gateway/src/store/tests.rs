@@ -528,6 +528,19 @@ async fn postgres_passes_the_store_suite_and_replicas_share_one_database() {
 	assert_eq!(add_usage(&*replicas[0], 2, 1).await.quantity, 301);
 	assert_eq!(replicas[2].ledger(2).await.unwrap().quantity, 301);
 
+	// A database that accepts connections and never answers fails within the timeout.
+	let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+	let silent_url = format!("postgres://postgres@{}/gateway", silent.local_addr().unwrap());
+	let settings = StoreSettings {
+		database: Database::Postgres(silent_url),
+		reservation_ttl: TTL,
+		pool_size: 1,
+		connect_timeout: Duration::from_secs(1),
+	};
+	let hung = open(&settings).await.err().unwrap();
+	assert_eq!(hung.to_string(), "database: no answer within 1s");
+	drop(silent);
+
 	// A schema newer than this gateway knows is refused.
 	let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
 	tokio::spawn(connection);
