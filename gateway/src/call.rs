@@ -14,12 +14,16 @@
 //!
 //! A call's reservation is in the store, where every replica counts it; the call renews
 //! it every third of `reservation_ttl` while it runs, so that a replica killed mid-call
-//! holds its calls' units for at most that long.
+//! holds its calls' units for at most that long. A reservation that expired meanwhile (the
+//! database was out for longer) is taken again, within the credit limit, at the renewal.
 
 use std::{
 	convert::Infallible,
 	pin::Pin,
-	sync::Arc,
+	sync::{
+		atomic::{AtomicU64, Ordering},
+		Arc,
+	},
 	task::{Context, Poll},
 	time::Duration,
 };
@@ -70,7 +74,8 @@ pub struct PaidCall {
 	slot: Arc<AsyncMutex<Slot>>,
 	channel_id: ChannelId,
 	call_id: CallId,
-	reserved: u64,
+	/// The units reserved (the renewal reads them).
+	reserved: Arc<AtomicU64>,
 	/// The units the channel owed when the call was admitted: what the call says is owed
 	/// when the store cannot tell.
 	owed_at_admission: u64,
@@ -94,6 +99,34 @@ impl Drop for PaidCall {
 				tracing::warn!(channel = channel_id, error = %e, "cannot free a reservation: it expires");
 			}
 		});
+	}
+}
+
+/// Renews `call`'s reservation of `reserved` units on channel `id` every third of
+/// `reservation_ttl` until aborted: an update of the reservation sets its expiry anew, and
+/// takes again (within the credit limit) what expired.
+async fn renew(
+	gateway: Arc<Gateway>,
+	slot: Arc<AsyncMutex<Slot>>,
+	id: ChannelId,
+	call: CallId,
+	reserved: Arc<AtomicU64>,
+) {
+	let terms = &gateway.terms;
+	loop {
+		tokio::time::sleep(gateway.config.reservation_ttl / 3).await;
+		let units = reserved.load(Ordering::Relaxed);
+		let renewed = gateway
+			.with_account(id, &slot, Some(call), |account, ledger| {
+				match units.saturating_sub(ledger.reserved_by_call) {
+					0 => Ok(()),
+					expired => account.reserve(terms, expired),
+				}
+			})
+			.await;
+		if let Err(refusal) = renewed {
+			tracing::warn!(channel = id, %refusal, "cannot renew a reservation");
+		}
 	}
 }
 
@@ -123,16 +156,14 @@ impl PaidCall {
 		owed_units: u64,
 		permit: OwnedSemaphorePermit,
 	) -> PaidCall {
-		let renewer = gateway.clone();
-		let renewal = tokio::spawn(async move {
-			let every = renewer.config.reservation_ttl / 3;
-			loop {
-				tokio::time::sleep(every).await;
-				if let Err(e) = renewer.store.renew(call_id).await {
-					tracing::warn!(channel = channel_id, error = %e, "cannot renew a reservation");
-				}
-			}
-		})
+		let reserved = Arc::new(AtomicU64::new(reserved));
+		let renewal = tokio::spawn(renew(
+			gateway.clone(),
+			slot.clone(),
+			channel_id,
+			call_id,
+			reserved.clone(),
+		))
 		.abort_handle();
 		PaidCall {
 			gateway,
@@ -164,7 +195,7 @@ impl PaidCall {
 		if units > limit {
 			return Err(Refusal::CallLimitReached(limit));
 		}
-		if units <= self.reserved {
+		if units <= self.reserved.load(Ordering::Relaxed) {
 			return Ok(());
 		}
 		let terms = &self.gateway.terms;
@@ -173,7 +204,7 @@ impl PaidCall {
 				account.reserve(terms, units.saturating_sub(ledger.reserved_by_call))
 			})
 			.await?;
-		self.reserved = units;
+		self.reserved.store(units, Ordering::Relaxed);
 		Ok(())
 	}
 

@@ -204,6 +204,22 @@ impl Node {
 		}))
 	}
 
+	/// `Metering::NextChannelId` at the best block: every channel below it was opened.
+	pub async fn next_channel_id(&self) -> Result<ChannelId, ChainError> {
+		let stored: Option<sp_core::Bytes> = self
+			.call(
+				"state_getStorage",
+				json!([sp_core::bytes::to_hex(&next_channel_id_key(), false)]),
+			)
+			.await?;
+		stored.map_or(Ok(0), |bytes| {
+			ChannelId::decode(&mut &bytes[..]).map_err(|e| ChainError::Decode {
+				method: "state_getStorage",
+				detail: format!("Metering::NextChannelId: {e}"),
+			})
+		})
+	}
+
 	/// Whether the payee could claim this receipt now (`agora_verifyReceipt`).
 	pub async fn verify_receipt(
 		&self,
@@ -225,5 +241,24 @@ impl Node {
 	/// The extrinsics waiting in the node's pool.
 	pub async fn pending_extrinsics(&self) -> Result<Vec<String>, ChainError> {
 		self.call("author_pendingExtrinsics", json!([])).await
+	}
+}
+
+/// The storage key of `Metering::NextChannelId` (a plain value: the hashed pallet and item
+/// names).
+fn next_channel_id_key() -> Vec<u8> {
+	use sp_crypto_hashing::twox_128;
+	[twox_128(b"Metering"), twox_128(b"NextChannelId")].concat()
+}
+
+#[cfg(test)]
+mod tests {
+	#[test]
+	fn the_next_channel_id_key_is_the_one_polkadot_js_computes() {
+		// api.query.metering.nextChannelId.key()
+		assert_eq!(
+			sp_core::bytes::to_hex(&super::next_channel_id_key(), false),
+			"0x23d01c74386196b62bff2655a5748ef52d56750ffbaedbf3dd8dd3900c756381"
+		);
 	}
 }

@@ -526,6 +526,11 @@ impl Settings {
 		}
 		let free_calls = match (self.free_calls, self.free_calls_budget) {
 			(0, Some(_)) => return Err(error("free_calls_budget needs free_calls (per account)")),
+			(_, Some(0)) => {
+				return Err(error(
+					"free_calls_budget must be at least 1 (free_calls = 0 gives none)",
+				))
+			},
 			(0, None) => None,
 			(allowance, budget) => {
 				if self.free_calls_period == 0 || self.free_call_window == 0 {
@@ -744,6 +749,10 @@ mod tests {
 		assert_eq!(
 			refused(&format!("{MINIMAL}free_calls_budget = 10")),
 			"free_calls_budget needs free_calls (per account)"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}free_calls = 3\nfree_calls_budget = 0")),
+			"free_calls_budget must be at least 1 (free_calls = 0 gives none)"
 		);
 		assert_eq!(
 			refused(&format!("{MINIMAL}free_calls = 3\nfree_call_window = 0")),

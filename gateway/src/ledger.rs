@@ -254,15 +254,17 @@ impl ChannelAccount {
 		})
 	}
 
-	/// Checks `receipt` (payee, service, expiry, deposit, signature) and keeps it when it is
-	/// the best so far. Returns whether it became the best (and must be stored).
-	pub fn accept_receipt(
-		&mut self,
+	/// Checks a receipt for `units` against the channel as the chain has it: payee, service,
+	/// expiry, deposit, and (unless `signature_known`, i.e. already verified) the signer's
+	/// signature. Needs nothing of the ledger.
+	pub fn check_receipt(
+		&self,
 		terms: &Terms,
 		best_block: BlockNumber,
 		units: u64,
 		signature: &MultiSignature,
-	) -> Result<bool, Refusal> {
+		signature_known: bool,
+	) -> Result<(), Refusal> {
 		if self.chain.payee != terms.provider {
 			return Err(Refusal::WrongPayee(self.id));
 		}
@@ -283,18 +285,37 @@ impl ChannelAccount {
 		if units > max_units {
 			return Err(Refusal::ReceiptExceedsDeposit { units, max_units });
 		}
+		if !signature_known {
+			self.verify(terms, units, signature)?;
+		}
+		Ok(())
+	}
+
+	/// Keeps a checked receipt when it is the best so far; returns whether it became the
+	/// best (and must be stored).
+	pub fn keep_receipt(&mut self, units: u64, signature: &MultiSignature) -> bool {
+		if units <= self.signed_units() {
+			return false;
+		}
+		self.best = Some(SignedReceipt { units, signature: signature.clone() });
+		true
+	}
+
+	/// [`check_receipt`](Self::check_receipt) then [`keep_receipt`](Self::keep_receipt);
+	/// the signature is not verified again when it is the best receipt's.
+	pub fn accept_receipt(
+		&mut self,
+		terms: &Terms,
+		best_block: BlockNumber,
+		units: u64,
+		signature: &MultiSignature,
+	) -> Result<bool, Refusal> {
 		let known = self
 			.best
 			.as_ref()
 			.is_some_and(|b| b.units == units && &b.signature == signature);
-		if !known {
-			self.verify(terms, units, signature)?;
-		}
-		if units > self.signed_units() {
-			self.best = Some(SignedReceipt { units, signature: signature.clone() });
-			return Ok(true);
-		}
-		Ok(false)
+		self.check_receipt(terms, best_block, units, signature, known)?;
+		Ok(self.keep_receipt(units, signature))
 	}
 
 	/// Sets `reservation` units aside for a call, if the deposit covers everything used and

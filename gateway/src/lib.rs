@@ -43,6 +43,7 @@ use std::{
 use agora_primitives::{AccountId, BlockNumber, ChannelId};
 use agora_tx::ChainMetadata;
 use sp_core::{sr25519, Pair, H256};
+use sp_runtime::MultiSignature;
 use tokio::sync::{Mutex as AsyncMutex, Semaphore};
 
 use crate::{
@@ -58,6 +59,9 @@ use crate::{
 pub struct Slot {
 	pub chain: ChainChannel,
 	pub fetched_at: Instant,
+	/// The last receipt whose signature this replica verified (units, signature): clients
+	/// present the same receipt call after call.
+	pub verified: Option<(u64, MultiSignature)>,
 }
 
 impl Slot {
@@ -150,7 +154,11 @@ impl Gateway {
 		let slot = channels
 			.entry(id)
 			.or_insert_with(|| {
-				Arc::new(AsyncMutex::new(Slot { chain, fetched_at: Instant::now() }))
+				Arc::new(AsyncMutex::new(Slot {
+					chain,
+					fetched_at: Instant::now(),
+					verified: None,
+				}))
 			})
 			.clone();
 		self.metrics.channels.set(channels.len() as i64);

@@ -230,9 +230,10 @@ async fn admit(
 	}
 }
 
-/// Checks `presented` and reserves for the call, in one update of the channel's ledger: a
-/// better receipt is kept even when the reservation is refused. Returns the units owed,
-/// with the refusal too.
+/// Checks `presented` against the channel's chain state (no database work for a receipt
+/// that fails), then keeps it if it is the best and reserves for the call, in one update
+/// of the channel's ledger: a better receipt is kept even when the reservation is
+/// refused. Returns the units owed, with the refusal too.
 async fn check(
 	gateway: &Gateway,
 	slot: &AsyncMutex<Slot>,
@@ -241,23 +242,31 @@ async fn check(
 ) -> Result<u64, (Refusal, u64)> {
 	let head = gateway.assumed_head();
 	let terms = &gateway.terms;
+	let (id, units, signature) =
+		(presented.channel_id, presented.cumulative_units, &presented.signature);
+	let (chain, known) = {
+		let slot = slot.lock().await;
+		let known = slot.verified.as_ref().is_some_and(|(u, s)| *u == units && s == signature);
+		(slot.chain.clone(), known)
+	};
+	ChannelAccount::of(id, chain, &Ledger::default())
+		.check_receipt(terms, head.number, units, signature, known)
+		.map_err(|refusal| match refusal {
+			// Not the client's doing: the node is silent and the channel may have expired.
+			Refusal::ChannelExpiring { channel, expires_at } if head.stale => {
+				Refusal::ChainUnavailable(format!(
+					"the node has not answered for over {:?} and channel {channel}, expiring at block {expires_at}, may be within {} blocks of it by now (block {})",
+					gateway.config.max_chain_age, terms.expiry_margin, head.number
+				))
+			},
+			refusal => refusal,
+		})
+		.map_err(|refusal| (refusal, 0))?;
+	slot.lock().await.verified = Some((units, signature.clone()));
 	let call = reservation.map(|(call, _)| call);
 	let (admitted, _) = gateway
-		.with_account(presented.channel_id, slot, call, |account, ledger| {
-			let improved = account
-				.accept_receipt(terms, head.number, presented.cumulative_units, &presented.signature)
-				.map_err(|refusal| match refusal {
-					// Not the client's doing: the node is silent and the channel may have
-					// expired.
-					Refusal::ChannelExpiring { channel, expires_at } if head.stale => {
-						Refusal::ChainUnavailable(format!(
-							"the node has not answered for over {:?} and channel {channel}, expiring at block {expires_at}, may be within {} blocks of it by now (block {})",
-							gateway.config.max_chain_age, terms.expiry_margin, head.number
-						))
-					},
-					refusal => refusal,
-				})?;
-			if improved {
+		.with_account(id, slot, call, |account, ledger| {
+			if account.keep_receipt(units, signature) {
 				// A new receipt is worth trying to settle again, whatever failed before.
 				ledger.abandoned = None;
 			}
@@ -276,6 +285,11 @@ async fn check(
 async fn hand_in_receipt(State(gateway): State<Arc<Gateway>>, headers: HeaderMap) -> Response {
 	let presented = match receipt::from_headers(&headers) {
 		Ok(presented) => presented,
+		Err(refusal) => return refused(&gateway, refusal, None),
+	};
+	// Counted with the paid requests: every request that may reach the database is.
+	let _permit = match take_permit(&gateway, &headers) {
+		Ok(permit) => permit,
 		Err(refusal) => return refused(&gateway, refusal, None),
 	};
 	match admit(&gateway, &presented, None).await {

@@ -84,7 +84,9 @@ pub async fn claims(gateway: &Gateway) -> Result<Vec<Claim>, StoreError> {
 		let slot = match gateway.slot(id).await {
 			Ok(slot) => slot,
 			Err(Refusal::UnknownChannel(_)) => {
-				record(gateway, id, best.units, 0, Some("the channel is closed on chain")).await;
+				if closed_on_chain(gateway, id).await {
+					record(gateway, id, best.units, 0, Some(CLOSED)).await;
+				}
 				continue;
 			},
 			// The node cannot be read: the next round tries again.
@@ -107,6 +109,22 @@ pub async fn claims(gateway: &Gateway) -> Result<Vec<Claim>, StoreError> {
 	}
 	in_settlement_order(&mut claims);
 	Ok(claims)
+}
+
+/// Why a channel's receipt cannot be settled once the channel is gone from the chain.
+const CLOSED: &str = "the channel is closed on chain";
+
+/// Whether channel `id`, which the node does not have, was opened and has been closed (the
+/// chain's `NextChannelId` is past it), rather than unknown to a node that is behind: only
+/// then is its receipt given up on.
+async fn closed_on_chain(gateway: &Gateway, id: ChannelId) -> bool {
+	match gateway.node.next_channel_id().await {
+		Ok(next) => id < next,
+		Err(e) => {
+			tracing::warn!(channel = id, error = %e, "cannot read NextChannelId");
+			false
+		},
+	}
 }
 
 /// Stores that the chain settled `settled_units` of channel `id`, and with `abandoned` that
@@ -308,7 +326,8 @@ async fn settle(
 		// Read the chain first: requests on the channel wait only for the update.
 		let chain = node.channel(claim.channel_id).await?;
 		let outcome = match &chain {
-			None => Err("the channel is closed on chain".to_string()),
+			None if closed_on_chain(gateway, claim.channel_id).await => Err(CLOSED.to_string()),
+			None => Ok(false),
 			Some(chain) if chain.claimed_units() >= claim.units => Ok(true),
 			Some(_) => {
 				let check =

@@ -134,8 +134,8 @@ pub trait Store: Send + Sync {
 	/// Runs `change` on channel `id`'s ledger and stores what it changed, all or nothing;
 	/// no other update of the channel (in any replica) runs in between. With `call`, the
 	/// call's reservation is `reserved_by_call` and takes the value `change` leaves (0
-	/// removes it; a reservation lives `reservation_ttl` past its last update or
-	/// [`renew`](Store::renew)). Returns the ledger as stored.
+	/// removes it; a reservation lives `reservation_ttl` past its last update: a call
+	/// renews it by updating it). Returns the ledger as stored.
 	async fn update(
 		&self,
 		id: ChannelId,
@@ -145,9 +145,6 @@ pub trait Store: Send + Sync {
 
 	/// Channel `id`'s ledger (empty for a channel never served).
 	async fn ledger(&self, id: ChannelId) -> Result<Ledger, StoreError>;
-
-	/// Keeps `call`'s reservation alive for another `reservation_ttl`.
-	async fn renew(&self, call: CallId) -> Result<(), StoreError>;
 
 	/// The best receipt of every channel whose receipt pays more than the chain settled
 	/// when last looked, and that was not abandoned.

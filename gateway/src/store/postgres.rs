@@ -219,6 +219,10 @@ impl PostgresStore {
 			.map_err(|e| StoreError::Unavailable(format!("{}: {e}", redact(url))))?;
 		config.connect_timeout(settings.connect_timeout);
 		config.application_name("agora-gateway");
+		// The server gives up too: a statement or a row lock that outlives the client's
+		// timeout does not hold the connection (or the row) after the call gave up.
+		let ms = settings.connect_timeout.as_millis();
+		config.options(format!("-c statement_timeout={ms} -c lock_timeout={ms}"));
 		let store = PostgresStore {
 			pool: Pool {
 				config,
@@ -332,7 +336,7 @@ impl PostgresStore {
 		let account: &[u8] = request.account.as_ref();
 		let period = to_sql(request.period)?;
 		let mut connection = self.pool.get().await?;
-		let tx = connection.transaction().await?;
+		let mut tx = connection.transaction().await?;
 		let fresh = tx
 			.execute(
 				"INSERT INTO caller_nonces (account, nonce, expires_at) VALUES ($1, $2, $3)
@@ -343,36 +347,40 @@ impl PostgresStore {
 		if fresh == 0 {
 			return Ok(FreeCallOutcome::Replayed);
 		}
-		// Each count's row is held until the commit: replicas count one call at a time.
-		let mut count = Vec::with_capacity(2);
-		for who in [account, ALL_ACCOUNTS] {
-			tx.execute(
-				"INSERT INTO free_calls (account, period, used) VALUES ($1, $2, 0)
-				 ON CONFLICT DO NOTHING",
-				&[&who, &period],
-			)
-			.await?;
-			let row = tx
-				.query_one(
-					"SELECT used FROM free_calls WHERE account = $1 AND period = $2 FOR UPDATE",
-					&[&who, &period],
-				)
-				.await?;
-			count.push(row.get::<_, i32>(0) as u32);
-		}
-		let outcome = if count[0] >= request.allowance {
-			FreeCallOutcome::Exhausted
-		} else if request.budget.is_some_and(|budget| count[1] >= budget) {
-			FreeCallOutcome::BudgetExhausted
-		} else {
-			tx.execute(
-				"UPDATE free_calls SET used = used + 1 WHERE period = $2 AND account IN ($1, $3)",
-				&[&account, &period, &ALL_ACCOUNTS],
-			)
-			.await?;
-			FreeCallOutcome::Granted { used: count[0] + 1 }
+		// One conditional upsert per count: it counts the call, or returns nothing once the
+		// count reached its bound. Rows exist only for calls granted; the savepoint takes
+		// the account's count back when the budget then refuses. The nonce is spent either
+		// way: a replay is refused as a replay.
+		const COUNT: &str = "INSERT INTO free_calls (account, period, used) VALUES ($1, $2, 1)
+			ON CONFLICT (account, period) DO UPDATE SET used = free_calls.used + 1
+			WHERE free_calls.used < $3 RETURNING used";
+		let grant = tx.savepoint("free_call").await?;
+		let bound = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+		let counted =
+			grant.query_opt(COUNT, &[&account, &period, &bound(request.allowance)]).await?;
+		let outcome = match counted {
+			None => FreeCallOutcome::Exhausted,
+			Some(row) => {
+				let within_budget = match request.budget {
+					Some(budget) => {
+						let all_bound = bound(budget);
+						grant
+							.query_opt(COUNT, &[&ALL_ACCOUNTS, &period, &all_bound])
+							.await?
+							.is_some()
+					},
+					None => true,
+				};
+				match within_budget {
+					true => FreeCallOutcome::Granted { used: row.get::<_, i32>(0) as u32 },
+					false => FreeCallOutcome::BudgetExhausted,
+				}
+			},
 		};
-		// The nonce is spent either way: a replay is refused as a replay.
+		match outcome {
+			FreeCallOutcome::Granted { .. } => grant.commit().await?,
+			_ => grant.rollback().await?,
+		}
 		tx.commit().await?;
 		Ok(outcome)
 	}
@@ -405,21 +413,6 @@ impl Store for PostgresStore {
 				.await?
 				.get(0);
 			Ok(Ledger { reserved_by_others: reserved as u64, ..ledger_of(key, &row)? })
-		})
-		.await
-	}
-
-	async fn renew(&self, call: CallId) -> Result<(), StoreError> {
-		self.timed(async {
-			let connection = self.pool.get().await?;
-			connection
-				.execute(
-					"UPDATE reservations SET expires_at = now() + make_interval(secs => $2)
-					 WHERE call_id = $1",
-					&[&(call as i64), &self.reservation_ttl],
-				)
-				.await?;
-			Ok(())
 		})
 		.await
 	}

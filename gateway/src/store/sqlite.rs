@@ -83,6 +83,9 @@ enum Write {
 	},
 }
 
+/// How a write's commit went (with a free call's outcome).
+type Committed = oneshot::Receiver<Result<Option<FreeCallOutcome>, StoreError>>;
+
 struct Job {
 	write: Write,
 	done: oneshot::Sender<Result<Option<FreeCallOutcome>, StoreError>>,
@@ -193,7 +196,11 @@ fn take_free_call(
 			return Ok(FreeCallOutcome::BudgetExhausted);
 		}
 	}
-	for who in [account, ALL_ACCOUNTS] {
+	let counted: &[&[u8]] = match request.budget {
+		Some(_) => &[account, ALL_ACCOUNTS],
+		None => &[account],
+	};
+	for who in counted {
 		connection.execute(
 			"INSERT INTO free_calls (account, period, used) VALUES (?1, ?2, 1)
 			 ON CONFLICT (account, period) DO UPDATE SET used = used + 1",
@@ -332,11 +339,30 @@ impl SqliteStore {
 		})
 	}
 
-	/// Hands `write` to the writer; resolves once it is committed.
-	async fn write(&self, write: Write) -> Result<Option<FreeCallOutcome>, StoreError> {
+	/// Hands `write` to the writer: it is committed from now on, whatever becomes of the
+	/// caller; the receiver tells how the commit went.
+	fn send(&self, write: Write) -> Result<Committed, StoreError> {
 		let (done, committed) = oneshot::channel();
 		self.writes.send(Job { write, done }).map_err(|_| StoreError::WriterGone)?;
-		committed.await.map_err(|_| StoreError::WriterGone)?
+		Ok(committed)
+	}
+
+	/// Hands `write` to the writer; resolves once it is committed.
+	async fn write(&self, write: Write) -> Result<Option<FreeCallOutcome>, StoreError> {
+		self.send(write)?.await.map_err(|_| StoreError::WriterGone)?
+	}
+
+	/// Sets `call`'s reservation (none: removed); returns the one it replaces.
+	fn set_reservation(
+		&self,
+		call: CallId,
+		reservation: Option<Reservation>,
+	) -> Option<Reservation> {
+		let mut reservations = self.reservations.lock().expect("not poisoned");
+		match reservation {
+			Some(reservation) => reservations.insert(call, reservation),
+			None => reservations.remove(&call),
+		}
 	}
 
 	fn channel(&self, id: ChannelId) -> Arc<AsyncMutex<Ledger>> {
@@ -370,21 +396,25 @@ impl Store for SqliteStore {
 			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
 		change(&mut ledger)?;
 		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
-		if columns != *stored {
-			self.write(Write::Channel(id, columns.clone())).await?;
-			*stored = columns;
-		}
-		if let Some(call) = call {
-			let mut reservations = self.reservations.lock().expect("not poisoned");
-			match ledger.reserved_by_call {
-				0 => {
-					reservations.remove(&call);
-				},
-				units => {
-					let expires = Instant::now() + self.reservation_ttl;
-					reservations.insert(call, Reservation { channel: id, units, expires });
-				},
+		let committed = (columns != *stored)
+			.then(|| self.send(Write::Channel(id, columns.clone())))
+			.transpose()?;
+		// Once queued the write commits even if this update is abandoned (its client left):
+		// memory follows it at once, and goes back if the commit fails.
+		let previous = std::mem::replace(&mut *stored, columns);
+		let reservation = (ledger.reserved_by_call > 0).then(|| Reservation {
+			channel: id,
+			units: ledger.reserved_by_call,
+			expires: Instant::now() + self.reservation_ttl,
+		});
+		let previous_reservation = call.map(|call| self.set_reservation(call, reservation));
+		let Some(committed) = committed else { return Ok(ledger) };
+		if let Err(e) = committed.await.map_err(|_| StoreError::WriterGone).and_then(|r| r) {
+			*stored = previous;
+			if let (Some(call), Some(previous)) = (call, previous_reservation) {
+				self.set_reservation(call, previous);
 			}
+			return Err(e.into());
 		}
 		Ok(ledger)
 	}
@@ -392,13 +422,6 @@ impl Store for SqliteStore {
 	async fn ledger(&self, id: ChannelId) -> Result<Ledger, StoreError> {
 		let stored = self.channel(id).lock().await.clone();
 		Ok(Ledger { reserved_by_others: self.reserved(id, None).1, ..stored })
-	}
-
-	async fn renew(&self, call: CallId) -> Result<(), StoreError> {
-		if let Some(r) = self.reservations.lock().expect("not poisoned").get_mut(&call) {
-			r.expires = Instant::now() + self.reservation_ttl;
-		}
-		Ok(())
 	}
 
 	async fn claimable(&self) -> Result<Vec<(ChannelId, SignedReceipt)>, StoreError> {

@@ -32,19 +32,18 @@ enum Backend {
 	Postgres(String),
 }
 
+/// The tests' settings for `database`: reservations live `TTL`.
+fn settings(database: Database, connect_timeout: Duration) -> StoreSettings {
+	StoreSettings { database, reservation_ttl: TTL, pool_size: 8, connect_timeout }
+}
+
 impl Backend {
 	async fn open(&self) -> Box<dyn Store> {
 		let database = match self {
 			Backend::Sqlite(path) => Database::Sqlite(path.clone()),
 			Backend::Postgres(url) => Database::Postgres(url.clone()),
 		};
-		let settings = StoreSettings {
-			database,
-			reservation_ttl: TTL,
-			pool_size: 8,
-			connect_timeout: Duration::from_secs(5),
-		};
-		open(&settings).await.unwrap()
+		open(&settings(database, Duration::from_secs(5))).await.unwrap()
 	}
 }
 
@@ -165,10 +164,10 @@ async fn other_calls_reservations_count_until_they_expire(backend: Backend) {
 	// Freed: 0 removes it.
 	reserve(&*store, 1, 200, 0).await;
 	assert_eq!(store.ledger(1).await.unwrap().reserved(), 3);
-	// Renewed, a reservation outlives its first expiry; not renewed, it expires.
+	// Updated again (renewed), a reservation outlives its first expiry; left, it expires.
 	reserve(&*store, 1, 300, 4).await;
 	tokio::time::sleep(TTL * 2 / 3).await;
-	store.renew(300).await.unwrap();
+	reserve(&*store, 1, 300, 4).await;
 	tokio::time::sleep(TTL * 2 / 3).await;
 	assert_eq!(store.ledger(1).await.unwrap().reserved(), 4);
 	tokio::time::sleep(TTL).await;
@@ -355,13 +354,7 @@ async fn a_sqlite_database_of_an_older_gateway_is_migrated_and_a_newer_one_refus
 		.unwrap()
 		.pragma_update(None, "user_version", 99)
 		.unwrap();
-	let settings = StoreSettings {
-		database: Database::Sqlite(path),
-		reservation_ttl: TTL,
-		pool_size: 1,
-		connect_timeout: TTL,
-	};
-	let newer = open(&settings).await.err().unwrap();
+	let newer = open(&settings(Database::Sqlite(path), TTL)).await.err().unwrap();
 	assert_eq!(newer.to_string(), format!("database: schema version 99 is newer than this agora-gateway knows ({}): upgrade the gateway", sqlite::MIGRATIONS.len()));
 }
 
@@ -531,13 +524,10 @@ async fn postgres_passes_the_store_suite_and_replicas_share_one_database() {
 	// A database that accepts connections and never answers fails within the timeout.
 	let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
 	let silent_url = format!("postgres://postgres@{}/gateway", silent.local_addr().unwrap());
-	let settings = StoreSettings {
-		database: Database::Postgres(silent_url),
-		reservation_ttl: TTL,
-		pool_size: 1,
-		connect_timeout: Duration::from_secs(1),
-	};
-	let hung = open(&settings).await.err().unwrap();
+	let hung = open(&settings(Database::Postgres(silent_url), Duration::from_secs(1)))
+		.await
+		.err()
+		.unwrap();
 	assert_eq!(hung.to_string(), "database: no answer within 1s");
 	drop(silent);
 
@@ -548,12 +538,9 @@ async fn postgres_passes_the_store_suite_and_replicas_share_one_database() {
 		.batch_execute("INSERT INTO agora_gateway_schema (version) VALUES (99)")
 		.await
 		.unwrap();
-	let settings = StoreSettings {
-		database: Database::Postgres(url),
-		reservation_ttl: TTL,
-		pool_size: 1,
-		connect_timeout: Duration::from_secs(5),
-	};
-	let newer = open(&settings).await.err().unwrap();
+	let newer = open(&settings(Database::Postgres(url), Duration::from_secs(5)))
+		.await
+		.err()
+		.unwrap();
 	assert_eq!(newer.to_string(), "database: schema version 99 is newer than this agora-gateway knows (1): upgrade the gateway");
 }
