@@ -116,9 +116,15 @@ try {
 
   /** One gateway on SQLite, then 1, 2 and 3 replicas on one PostgreSQL. */
   async function compareStores() {
-    // Each configuration's clients pay on channels of their own (four sets of `clients`).
-    const opensMore = Array.from({ length: 3 * clients }, () => api.tx.metering.openChannel(serviceId, 10n * AGR, 100_000, receiptSigner(app), PRICE));
-    await submitOk(api, api.tx.utility.batchAll(opensMore), charlie);
+    // Each configuration's clients pay on channels of their own, opened by a consumer of
+    // their own (a consumer holds 64 channels at most): Charlie's, then Dave's, Eve's and
+    // Ferdie's.
+    const firstChannels = [channels[0]];
+    for (const consumer of ['//Dave', '//Eve', '//Ferdie'].map((uri) => keyring.addFromUri(uri))) {
+      const opens = Array.from({ length: clients }, () => api.tx.metering.openChannel(serviceId, 10n * AGR, 100_000, receiptSigner(app), PRICE));
+      const batch = await submitOk(api, api.tx.utility.batchAll(opens), consumer);
+      firstChannels.push(batch.events.find(({ event }) => api.events.metering.ChannelOpened.is(event)).event.data.channelId.toNumber());
+    }
     const postgres = await startPostgres();
     try {
       const rows = [];
@@ -143,7 +149,7 @@ try {
         postgres.createDatabase(database);
         const gateways = [];
         for (let i = 0; i < replicas; i += 1) gateways.push(await startGateway(`${database}-${i}`, postgres.url(database)));
-        await measure(`PostgreSQL, ${replicas} replica${replicas === 1 ? '' : 's'}`, gateways, channels[0] + replicas * clients);
+        await measure(`PostgreSQL, ${replicas} replica${replicas === 1 ? '' : 's'}`, gateways, firstChannels[replicas]);
       }
       const row = (cells) => `| ${cells.join(' | ')} |`;
       console.log(row(['store', 'paid calls/s', 'p50 / p99 ms (slowest replica)', 'errors']));

@@ -18,6 +18,7 @@
 //! gateway answers `store_unavailable`.
 
 use std::{
+	collections::HashMap,
 	future::Future,
 	ops::{Deref, DerefMut},
 	str::FromStr,
@@ -29,7 +30,7 @@ use agora_primitives::ChannelId;
 use async_trait::async_trait;
 use codec::Encode;
 use tokio::sync::{Semaphore, SemaphorePermit};
-use tokio_postgres::{Client, NoTls, Row, Transaction};
+use tokio_postgres::{Client, NoTls, Row, Statement, Transaction};
 
 use super::{
 	pending_migrations, sqlite::decode_best, sqlite::decode_quantity, CallId, Change,
@@ -110,34 +111,57 @@ fn to_sql(n: u64) -> Result<i64, StoreError> {
 /// A few connections, opened on demand and dropped once the server closed them.
 struct Pool {
 	config: tokio_postgres::Config,
-	idle: Mutex<Vec<Client>>,
+	idle: Mutex<Vec<Connection>>,
 	permits: Semaphore,
+}
+
+/// A connection and the statements prepared on it: the hot path's statements are parsed
+/// once per connection, not once per call (a round trip each).
+struct Connection {
+	client: Client,
+	prepared: HashMap<&'static str, Statement>,
+}
+
+impl Connection {
+	/// `sql`, prepared on this connection once (in `tx`, a transaction of it).
+	async fn statement(
+		prepared: &mut HashMap<&'static str, Statement>,
+		tx: &Transaction<'_>,
+		sql: &'static str,
+	) -> Result<Statement, StoreError> {
+		if let Some(statement) = prepared.get(sql) {
+			return Ok(statement.clone());
+		}
+		let statement = tx.prepare(sql).await?;
+		prepared.insert(sql, statement.clone());
+		Ok(statement)
+	}
 }
 
 /// A connection taken from the pool; it goes back when dropped, unless closed.
 struct Pooled<'a> {
-	client: Option<Client>,
+	connection: Option<Connection>,
 	pool: &'a Pool,
 	_permit: SemaphorePermit<'a>,
 }
 
 impl Deref for Pooled<'_> {
-	type Target = Client;
-	fn deref(&self) -> &Client {
-		self.client.as_ref().expect("taken only on drop")
+	type Target = Connection;
+	fn deref(&self) -> &Connection {
+		self.connection.as_ref().expect("taken only on drop")
 	}
 }
 
 impl DerefMut for Pooled<'_> {
-	fn deref_mut(&mut self) -> &mut Client {
-		self.client.as_mut().expect("taken only on drop")
+	fn deref_mut(&mut self) -> &mut Connection {
+		self.connection.as_mut().expect("taken only on drop")
 	}
 }
 
 impl Drop for Pooled<'_> {
 	fn drop(&mut self) {
-		if let Some(client) = self.client.take().filter(|c| !c.is_closed()) {
-			self.pool.idle.lock().expect("not poisoned").push(client);
+		if let Some(connection) = self.connection.take().filter(|c| !c.client.is_closed()) {
+			self.pool.idle.lock().expect("not poisoned").push(connection);
 		}
 	}
 }
@@ -151,11 +175,11 @@ impl Pool {
 			.map_err(|_| StoreError::Unavailable("the connection pool is closed".into()))?;
 		let idle = {
 			let mut idle = self.idle.lock().expect("not poisoned");
-			idle.retain(|c| !c.is_closed());
+			idle.retain(|c| !c.client.is_closed());
 			idle.pop()
 		};
-		let client = match idle {
-			Some(client) => client,
+		let connection = match idle {
+			Some(connection) => connection,
 			None => {
 				let (client, connection) = self.config.connect(NoTls).await?;
 				tokio::spawn(async move {
@@ -163,10 +187,10 @@ impl Pool {
 						tracing::warn!(error = %e, "database connection closed");
 					}
 				});
-				client
+				Connection { client, prepared: HashMap::new() }
 			},
 		};
-		Ok(Pooled { client: Some(client), pool: self, _permit: permit })
+		Ok(Pooled { connection: Some(connection), pool: self, _permit: permit })
 	}
 }
 
@@ -188,28 +212,38 @@ fn ledger_of(id: i64, row: &Row) -> Result<Ledger, StoreError> {
 	})
 }
 
-const SELECT_CHANNEL: &str =
-	"SELECT best_units, best_signature, quantity, settled_units, abandoned FROM channels WHERE channel_id = $1";
+/// A channel's stored columns (`$1`: its id), as [`ledger_of`] reads them.
+macro_rules! select_channel {
+	() => {
+		"SELECT best_units, best_signature, quantity, settled_units, abandoned FROM channels WHERE channel_id = $1"
+	};
+}
+const SELECT_CHANNEL: &str = select_channel!();
 
-/// Units reserved on channel `id` by live calls: `call`'s, and the others'.
-async fn live_reservations(
-	tx: &Transaction<'_>,
-	id: i64,
-	call: Option<i64>,
-) -> Result<(u64, u64), StoreError> {
-	let rows = tx
-		.query(
-			"SELECT call_id, units FROM reservations WHERE channel_id = $1 AND expires_at > now()",
-			&[&id],
-		)
-		.await?;
-	Ok(rows.iter().fold((0, 0), |(mine, others), row| {
+/// The statements of an update of a channel's ledger.
+mod update {
+	pub const ENSURE: &str = "INSERT INTO channels (channel_id) VALUES ($1) ON CONFLICT DO NOTHING";
+	pub const LOCK: &str = concat!(select_channel!(), " FOR UPDATE");
+	pub const RESERVATIONS: &str =
+		"SELECT call_id, units FROM reservations WHERE channel_id = $1 AND expires_at > now()";
+	pub const WRITE: &str = "UPDATE channels SET best_units = $2, best_signature = $3,
+		quantity = $4, settled_units = $5, abandoned = $6 WHERE channel_id = $1";
+	pub const FREE: &str = "DELETE FROM reservations WHERE call_id = $1";
+	pub const RESERVE: &str = "INSERT INTO reservations (call_id, channel_id, units, expires_at)
+		VALUES ($1, $2, $3, now() + make_interval(secs => $4))
+		ON CONFLICT (call_id) DO UPDATE SET units = EXCLUDED.units, expires_at = EXCLUDED.expires_at";
+}
+
+/// Units reserved on channel `id` by live calls (`rows` of [`update::RESERVATIONS`]):
+/// `call`'s, and the others'.
+fn live_reservations(rows: &[Row], call: Option<i64>) -> (u64, u64) {
+	rows.iter().fold((0, 0), |(mine, others), row| {
 		let units = row.get::<_, i64>(1) as u64;
 		match Some(row.get::<_, i64>(0)) == call {
 			true => (mine + units, others),
 			false => (mine, others.saturating_add(units)),
 		}
-	}))
+	})
 }
 
 impl PostgresStore {
@@ -248,7 +282,7 @@ impl PostgresStore {
 
 	async fn migrate(&self) -> Result<(), StoreError> {
 		let mut connection = self.pool.get().await?;
-		let tx = connection.transaction().await?;
+		let tx = connection.client.transaction().await?;
 		tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
 		tx.batch_execute(
 			"CREATE TABLE IF NOT EXISTS agora_gateway_schema (
@@ -279,13 +313,19 @@ impl PostgresStore {
 	) -> Result<Result<Ledger, Refusal>, StoreError> {
 		let key = to_sql(id)?;
 		let call = call.map(|c| c as i64);
-		let mut connection = self.pool.get().await?;
-		let tx = connection.transaction().await?;
-		tx.execute("INSERT INTO channels (channel_id) VALUES ($1) ON CONFLICT DO NOTHING", &[&key])
-			.await?;
-		let row = tx.query_one(&format!("{SELECT_CHANNEL} FOR UPDATE"), &[&key]).await?;
+		let mut pooled = self.pool.get().await?;
+		let Connection { client, prepared } = &mut *pooled;
+		let tx = client.transaction().await?;
+		macro_rules! statement {
+			($sql:expr) => {
+				Connection::statement(prepared, &tx, $sql).await?
+			};
+		}
+		tx.execute(&statement!(update::ENSURE), &[&key]).await?;
+		let row = tx.query_one(&statement!(update::LOCK), &[&key]).await?;
 		let stored = ledger_of(key, &row)?;
-		let (mine, others) = live_reservations(&tx, key, call).await?;
+		let reservations = tx.query(&statement!(update::RESERVATIONS), &[&key]).await?;
+		let (mine, others) = live_reservations(&reservations, call);
 		let mut ledger =
 			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
 		if let Err(refusal) = change(&mut ledger) {
@@ -295,31 +335,25 @@ impl PostgresStore {
 		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
 		if columns != stored {
 			let best_units = ledger.best.as_ref().map(|b| to_sql(b.units)).transpose()?;
-			tx.execute(
-				"UPDATE channels SET best_units = $2, best_signature = $3, quantity = $4,
-				 settled_units = $5, abandoned = $6 WHERE channel_id = $1",
-				&[
-					&key,
-					&best_units,
-					&ledger.best.as_ref().map(|b| b.signature.encode()),
-					&ledger.quantity.to_string(),
-					&to_sql(ledger.settled_units)?,
-					&ledger.abandoned,
-				],
-			)
-			.await?;
+			let columns: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+				&key,
+				&best_units,
+				&ledger.best.as_ref().map(|b| b.signature.encode()),
+				&ledger.quantity.to_string(),
+				&to_sql(ledger.settled_units)?,
+				&ledger.abandoned,
+			];
+			tx.execute(&statement!(update::WRITE), &columns).await?;
 		}
 		match (call, ledger.reserved_by_call) {
 			(Some(call), 0) => {
-				tx.execute("DELETE FROM reservations WHERE call_id = $1", &[&call]).await?;
+				tx.execute(&statement!(update::FREE), &[&call]).await?;
 			},
 			(Some(call), units) => {
+				let units = to_sql(units)?;
 				tx.execute(
-					"INSERT INTO reservations (call_id, channel_id, units, expires_at)
-					 VALUES ($1, $2, $3, now() + make_interval(secs => $4))
-					 ON CONFLICT (call_id) DO UPDATE
-					 SET units = EXCLUDED.units, expires_at = EXCLUDED.expires_at",
-					&[&call, &key, &to_sql(units)?, &self.reservation_ttl],
+					&statement!(update::RESERVE),
+					&[&call, &key, &units, &self.reservation_ttl],
 				)
 				.await?;
 			},
@@ -336,7 +370,7 @@ impl PostgresStore {
 		let account: &[u8] = request.account.as_ref();
 		let period = to_sql(request.period)?;
 		let mut connection = self.pool.get().await?;
-		let mut tx = connection.transaction().await?;
+		let mut tx = connection.client.transaction().await?;
 		let fresh = tx
 			.execute(
 				"INSERT INTO caller_nonces (account, nonce, expires_at) VALUES ($1, $2, $3)
@@ -400,7 +434,8 @@ impl Store for PostgresStore {
 	async fn ledger(&self, id: ChannelId) -> Result<Ledger, StoreError> {
 		self.timed(async {
 			let key = to_sql(id)?;
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			let Some(row) = connection.query_opt(SELECT_CHANNEL, &[&key]).await? else {
 				return Ok(Ledger::default());
 			};
@@ -419,7 +454,8 @@ impl Store for PostgresStore {
 
 	async fn claimable(&self) -> Result<Vec<(ChannelId, SignedReceipt)>, StoreError> {
 		self.timed(async {
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			let rows = connection
 				.query(
 					"SELECT channel_id, best_units, best_signature FROM channels
@@ -441,7 +477,8 @@ impl Store for PostgresStore {
 
 	async fn lease(&self, holder: &str, ttl: Duration) -> Result<bool, StoreError> {
 		self.timed(async {
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			let taken = connection
 				.execute(
 					"INSERT INTO leases (name, holder, expires_at)
@@ -459,7 +496,8 @@ impl Store for PostgresStore {
 
 	async fn log_settlement(&self, record: SettlementRecord) -> Result<(), StoreError> {
 		self.timed(async {
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			connection
 				.execute(
 					"INSERT INTO settlements (tx_hash, items, settled, dropped, retried)
@@ -480,7 +518,8 @@ impl Store for PostgresStore {
 
 	async fn settlements(&self) -> Result<Vec<SettlementRecord>, StoreError> {
 		self.timed(async {
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			let rows = connection
 				.query(
 					"SELECT tx_hash, items, settled, dropped, retried FROM settlements ORDER BY id",
@@ -510,7 +549,8 @@ impl Store for PostgresStore {
 
 	async fn prune(&self, now_unix: u64, current_period: u64) -> Result<(), StoreError> {
 		self.timed(async {
-			let connection = self.pool.get().await?;
+			let pooled = self.pool.get().await?;
+			let connection = &pooled.client;
 			connection
 				.execute("DELETE FROM reservations WHERE expires_at <= now()", &[])
 				.await?;
