@@ -9,11 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
-import { stringToU8a, u8aToHex } from '@polkadot/util';
 import { mnemonicGenerate } from '@polkadot/util-crypto';
-import { receiptHeaders, receiptSigner, signReceipt, submitOk } from '@agora/client';
+import { freeCallHeaders, receiptHeaders, receiptSigner, signReceipt, submitOk } from '@agora/client';
 import { listService } from './lib/fixtures.js';
 import { eventually, startDevNode } from './lib/node.js';
 import { startGateway, startUpstream, tokenGatewaySettings } from './lib/gateway.js';
@@ -144,6 +142,8 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     const served = new Map(traffic.map((c) => [c, 0])); // 200s
     const unanswered = new Map(traffic.map((c) => [c, 0])); // calls that got no answer
     const errors = {};
+    const unavailableAt = []; // when each store_unavailable came
+    const outage = {}; // when the database was being stopped, and was started again
     const alive = [true, true, true];
     const count = (kind) => { errors[kind] = (errors[kind] ?? 0) + 1; };
     const total = () => [...served.values()].reduce((a, b) => a + b, 0);
@@ -169,22 +169,25 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
           done += 1;
         } else {
           count(answer.body.error);
+          if (answer.body.error === 'store_unavailable') unavailableAt.push(Date.now());
           await sleep(answer.body.error === 'store_unavailable' ? 200 : 10);
         }
       }
     }
 
     const until = async (calls) => { while (total() < calls) await sleep(20); };
-    const outage = (async () => {
+    const faults = (async () => {
       await until(150);
       await replicas[2].gateway.kill();
       alive[2] = false;
       await until(300);
+      outage.from = Date.now();
       await postgres.stop();
       await sleep(3_000);
       await postgres.start();
+      outage.to = Date.now();
     })();
-    await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), outage]);
+    await Promise.all([...Array.from({ length: CLIENTS }, (_, i) => client(i)), faults]);
     assert.equal(total(), CLIENTS * CALLS_PER_CLIENT);
     t.diagnostic(`refusals and failures on the way: ${JSON.stringify(errors)}`);
     // Calls were in flight on the killed replica and while the database was down, and
@@ -192,6 +195,9 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     // nothing else went wrong.
     assert.ok(errors.store_unavailable > 0 && errors.no_answer > 0, JSON.stringify(errors));
     assert.deepEqual(Object.keys(errors).filter((e) => !['receipt_too_low', 'store_unavailable', 'no_answer'].includes(e)), []);
+    // 503s came only while the database was down (and the requests already waiting on it
+    // when it came back: database_timeout, 5 s, at most).
+    assert.deepEqual(unavailableAt.filter((at) => at < outage.from || at > outage.to + 5_000), []);
 
     // What is owed: every call served, and at most the calls whose answer was lost with the
     // killed replica; the two living replicas agree.
@@ -252,16 +258,9 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     const mallory = keyring.addFromUri('//Mallory');
     assert.equal((await api.query.system.account(trial.address)).data.free.toBigInt(), 0n);
     // #region free-call
-    const signed = (pair, { account = pair.address, nonce = randomBytes(12).toString('hex'), time = Math.floor(Date.now() / 1000) } = {}) => {
-      const text = `agora/free-call/v1:${genesisHash}:${serviceId}:${time}:${nonce}:POST:/chat/completions`;
-      return {
-        'Agora-Caller': account,
-        'Agora-Caller-Time': String(time),
-        'Agora-Caller-Nonce': nonce,
-        'Agora-Caller-Signature': `sr25519:${u8aToHex(pair.sign(stringToU8a(text)))}`,
-      };
+    // A free call to `path`, signed by the caller's key: no channel, no AGR.
+    const signed = (pair, overrides = {}) => freeCallHeaders(pair, { genesisHash, serviceId, path: '/chat/completions', ...overrides });
     // #endregion free-call
-    };
     const before = upstream.served.calls;
     const first = signed(trial);
     const answers = [await call(0, first), await call(1, signed(trial)), await call(2, signed(trial))];
@@ -279,7 +278,7 @@ describe('agora-gateway: three replicas on one PostgreSQL', () => {
     // someone else's allowance), are refused; none reaches the upstream.
     const replay = await call(2, first);
     assert.deepEqual([replay.status, replay.body.error], [401, 'replayed_request']);
-    const forged = await call(0, signed(mallory, { account: other.address }));
+    const forged = await call(0, { ...signed(mallory), 'Agora-Caller': other.address });
     assert.deepEqual([forged.status, forged.body.error], [401, 'caller_unauthenticated']);
     const stale = await call(0, signed(other, { time: Math.floor(Date.now() / 1000) - 600 }));
     assert.deepEqual([stale.status, stale.body.error], [401, 'caller_unauthenticated']);

@@ -30,6 +30,23 @@ export declare function rpcSignature(signature: SignedReceipt['signature']): Rec
 export declare function receiptHeaders(signed: SignedReceipt): Record<'Agora-Channel' | 'Agora-Units' | 'Agora-Signature', string>;
 export declare function receiptSigner(pair: KeyringPair): Partial<Record<SignatureScheme, `0x${string}`>>;
 
+// --- Free calls ---------------------------------------------------------------------
+/** What identifies a free call: the text its caller signs (docs/gateway.md, "Free trial calls"). */
+export interface FreeCall {
+  genesisHash: Bytes32;
+  serviceId: number | bigint;
+  /** The request's path and query, as the gateway receives it (e.g. `/chat/completions`). */
+  path: string;
+  method?: string;
+  /** New for every request (default: 24 random hex digits). */
+  nonce?: string;
+  /** Unix seconds (default: now). */
+  time?: number;
+}
+export declare function freeCallText(call: Required<FreeCall>): string;
+/** `Agora-Caller`, `Agora-Caller-Time`, `Agora-Caller-Nonce`, `Agora-Caller-Signature`. */
+export declare function freeCallHeaders(pair: KeyringPair, call: FreeCall): Record<'Agora-Caller' | 'Agora-Caller-Time' | 'Agora-Caller-Nonce' | 'Agora-Caller-Signature', string>;
+
 // --- Transactions -------------------------------------------------------------------
 export declare const SS58_PREFIX: 4242;
 export declare const PALLET_IDS: Readonly<{ treasury: string; rewards: string }>;
