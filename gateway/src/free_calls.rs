@@ -269,6 +269,20 @@ mod tests {
 	use sp_runtime::traits::IdentifyAccount;
 
 	#[test]
+	fn the_clients_shared_vector_is_accepted() {
+		// @agora/client's freeCallHeaders and agora-py's free_call_headers give these
+		// headers for ed25519 //Alice (clients/js/test/freecall.test.js,
+		// clients/python/tests/test_free_call.py).
+		let terms = Terms { genesis_hash: H256::repeat_byte(0x11), ..terms() };
+		let signature = "ed25519:0x829221878342590fb77b6663d3ffad3532645fc354b7681e882be46090149aa613138455145ea1b70861fdbcd904c4d789dad0f58e9a48488ce97913331b9e07";
+		let map =
+			headers("5FA9nQDVg267DEd8m1ZypXLBnvN7SFxYwV7ndqSYGiN9TTpu", NOW, "n-1", signature);
+		let caller = authenticate(&map, "POST", "/v1/chat/completions", &terms, 60, NOW).unwrap();
+		let alice = ed25519::Pair::from_string("//Alice", None).unwrap();
+		assert_eq!(caller.account, AccountId::from(alice.public()));
+	}
+
+	#[test]
 	fn another_key_another_request_or_a_stale_time_is_refused() {
 		let alice = sr25519::Pair::from_string("//Alice", None).unwrap();
 		let mallory = sr25519::Pair::from_string("//Mallory", None).unwrap();

@@ -18,7 +18,7 @@ import {
   claim, findEvent, openChannel, propose, receiptHeaders, receiptSigner, signReceipt, submit,
   submitOk, vote,
 } from '@agora/client';
-import { DEFAULT_PRICE, eventsAt, listService } from './lib/fixtures.js';
+import { DEFAULT_PRICE, eventsAt, issuanceMintedBetween, listService } from './lib/fixtures.js';
 import { startGateway, startUpstream, tokenGatewaySettings } from './lib/gateway.js';
 import { builtBinary, eventually, startDevNode, waitForHead } from './lib/node.js';
 
@@ -145,14 +145,8 @@ describe('runtime upgrade through governance on agora-node --dev', () => {
         (await was.query.system.account(who.address)).data.toJSON(), who.address);
     }
     // Issuance changed only by what the sessions ended meanwhile minted (docs/token.md).
-    let minted = 0n;
-    const [from, to] = [(await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber(), finalized.number.toNumber()];
-    for (let number = from + 1; number <= to; number += 1) {
-      const events = await (await api.at(await api.rpc.chain.getBlockHash(number))).query.system.events();
-      for (const { event } of events) {
-        if (api.events.validators.IssuanceMinted.is(event)) minted += event.data.minted.toBigInt();
-      }
-    }
+    const from = (await api.rpc.chain.getHeader(applied.blockHash)).number.toNumber();
+    const minted = await issuanceMintedBetween(api, from, finalized.number.toNumber());
     assert.equal((await is.query.balances.totalIssuance()).toBigInt(), (await was.query.balances.totalIssuance()).toBigInt() + minted);
 
     // And it still works. The gateway, not restarted, reads the new metadata and settles

@@ -65,3 +65,19 @@ export async function balancesAround(api, blockHash, who) {
   const states = await statesAround(api, blockHash);
   return Promise.all(states.map((state) => balancesIn(state, who)));
 }
+
+/**
+ * Planck minted by the sessions that ended in blocks `from` + 1 … `to`
+ * (`validators.IssuanceMinted`): what total issuance grows by between those blocks when
+ * nothing else mints or burns.
+ */
+export async function issuanceMintedBetween(api, from, to) {
+  let minted = 0n;
+  for (let number = from + 1; number <= to; number += 1) {
+    const events = await (await api.at(await api.rpc.chain.getBlockHash(number))).query.system.events();
+    for (const { event } of events) {
+      if (api.events.validators.IssuanceMinted.is(event)) minted += event.data.minted.toBigInt();
+    }
+  }
+  return minted;
+}

@@ -88,6 +88,9 @@ export function startUpstream(tokensFor) {
       }));
     });
   });
+  // Node closes a connection idle for 5 s by default, racing a gateway that reuses it
+  // after a quiet spell (a 502 for that call): AI servers keep theirs open longer.
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       resolve({ url: `http://127.0.0.1:${server.address().port}`, served, close: () => new Promise((r) => server.close(r)) });
