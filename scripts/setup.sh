@@ -21,6 +21,7 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v openssl >/dev/null || missing+=(openssl) # the gateway's TLS test makes its certificates
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"

@@ -63,6 +63,11 @@ pub struct Cli {
 	#[arg(long, value_name = "FILE|URL")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub database: Option<String>,
+	/// PostgreSQL: PEM file of the CA certificates its TLS certificate is verified against
+	/// (with sslmode=require in the URL) [default: the system's roots].
+	#[arg(long, value_name = "FILE")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub database_ca: Option<PathBuf>,
 	/// PostgreSQL: connections each replica keeps at most [default: 16].
 	#[arg(long, value_name = "N")]
 	#[serde(skip_serializing_if = "Option::is_none")]
@@ -206,6 +211,7 @@ struct Settings {
 	key_file: Option<PathBuf>,
 	#[serde(default = "default_database")]
 	database: String,
+	database_ca: Option<PathBuf>,
 	#[serde(default = "default_database_pool")]
 	database_pool: usize,
 	#[serde(default = "default_database_timeout")]
@@ -565,6 +571,7 @@ impl Settings {
 				reservation_ttl: Duration::from_secs(self.reservation_ttl),
 				pool_size: self.database_pool,
 				connect_timeout: Duration::from_secs(self.database_timeout),
+				ca_file: self.database_ca,
 			},
 			meter,
 			credit_limit: self.credit_limit.0,

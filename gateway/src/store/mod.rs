@@ -41,7 +41,7 @@ pub type CallId = u64;
 pub enum StoreError {
 	#[error("database: {0}")]
 	Sql(#[from] rusqlite::Error),
-	#[error("database: {0}")]
+	#[error("database: {}", with_causes(.0))]
 	Postgres(#[from] tokio_postgres::Error),
 	#[error("database: {0}")]
 	Corrupt(String),
@@ -49,10 +49,24 @@ pub enum StoreError {
 	Commit(String),
 	#[error("database: {0}")]
 	Unavailable(String),
+	#[error("database: {0}")]
+	Config(String),
 	#[error("database: schema version {found} is newer than this agora-gateway knows ({known}): upgrade the gateway")]
 	NewerSchema { found: i64, known: i64 },
 	#[error("database writer stopped")]
 	WriterGone,
+}
+
+/// `error` and what caused it: tokio-postgres says "error performing TLS handshake", its
+/// cause says which certificate was refused and why.
+fn with_causes(error: &dyn std::error::Error) -> String {
+	let mut text = error.to_string();
+	let mut cause = error.source();
+	while let Some(inner) = cause {
+		text.push_str(&format!(": {inner}"));
+		cause = inner.source();
+	}
+	text
 }
 
 impl From<StoreError> for Refusal {
@@ -213,6 +227,9 @@ pub struct StoreSettings {
 	pub pool_size: usize,
 	/// How long connecting to PostgreSQL may take.
 	pub connect_timeout: Duration,
+	/// PEM CA certificates PostgreSQL's TLS certificate is verified against (else the
+	/// system's roots).
+	pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// Opens the store `settings` name, running its migrations.

@@ -16,21 +16,32 @@
 //! a connection the server closed (a restart) is dropped and a new one opened on demand;
 //! while the database is down every operation fails within `connect_timeout`, and the
 //! gateway answers `store_unavailable`.
+//!
+//! Connections use TLS (rustls, certificates verified against `database_ca` or the
+//! system's roots) as the URL's `sslmode` says; a database on another host must be given
+//! `sslmode=require` or, knowingly, `sslmode=disable`.
 
 use std::{
 	collections::HashMap,
 	future::Future,
+	net::IpAddr,
 	ops::{Deref, DerefMut},
+	path::Path,
 	str::FromStr,
-	sync::Mutex,
+	sync::{Arc, Mutex},
 	time::Duration,
 };
 
 use agora_primitives::ChannelId;
 use async_trait::async_trait;
 use codec::Encode;
+use rustls::pki_types::{pem::PemObject, CertificateDer};
 use tokio::sync::{Semaphore, SemaphorePermit};
-use tokio_postgres::{Client, NoTls, Row, Statement, Transaction};
+use tokio_postgres::{
+	config::{Host, SslMode},
+	Client, Row, Statement, Transaction,
+};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
 	pending_migrations, sqlite::decode_best, sqlite::decode_quantity, CallId, Change,
@@ -108,9 +119,63 @@ fn to_sql(n: u64) -> Result<i64, StoreError> {
 	i64::try_from(n).map_err(|_| StoreError::Corrupt(format!("{n} does not fit a BIGINT")))
 }
 
+/// The TLS connector: certificates are verified against the PEM CA certificates of
+/// `ca_file`, else the system's roots.
+pub(super) fn tls(ca_file: Option<&Path>) -> Result<MakeRustlsConnect, StoreError> {
+	let mut roots = rustls::RootCertStore::empty();
+	match ca_file {
+		Some(path) => {
+			let unreadable = |e: &dyn std::fmt::Display| {
+				StoreError::Config(format!("database_ca {}: {e}", path.display()))
+			};
+			for certificate in CertificateDer::pem_file_iter(path).map_err(|e| unreadable(&e))? {
+				roots
+					.add(certificate.map_err(|e| unreadable(&e))?)
+					.map_err(|e| unreadable(&e))?;
+			}
+			if roots.is_empty() {
+				return Err(unreadable(&"no certificate in it"));
+			}
+		},
+		None => {
+			// Certificates the system has but rustls cannot use are left out.
+			let (added, _) =
+				roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+			tracing::debug!(added, "system root certificates for the database's TLS");
+		},
+	}
+	let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+		rustls::crypto::ring::default_provider(),
+	))
+	.with_safe_default_protocol_versions()
+	.map_err(|e| StoreError::Config(format!("TLS: {e}")))?
+	.with_root_certificates(roots)
+	.with_no_client_auth();
+	Ok(MakeRustlsConnect::new(config))
+}
+
+/// A database on another host is reached with TLS required (`sslmode=require`), or in
+/// plaintext only when the URL says so (`sslmode=disable`): `prefer`, the default, would
+/// let anyone on the path turn TLS off.
+fn check_transport(config: &tokio_postgres::Config) -> Result<(), StoreError> {
+	let remote = config.get_hosts().iter().any(|host| match host {
+		Host::Tcp(name) => {
+			name != "localhost" && !name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+		},
+		Host::Unix(_) => false,
+	});
+	if remote && config.get_ssl_mode() == SslMode::Prefer {
+		return Err(StoreError::Config(
+			"a database on another host needs sslmode=require in its URL (TLS, its certificate verified against database_ca or the system's roots), or sslmode=disable for plaintext on a network you trust".into(),
+		));
+	}
+	Ok(())
+}
+
 /// A few connections, opened on demand and dropped once the server closed them.
 struct Pool {
 	config: tokio_postgres::Config,
+	tls: MakeRustlsConnect,
 	idle: Mutex<Vec<Connection>>,
 	permits: Semaphore,
 }
@@ -181,7 +246,7 @@ impl Pool {
 		let connection = match idle {
 			Some(connection) => connection,
 			None => {
-				let (client, connection) = self.config.connect(NoTls).await?;
+				let (client, connection) = self.config.connect(self.tls.clone()).await?;
 				tokio::spawn(async move {
 					if let Err(e) = connection.await {
 						tracing::warn!(error = %e, "database connection closed");
@@ -257,9 +322,11 @@ impl PostgresStore {
 		// timeout does not hold the connection (or the row) after the call gave up.
 		let ms = settings.connect_timeout.as_millis();
 		config.options(format!("-c statement_timeout={ms} -c lock_timeout={ms}"));
+		check_transport(&config)?;
 		let store = PostgresStore {
 			pool: Pool {
 				config,
+				tls: tls(settings.ca_file.as_deref())?,
 				idle: Mutex::new(Vec::new()),
 				permits: Semaphore::new(settings.pool_size.max(1)),
 			},

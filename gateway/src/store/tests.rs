@@ -34,7 +34,7 @@ enum Backend {
 
 /// The tests' settings for `database`: reservations live `TTL`.
 fn settings(database: Database, connect_timeout: Duration) -> StoreSettings {
-	StoreSettings { database, reservation_ttl: TTL, pool_size: 8, connect_timeout }
+	StoreSettings { database, reservation_ttl: TTL, pool_size: 8, connect_timeout, ca_file: None }
 }
 
 impl Backend {
@@ -364,6 +364,8 @@ pub struct TestPostgres {
 	dir: TempDir,
 	bin: PathBuf,
 	pub port: u16,
+	/// Whether it serves TLS with a certificate of its own test CA (`ca.crt`).
+	tls: bool,
 }
 
 /// `program` of `bin`, as the `postgres` user when this process is root (PostgreSQL
@@ -401,6 +403,21 @@ fn run(mut command: Command) {
 
 impl TestPostgres {
 	pub fn start(name: &str) -> TestPostgres {
+		Self::start_serving(name, false)
+	}
+
+	/// A server that serves TLS with a certificate for 127.0.0.1 signed by a CA made for
+	/// it (`ca_file()`).
+	pub fn start_with_tls(name: &str) -> TestPostgres {
+		Self::start_serving(name, true)
+	}
+
+	/// The CA that signed a TLS server's certificate.
+	pub fn ca_file(&self) -> PathBuf {
+		self.dir.0.join("ca.crt")
+	}
+
+	fn start_serving(name: &str, tls: bool) -> TestPostgres {
 		let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
 			.expect("PostgreSQL is installed in /usr/lib/postgresql (scripts/setup.sh)")
 			.map(|entry| entry.unwrap().path().join("bin"))
@@ -424,8 +441,11 @@ impl TestPostgres {
 				.arg(&data);
 			initdb
 		});
+		if tls {
+			make_certificates(&dir.0);
+		}
 		let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-		let postgres = TestPostgres { dir, bin, port };
+		let postgres = TestPostgres { dir, bin, port, tls };
 		postgres.pg_ctl("start");
 		postgres
 	}
@@ -439,8 +459,14 @@ impl TestPostgres {
 			.arg(self.dir.0.join("log"));
 		if action == "start" {
 			let socket_dir = self.dir.0.display();
+			let tls = match self.tls {
+				true => format!(
+					" -c ssl=on -c ssl_cert_file={socket_dir}/server.crt -c ssl_key_file={socket_dir}/server.key"
+				),
+				false => String::new(),
+			};
 			pg_ctl.arg("-o").arg(format!(
-				"-p {} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+				"-p {} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off{tls}",
 				self.port
 			));
 		}
@@ -458,6 +484,76 @@ impl TestPostgres {
 		tokio::spawn(connection);
 		client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
 		format!("postgres://postgres@127.0.0.1:{}/{name}", self.port)
+	}
+}
+
+/// A CA (`ca.crt`) and a server certificate for 127.0.0.1 it signed (`server.crt`,
+/// `server.key`, readable by the server only), made with the openssl command.
+fn make_certificates(dir: &Path) {
+	let openssl = |args: &[&str]| {
+		let mut command = Command::new("openssl");
+		command.current_dir(dir).args(args);
+		run(command);
+	};
+	std::fs::write(
+		dir.join("server.ext"),
+		"subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+	)
+	.unwrap();
+	openssl(&[
+		"req",
+		"-x509",
+		"-newkey",
+		"rsa:2048",
+		"-nodes",
+		"-keyout",
+		"ca.key",
+		"-out",
+		"ca.crt",
+		"-days",
+		"1",
+		"-subj",
+		"/CN=agora-test-ca",
+	]);
+	openssl(&[
+		"req",
+		"-newkey",
+		"rsa:2048",
+		"-nodes",
+		"-keyout",
+		"server.key",
+		"-out",
+		"server.csr",
+		"-subj",
+		"/CN=127.0.0.1",
+	]);
+	openssl(&[
+		"x509",
+		"-req",
+		"-in",
+		"server.csr",
+		"-CA",
+		"ca.crt",
+		"-CAkey",
+		"ca.key",
+		"-CAcreateserial",
+		"-out",
+		"server.crt",
+		"-days",
+		"1",
+		"-extfile",
+		"server.ext",
+	]);
+	use std::os::unix::fs::PermissionsExt;
+	std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o600))
+		.unwrap();
+	if running_as_root() {
+		let mut chown = Command::new("chown");
+		chown
+			.arg("postgres:postgres")
+			.arg(dir.join("server.key"))
+			.arg(dir.join("server.crt"));
+		run(chown);
 	}
 }
 
@@ -543,4 +639,49 @@ async fn postgres_passes_the_store_suite_and_replicas_share_one_database() {
 		.err()
 		.unwrap();
 	assert_eq!(newer.to_string(), "database: schema version 99 is newer than this agora-gateway knows (1): upgrade the gateway");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_over_tls_verifies_the_server_and_a_remote_database_needs_tls() {
+	let postgres = TestPostgres::start_with_tls("postgres-tls");
+	let url = format!("{}?sslmode=require", postgres.database("gateway").await);
+	let timeout = Duration::from_secs(5);
+	let trusting = |ca_file: PathBuf| StoreSettings {
+		ca_file: Some(ca_file),
+		..settings(Database::Postgres(url.clone()), timeout)
+	};
+	// Verified against its CA, the store works, over TLS.
+	let store = open(&trusting(postgres.ca_file())).await.unwrap();
+	assert_eq!(add_usage(&*store, 1, 5).await.quantity, 5);
+	let connector = postgres::tls(Some(&postgres.ca_file())).unwrap();
+	let (client, connection) = tokio_postgres::connect(&url, connector).await.unwrap();
+	tokio::spawn(connection);
+	let query = "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+	assert!(client.query_one(query, &[]).await.unwrap().get::<_, bool>(0));
+	// A certificate no trusted CA signed (the system's roots do not know the test CA).
+	let untrusted = open(&settings(Database::Postgres(url.clone()), timeout)).await.err().unwrap();
+	assert!(
+		untrusted.to_string().contains("invalid peer certificate: UnknownIssuer"),
+		"{untrusted}"
+	);
+	// A CA file that is not one.
+	let missing = open(&trusting(postgres.dir.0.join("missing.pem"))).await.err().unwrap();
+	assert!(missing.to_string().starts_with("database: database_ca "), "{missing}");
+	let not_pem = postgres.dir.0.join("not.pem");
+	std::fs::write(&not_pem, "not a certificate").unwrap();
+	let empty = open(&trusting(not_pem)).await.err().unwrap();
+	assert!(empty.to_string().contains("no certificate in it"), "{empty}");
+	// Another host without sslmode is refused before any connection: `prefer` would let
+	// anyone on the path turn TLS off. Saying so (require, or disable) is accepted.
+	let remote = |url: &str| settings(Database::Postgres(url.into()), Duration::from_secs(1));
+	let refused = open(&remote("postgres://agora@db.example.invalid/gateway"))
+		.await
+		.err()
+		.unwrap();
+	assert!(refused.to_string().contains("needs sslmode=require"), "{refused}");
+	for said in ["sslmode=require", "sslmode=disable"] {
+		let url = format!("postgres://agora@db.example.invalid/gateway?{said}");
+		let error = open(&remote(&url)).await.err().unwrap().to_string();
+		assert!(!error.contains("needs sslmode=require"), "{error}");
+	}
 }
