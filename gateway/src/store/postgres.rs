@@ -388,11 +388,22 @@ impl PostgresStore {
 				Connection::statement(prepared, &tx, $sql).await?
 			};
 		}
-		tx.execute(&statement!(update::ENSURE), &[&key]).await?;
-		let row = tx.query_one(&statement!(update::LOCK), &[&key]).await?;
-		let stored = ledger_of(key, &row)?;
-		let reservations = tx.query(&statement!(update::RESERVATIONS), &[&key]).await?;
-		let (mine, others) = live_reservations(&reservations, call);
+		let (ensure, lock, live) = (
+			statement!(update::ENSURE),
+			statement!(update::LOCK),
+			statement!(update::RESERVATIONS),
+		);
+		// Sent together (one round trip), run in order: the reservations are read once the
+		// row is held, so they include what the row's last holder reserved.
+		let by_key: [&(dyn tokio_postgres::types::ToSql + Sync); 1] = [&key];
+		let (ensured, row, reservations) = tokio::join!(
+			tx.execute(&ensure, &by_key),
+			tx.query_one(&lock, &by_key),
+			tx.query(&live, &by_key),
+		);
+		ensured?;
+		let stored = ledger_of(key, &row?)?;
+		let (mine, others) = live_reservations(&reservations?, call);
 		let mut ledger =
 			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
 		if let Err(refusal) = change(&mut ledger) {
@@ -400,32 +411,38 @@ impl PostgresStore {
 			return Ok(Err(refusal));
 		}
 		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
-		if columns != stored {
-			let best_units = ledger.best.as_ref().map(|b| to_sql(b.units)).transpose()?;
-			let columns: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
-				&key,
-				&best_units,
-				&ledger.best.as_ref().map(|b| b.signature.encode()),
-				&ledger.quantity.to_string(),
-				&to_sql(ledger.settled_units)?,
-				&ledger.abandoned,
-			];
-			tx.execute(&statement!(update::WRITE), &columns).await?;
-		}
-		match (call, ledger.reserved_by_call) {
-			(Some(call), 0) => {
-				tx.execute(&statement!(update::FREE), &[&call]).await?;
-			},
-			(Some(call), units) => {
-				let units = to_sql(units)?;
-				tx.execute(
-					&statement!(update::RESERVE),
-					&[&call, &key, &units, &self.reservation_ttl],
-				)
-				.await?;
-			},
-			(None, _) => {},
-		}
+		let write = match columns != stored {
+			true => Some(statement!(update::WRITE)),
+			false => None,
+		};
+		let reservation = match (call, ledger.reserved_by_call) {
+			(Some(call), 0) => Some((statement!(update::FREE), call, None)),
+			(Some(call), units) => Some((statement!(update::RESERVE), call, Some(to_sql(units)?))),
+			(None, _) => None,
+		};
+		let best_units = ledger.best.as_ref().map(|b| to_sql(b.units)).transpose()?;
+		let signature = ledger.best.as_ref().map(|b| b.signature.encode());
+		let (quantity, settled_units) =
+			(ledger.quantity.to_string(), to_sql(ledger.settled_units)?);
+		// The writes, sent together too.
+		let write_columns = async {
+			let Some(write) = &write else { return Ok(0) };
+			let columns: [&(dyn tokio_postgres::types::ToSql + Sync); 6] =
+				[&key, &best_units, &signature, &quantity, &settled_units, &ledger.abandoned];
+			tx.execute(write, &columns).await
+		};
+		let write_reservation = async {
+			match &reservation {
+				Some((free, call, None)) => tx.execute(free, &[call]).await,
+				Some((reserve, call, Some(units))) => {
+					tx.execute(reserve, &[call, &key, units, &self.reservation_ttl]).await
+				},
+				None => Ok(0),
+			}
+		};
+		let (written, reserved) = tokio::join!(write_columns, write_reservation);
+		written?;
+		reserved?;
 		tx.commit().await?;
 		Ok(Ok(ledger))
 	}
