@@ -167,6 +167,11 @@ pub struct Cli {
 	#[arg(long, value_name = "UNITS")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub max_units_per_call: Option<u64>,
+	/// Calls one channel may have in flight, across every replica; more get 429
+	/// channel_busy [default: 64].
+	#[arg(long, value_name = "N")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub max_calls_per_channel: Option<u32>,
 	/// Paid requests served at once; more get 503 overloaded [default: 1024].
 	#[arg(long, value_name = "N")]
 	#[serde(skip_serializing_if = "Option::is_none")]
@@ -255,6 +260,8 @@ struct Settings {
 	max_units_per_call: u64,
 	#[serde(default = "default_max_concurrent_requests")]
 	max_concurrent_requests: usize,
+	#[serde(default = "default_max_calls_per_channel")]
+	max_calls_per_channel: u32,
 	#[serde(default = "default_node_timeout")]
 	node_timeout: u64,
 	#[serde(default = "default_upstream_timeout")]
@@ -320,6 +327,9 @@ fn default_max_units_per_call() -> u64 {
 fn default_max_concurrent_requests() -> usize {
 	1_024
 }
+fn default_max_calls_per_channel() -> u32 {
+	64
+}
 fn default_node_timeout() -> u64 {
 	10
 }
@@ -379,6 +389,8 @@ pub struct Config {
 	pub unmetered_units: u64,
 	pub max_units_per_call: u64,
 	pub max_concurrent_requests: usize,
+	/// Calls one channel may have in flight (counted across replicas).
+	pub max_calls_per_channel: u32,
 	pub node_timeout: Duration,
 	pub upstream_timeout: Duration,
 	pub client_timeout: Duration,
@@ -519,8 +531,10 @@ impl Settings {
 				meter.reservation(),
 			)));
 		}
-		if self.max_concurrent_requests == 0 {
-			return Err(error("max_concurrent_requests must be at least 1"));
+		if self.max_concurrent_requests == 0 || self.max_calls_per_channel == 0 {
+			return Err(error(
+				"max_concurrent_requests and max_calls_per_channel must be at least 1",
+			));
 		}
 		if self.reservation_ttl < 3 {
 			return Err(error(
@@ -585,6 +599,7 @@ impl Settings {
 			unmetered_units,
 			max_units_per_call: self.max_units_per_call,
 			max_concurrent_requests: self.max_concurrent_requests,
+			max_calls_per_channel: self.max_calls_per_channel,
 			node_timeout: Duration::from_secs(self.node_timeout),
 			upstream_timeout: Duration::from_secs(self.upstream_timeout),
 			client_timeout: Duration::from_secs(self.client_timeout),
@@ -739,7 +754,11 @@ mod tests {
 		);
 		assert_eq!(
 			refused(&format!("{MINIMAL}max_concurrent_requests = 0")),
-			"max_concurrent_requests must be at least 1"
+			"max_concurrent_requests and max_calls_per_channel must be at least 1"
+		);
+		assert_eq!(
+			refused(&format!("{MINIMAL}max_calls_per_channel = 0")),
+			"max_concurrent_requests and max_calls_per_channel must be at least 1"
 		);
 		assert_eq!(
 			refused(&format!("{MINIMAL}operator_token = \"short\"")),

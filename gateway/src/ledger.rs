@@ -114,6 +114,8 @@ pub enum Refusal {
 		"this signed request was already served: sign each request with a new Agora-Caller-Nonce"
 	)]
 	ReplayedRequest,
+	#[error("channel {channel} has {limit} calls in flight, the most one channel may: retry when one ends")]
+	ChannelBusy { channel: ChannelId, limit: u32 },
 }
 
 impl Refusal {
@@ -142,6 +144,7 @@ impl Refusal {
 			},
 			Refusal::CallerUnauthenticated(_) => "caller_unauthenticated",
 			Refusal::ReplayedRequest => "replayed_request",
+			Refusal::ChannelBusy { .. } => "channel_busy",
 		}
 	}
 
@@ -159,6 +162,7 @@ impl Refusal {
 			Refusal::BodyTooLarge(_) => 413,
 			Refusal::RequestTimeout(_) => 408,
 			Refusal::CallerUnauthenticated(_) | Refusal::ReplayedRequest => 401,
+			Refusal::ChannelBusy { .. } => 429,
 			refusal if refusal.is_unavailable() => 503,
 			_ => 402,
 		}
@@ -529,6 +533,11 @@ mod tests {
 		assert_eq!(Refusal::RequestTimeout(std::time::Duration::from_secs(3)).status(), 408);
 		assert_eq!(Refusal::CallLimitReached(10).status(), 402);
 		assert_eq!(Refusal::BadSignature.status(), 402);
+		let busy = Refusal::ChannelBusy { channel: 9, limit: 4 };
+		assert_eq!(
+			(busy.status(), busy.reason(), busy.is_unavailable()),
+			(429, "channel_busy", false)
+		);
 	}
 
 	#[test]

@@ -270,7 +270,12 @@ async fn check(
 				// A new receipt is worth trying to settle again, whatever failed before.
 				ledger.abandoned = None;
 			}
+			let limit = gateway.config.max_calls_per_channel;
 			let reserved = match reservation {
+				// Every replica's calls count: one channel cannot take the whole gateway.
+				Some(_) if ledger.other_calls >= limit => {
+					Err(Refusal::ChannelBusy { channel: id, limit })
+				},
 				Some((_, units)) => account.reserve(terms, units),
 				None => Ok(()),
 			};

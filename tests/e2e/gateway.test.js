@@ -20,6 +20,7 @@ const DEPOSIT = 1_000n * PRICE; // pays for 1,000 units
 const CREDIT_UNITS = 10n;
 const RESERVE_UNITS = 2n;
 const CALLS = 200;
+const MAX_CALLS_PER_CHANNEL = 4;
 
 /** Tokens the upstream reports for call `i`: 150…849, so calls cost fractions of a unit. */
 const tokensOf = (i) => 150 + ((i * 97) % 700);
@@ -58,6 +59,7 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     settings = await tokenGatewaySettings({ dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId }, {
       reserve_units: Number(RESERVE_UNITS),
       credit_limit: String(CREDIT_UNITS * PRICE),
+      max_calls_per_channel: MAX_CALLS_PER_CHANNEL,
       settle_interval: 10,
       inclusion_timeout: 30,
     });
@@ -75,11 +77,11 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
   const headersFor = (units, pair = charlieApp, channel = channelId) =>
     receiptHeaders(signReceipt(pair, genesisHash, channel, units));
 
-  async function post(headers, i) {
+  async function post(headers, i, extra = {}) {
     const response = await fetch(`${gateway.url}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer upstream-key', ...headers },
-      body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: `question ${i}` }], tokens: tokensOf(i) }),
+      body: JSON.stringify({ model: 'tiny', messages: [{ role: 'user', content: `question ${i}` }], tokens: tokensOf(i), ...extra }),
     });
     const owedHeader = response.headers.get('agora-owed-units');
     return { status: response.status, owed: owedHeader === null ? null : BigInt(owedHeader), body: await response.json() };
@@ -199,6 +201,26 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
       owed = answers.reduce((max, units) => (units > max ? units : max), owed);
     }
     assert.equal(calls, CALLS);
+    assert.equal(owed, expectedOwed());
+  });
+
+  test('one channel holds at most max_calls_per_channel calls in flight: the next gets 429 channel_busy', async () => {
+    const received = upstream.served.received;
+    const slow = [0, 1, 2, 3].map(async () => {
+      const i = calls;
+      calls += 1;
+      const answer = await post(headersFor(owed), i, { delayMs: 1_500 });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.owed;
+    });
+    while (upstream.served.received < received + MAX_CALLS_PER_CHANNEL) await new Promise((resolve) => setTimeout(resolve, 20));
+    const busy = await post(headersFor(owed), calls);
+    assert.deepEqual([busy.status, busy.body.error], [429, 'channel_busy']);
+    assert.equal(busy.body.message, `channel ${channelId} has 4 calls in flight, the most one channel may: retry when one ends`);
+    assert.equal(upstream.served.received, received + MAX_CALLS_PER_CHANNEL, 'the busy call never reached the upstream');
+    owed = (await Promise.all(slow)).reduce((max, units) => (units > max ? units : max), owed);
+    // Once they ended, the channel is served again.
+    owed = await paid(owed);
     assert.equal(owed, expectedOwed());
   });
 

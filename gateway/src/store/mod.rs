@@ -84,6 +84,8 @@ pub struct Ledger {
 	pub quantity: u128,
 	/// Units held by the live reservations of calls other than the one updating.
 	pub reserved_by_others: u64,
+	/// How many calls other than the one updating hold a live reservation.
+	pub other_calls: u32,
 	/// Units held by the updating call (0 for reads and for updates of no call).
 	pub reserved_by_call: u64,
 	/// Units the chain had settled when the settler last looked.
@@ -96,6 +98,46 @@ impl Ledger {
 	/// Units held by every live reservation.
 	pub fn reserved(&self) -> u64 {
 		self.reserved_by_others.saturating_add(self.reserved_by_call)
+	}
+
+	/// What is stored of it: everything but the reservations (rows of their own).
+	pub fn columns(&self) -> Ledger {
+		Ledger { reserved_by_others: 0, reserved_by_call: 0, other_calls: 0, ..self.clone() }
+	}
+}
+
+/// A channel's live reservations as an update sees them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct LiveReservations {
+	/// Units of the updating call's reservation.
+	pub by_call: u64,
+	/// Units of the other calls' reservations.
+	pub by_others: u64,
+	/// How many other calls hold one.
+	pub other_calls: u32,
+}
+
+impl LiveReservations {
+	/// These and a reservation of `units`, the updating call's (`own`) or another's.
+	pub fn with(self, own: bool, units: u64) -> LiveReservations {
+		match own {
+			true => LiveReservations { by_call: self.by_call.saturating_add(units), ..self },
+			false => LiveReservations {
+				by_others: self.by_others.saturating_add(units),
+				other_calls: self.other_calls.saturating_add(1),
+				..self
+			},
+		}
+	}
+
+	/// `stored` (a channel's stored columns) with these reservations.
+	pub fn into_ledger(self, stored: Ledger) -> Ledger {
+		Ledger {
+			reserved_by_call: self.by_call,
+			reserved_by_others: self.by_others,
+			other_calls: self.other_calls,
+			..stored
+		}
 	}
 }
 

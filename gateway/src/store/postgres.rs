@@ -45,7 +45,8 @@ use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{
 	pending_migrations, sqlite::decode_best, sqlite::decode_quantity, CallId, Change,
-	FreeCallOutcome, FreeCallRequest, Ledger, SettlementRecord, Store, StoreError, StoreSettings,
+	FreeCallOutcome, FreeCallRequest, Ledger, LiveReservations, SettlementRecord, Store,
+	StoreError, StoreSettings,
 };
 use crate::ledger::{Refusal, SignedReceipt};
 
@@ -299,15 +300,10 @@ mod update {
 		ON CONFLICT (call_id) DO UPDATE SET units = EXCLUDED.units, expires_at = EXCLUDED.expires_at";
 }
 
-/// Units reserved on channel `id` by live calls (`rows` of [`update::RESERVATIONS`]):
-/// `call`'s, and the others'.
-fn live_reservations(rows: &[Row], call: Option<i64>) -> (u64, u64) {
-	rows.iter().fold((0, 0), |(mine, others), row| {
-		let units = row.get::<_, i64>(1) as u64;
-		match Some(row.get::<_, i64>(0)) == call {
-			true => (mine + units, others),
-			false => (mine, others.saturating_add(units)),
-		}
+/// A channel's live reservations (`rows` of [`update::RESERVATIONS`]) as `call` sees them.
+fn live_reservations(rows: &[Row], call: Option<i64>) -> LiveReservations {
+	rows.iter().fold(LiveReservations::default(), |live, row| {
+		live.with(Some(row.get::<_, i64>(0)) == call, row.get::<_, i64>(1) as u64)
 	})
 }
 
@@ -403,14 +399,12 @@ impl PostgresStore {
 		);
 		ensured?;
 		let stored = ledger_of(key, &row?)?;
-		let (mine, others) = live_reservations(&reservations?, call);
-		let mut ledger =
-			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
+		let mut ledger = live_reservations(&reservations?, call).into_ledger(stored.clone());
 		if let Err(refusal) = change(&mut ledger) {
 			// Dropping the transaction rolls it back.
 			return Ok(Err(refusal));
 		}
-		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
+		let columns = ledger.columns();
 		let write = match columns != stored {
 			true => Some(statement!(update::WRITE)),
 			false => None,
@@ -523,15 +517,8 @@ impl Store for PostgresStore {
 			let Some(row) = connection.query_opt(SELECT_CHANNEL, &[&key]).await? else {
 				return Ok(Ledger::default());
 			};
-			let reserved: i64 = connection
-				.query_one(
-					"SELECT COALESCE(SUM(units), 0)::BIGINT FROM reservations
-					 WHERE channel_id = $1 AND expires_at > now()",
-					&[&key],
-				)
-				.await?
-				.get(0);
-			Ok(Ledger { reserved_by_others: reserved as u64, ..ledger_of(key, &row)? })
+			let live = connection.query(update::RESERVATIONS, &[&key]).await?;
+			Ok(live_reservations(&live, None).into_ledger(ledger_of(key, &row)?))
 		})
 		.await
 	}

@@ -24,8 +24,8 @@ use sp_runtime::MultiSignature;
 use tokio::sync::{oneshot, Mutex as AsyncMutex};
 
 use super::{
-	pending_migrations, CallId, Change, FreeCallOutcome, FreeCallRequest, Ledger, SettlementRecord,
-	Store, StoreError,
+	pending_migrations, CallId, Change, FreeCallOutcome, FreeCallRequest, Ledger, LiveReservations,
+	SettlementRecord, Store, StoreError,
 };
 use crate::ledger::{Refusal, SignedReceipt};
 
@@ -369,14 +369,14 @@ impl SqliteStore {
 		self.channels.lock().expect("not poisoned").entry(id).or_default().clone()
 	}
 
-	/// Units reserved on channel `id` by live calls: `call`'s, and the others'.
-	fn reserved(&self, id: ChannelId, call: Option<CallId>) -> (u64, u64) {
+	/// Channel `id`'s live reservations: the units of `call`'s, and the units and number of
+	/// the others'.
+	fn reserved(&self, id: ChannelId, call: Option<CallId>) -> LiveReservations {
 		let now = Instant::now();
 		let reservations = self.reservations.lock().expect("not poisoned");
 		let live = reservations.iter().filter(|(_, r)| r.channel == id && r.expires > now);
-		live.fold((0, 0), |(mine, others), (held_by, r)| match Some(*held_by) == call {
-			true => (mine + r.units, others),
-			false => (mine, others.saturating_add(r.units)),
+		live.fold(LiveReservations::default(), |live, (held_by, r)| {
+			live.with(Some(*held_by) == call, r.units)
 		})
 	}
 }
@@ -391,11 +391,9 @@ impl Store for SqliteStore {
 	) -> Result<Ledger, Refusal> {
 		let channel = self.channel(id);
 		let mut stored = channel.lock().await;
-		let (mine, others) = self.reserved(id, call);
-		let mut ledger =
-			Ledger { reserved_by_others: others, reserved_by_call: mine, ..stored.clone() };
+		let mut ledger = self.reserved(id, call).into_ledger(stored.clone());
 		change(&mut ledger)?;
-		let columns = Ledger { reserved_by_others: 0, reserved_by_call: 0, ..ledger.clone() };
+		let columns = ledger.columns();
 		let committed = (columns != *stored)
 			.then(|| self.send(Write::Channel(id, columns.clone())))
 			.transpose()?;
@@ -421,7 +419,7 @@ impl Store for SqliteStore {
 
 	async fn ledger(&self, id: ChannelId) -> Result<Ledger, StoreError> {
 		let stored = self.channel(id).lock().await.clone();
-		Ok(Ledger { reserved_by_others: self.reserved(id, None).1, ..stored })
+		Ok(self.reserved(id, None).into_ledger(stored))
 	}
 
 	async fn claimable(&self) -> Result<Vec<(ChannelId, SignedReceipt)>, StoreError> {

@@ -154,11 +154,13 @@ async fn other_calls_reservations_count_until_they_expire(backend: Backend) {
 	let store = backend.open().await;
 	reserve(&*store, 1, 100, 3).await;
 	let ledger = reserve(&*store, 1, 200, 2).await;
-	assert_eq!((ledger.reserved_by_others, ledger.reserved_by_call), (3, 2));
-	// A call sees its own reservation apart from the others'; readers see them all.
+	assert_eq!((ledger.reserved_by_others, ledger.reserved_by_call, ledger.other_calls), (3, 2, 1));
+	// A call sees its own reservation apart from the others'; readers see them all, and
+	// how many calls hold them.
 	let own = store.update(1, Some(100), &mut |_: &mut Ledger| Ok(())).await.unwrap();
-	assert_eq!((own.reserved_by_others, own.reserved_by_call), (2, 3));
+	assert_eq!((own.reserved_by_others, own.reserved_by_call, own.other_calls), (2, 3, 1));
 	assert_eq!(store.ledger(1).await.unwrap().reserved(), 5);
+	assert_eq!(store.ledger(1).await.unwrap().other_calls, 2);
 	// Another channel's reservations are not this one's.
 	assert_eq!(store.ledger(2).await.unwrap().reserved(), 0);
 	// Freed: 0 removes it.
@@ -582,7 +584,7 @@ async fn postgres_passes_the_store_suite_and_replicas_share_one_database() {
 	];
 	reserve(&*replicas[0], 1, 11, 4).await;
 	let seen = reserve(&*replicas[1], 1, 12, 1).await;
-	assert_eq!((seen.reserved_by_others, seen.reserved_by_call), (4, 1));
+	assert_eq!((seen.reserved_by_others, seen.reserved_by_call, seen.other_calls), (4, 1, 1));
 	// 300 updates, spread over the replicas, all at once: each counts once.
 	let writers: Vec<_> = (0..300)
 		.map(|i| {

@@ -60,16 +60,19 @@ export async function startGateway(dir, settings, key, { timeoutMs = 60_000 } = 
 
 /**
  * An OpenAI-style chat completion server on 127.0.0.1: each POST answers with a `usage`
- * block whose `total_tokens` is `tokensFor(request JSON)`, or 500 when the request has
- * `fail: true`. `served` counts the successful calls and the tokens reported.
+ * block whose `total_tokens` is `tokensFor(request JSON)` (after `delayMs` when the
+ * request has it), or 500 when the request has `fail: true`. `served` counts the requests
+ * received, the successful calls and the tokens reported.
  */
 export function startUpstream(tokensFor) {
-  const served = { calls: 0, tokens: 0, lastHeaders: null };
+  const served = { received: 0, calls: 0, tokens: 0, lastHeaders: null };
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => { body += chunk; });
-    request.on('end', () => {
+    request.on('end', async () => {
+      served.received += 1;
       const input = JSON.parse(body || '{}');
+      if (input.delayMs) await new Promise((resolve) => setTimeout(resolve, input.delayMs));
       if (input.fail) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: 'model overloaded' }));
