@@ -86,18 +86,32 @@ export async function rpcCall(httpUrl, method, params, { timeoutMs } = {}) {
   return response.json();
 }
 
-/** Resolves once `child` answers `system_health` on `httpUrl`; fails if it exits first. */
+/**
+ * The URL of the 127.0.0.1 JSON-RPC server a node's `log` says it runs: the node takes a
+ * random port when the one it was given is taken (another test's process got it between
+ * `freePorts` and the node's start).
+ */
+function loggedRpcUrl(log) {
+  const served = log.join('').match(/Running JSON-RPC server: addr=(127\.0\.0\.1:\d+)/);
+  return served ? `http://${served[1]}` : null;
+}
+
+/**
+ * Resolves, with the URL it serves on, once `child` answers `system_health`: on `httpUrl`,
+ * or on the port its log names if it had to take another. Fails if it exits first.
+ */
 export async function waitForRpc(httpUrl, child, log, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`${child.spawnfile} exited with ${child.exitCode} before serving RPC:\n${log.join('')}`);
     }
+    const url = loggedRpcUrl(log) ?? httpUrl;
     try {
       // A probe that gets no answer is abandoned: whatever holds the port is not (yet)
       // the node's RPC server, and waiting on it would use up the whole timeout.
-      const response = await rpcCall(httpUrl, 'system_health', [], { timeoutMs: 5_000 });
-      if (response.result) return;
+      const response = await rpcCall(url, 'system_health', [], { timeoutMs: 5_000 });
+      if (response.result) return url;
     } catch {
       // Not listening yet.
     }

@@ -58,12 +58,12 @@ export async function startNode(binary, { poolLimit, keepBasePath }) {
       }
     }
   });
-  const httpUrl = `http://127.0.0.1:${rpcPort}`;
+  let httpUrl = `http://127.0.0.1:${rpcPort}`;
   let api;
   try {
-    await waitForRpc(httpUrl, child, log, 180_000);
+    httpUrl = await waitForRpc(httpUrl, child, log, 180_000);
     api = await ApiPromise.create({
-      provider: new WsProvider(`ws://127.0.0.1:${rpcPort}`, 1_000, {}, 600_000),
+      provider: new WsProvider(httpUrl.replace(/^http:/, 'ws:'), 1_000, {}, 600_000),
       rpc: agoraRpc,
       noInitWarn: true,
     });

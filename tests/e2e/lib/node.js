@@ -30,11 +30,12 @@ export function nodeBinary() {
  */
 export async function spawnNode(args, rpcPort, { timeoutMs = 180_000 } = {}) {
   const { child, log, logFile, forceKill, end } = spawnLogged(nodeBinary(), [...args, '--rpc-port', String(rpcPort)]);
-  const httpUrl = `http://127.0.0.1:${rpcPort}`;
-  const wsUrl = `ws://127.0.0.1:${rpcPort}`;
+  let httpUrl = `http://127.0.0.1:${rpcPort}`;
+  let wsUrl;
   let api;
   try {
-    await waitForRpc(httpUrl, child, log, timeoutMs);
+    httpUrl = await waitForRpc(httpUrl, child, log, timeoutMs);
+    wsUrl = httpUrl.replace(/^http:/, 'ws:');
     api = await ApiPromise.create({ provider: new WsProvider(wsUrl), rpc: agoraRpc, noInitWarn: true });
   } catch (error) {
     forceKill();
