@@ -112,22 +112,34 @@ async fn renew(
 	call: CallId,
 	reserved: Arc<AtomicU64>,
 ) {
-	let terms = &gateway.terms;
 	loop {
 		tokio::time::sleep(gateway.config.reservation_ttl / 3).await;
 		let units = reserved.load(Ordering::Relaxed);
-		let renewed = gateway
-			.with_account(id, &slot, Some(call), |account, ledger| {
-				match units.saturating_sub(ledger.reserved_by_call) {
-					0 => Ok(()),
-					expired => account.reserve(terms, expired),
-				}
-			})
-			.await;
-		if let Err(refusal) = renewed {
+		if let Err(refusal) = reserve_up_to(&gateway, &slot, id, call, units).await {
 			tracing::warn!(channel = id, %refusal, "cannot renew a reservation");
 		}
 	}
+}
+
+/// Brings `call`'s reservation on channel `id` up to `units` (within the deposit and the
+/// credit limit); an update of it also sets its expiry anew.
+async fn reserve_up_to(
+	gateway: &Gateway,
+	slot: &AsyncMutex<Slot>,
+	id: ChannelId,
+	call: CallId,
+	units: u64,
+) -> Result<(), Refusal> {
+	let terms = &gateway.terms;
+	gateway
+		.with_account(id, slot, Some(call), |account, ledger| {
+			match units.saturating_sub(ledger.reserved_by_call) {
+				0 => Ok(()),
+				missing => account.reserve(terms, missing),
+			}
+		})
+		.await
+		.map(drop)
 }
 
 /// Frees `call`'s reservation on channel `id`; returns the units the channel owes.
@@ -198,12 +210,7 @@ impl PaidCall {
 		if units <= self.reserved.load(Ordering::Relaxed) {
 			return Ok(());
 		}
-		let terms = &self.gateway.terms;
-		self.gateway
-			.with_account(self.channel_id, &self.slot, Some(self.call_id), |account, ledger| {
-				account.reserve(terms, units.saturating_sub(ledger.reserved_by_call))
-			})
-			.await?;
+		reserve_up_to(&self.gateway, &self.slot, self.channel_id, self.call_id, units).await?;
 		self.reserved.store(units, Ordering::Relaxed);
 		Ok(())
 	}

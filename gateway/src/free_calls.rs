@@ -185,6 +185,7 @@ mod tests {
 	use super::*;
 	use axum::http::HeaderValue;
 	use sp_core::{ecdsa, ed25519, sr25519, Pair, H256};
+	use sp_runtime::traits::IdentifyAccount;
 
 	const NOW: u64 = 1_764_460_800;
 
@@ -265,8 +266,6 @@ mod tests {
 	fn hex(bytes: &[u8]) -> String {
 		sp_core::bytes::to_hex(bytes, false).trim_start_matches("0x").to_string()
 	}
-
-	use sp_runtime::traits::IdentifyAccount;
 
 	#[test]
 	fn the_clients_shared_vector_is_accepted() {
