@@ -11,7 +11,7 @@ log() { printf '[setup] %s\n' "$*"; }
 # crates build with, Node.js for the end-to-end tests, the sqlite3 shell that one
 # of them uses to make the gateway's database refuse a write, and PostgreSQL, which the
 # gateway's tests start themselves (initdb in a temporary directory, as the `postgres`
-# user the package creates).
+# user the package creates), and Chromium for the Console's browser tests.
 missing=()
 command -v protoc >/dev/null || missing+=(protobuf-compiler)
 command -v cc >/dev/null || missing+=(build-essential)
@@ -22,6 +22,8 @@ command -v npm >/dev/null || missing+=(npm)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v openssl >/dev/null || missing+=(openssl) # the gateway's TLS test makes its certificates
+# The Console's tests drive Debian's Chromium headless (playwright-core, no browser download).
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
 	log "installing ${missing[*]}"
 	SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
@@ -49,7 +51,7 @@ rustup component list --installed | grep -q '^rust-src' || { log "adding rust-sr
 
 # --- npm packages ----------------------------------------------------------------
 # Reinstall when package-lock.json is newer than what node_modules was built from.
-for dir in clients/js tests/e2e scripts/bench; do
+for dir in clients/js console tests/e2e scripts/bench; do
 	pkg="$AGORA_ROOT/$dir"
 	stamp="$pkg/node_modules/.package-lock.json"
 	if [[ ! -f "$stamp" || "$pkg/package-lock.json" -nt "$stamp" ]]; then

@@ -63,7 +63,10 @@ step "Python client unit tests (clients/python, pytest)"
 step "throughput harness unit tests (scripts/bench)"
 (cd scripts/bench && node --test ./test/*.test.js)
 
-step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway)"
+step "the Console (console/, vite build): served by its end-to-end test"
+(cd console && npm run build --silent)
+
+step "end-to-end tests (tests/e2e, @polkadot/api against agora-node --dev, agora-gateway, the Console in Chromium)"
 # tests/e2e/run.js runs AGORA_E2E_CONCURRENCY suites (default 4) at once, the longest
 # first (the four-validator testnet alone takes about 10 min), so that the others run
 # beside them instead of after them. Every node's and gateway's whole output goes to a

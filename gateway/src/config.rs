@@ -5,7 +5,7 @@
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use agora_primitives::{Balance, BlockNumber};
-use axum::http::{HeaderName, Uri};
+use axum::http::{HeaderName, HeaderValue, Uri};
 use clap::Parser;
 use serde::{Deserialize, Serialize};
 use sp_core::{crypto::SecretStringError, sr25519, Pair};
@@ -201,6 +201,12 @@ pub struct Cli {
 	#[arg(long, value_name = "TOKEN")]
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub operator_token: Option<String>,
+	/// Web pages allowed to call the gateway from a browser (CORS): "*" for any, a
+	/// comma-separated list of origins (https://console.example.org), or "" for none
+	/// [default: *].
+	#[arg(long, value_name = "ORIGINS")]
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub allow_origins: Option<String>,
 }
 
 /// The merged settings, before validation.
@@ -271,6 +277,8 @@ struct Settings {
 	#[serde(default = "default_max_chain_age")]
 	max_chain_age: u64,
 	operator_token: Option<String>,
+	#[serde(default = "default_allow_origins")]
+	allow_origins: String,
 }
 
 fn default_listen() -> String {
@@ -342,6 +350,9 @@ fn default_client_timeout() -> u64 {
 fn default_max_chain_age() -> u64 {
 	30
 }
+fn default_allow_origins() -> String {
+	"*".into()
+}
 
 /// The shortest operator token accepted.
 const MIN_OPERATOR_TOKEN: usize = 16;
@@ -400,6 +411,53 @@ pub struct Config {
 	pub reservation_ttl: Duration,
 	/// The free calls given away, if any.
 	pub free_calls: Option<FreeCalls>,
+	/// Which web pages' scripts may call the gateway.
+	pub allow_origins: AllowOrigins,
+}
+
+/// The origins whose scripts a browser lets call the gateway and read its answers.
+///
+/// Any origin is the default: a paid call carries its own authority (a signed receipt,
+/// or signed free-call headers), never a cookie, so a page can do nothing through a
+/// visitor's browser that it could not do from a server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AllowOrigins {
+	Any,
+	/// Only these, as `scheme://host[:port]`.
+	List(Vec<HeaderValue>),
+	/// No cross-origin access (no CORS headers at all).
+	None,
+}
+
+impl AllowOrigins {
+	fn parse(text: &str) -> Result<AllowOrigins, ConfigError> {
+		match text.trim() {
+			"*" => Ok(AllowOrigins::Any),
+			"" => Ok(AllowOrigins::None),
+			list => list
+				.split(',')
+				.map(|origin| {
+					let origin = origin.trim();
+					let uri: Uri = origin.parse().map_err(|_| bad_origin(origin))?;
+					let is_origin = matches!(uri.scheme_str(), Some("http" | "https"))
+						&& uri.host().is_some()
+						&& uri.path_and_query().is_none_or(|p| p.as_str() == "/")
+						&& !origin.ends_with('/');
+					if !is_origin {
+						return Err(bad_origin(origin));
+					}
+					HeaderValue::from_str(origin).map_err(|_| bad_origin(origin))
+				})
+				.collect::<Result<_, _>>()
+				.map(AllowOrigins::List),
+		}
+	}
+}
+
+fn bad_origin(origin: &str) -> ConfigError {
+	error(format!(
+		"allow_origins: '{origin}' is not an origin like https://console.example.org (scheme://host[:port], no path), \"*\" or \"\""
+	))
 }
 
 /// A setting that cannot be used, with what is wrong.
@@ -607,6 +665,7 @@ impl Settings {
 			operator_token: self.operator_token,
 			reservation_ttl: Duration::from_secs(self.reservation_ttl),
 			free_calls,
+			allow_origins: AllowOrigins::parse(&self.allow_origins)?,
 		})
 	}
 }
@@ -671,6 +730,34 @@ mod tests {
 		assert_eq!(config.credit_limit, 0);
 		assert_eq!(config.settle_threshold, None);
 		assert_eq!(config.settle_interval, Duration::from_secs(60));
+		assert_eq!(config.allow_origins, AllowOrigins::Any);
+	}
+
+	#[test]
+	fn allowed_origins_are_any_a_checked_list_or_none() {
+		let origins = |text: &str| {
+			Config::merge(file(&format!("{MINIMAL}allow_origins = \"{text}\"")), env(&[]), &Cli::default())
+				.map(|c| c.allow_origins)
+				.map_err(|e| e.0)
+		};
+		assert_eq!(origins("*").unwrap(), AllowOrigins::Any);
+		assert_eq!(origins(" ").unwrap(), AllowOrigins::None);
+		assert_eq!(
+			origins("https://console.agora.example, http://127.0.0.1:5173").unwrap(),
+			AllowOrigins::List(vec![
+				HeaderValue::from_static("https://console.agora.example"),
+				HeaderValue::from_static("http://127.0.0.1:5173"),
+			])
+		);
+		for bad in ["console.agora.example", "https://console.agora.example/app", "ftp://x", "https://a,", "https://a/"] {
+			let refused = origins(bad).unwrap_err();
+			assert!(refused.starts_with("allow_origins: '"), "{bad}: {refused}");
+			assert!(refused.contains("is not an origin like https://console.example.org"), "{bad}");
+		}
+		// The flag overrides the file, as every setting.
+		let cli = Cli { allow_origins: Some(String::new()), ..Cli::default() };
+		let config = Config::merge(file(MINIMAL), env(&[]), &cli).unwrap();
+		assert_eq!(config.allow_origins, AllowOrigins::None);
 	}
 
 	#[test]

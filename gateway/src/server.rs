@@ -29,9 +29,11 @@ use hyper::body::Incoming;
 use serde_json::json;
 use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
 use tokio::sync::{Mutex as AsyncMutex, OwnedSemaphorePermit};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::{
 	call::{self, PaidCall, Relay},
+	config::AllowOrigins,
 	free_calls::{self, FreeCalls},
 	ledger::{ChainChannel, ChannelAccount, Refusal},
 	metering::{Meter, MeterError},
@@ -43,13 +45,39 @@ use crate::{
 
 /// The gateway's routes.
 pub fn router(gateway: Arc<Gateway>) -> Router {
-	Router::new()
+	let cors = cors(&gateway.config.allow_origins);
+	let for_pages = Router::new()
 		.route("/health", get(health))
-		.route("/metrics", get(metrics))
 		.route("/agora/channels/{id}", get(channel))
 		.route("/agora/receipts", post(hand_in_receipt))
 		.fallback(paid_call)
-		.with_state(gateway)
+		.with_state(gateway.clone());
+	let for_pages = match cors {
+		Some(cors) => for_pages.layer(cors),
+		None => for_pages,
+	};
+	// The metrics are the operator's: no web page may read them through a visitor's
+	// browser, whatever `allow_origins` says.
+	Router::new().route("/metrics", get(metrics)).with_state(gateway).merge(for_pages)
+}
+
+/// What browsers are told about cross-origin calls (`allow_origins`). An `OPTIONS`
+/// request (a preflight) is answered here and never reaches the upstream; every header is
+/// allowed and exposed, so that a page can send receipts and read `Agora-Owed-Units`.
+fn cors(origins: &AllowOrigins) -> Option<CorsLayer> {
+	let allowed = match origins {
+		AllowOrigins::None => return None,
+		AllowOrigins::Any => AllowOrigin::any(),
+		AllowOrigins::List(list) => AllowOrigin::list(list.iter().cloned()),
+	};
+	Some(
+		CorsLayer::new()
+			.allow_origin(allowed)
+			.allow_methods(tower_http::cors::Any)
+			.allow_headers(tower_http::cors::Any)
+			.expose_headers(tower_http::cors::Any)
+			.max_age(Duration::from_secs(600)),
+	)
 }
 
 fn refused(gateway: &Gateway, refusal: Refusal, owed_units: Option<u64>) -> Response {
@@ -568,10 +596,15 @@ async fn answer(
 	Response::from_parts(parts, body)
 }
 
-/// `headers` without the hop-by-hop ones.
+/// An upstream response's `headers` without the hop-by-hop ones and without its CORS
+/// headers: what browsers may do is the gateway's policy (`allow_origins`), never the
+/// upstream's (which could, say, allow credentials).
 fn end_to_end(headers: &HeaderMap) -> HeaderMap {
 	let mut kept = HeaderMap::with_capacity(headers.len());
-	for (name, value) in headers.iter().filter(|(name, _)| !hop_by_hop(name)) {
+	let passed = |name: &HeaderName| {
+		!hop_by_hop(name) && !name.as_str().starts_with("access-control-")
+	};
+	for (name, value) in headers.iter().filter(|(name, _)| passed(name)) {
 		kept.append(name, value.clone());
 	}
 	kept
@@ -630,5 +663,17 @@ mod tests {
 		assert!(hop_by_hop(&HeaderName::from_static("host")));
 		assert!(!hop_by_hop(&HeaderName::from_static("authorization")));
 		assert!(!hop_by_hop(&HeaderName::from_static("content-type")));
+	}
+
+	#[test]
+	fn the_upstreams_cors_headers_never_reach_browsers() {
+		let mut upstream = HeaderMap::new();
+		upstream.insert("content-type", HeaderValue::from_static("application/json"));
+		upstream.insert("connection", HeaderValue::from_static("close"));
+		upstream.insert("access-control-allow-origin", HeaderValue::from_static("https://evil.example"));
+		upstream.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
+		let kept = end_to_end(&upstream);
+		assert_eq!(kept.len(), 1);
+		assert_eq!(kept["content-type"], "application/json");
 	}
 }

@@ -38,6 +38,7 @@ where
 		+ BlockBuilder<Block>
 		+ AgoraApi<Block>
 		+ Core<Block>
+		+ sp_api::Metadata<Block>
 		+ ServicesApi<Block, AccountId, Balance, BlockNumber>
 		+ MeteringApi<Block, AccountId, Balance, BlockNumber>
 		+ RewardsApi<Block, AccountId, Balance, BlockNumber>

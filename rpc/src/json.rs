@@ -508,20 +508,34 @@ impl From<ProposalStatus<BlockNumber>> for ProposalStatusJson {
 pub struct ProposalJson {
 	pub id: u32,
 	pub proposer: String,
-	/// The SCALE-encoded call, 0x-hex (empty once enacted).
+	/// The SCALE-encoded call, 0x-hex (empty once the proposal was enacted, rejected or
+	/// cancelled).
 	pub call: String,
+	/// The call read with the runtime's metadata:
+	/// `{ section, method, args: [{ name, type, value }] }` (none once the call is gone).
+	pub decoded_call: Option<serde_json::Value>,
+	/// Why the call could not be decoded, if it could not.
+	pub decode_error: Option<String>,
 	pub deposit: String,
 	pub tally: TallyJson,
 	pub status: ProposalStatusJson,
 	pub proposed_at: BlockNumber,
 }
 
-impl From<Proposal> for ProposalJson {
-	fn from(p: Proposal) -> Self {
+impl ProposalJson {
+	/// `p` with its call as `decoded` (`None`: no call to decode).
+	pub fn new(p: Proposal, decoded: Option<Result<serde_json::Value, String>>) -> Self {
+		let (decoded_call, decode_error) = match decoded {
+			Some(Ok(call)) => (Some(call), None),
+			Some(Err(e)) => (None, Some(e)),
+			None => (None, None),
+		};
 		ProposalJson {
 			id: p.id,
 			proposer: ss58(&p.proposer),
 			call: hex(&p.call),
+			decoded_call,
+			decode_error,
 			deposit: p.deposit.to_string(),
 			tally: TallyJson {
 				ayes: p.tally.ayes.to_string(),

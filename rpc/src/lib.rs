@@ -149,7 +149,8 @@ pub trait AgoraApi {
 	#[method(name = "agora_pendingRewards")]
 	fn pending_rewards(&self, account: String, at: Option<Hash>) -> RpcResult<PendingRewardsJson>;
 
-	/// Governance proposals matching `query`, in id order, with tally and status.
+	/// Governance proposals matching `query`, in id order, with tally and status, and the
+	/// call both as bytes and decoded (pallet, call, named arguments).
 	#[method(name = "agora_listProposals")]
 	fn list_proposals(
 		&self,
@@ -306,7 +307,12 @@ impl<R: ChainReader> AgoraApiServer for Agora<R> {
 			found.extend(
 				page.into_iter()
 					.filter(|p| status.is_none_or(|s| status_name(&p.status) == s))
-					.map(ProposalJson::from),
+					.map(|p| {
+						// An ended proposal's call is no longer stored.
+						let decoded = (!p.call.is_empty())
+							.then(|| self.reader.decode_call(at, &p.call));
+						ProposalJson::new(p, decoded)
+					}),
 			);
 			if found.len() >= limit || !full {
 				found.truncate(limit);

@@ -2,7 +2,10 @@
 //! given block. [`RuntimeReader`] answers from a client's runtime APIs; the RPC layer's
 //! tests answer from memory.
 
-use std::{marker::PhantomData, sync::Arc};
+use std::{
+	marker::PhantomData,
+	sync::{Arc, Mutex},
+};
 
 use agora_primitives::{
 	governance::GovernanceApi, metering::MeteringApi, rewards::RewardsApi, services::ServicesApi,
@@ -10,7 +13,9 @@ use agora_primitives::{
 	ProposalId, ProposalInfo, ProviderInfo, Quote, Receipt, ReceiptError, ServiceFilter, ServiceId,
 	ServiceInfo,
 };
-use sp_api::{ApiError, Core, ProvideRuntimeApi};
+use agora_primitives::token::SS58_PREFIX;
+use agora_tx::CallDecoder;
+use sp_api::{ApiError, Core, Metadata, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_runtime::{traits::Block as BlockT, MultiSignature};
 
@@ -93,18 +98,64 @@ pub trait ChainReader: Send + Sync + 'static {
 		start_after: Option<ProposalId>,
 		limit: u32,
 	) -> ReadResult<Vec<Proposal>>;
+	/// `call` (a `RuntimeCall`'s encoding) named from the metadata of the runtime at
+	/// `at` ([`agora_tx::ChainMetadata::decode_call`]), or why it could not be.
+	fn decode_call(&self, at: Hash, call: &[u8]) -> Result<serde_json::Value, String>;
 }
+
+/// A runtime's identity for the call decoders: `spec_name`, `spec_version`,
+/// `impl_version`. Every upgrade through `system.authorizeUpgrade` raises `spec_version`;
+/// only code set "without checks" (Root) under the same versions would be read with the
+/// metadata of the code it replaced, until the node restarts.
+type RuntimeKey = (String, u32, u32);
+
+/// How many runtimes' decoders are kept.
+const KEPT_DECODERS: usize = 4;
 
 /// Answers from a client's runtime APIs.
 pub struct RuntimeReader<C, Block> {
 	client: Arc<C>,
+	/// The metadata calls are decoded with, by runtime version: read once per runtime,
+	/// not once per request (it is hundreds of kilobytes). A few are kept, so that reads
+	/// at blocks on either side of an upgrade do not evict each other.
+	decoders: Mutex<Vec<(RuntimeKey, Arc<CallDecoder>)>>,
 	_block: PhantomData<Block>,
 }
 
 impl<C, Block> RuntimeReader<C, Block> {
 	/// Reads through `client`.
 	pub fn new(client: Arc<C>) -> Self {
-		Self { client, _block: PhantomData }
+		Self { client, decoders: Mutex::new(Vec::new()), _block: PhantomData }
+	}
+}
+
+impl<C, Block> RuntimeReader<C, Block>
+where
+	Block: BlockT<Hash = Hash>,
+	C: ProvideRuntimeApi<Block>,
+	C::Api: Core<Block> + Metadata<Block>,
+{
+	/// The call decoder of the runtime at `at`, built again only for a runtime not seen.
+	fn call_decoder(&self, at: Hash) -> Result<Arc<CallDecoder>, String> {
+		let api = self.client.runtime_api();
+		let runtime = api.version(at).map_err(|e| e.to_string())?;
+		let key = (runtime.spec_name.into_owned(), runtime.spec_version, runtime.impl_version);
+		let decoders = || self.decoders.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+		if let Some((_, decoder)) = decoders().iter().find(|(known, _)| *known == key) {
+			return Ok(decoder.clone());
+		}
+		// Read and parsed without the lock: other requests are not held behind it.
+		let bytes = api
+			.metadata_at_version(at, 15)
+			.map_err(|e| e.to_string())?
+			.ok_or("the runtime does not serve metadata V15")?;
+		let decoder = Arc::new(CallDecoder::decode(&bytes).map_err(|e| e.to_string())?);
+		let mut kept = decoders();
+		if kept.len() == KEPT_DECODERS {
+			kept.remove(0);
+		}
+		kept.push((key, decoder.clone()));
+		Ok(decoder)
 	}
 }
 
@@ -114,6 +165,7 @@ where
 	C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
 	C::Api: AgoraApi<Block>
 		+ Core<Block>
+		+ Metadata<Block>
 		+ ServicesApi<Block, AccountId, Balance, BlockNumber>
 		+ MeteringApi<Block, AccountId, Balance, BlockNumber>
 		+ RewardsApi<Block, AccountId, Balance, BlockNumber>
@@ -203,5 +255,9 @@ where
 		limit: u32,
 	) -> ReadResult<Vec<Proposal>> {
 		Ok(self.client.runtime_api().proposals(at, start_after, limit)?)
+	}
+
+	fn decode_call(&self, at: Hash, call: &[u8]) -> Result<serde_json::Value, String> {
+		self.call_decoder(at)?.decode_call(call, SS58_PREFIX).map_err(|e| e.to_string())
 	}
 }

@@ -74,7 +74,12 @@ fn proposal(id: ProposalId) -> Proposal {
 	ProposalInfo {
 		id,
 		proposer: bob(),
-		call: vec![0, 7],
+		// Proposal 1's call names no pallet; proposal 2 was enacted (its call removed).
+		call: match id {
+			1 => vec![9, 0],
+			2 => vec![],
+			_ => vec![0, 7],
+		},
 		deposit: 100,
 		tally: Tally { ayes: 3, nays: 2, turnout: 4 },
 		status,
@@ -231,6 +236,19 @@ impl ChainReader for FakeChain {
 		let first = start_after.map_or(0, |id| id + 1);
 		Ok((first..250).take(limit as usize).map(proposal).collect())
 	}
+	fn decode_call(&self, _at: Hash, call: &[u8]) -> Result<Value, String> {
+		match call {
+			[0, 7] => Ok(remark_json()),
+			_ => Err(format!("the call does not decode: no pallet has index {}", call[0])),
+		}
+	}
+}
+
+/// What the fake chain decodes `0x0007` into.
+fn remark_json() -> Value {
+	json!({ "section": "system", "method": "remark", "args": [
+		{ "name": "remark", "type": "Vec<u8>", "value": "0x" }
+	] })
 }
 
 fn module() -> RpcModule<Agora<FakeChain>> {
@@ -470,6 +488,18 @@ async fn list_proposals_filters_by_status_across_pages() {
 		})
 	);
 	assert_eq!(first[0]["call"], "0x0007");
+	// The call comes decoded as well; one that does not decode says why, beside its
+	// bytes; an enacted proposal has no call left to decode.
+	assert_eq!(first[0]["decodedCall"], remark_json());
+	assert_eq!(first[0]["decodeError"], Value::Null);
+	assert_eq!(first[1]["call"], "0x0900");
+	assert_eq!(first[1]["decodedCall"], Value::Null);
+	assert_eq!(
+		first[1]["decodeError"],
+		"the call does not decode: no pallet has index 9"
+	);
+	assert_eq!((first[2]["call"].clone(), first[2]["decodedCall"].clone()), (json!("0x"), Value::Null));
+	assert_eq!(first[2]["decodeError"], Value::Null);
 	assert_eq!(first[0]["tally"], json!({ "ayes": "3", "nays": "2", "turnout": "4" }));
 	// Every third proposal is being voted on: 84 of the 250, read over three pages.
 	let voting = call("agora_listProposals", json!([{ "status": "Voting", "limit": 100 }]))

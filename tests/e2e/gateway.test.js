@@ -136,6 +136,28 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     assert.equal(upstream.served.calls, 0);
   });
 
+  test('browsers may call it from any page by default: the gateway answers preflights itself and exposes its headers', async () => {
+    const received = upstream.served.received;
+    const preflight = await fetch(`${gateway.url}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://console.agora.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'agora-channel, agora-units, agora-signature, content-type' },
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal(preflight.headers.get('access-control-allow-headers'), '*');
+    assert.equal(preflight.headers.get('access-control-max-age'), '600');
+    assert.equal(upstream.served.received, received, 'a preflight never reaches the upstream');
+    // A refusal is readable by the page too, with Agora-Owed-Units and the rest exposed.
+    const refused = await fetch(`${gateway.url}/chat/completions`, { method: 'POST', headers: { origin: 'https://console.agora.example' } });
+    assert.equal(refused.status, 402);
+    assert.equal(refused.headers.get('access-control-allow-origin'), '*');
+    assert.equal(refused.headers.get('access-control-expose-headers'), '*');
+    // The operator's metrics are not for pages.
+    const metrics = await fetch(`${gateway.url}/metrics`, { headers: { origin: 'https://console.agora.example' } });
+    assert.equal(metrics.status, 200);
+    assert.equal(metrics.headers.get('access-control-allow-origin'), null);
+  });
+
   test('paid calls are forwarded, metered from usage.total_tokens and owed back in a header', async () => {
     // Sequential: each call pays what the previous response said is owed.
     for (let n = 0; n < 60; n += 1) {
@@ -189,7 +211,12 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     const before = await view();
     assert.equal(BigInt(before.owedUnits), owed);
     await gateway.kill();
+    // It comes back allowing one web origin only (allow_origins).
+    settings = { ...settings, allow_origins: 'https://console.agora.example' };
     gateway = await startGateway(dir, settings, '//Bob');
+    const fromPage = async (origin) => (await fetch(`${gateway.url}/health`, { headers: { origin } })).headers.get('access-control-allow-origin');
+    assert.equal(await fromPage('https://console.agora.example'), 'https://console.agora.example');
+    assert.equal(await fromPage('https://elsewhere.example'), null);
     const restarted = await view();
     assert.equal(restarted.owedUnits, before.owedUnits);
     assert.equal(restarted.signedUnits, before.signedUnits);

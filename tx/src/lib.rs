@@ -33,9 +33,16 @@
 //! chain's `System::BlockHashCount` allows (capped at 4,096 blocks, so that the era
 //! starts at the best block), born at the best block; the nonce; no tip; the metadata
 //! hash check disabled.
+//!
+//! ## Reading calls back
+//!
+//! [`CallDecoder::decode_call`] turns a call's bytes (a governance proposal's, say)
+//! into named JSON: pallet, call, and each argument's name, type and value.
 
+mod decode;
 mod metadata;
 
+pub use decode::{CallDecoder, MAX_DEPTH, MAX_VALUES};
 pub use metadata::{ChainMetadata, Extension};
 
 use codec::{Compact, Encode};
@@ -67,6 +74,8 @@ pub enum Error {
 	UnsupportedType { what: &'static str },
 	#[error("type {0} is not in the metadata's registry")]
 	MissingType(u32),
+	#[error("the call does not decode: {0}")]
+	UndecodableCall(String),
 }
 
 /// What a signature commits to besides the call: the chain, its runtime and the signer's

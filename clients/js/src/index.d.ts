@@ -159,6 +159,10 @@ export declare class PaymentRefused extends Error {
   readonly body: { error: string; message: string; owedUnits?: number; requiredUnits?: number };
 }
 export declare class PriceAboveLimit extends Error {}
+export declare class SpendLimitExceeded extends Error {
+  readonly units: bigint;
+  readonly limit: bigint;
+}
 export interface PayingClientOptions {
   serviceId: number;
   account: Account;
@@ -166,6 +170,8 @@ export interface PayingClientOptions {
   deposit: bigint;
   duration: number;
   maxPricePerUnit?: bigint;
+  /** The most units one call may add to the receipts; a call may cost up to the deposit without it. */
+  maxUnitsPerCall?: bigint | number;
   channelId?: number;
   fetch?: typeof fetch;
 }

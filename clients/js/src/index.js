@@ -8,5 +8,5 @@ export {
 export {
   API_KINDS, InvalidMetadata, MetadataMismatch, SERVICE_METADATA_SCHEMA, checkServiceMetadata, discoverService, metadataHash,
 } from './metadata.js';
-export { PayingClient, PaymentRefused, PriceAboveLimit } from './paying.js';
+export { PayingClient, PaymentRefused, PriceAboveLimit, SpendLimitExceeded } from './paying.js';
 export { freeCallHeaders, freeCallText } from './freecall.js';

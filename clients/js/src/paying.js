@@ -27,6 +27,20 @@ export class PriceAboveLimit extends Error {
   }
 }
 
+/**
+ * The gateway asked for a receipt above what one call may cost (`maxUnitsPerCall`):
+ * nothing above it was signed. A gateway that names any number it likes in
+ * `Agora-Owed-Units` or `receipt_too_low` is stopped here, not at the deposit.
+ */
+export class SpendLimitExceeded extends Error {
+  constructor(units, limit) {
+    super(`the gateway asked for a receipt of ${units} units, more than the ${limit} one call may cost`);
+    this.name = 'SpendLimitExceeded';
+    this.units = units;
+    this.limit = limit;
+  }
+}
+
 /** Refusals after which the gateway kept the receipt it was shown. */
 const RECEIPT_KEPT = new Set(['receipt_too_low', 'deposit_exhausted']);
 /** Refusals that a moment's wait may fix. */
@@ -54,18 +68,23 @@ export class PayingClient {
   #requiredUnits = 0n;
   /** What channels given up earlier were signed for (planck). */
   #spentBefore = 0n;
+  /** The most units one call (and the receipt handed in after it) may add. */
+  #maxUnitsPerCall;
+  /** Units signed before the current call began. */
+  #callBase = 0n;
 
   /**
    * @param {object} api an `ApiPromise` with `agoraRpc`
    * @param {object} options see `PayingClient.connect`
    */
-  constructor(api, { discovered, account, appKey, deposit, duration, fetch }) {
+  constructor(api, { discovered, account, appKey, deposit, duration, maxUnitsPerCall, fetch }) {
     this.#api = api;
     this.#fetch = fetch;
     this.#account = account;
     this.#appKey = appKey;
     this.#deposit = BigInt(deposit);
     this.#duration = duration;
+    this.#maxUnitsPerCall = maxUnitsPerCall === undefined ? undefined : BigInt(maxUnitsPerCall);
     this.#genesisHash = api.genesisHash.toHex();
     /** The listing (`agora_getService`). */
     this.service = discovered.service;
@@ -96,16 +115,20 @@ export class PayingClient {
    * @param {number} options.duration blocks a channel lasts, and is extended by
    * @param {bigint} [options.maxPricePerUnit] refuse (`PriceAboveLimit`) a service priced above this
    * @param {number} [options.channelId] an open channel of this service signed by `appKey`, to use first
+   * @param {bigint|number} [options.maxUnitsPerCall] the most units one call may add to the receipts
+   *   (`SpendLimitExceeded` beyond); without it, a call may cost up to the channel's deposit
    * @param {typeof fetch} [options.fetch]
    * @returns {Promise<PayingClient>}
    */
-  static async connect(api, { serviceId, account, appKey, deposit, duration, maxPricePerUnit, channelId, fetch = globalThis.fetch }) {
+  static async connect(api, {
+    serviceId, account, appKey, deposit, duration, maxPricePerUnit, maxUnitsPerCall, channelId, fetch = (...args) => globalThis.fetch(...args),
+  }) {
     const discovered = await discoverService(api, serviceId, { fetch });
     const perUnit = BigInt(discovered.service.price.perUnit);
     if (maxPricePerUnit !== undefined && perUnit > BigInt(maxPricePerUnit)) {
       throw new PriceAboveLimit(serviceId, perUnit, maxPricePerUnit);
     }
-    const client = new PayingClient(api, { discovered, account, appKey, deposit, duration, fetch });
+    const client = new PayingClient(api, { discovered, account, appKey, deposit, duration, maxUnitsPerCall, fetch });
     if (channelId !== undefined && channelId !== null) await client.#adopt(channelId);
     return client;
   }
@@ -142,7 +165,15 @@ export class PayingClient {
 
   #headers() {
     const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
-    return { units, headers: receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units)) };
+    return { units, headers: this.#receipt(units) };
+  }
+
+  /** The receipt headers for `units`, within what one call may add. */
+  #receipt(units) {
+    if (this.#maxUnitsPerCall !== undefined && units > this.#callBase + this.#maxUnitsPerCall) {
+      throw new SpendLimitExceeded(units - this.#callBase, this.#maxUnitsPerCall);
+    }
+    return receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units));
   }
 
   #heard(units) {
@@ -189,6 +220,7 @@ export class PayingClient {
    * @returns {Promise<Response>}
    */
   async fetch(path, init = {}) {
+    this.#callBase = this.signedUnits;
     for (let attempt = 1; ; attempt += 1) {
       if (this.channelId === null) await this.#open();
       const { units, headers } = this.#headers();
@@ -235,7 +267,7 @@ export class PayingClient {
     if (this.channelId === null || this.owedUnits <= this.signedUnits) return this.spent;
     const units = this.owedUnits;
     const response = await this.#fetch(`${this.gateway}/agora/receipts`, {
-      method: 'POST', headers: receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units)),
+      method: 'POST', headers: this.#receipt(units),
     });
     const view = await response.json();
     if (!response.ok) throw new PaymentRefused(response.status, view);

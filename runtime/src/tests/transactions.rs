@@ -282,3 +282,83 @@ fn a_transaction_lives_from_the_best_block_it_names_and_long_payloads_are_signed
 		assert_eq!(System::account_nonce(alice()), 1);
 	});
 }
+
+/// What governance voters are shown: a proposal's call read back from the metadata,
+/// with the pallet, the call and every argument named, nested calls included.
+#[test]
+fn agora_tx_decodes_proposals_calls_with_named_arguments() {
+	use serde_json::json;
+	let bytes = Runtime::metadata_at_version(15).expect("the runtime serves V15");
+	let metadata = agora_tx::CallDecoder::decode(&bytes).expect("agora-tx reads the metadata");
+	let prefix = agora_primitives::token::SS58_PREFIX;
+	let bob = Sr25519Keyring::Bob.to_account_id();
+	let bob_ss58 = {
+		use sp_core::crypto::{Ss58AddressFormat, Ss58Codec};
+		bob.to_ss58check_with_version(Ss58AddressFormat::custom(prefix))
+	};
+	let code_hash = sp_core::H256::repeat_byte(0xab);
+	let batch: RuntimeCall = pallet_utility::Call::batch_all {
+		calls: vec![
+			pallet_metering::Call::set_parameters {
+				changes: vec![pallet_metering::ParameterChange::ProtocolFee(
+					sp_runtime::Perbill::from_percent(5),
+				)]
+				.try_into()
+				.unwrap(),
+			}
+			.into(),
+			pallet_governance::Call::spend { amount: 250 * AGR, beneficiary: bob.clone() }.into(),
+			frame_system::Call::authorize_upgrade { code_hash }.into(),
+			transfer(7 * AGR),
+		],
+	}
+	.into();
+	let decoded = metadata.decode_call(&batch.encode(), prefix).unwrap();
+	let arg = |name: &str, ty: &str, value| json!({ "name": name, "type": ty, "value": value });
+	assert_eq!(
+		decoded,
+		json!({ "section": "utility", "method": "batchAll", "args": [arg("calls", "Vec<<T as Config>::RuntimeCall>", json!([
+			{ "section": "metering", "method": "setParameters", "args": [
+				arg("changes", "BoundedVec<ParameterChange<BalanceOf<T>>, T::MaxParameterChanges>",
+					json!([{ "ProtocolFee": 50_000_000 }]))
+			] },
+			{ "section": "governance", "method": "spend", "args": [
+				arg("amount", "BalanceOf<T>", json!((250 * AGR).to_string())),
+				arg("beneficiary", "T::AccountId", json!(bob_ss58)),
+			] },
+			{ "section": "system", "method": "authorizeUpgrade", "args": [
+				arg("codeHash", "T::Hash", json!(format!("0x{}", "ab".repeat(32)))),
+			] },
+			{ "section": "balances", "method": "transferKeepAlive", "args": [
+				arg("dest", "AccountIdLookupOf<T>", json!({ "Id": bob_ss58 })),
+				arg("value", "T::Balance", json!((7 * AGR).to_string())),
+			] },
+		]))] })
+	);
+
+	// Bytes that are not a call of this runtime are refused with the reason, never
+	// guessed at.
+	let encoded = transfer(1).encode();
+	let refused = |bytes: &[u8]| metadata.decode_call(bytes, prefix).unwrap_err().to_string();
+	assert_eq!(
+		refused(&[encoded.clone(), vec![0]].concat()),
+		"the call does not decode: 1 bytes left after the call"
+	);
+	assert_eq!(
+		refused(&encoded[..encoded.len() - 1]),
+		"the call does not decode: a compact number does not decode"
+	);
+	assert_eq!(refused(&[250, 0]), "the call does not decode: no pallet has index 250");
+	assert_eq!(refused(&[]), "the call does not decode: a pallet index does not decode");
+	let balances = chain_metadata().pallet_index("Balances").unwrap();
+	assert_eq!(
+		refused(&[balances, 200]),
+		"the call does not decode: pallet Balances has no call 200"
+	);
+	// A batch announcing more calls than its bytes could hold fails on the bytes, without
+	// allocating for the announced length.
+	let utility = chain_metadata().pallet_index("Utility").unwrap();
+	let mut huge = vec![utility, 2];
+	Compact(u32::MAX).encode_to(&mut huge);
+	assert_eq!(refused(&huge), "the call does not decode: a pallet index does not decode");
+}

@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { metadataHash } from '@agora/client';
+import { useChain, useChainData } from '../chain.jsx';
+import { useWallet } from '../wallet.jsx';
+import { agr, blocksToTime, parseAgr, percent, visible } from '../format.js';
+import Field from '../components/Field.jsx';
+import TxButton from '../components/TxButton.jsx';
+
+function Register({ onDone }) {
+  const [name, setName] = useState('');
+  const [bond, setBond] = useState('100');
+  return (
+    <div className="card">
+      <h3>Become a provider</h3>
+      <Field label="name" name="provider-name" value={name} onChange={setName} />
+      <Field label="bond (AGR)" name="bond" value={bond} onChange={setBond} hint="held while you provide; governance can slash it" />
+      <TxButton label="Register" name="register" build={(api) => api.tx.services.registerProvider(name, parseAgr(bond))} onDone={onDone} />
+    </div>
+  );
+}
+
+function Bond({ provider, best, onDone }) {
+  const [amount, setAmount] = useState('10');
+  return (
+    <div className="card">
+      <h3>Bond</h3>
+      <p data-testid="bond">{agr(provider.bond)} bonded · {provider.liveServices} live service(s)</p>
+      {provider.unbonding.length > 0 && (
+        <ul>{provider.unbonding.map((chunk) => (
+          <li key={chunk.unlocksAt}>{agr(chunk.amount)} unlocks at #{chunk.unlocksAt} {best >= chunk.unlocksAt ? '(withdrawable)' : `(${blocksToTime(chunk.unlocksAt - best)} left)`}</li>
+        ))}</ul>
+      )}
+      <Field label="amount (AGR)" name="bond-amount" value={amount} onChange={setAmount} />
+      <TxButton label="Bond more" name="bond-extra" build={(api) => api.tx.services.bondExtra(parseAgr(amount))} onDone={onDone} />
+      <TxButton label="Unbond" name="unbond" build={(api) => api.tx.services.unbond(parseAgr(amount))} onDone={onDone} />
+      <TxButton label="Withdraw unbonded" name="withdraw" build={(api) => api.tx.services.withdrawUnbonded()} onDone={onDone} />
+    </div>
+  );
+}
+
+function ListService({ onDone }) {
+  const priceUnits = useChainData(async (a) => {
+    const price = a.registry.lookup.getSiType(a.tx.services.listService.meta.fields[4].type);
+    const unitType = price.def.asComposite.fields.find((f) => f.name.unwrapOr('').toString() === 'unit').type;
+    return a.registry.lookup.getSiType(unitType).def.asVariant.variants.map((v) => v.name.toString());
+  }, [], { everyBlock: false });
+  const [form, setForm] = useState({ name: '', tags: '', uri: '', hash: '', unit: 'Request', perUnit: '0.01', share: '0', dataset: '' });
+  const [hashNote, setHashNote] = useState(null);
+  const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
+  const hashDocument = async () => {
+    try {
+      const response = await fetch(form.uri);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const hash = metadataHash(new Uint8Array(await response.arrayBuffer()));
+      setForm((f) => ({ ...f, hash }));
+      setHashNote(null);
+    } catch (e) {
+      setHashNote(`cannot read ${form.uri}: ${e.message}`);
+    }
+  };
+  const build = (a) => {
+    const share = Math.round(Number(form.share) * 1e7);
+    if (form.share.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1e9) throw new Error(`"${form.share}" is not a percentage`);
+    const dataset = form.dataset.trim() === '' ? null : Number(form.dataset);
+    const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean);
+    return a.tx.services.listService(form.name, tags, form.uri, form.hash, { unit: form.unit, perUnit: parseAgr(form.perUnit) }, share, dataset);
+  };
+  return (
+    <div className="card">
+      <h3>List a service</h3>
+      <Field label="name" name="service-name" value={form.name} onChange={set('name')} />
+      <Field label="tags (comma-separated)" name="service-tags" value={form.tags} onChange={set('tags')} />
+      <Field label="metadata document URL" name="service-uri" value={form.uri} onChange={set('uri')} />
+      <Field label="metadata hash (blake2-256)" name="service-hash" value={form.hash} onChange={set('hash')} hint={hashNote ?? 'the hash of the document as served'} />
+      <button type="button" name="hash-document" onClick={hashDocument}>Hash the document</button>
+      <Field label="price unit">
+        <select name="price-unit" value={form.unit} onChange={(e) => set('unit')(e.target.value)}>
+          {(priceUnits.data ?? [form.unit]).map((u) => <option key={u}>{u}</option>)}
+        </select>
+      </Field>
+      <Field label="price per unit (AGR)" name="price" value={form.perUnit} onChange={set('perUnit')} />
+      <Field label="dataset contributors' share (%)" name="share" value={form.share} onChange={set('share')} />
+      <Field label="dataset id (optional)" name="dataset" value={form.dataset} onChange={set('dataset')} />
+      <TxButton label="List service" name="list-service" build={build} onDone={onDone} />
+    </div>
+  );
+}
+
+function MyService({ service, onDone }) {
+  const [price, setPrice] = useState(agr(service.price.perUnit).replace(' AGR', ''));
+  const open = service.status === 'Active' || service.status === 'Paused';
+  return (
+    <tr data-testid={`my-service-${service.id}`}>
+      <td><a href={`#/service/${service.id}`}>#{service.id} {visible(service.name)}</a></td>
+      <td>{service.status}</td>
+      <td>
+        <input aria-label="new price (AGR)" value={price} onChange={(e) => setPrice(e.target.value)} size={8} /> per {service.price.unit}
+        <TxButton label="Update price" name="update-price" disabled={!open} build={(api) => api.tx.services.updateService(service.id, null, null, null, { unit: service.price.unit, perUnit: parseAgr(price) })} onDone={onDone} />
+      </td>
+      <td className="actions">
+        {service.status === 'Active' && <TxButton label="Pause" name="pause" build={(api) => api.tx.services.pauseService(service.id)} onDone={onDone} />}
+        {service.status === 'Paused' && <TxButton label="Resume" name="resume" build={(api) => api.tx.services.resumeService(service.id)} onDone={onDone} />}
+        {open && <TxButton label="Retire" name="retire" build={(api) => api.tx.services.retireService(service.id)} onDone={onDone} />}
+      </td>
+    </tr>
+  );
+}
+
+export default function Provider() {
+  const { best } = useChain();
+  const { account } = useWallet();
+  const data = useChainData(async (api) => {
+    if (!account) return null;
+    const provider = await api.rpc.agora.getProvider(account.address).then((p) => p.toJSON(), () => null);
+    if (!provider) return { provider: null };
+    const services = (await api.rpc.agora.listServices({ provider: account.address })).map((s) => s.toJSON());
+    const channels = (await api.rpc.agora.listChannels({ payee: account.address })).map((c) => c.toJSON());
+    const protocolFee = (await api.query.metering.parameters()).protocolFee.toNumber();
+    return { provider, services, channels, protocolFee };
+  }, [account?.address]);
+  if (!account) return <p>Choose an account.</p>;
+  if (data.error) return <p role="alert" className="error">{data.error}</p>;
+  if (!data.data) return <p>Loading…</p>;
+  if (!data.data.provider) return <section><h2>Provider</h2><Register onDone={data.reload} /></section>;
+  const { provider, services, channels, protocolFee } = data.data;
+  const revenue = channels.reduce((sum, c) => sum + BigInt(c.claimed), 0n);
+  return (
+    <section>
+      <h2>Provider: {visible(provider.name)}</h2>
+      <div className="cards">
+        <Bond provider={provider} best={best} onDone={data.reload} />
+        <ListService onDone={data.reload} />
+      </div>
+      <h3>My services</h3>
+      <table data-testid="my-services">
+        <thead><tr><th>service</th><th>status</th><th>price</th><th /></tr></thead>
+        <tbody>{services.map((s) => <MyService key={s.id} service={s} onDone={data.reload} />)}</tbody>
+      </table>
+      <h3>Revenue: channels paying me</h3>
+      <p data-testid="revenue">{agr(revenue)} claimed from {channels.length} open channel(s), before the protocol fee ({percent(protocolFee)}) and dataset contributors' shares.</p>
+      <table>
+        <thead><tr><th>channel</th><th>service</th><th>deposit</th><th>claimed</th><th>expires</th></tr></thead>
+        <tbody>{channels.map((c) => <tr key={c.id}><td>#{c.id}</td><td>#{c.serviceId}</td><td>{agr(c.deposit)}</td><td>{agr(c.claimed)}</td><td>#{c.expiresAt}</td></tr>)}</tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,391 @@
+// The Agora Console (console/, built by `vite build`) in Debian's Chromium, driven by
+// playwright-core, against a real `agora-node --dev` and a real agora-gateway. Signing
+// goes through an injected wallet: the `injectedWeb3` interface the polkadot.js
+// extension, Talisman and SubWallet give a page, backed here by the dev keys. The tests
+// act only through the page and check what it shows against the chain itself: a
+// provider lists a service, a consumer opens a channel, pays a call through the gateway
+// and sees the settled claim, an expired channel is reclaimed, a holder proposes a
+// parameter change that two others vote for with different convictions and that is
+// enacted. Each page is saved as a screenshot in tests/console/screenshots/.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex, u8aWrapBytes } from '@polkadot/util';
+import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
+import { metadataHash } from '@agora/client';
+import { eventually, freePort, startDevNode } from './lib/node.js';
+import { startGateway, startStreamingUpstream, tokenGatewaySettings } from './lib/gateway.js';
+
+const AGR = 10n ** 12n;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const DIST = join(ROOT, 'console/dist');
+const SCREENSHOTS = join(ROOT, 'tests/console/screenshots');
+const CHROMIUM = process.env.AGORA_CHROMIUM ?? '/usr/bin/chromium';
+const TX_TIMEOUT = 60_000;
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
+
+/**
+ * Serves the built Console and `documents` (path → bytes, a provider's metadata
+ * documents) on 127.0.0.1: one origin, as a provider's web site and the Console would be
+ * two; the gateway is another origin (CORS).
+ */
+function serveConsole(documents) {
+  const server = createServer((request, response) => {
+    const path = new URL(request.url, 'http://x').pathname;
+    if (documents[path]) {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(documents[path]);
+      return;
+    }
+    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  })));
+}
+
+/**
+ * What the page gets as `window.injectedWeb3['agora-test-wallet']`: the extension
+ * interface of @polkadot/extension-inject. Signing is handed to the test process
+ * (`__agoraWalletSign`), which holds the keys, as an extension's background page does.
+ */
+function installWallet(accounts) {
+  window.injectedWeb3 = window.injectedWeb3 ?? {};
+  window.injectedWeb3['agora-test-wallet'] = {
+    version: '0.1.0',
+    enable: async () => ({
+      accounts: {
+        get: async () => accounts,
+        subscribe: (callback) => { callback(accounts); return () => {}; },
+      },
+      signer: {
+        signPayload: (payload) => window.__agoraWalletSign({ kind: 'payload', payload }),
+        signRaw: (raw) => window.__agoraWalletSign({ kind: 'raw', raw }),
+      },
+    }),
+  };
+}
+
+describe('Agora Console in Chromium: shop, pay, earn and vote through the page', () => {
+  let node;
+  let api;
+  let upstream;
+  let site;
+  let gateway;
+  let gatewayPort;
+  let dir;
+  let browser;
+  let page;
+  let consoleUrl;
+  let serviceId;
+  let proposalId;
+  const signed = [];
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
+  const pairs = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave'].map((name) => [name, keyring.addFromUri(`//${name}`, { name })]));
+  const byKey = Object.fromEntries(Object.values(pairs).map((pair) => [u8aToHex(pair.publicKey), pair]));
+  const document = () => Buffer.from(JSON.stringify({
+    schema: 'agora/service-metadata/v1',
+    name: 'tiny-chat',
+    description: 'An OpenAI-compatible chat model for the Console test',
+    api: 'openai-chat',
+    endpoints: [{ url: `http://127.0.0.1:${gatewayPort}/v1` }],
+    model: { name: 'tiny', contextLength: 2048, license: 'Apache-2.0' },
+  }));
+
+  /** The wallet's signing, in the test process: a payload as the extension signs it. */
+  function walletSign({ kind, payload, raw }) {
+    const pair = byKey[u8aToHex(decodeAddress((payload ?? raw).address))];
+    if (!pair) throw new Error(`the wallet has no key for ${(payload ?? raw).address}`);
+    signed.push({ kind, signer: pair.meta.name, method: payload?.method });
+    if (kind === 'raw') return { id: signed.length, signature: u8aToHex(pair.sign(u8aWrapBytes(raw.data))) };
+    const extrinsic = api.registry.createType('ExtrinsicPayload', payload, { version: payload.version });
+    return { id: signed.length, signature: extrinsic.sign(pair).signature };
+  }
+
+  async function as(name) {
+    await page.selectOption('select[aria-label=account]', pairs[name].address);
+  }
+
+  async function open(route) {
+    await page.click(`nav a[href="#/${route}"]`);
+  }
+
+  async function screenshot(name) {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** Clicks the transaction button `name` inside `scope` and waits for its outcome. */
+  async function sendTx(scope, name) {
+    const button = scope.locator(`button[name="${name}"]`);
+    await button.click();
+    const outcome = button.locator('xpath=..').locator('[role=status]:has-text("in block"), [role=alert]');
+    await outcome.first().waitFor({ timeout: TX_TIMEOUT });
+    const failed = button.locator('xpath=..').locator('[role=alert]');
+    if (await failed.count()) return { error: await failed.textContent() };
+    return { ok: true };
+  }
+
+  async function sendOk(scope, name) {
+    const outcome = await sendTx(scope, name);
+    assert.equal(outcome.error, undefined, `${name}: ${outcome.error}`);
+  }
+
+  async function proposal(id) {
+    const listed = (await api.rpc.agora.listProposals({ startAfter: id === 0 ? undefined : id - 1, limit: 1 })).map((p) => p.toJSON());
+    assert.equal(listed[0].id, id);
+    return listed[0];
+  }
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    node = await startDevNode();
+    api = node.api;
+    dir = mkdtempSync(join(tmpdir(), 'agora-console-'));
+    upstream = await startStreamingUpstream();
+    gatewayPort = await freePort();
+    site = await serveConsole({ '/tiny-chat.json': document() });
+    consoleUrl = `${site.url}/?node=${encodeURIComponent(node.wsUrl)}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    await context.exposeFunction('__agoraWalletSign', walletSign);
+    const accounts = Object.values(pairs).map((pair) => ({ address: pair.address, name: pair.meta.name, type: 'sr25519' }));
+    await context.addInitScript(installWallet, accounts);
+    page = await context.newPage();
+    page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+    await page.goto(`${consoleUrl}#/market`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await gateway?.stop();
+    await site?.close();
+    await upstream?.close();
+    await node?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a link\'s node is used only once the user says so; the header then shows the chain and the wallet\'s accounts', async () => {
+    // The link names the test's node, not the one this browser chose (the default):
+    // the Console asks first and has not connected to it.
+    const proposed = page.locator('[data-testid=proposed-node]');
+    await proposed.waitFor({ timeout: 30_000 });
+    assert.match(await proposed.textContent(), new RegExp(`asks the Console to use the node ${node.wsUrl} instead of ws://127\\.0\\.0\\.1:9944`));
+    await page.click('button[name=use-linked-node]');
+    await proposed.waitFor({ state: 'detached' });
+    await page.locator('[data-testid=chain]').waitFor({ timeout: 60_000 });
+    assert.match(await page.locator('[data-testid=chain]').textContent(), new RegExp(`\\(${api.genesisHash.toHex().slice(0, 10)}…\\)`));
+    const best = Number((await page.locator('[data-testid=best]').textContent()).slice(1));
+    assert.ok(best >= 0);
+    await eventually(async () => Number((await page.locator('[data-testid=best]').textContent()).slice(1)) > best, 'the next block on the page', 30_000);
+    const options = await page.locator('select[aria-label=account] option').allTextContents();
+    assert.deepEqual(options.map((o) => o.split(' ')[0]), ['Alice', 'Bob', 'Charlie', 'Dave']);
+    // Addresses are Agora's SS58 (prefix 4242), not the generic 42.
+    assert.equal(await page.locator('select[aria-label=account]').inputValue(), encodeAddress(pairs.Alice.publicKey, 4242));
+    const free = (await api.query.system.account(pairs.Alice.address)).data.free.toBigInt();
+    await page.locator(`[data-testid=free]:has-text("${(free / AGR).toLocaleString('en-US')}")`).waitFor({ timeout: 10_000 });
+  });
+
+  test('a holder proposes a fee change; the page shows the call decoded, not as bytes', async () => {
+    await as('Alice');
+    await open('governance');
+    const form = page.locator('.card:has(h3:text("Propose"))');
+    await form.locator('select[name=proposal-pallet]').selectOption('metering');
+    await form.locator('select[name=proposal-parameter]').selectOption('ProtocolFee');
+    // Bad input is refused before anything is signed.
+    await form.locator('input[name=proposal-value]').fill('150');
+    const refused = await sendTx(form, 'propose');
+    assert.equal(refused.error, '"150" is not a percentage');
+    await form.locator('input[name=proposal-value]').fill('5');
+    const before = signed.length;
+    await sendOk(form, 'propose');
+    assert.deepEqual(signed.slice(before).map((s) => [s.kind, s.signer]), [['payload', 'Alice']]);
+
+    const proposals = (await api.rpc.agora.listProposals({ status: 'Voting' })).map((p) => p.toJSON());
+    assert.equal(proposals.length, 1);
+    proposalId = proposals[0].id;
+    assert.deepEqual(proposals[0].decodedCall, {
+      section: 'metering', method: 'setParameters',
+      args: [{ name: 'changes', type: 'BoundedVec<ParameterChange<BalanceOf<T>>, T::MaxParameterChanges>', value: [{ ProtocolFee: 50_000_000 }] }],
+    });
+    const card = page.locator(`[data-testid=proposal-${proposalId}]`);
+    await card.waitFor();
+    assert.equal(await card.locator('.call .method').textContent(), 'metering.setParameters');
+    assert.match(await card.locator('.call li').first().textContent(), /^changes BoundedVec<ParameterChange<BalanceOf<T>>, T::MaxParameterChanges>: \[\{"ProtocolFee":50000000\}\]$/);
+    assert.equal(await card.locator('[data-testid=status]').textContent(), 'Voting');
+  });
+
+  test('two holders vote with different convictions in the page; its tally is the chain\'s', async () => {
+    const votes = [
+      ['Bob', '700000', 'Locked1x', '700,000 AGR of votes; locked for 10 blocks (1 min) after voting ends if aye wins'],
+      ['Charlie', '600000', 'Locked3x', '1,800,000 AGR of votes; locked for 40 blocks (4 min) after voting ends if aye wins'],
+    ];
+    for (const [name, balance, conviction, expected] of votes) {
+      await as(name);
+      const card = page.locator(`[data-testid=proposal-${proposalId}]`);
+      await card.locator('input[name=vote-balance]').fill(balance);
+      await card.locator('select[name=conviction]').selectOption(conviction);
+      assert.equal(await card.locator('[data-testid=vote-preview]').textContent(), expected);
+      await sendOk(card, 'vote');
+    }
+    const { tally } = await proposal(proposalId);
+    assert.deepEqual(tally, { ayes: (2_500_000n * AGR).toString(), nays: '0', turnout: (1_300_000n * AGR).toString() });
+    const card = page.locator(`[data-testid=proposal-${proposalId}]`);
+    await card.locator('[data-testid=ayes]:text("2,500,000 AGR")').waitFor({ timeout: 15_000 });
+    assert.equal(await card.locator('[data-testid=nays]').textContent(), '0 AGR');
+    assert.match(await card.locator('[data-testid=turnout]').textContent(), /^1,300,000 AGR of 1,2\d\d,\d{3}(\.\d+)? AGR needed \(10 % of the issuance\)$/);
+    await card.locator('text=Passing if voting ended now.').waitFor();
+    // Charlie's own votes and what they hold.
+    await page.locator('[data-testid=my-votes]:has-text("600,000 AGR held by votes")').waitFor({ timeout: 15_000 });
+    await screenshot('governance');
+  });
+
+  test('a provider registers, lists a service in the page and finds it in the marketplace', async () => {
+    await as('Bob');
+    await open('provider');
+    const register = page.locator('.card:has(h3:text("Become a provider"))');
+    await register.locator('input[name=provider-name]').fill('tiny-provider');
+    // The chain's refusal, as the pallet words it.
+    await register.locator('input[name=bond]').fill('1');
+    const refused = await sendTx(register, 'register');
+    assert.match(refused.error, /^services\.BondBelowMinimum: /);
+    assert.equal(await api.query.services.providers(pairs.Bob.address).then((p) => p.isNone), true);
+    await register.locator('input[name=bond]').fill('100');
+    await sendOk(register, 'register');
+
+    const list = page.locator('.card:has(h3:text("List a service"))');
+    await list.waitFor({ timeout: 15_000 });
+    await list.locator('input[name=service-name]').fill('tiny-chat');
+    await list.locator('input[name=service-tags]').fill('llm, chat');
+    await list.locator('input[name=service-uri]').fill(`${site.url}/tiny-chat.json`);
+    await list.locator('button[name=hash-document]').click();
+    await eventually(async () => (await list.locator('input[name=service-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
+    await list.locator('select[name=price-unit]').selectOption('Token1k');
+    await list.locator('input[name=price]').fill('0.01');
+    await sendOk(list, 'list-service');
+    const listed = (await api.rpc.agora.listServices({ provider: pairs.Bob.address })).map((s) => s.toJSON());
+    assert.equal(listed.length, 1);
+    serviceId = listed[0].id;
+    assert.deepEqual([listed[0].name, listed[0].tags, listed[0].price], ['tiny-chat', ['llm', 'chat'], { unit: 'Token1k', perUnit: (AGR / 100n).toString() }]);
+    await page.locator(`[data-testid=my-service-${serviceId}]:has-text("Active")`).waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=bond]:text("100 AGR bonded · 1 live service(s)")').waitFor({ timeout: 15_000 });
+    await screenshot('provider');
+
+    await open('market');
+    await page.fill('input[aria-label="search services"]', 'tiny');
+    const row = page.locator('[data-testid=services] tbody tr');
+    await row.first().waitFor({ timeout: 15_000 });
+    assert.equal(await row.count(), 1);
+    assert.deepEqual((await row.locator('td').allTextContents()).map((t) => t.trim()), [
+      `#${serviceId} tiny-chat`, 'llm, chat', '0.01 AGR per Token1k', 'unrated', `${pairs.Bob.address.slice(0, 6)}…${pairs.Bob.address.slice(-4)}`, '100 AGR',
+    ]);
+    await page.fill('input[aria-label="search services"]', 'image');
+    await page.locator('text=No active service matches.').waitFor();
+    await page.fill('input[aria-label="search services"]', '');
+    await screenshot('marketplace');
+
+    const settings = { dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId, listen: `127.0.0.1:${gatewayPort}` };
+    gateway = await startGateway(dir, await tokenGatewaySettings(settings, { reserve_units: 2, credit_limit: '0', settle_interval: 3 }), '//Bob');
+  });
+
+  test('a consumer opens a channel, makes a paid call through the gateway, and sees the provider\'s claim', async () => {
+    await as('Dave');
+    await open('market');
+    await page.click(`a[href="#/service/${serviceId}"]`);
+    await page.locator('[data-testid=metadata]:has-text("tiny-chat")').waitFor({ timeout: 15_000 });
+    await page.fill('input[name=quote-units]', '1000');
+    await page.locator('[data-testid=quote]:has-text("10 AGR")').waitFor({ timeout: 15_000 });
+
+    const opening = page.locator('.card:has(h3:text("Open a channel"))');
+    await opening.locator('input[name=deposit]').fill('10');
+    await opening.locator('input[name=duration]').fill('600');
+    await sendOk(opening, 'open-channel');
+    const [channel] = (await api.rpc.agora.listChannels({ consumer: pairs.Dave.address })).map((c) => c.toJSON());
+    assert.equal(channel.deposit, (10n * AGR).toString());
+    await page.locator(`[data-testid=opened]:has-text("Channel #${channel.id} is open")`).waitFor();
+
+    // A gateway asking for more than the call may cost gets no receipt for it: here it
+    // asks for its 2-unit reservation up front, against a limit of 1.
+    const tryIt = page.locator('.card:has(h3:text("Try it"))');
+    await tryIt.locator('input[name=max-units]').fill('1');
+    await page.click('button[name=try-it]');
+    await tryIt.locator('[role=alert]:text("the gateway asked for a receipt of 2 units, more than the 1 one call may cost")').waitFor({ timeout: 30_000 });
+    assert.equal(upstream.served.requests.length, 0);
+    await tryIt.locator('input[name=max-units]').fill('10');
+
+    // The call goes from the page to the gateway (another origin: CORS), paid by
+    // receipts that this browser's app key signs; nothing else is signed by the wallet.
+    const before = signed.length;
+    await page.click('button[name=try-it]');
+    const result = page.locator('[data-testid=try-result]');
+    await result.waitFor({ timeout: 30_000 });
+    assert.match(await result.locator('p').textContent(), new RegExp(`^HTTP 200 on channel #${channel.id}: 1 units owed, 2 signed for, 0.02 AGR spent so far$`));
+    assert.match(await result.locator('pre').textContent(), /"total_tokens":1000/);
+    assert.equal(signed.length, before);
+    assert.equal(upstream.served.requests.length, 1);
+    await screenshot('service');
+
+    const claimed = await eventually(async () => {
+      const now = (await api.rpc.agora.getChannel(channel.id)).toJSON();
+      return BigInt(now.claimed) > 0n && BigInt(now.claimed);
+    }, 'the gateway to settle the receipt', 60_000);
+    await open('channels');
+    const row = page.locator(`[data-testid=channel-${channel.id}]`);
+    await row.locator(`[data-testid=claimed]:text("${Number(claimed) / 1e12} AGR")`).waitFor({ timeout: 15_000 });
+    await row.locator('text=/1 units/').waitFor({ timeout: 15_000 });
+    await screenshot('channels');
+  });
+
+  test('an expired channel is reclaimed from the page and its deposit comes back', async () => {
+    await open('market');
+    await page.click(`a[href="#/service/${serviceId}"]`);
+    const opening = page.locator('.card:has(h3:text("Open a channel"))');
+    await opening.locator('input[name=deposit]').fill('5');
+    await opening.locator('input[name=duration]').fill('2');
+    await sendOk(opening, 'open-channel');
+    const channels = (await api.rpc.agora.listChannels({ consumer: pairs.Dave.address })).map((c) => c.toJSON());
+    const short = channels.find((c) => c.deposit === (5n * AGR).toString());
+    await open('channels');
+    const row = page.locator(`[data-testid=channel-${short.id}]`);
+    // Not yet expired: the chain would refuse, and the page does not offer it.
+    assert.equal(await row.locator('button[name=reclaim]').isDisabled(), true);
+    await row.locator('text=expired').waitFor({ timeout: 60_000 });
+    const heldBefore = (await api.query.system.account(pairs.Dave.address)).data.reserved.toBigInt();
+    await sendOk(row, 'reclaim');
+    assert.equal((await api.rpc.agora.getChannel(short.id).then(() => 'open', () => 'gone')), 'gone');
+    const heldAfter = (await api.query.system.account(pairs.Dave.address)).data.reserved.toBigInt();
+    assert.equal(heldBefore - heldAfter, 5n * AGR);
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
+  test('the contributors page lists datasets and campaigns from the chain', async () => {
+    await open('contributors');
+    await page.locator('text=No campaign is running.').waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('[data-testid=datasets] tbody tr').count(), (await api.query.rewards.datasets.entries()).length);
+    await screenshot('contributors');
+  });
+
+  test('the proposal is enacted by itself and the page shows it enacted', async () => {
+    await open('governance');
+    const card = page.locator(`[data-testid=proposal-${proposalId}]`);
+    await card.locator('[data-testid=status]:text("Enacted")').waitFor({ timeout: 180_000 });
+    await card.locator('text=the call succeeded').waitFor();
+    assert.equal((await api.query.metering.parameters()).protocolFee.toNumber(), 50_000_000);
+    const enacted = await proposal(proposalId);
+    assert.equal(enacted.status.status, 'Enacted');
+    assert.equal(enacted.status.succeeded, true);
+    await screenshot('governance-enacted');
+  });
+});
