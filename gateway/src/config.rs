@@ -736,9 +736,13 @@ mod tests {
 	#[test]
 	fn allowed_origins_are_any_a_checked_list_or_none() {
 		let origins = |text: &str| {
-			Config::merge(file(&format!("{MINIMAL}allow_origins = \"{text}\"")), env(&[]), &Cli::default())
-				.map(|c| c.allow_origins)
-				.map_err(|e| e.0)
+			Config::merge(
+				file(&format!("{MINIMAL}allow_origins = \"{text}\"")),
+				env(&[]),
+				&Cli::default(),
+			)
+			.map(|c| c.allow_origins)
+			.map_err(|e| e.0)
 		};
 		assert_eq!(origins("*").unwrap(), AllowOrigins::Any);
 		assert_eq!(origins(" ").unwrap(), AllowOrigins::None);
@@ -749,7 +753,13 @@ mod tests {
 				HeaderValue::from_static("http://127.0.0.1:5173"),
 			])
 		);
-		for bad in ["console.agora.example", "https://console.agora.example/app", "ftp://x", "https://a,", "https://a/"] {
+		for bad in [
+			"console.agora.example",
+			"https://console.agora.example/app",
+			"ftp://x",
+			"https://a,",
+			"https://a/",
+		] {
 			let refused = origins(bad).unwrap_err();
 			assert!(refused.starts_with("allow_origins: '"), "{bad}: {refused}");
 			assert!(refused.contains("is not an origin like https://console.example.org"), "{bad}");

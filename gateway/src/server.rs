@@ -58,7 +58,10 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 	};
 	// The metrics are the operator's: no web page may read them through a visitor's
 	// browser, whatever `allow_origins` says.
-	Router::new().route("/metrics", get(metrics)).with_state(gateway).merge(for_pages)
+	Router::new()
+		.route("/metrics", get(metrics))
+		.with_state(gateway)
+		.merge(for_pages)
 }
 
 /// What browsers are told about cross-origin calls (`allow_origins`). An `OPTIONS`
@@ -601,9 +604,8 @@ async fn answer(
 /// upstream's (which could, say, allow credentials).
 fn end_to_end(headers: &HeaderMap) -> HeaderMap {
 	let mut kept = HeaderMap::with_capacity(headers.len());
-	let passed = |name: &HeaderName| {
-		!hop_by_hop(name) && !name.as_str().starts_with("access-control-")
-	};
+	let passed =
+		|name: &HeaderName| !hop_by_hop(name) && !name.as_str().starts_with("access-control-");
 	for (name, value) in headers.iter().filter(|(name, _)| passed(name)) {
 		kept.append(name, value.clone());
 	}
@@ -670,7 +672,10 @@ mod tests {
 		let mut upstream = HeaderMap::new();
 		upstream.insert("content-type", HeaderValue::from_static("application/json"));
 		upstream.insert("connection", HeaderValue::from_static("close"));
-		upstream.insert("access-control-allow-origin", HeaderValue::from_static("https://evil.example"));
+		upstream.insert(
+			"access-control-allow-origin",
+			HeaderValue::from_static("https://evil.example"),
+		);
 		upstream.insert("access-control-allow-credentials", HeaderValue::from_static("true"));
 		let kept = end_to_end(&upstream);
 		assert_eq!(kept.len(), 1);

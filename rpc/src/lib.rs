@@ -309,8 +309,8 @@ impl<R: ChainReader> AgoraApiServer for Agora<R> {
 					.filter(|p| status.is_none_or(|s| status_name(&p.status) == s))
 					.map(|p| {
 						// An ended proposal's call is no longer stored.
-						let decoded = (!p.call.is_empty())
-							.then(|| self.reader.decode_call(at, &p.call));
+						let decoded =
+							(!p.call.is_empty()).then(|| self.reader.decode_call(at, &p.call));
 						ProposalJson::new(p, decoded)
 					}),
 			);

@@ -7,13 +7,13 @@ use std::{
 	sync::{Arc, Mutex},
 };
 
+use agora_primitives::token::SS58_PREFIX;
 use agora_primitives::{
 	governance::GovernanceApi, metering::MeteringApi, rewards::RewardsApi, services::ServicesApi,
 	AccountId, AgoraApi, Balance, BlockNumber, ChannelId, ChannelInfo, Hash, PendingRewards,
 	ProposalId, ProposalInfo, ProviderInfo, Quote, Receipt, ReceiptError, ServiceFilter, ServiceId,
 	ServiceInfo,
 };
-use agora_primitives::token::SS58_PREFIX;
 use agora_tx::CallDecoder;
 use sp_api::{ApiError, Core, Metadata, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;

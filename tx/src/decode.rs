@@ -54,7 +54,10 @@ impl CallDecoder {
 		let mut input = call;
 		let value = decoder.value(call_ty, &mut input, 0)?;
 		if !input.is_empty() {
-			return Err(Error::UndecodableCall(format!("{} bytes left after the call", input.len())));
+			return Err(Error::UndecodableCall(format!(
+				"{} bytes left after the call",
+				input.len()
+			)));
 		}
 		Ok(value)
 	}
@@ -280,7 +283,9 @@ fn primitive_value(primitive: &TypeDefPrimitive, input: &mut &[u8]) -> Result<Va
 		TypeDefPrimitive::I128 => read::<i128>(input, "an i128")?.to_string().into(),
 		TypeDefPrimitive::U256 | TypeDefPrimitive::I256 => {
 			let mut bytes = [0u8; 32];
-			input.read(&mut bytes).map_err(|_| undecodable("a 256-bit number does not decode"))?;
+			input
+				.read(&mut bytes)
+				.map_err(|_| undecodable("a 256-bit number does not decode"))?;
 			sp_core::bytes::to_hex(&bytes, false).into()
 		},
 	})
@@ -319,7 +324,9 @@ fn camel_case(snake: &str) -> String {
 /// `TransactionPayment` → `transactionPayment`.
 fn lower_first(name: &str) -> String {
 	let mut chars = name.chars();
-	chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
+	chars
+		.next()
+		.map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
 
 #[cfg(test)]

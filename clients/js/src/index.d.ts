@@ -29,6 +29,8 @@ export declare function rpcSignature(signature: SignedReceipt['signature']): Rec
 /** `Agora-Channel`, `Agora-Units`, `Agora-Signature`: what pays for a call through agora-gateway. */
 export declare function receiptHeaders(signed: SignedReceipt): Record<'Agora-Channel' | 'Agora-Units' | 'Agora-Signature', string>;
 export declare function receiptSigner(pair: KeyringPair): Partial<Record<SignatureScheme, `0x${string}`>>;
+/** Whether `pair` signs the receipts of `channel` (as `agora_getChannel` gives it). */
+export declare function signsReceiptsOf(channel: { signer: { scheme: string; key: string } }, pair: KeyringPair): boolean;
 
 // --- Free calls ---------------------------------------------------------------------
 /** What identifies a free call: the text its caller signs (docs/gateway.md, "Free trial calls"). */

@@ -6,7 +6,7 @@
 // units owed through streamed responses, and reports what was spent.
 import { extendChannel, openChannel, topUp } from './chain.js';
 import { discoverService } from './metadata.js';
-import { receiptHeaders, receiptSigner, signReceipt } from './receipt.js';
+import { receiptHeaders, receiptSigner, signReceipt, signsReceiptsOf } from './receipt.js';
 
 /** The gateway refused a call for a reason the client cannot fix by paying. */
 export class PaymentRefused extends Error {
@@ -140,8 +140,7 @@ export class PayingClient {
 
   async #adopt(channelId) {
     const channel = (await this.#api.rpc.agora.getChannel(channelId)).toJSON();
-    const signer = Object.values(receiptSigner(this.#appKey))[0];
-    if (channel.serviceId !== this.service.id || Object.values(channel.signer)[0] !== signer) {
+    if (channel.serviceId !== this.service.id || !signsReceiptsOf(channel, this.#appKey)) {
       throw new TypeError(`channel ${channelId} is not a channel of service ${this.service.id} signed by this app key`);
     }
     this.channelId = channelId;

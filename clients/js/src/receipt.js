@@ -71,3 +71,12 @@ export function receiptSigner(pair) {
   if (!scheme) throw new TypeError(`a ${pair.type} key cannot sign receipts`);
   return { [scheme]: u8aToHex(pair.publicKey) };
 }
+
+/**
+ * Whether `pair` signs the receipts of `channel`, a channel as `agora_getChannel` and
+ * `agora_listChannels` give it (`signer: { scheme, key }`).
+ */
+export function signsReceiptsOf(channel, pair) {
+  const [[scheme, key]] = Object.entries(receiptSigner(pair));
+  return channel.signer.scheme === scheme.toLowerCase() && channel.signer.key === key;
+}

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { PayingClient, SpendLimitExceeded } from '../src/index.js';
+import { PayingClient, SpendLimitExceeded, metadataHash, signsReceiptsOf } from '../src/index.js';
 
 const GENESIS = `0x${'11'.repeat(32)}`;
 
@@ -66,4 +67,33 @@ test('without maxUnitsPerCall a call may cost up to the deposit, as before', asy
   assert.equal((await client.fetch('/chat')).status, 200);
   assert.deepEqual(sent.map((s) => s.units), ['0', '200']);
   assert.equal(client.signedUnits, 200n);
+});
+
+test('connect adopts an open channel its app key signs for, and refuses one another key signs', async () => {
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519' });
+  const appKey = keyring.addFromUri('//AppKey');
+  const document = new TextEncoder().encode(JSON.stringify({
+    schema: 'agora/service-metadata/v1', name: 'tiny', description: 'd', api: 'openai-chat',
+    endpoints: [{ url: 'http://gateway.test/v1' }],
+  }));
+  const service = { id: 3, price: { unit: 'Request', perUnit: '5' }, metadataUri: 'http://docs.test/tiny.json', metadataHash: metadataHash(document) };
+  const channels = {
+    7: { id: 7, serviceId: 3, pricePerUnit: '5', claimed: '20', signer: { scheme: 'sr25519', key: u8aToHex(appKey.publicKey) } },
+    8: { id: 8, serviceId: 3, pricePerUnit: '5', claimed: '0', signer: { scheme: 'sr25519', key: u8aToHex(keyring.addFromUri('//Other').publicKey) } },
+  };
+  const api = {
+    genesisHash: { toHex: () => GENESIS },
+    rpc: { agora: { getService: async () => ({ toJSON: () => service }), getChannel: async (id) => ({ toJSON: () => channels[id] }) } },
+  };
+  const fetch = async () => new Response(document);
+  const options = { serviceId: 3, account: null, appKey, deposit: 100n, duration: 10, fetch };
+  const adopted = await PayingClient.connect(api, { ...options, channelId: 7 });
+  assert.deepEqual([adopted.channelId, adopted.signedUnits], [7, 4n]); // 20 planck claimed at 5
+  await assert.rejects(PayingClient.connect(api, { ...options, channelId: 8 }), {
+    name: 'TypeError', message: 'channel 8 is not a channel of service 3 signed by this app key',
+  });
+  assert.equal(signsReceiptsOf(channels[7], appKey), true);
+  assert.equal(signsReceiptsOf(channels[8], appKey), false);
+  assert.equal(signsReceiptsOf({ signer: { scheme: 'ed25519', key: channels[7].signer.key } }, appKey), false);
 });

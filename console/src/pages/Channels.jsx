@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { discoverService, receiptHeaders, receiptSigner, signReceipt } from '@agora/client';
+import { discoverService, receiptHeaders, signReceipt, signsReceiptsOf } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr } from '../format.js';
@@ -15,7 +15,7 @@ function GatewayOwed({ channel }) {
   const { account } = useWallet();
   const owed = useChainData(async () => {
     const key = await appKey(account.address);
-    if (Object.values(receiptSigner(key))[0] !== Object.values(channel.signer)[0]) return null;
+    if (!signsReceiptsOf(channel, key)) return null;
     const { metadata, endpoint } = await discoverService(api, channel.serviceId);
     const gateway = (metadata.endpoints[0].gateway ?? new URL(endpoint).origin).replace(/\/+$/, '');
     const headers = receiptHeaders(signReceipt(key, api.genesisHash.toHex(), channel.id, 0n));
@@ -27,7 +27,7 @@ function GatewayOwed({ channel }) {
   if (owed.error) return <span className="error" title={owed.error}>gateway unreachable</span>;
   if (owed.data === null) return <span title="receipts of this channel are signed by another app key">—</span>;
   if (!owed.data) return <span>…</span>;
-  return <span>{owed.data.owedUnits} units ({agr(BigInt(owed.data.owedUnits) * BigInt(channel.pricePerUnit))})</span>;
+  return <span>{owed.data.owedUnits} units used, {owed.data.signedUnits} signed for ({agr(BigInt(owed.data.signedUnits) * BigInt(channel.pricePerUnit))})</span>;
 }
 
 function ChannelRow({ channel, best, onChanged }) {
@@ -72,11 +72,11 @@ export default function Channels() {
       <h2>My channels</h2>
       {channels.error && <p role="alert" className="error">{channels.error}</p>}
       <table data-testid="channels">
-        <thead><tr><th>channel</th><th>service</th><th>price per unit</th><th>deposit</th><th>claimed</th><th>left</th><th>owed by the gateway</th><th>expires</th><th /></tr></thead>
+        <thead><tr><th>channel</th><th>service</th><th>price per unit</th><th>deposit</th><th>claimed</th><th>left</th><th>at the gateway</th><th>expires</th><th /></tr></thead>
         <tbody>{(channels.data ?? []).map((c) => <ChannelRow key={c.id} channel={c} best={best} onChanged={channels.reload} />)}</tbody>
       </table>
       {channels.data?.length === 0 && <p>No open channel.</p>}
-      <p className="hint">Claimed is what the provider has settled on chain; owed is what its gateway counts since (settled in its next batch). Reclaim returns the rest of an expired channel's deposit.</p>
+      <p className="hint">Claimed is what the provider has settled on chain. At the gateway: the units your calls used, and those your receipts signed for, which its next settlement claims (a gateway without credit asks for a call's reservation up front, so signed may run ahead of used; the difference pays the next calls). Reclaim returns the rest of an expired channel's deposit.</p>
     </section>
   );
 }

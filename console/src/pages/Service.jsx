@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { PayingClient, discoverService, receiptSigner } from '@agora/client';
+import { PayingClient, discoverService, receiptSigner, signsReceiptsOf } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, percent, visible } from '../format.js';
@@ -76,9 +76,6 @@ function TryIt({ service, metadata }) {
   const [path, setPath] = useState(metadata.api === 'openai-chat' ? '/chat/completions' : '/');
   const [body, setBody] = useState(JSON.stringify({ model: metadata.model?.name ?? 'model', messages: [{ role: 'user', content: 'Hello' }] }, null, 2));
   const [result, setResult] = useState(null);
-  const channels = useChainData(async (a) => (wallet.account
-    ? (await a.rpc.agora.listChannels({ consumer: wallet.account.address })).map((c) => c.toJSON()).filter((c) => c.serviceId === service.id)
-    : []), [wallet.account?.address]);
   const shown = (paying, response, text) => ({
     status: response?.status, text, channelId: paying.channelId, owedUnits: paying.owedUnits, signedUnits: paying.signedUnits, spent: paying.spent,
   });
@@ -87,8 +84,12 @@ function TryIt({ service, metadata }) {
     try {
       if (!/^\d+$/.test(maxUnits) || BigInt(maxUnits) === 0n) throw new Error(`"${maxUnits}" is not a number of units`);
       const key = await appKey(wallet.account.address);
-      const signer = Object.values(receiptSigner(key))[0];
-      const mine = (channels.data ?? []).find((c) => Object.values(c.signer)[0] === signer);
+      // The newest open channel of this service that this browser's app key signs for,
+      // read now: the one opened a moment ago included.
+      const mine = (await api.rpc.agora.listChannels({ consumer: wallet.account.address }))
+        .map((c) => c.toJSON())
+        .filter((c) => c.serviceId === service.id && signsReceiptsOf(c, key))
+        .at(-1);
       if (!mine) throw new Error('open a channel first: this browser signs receipts only for the channels it opened');
       client.current = await PayingClient.connect(api, {
         serviceId: service.id, account: { address: wallet.account.address, signer: NO_TRANSACTIONS }, appKey: key,

@@ -319,7 +319,7 @@ fn agora_tx_decodes_proposals_calls_with_named_arguments() {
 		decoded,
 		json!({ "section": "utility", "method": "batchAll", "args": [arg("calls", "Vec<<T as Config>::RuntimeCall>", json!([
 			{ "section": "metering", "method": "setParameters", "args": [
-				arg("changes", "BoundedVec<ParameterChange<BalanceOf<T>>, T::MaxParameterChanges>",
+				arg("changes", "BoundedVec<ParameterChangeOf<T>, ConstU32<MAX_PARAMETER_CHANGES>>",
 					json!([{ "ProtocolFee": 50_000_000 }]))
 			] },
 			{ "section": "governance", "method": "spend", "args": [
