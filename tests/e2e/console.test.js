@@ -375,6 +375,15 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await row.locator(`[data-testid=claimed]:text("${Number(claimed) / 1e12} AGR")`).waitFor({ timeout: 15_000 });
     await row.locator(`text=1 units used, 2 signed for (${Number(claimed) / 1e12} AGR)`).waitFor({ timeout: 15_000 });
     await screenshot('channels');
+
+    // Topped up by 1 AGR and extended by 100 blocks from the page.
+    await row.locator('input[aria-label="top up (AGR)"]').fill('1');
+    await sendOk(row, 'top-up');
+    await row.locator('input[aria-label="extend by (blocks)"]').fill('100');
+    await sendOk(row, 'extend');
+    const now = (await api.rpc.agora.getChannel(channel.id)).toJSON();
+    assert.deepEqual([now.deposit, now.expiresAt], [(11n * AGR).toString(), channel.expiresAt + 100]);
+    await row.locator(`text=#${channel.expiresAt + 100}`).waitFor({ timeout: 15_000 });
   });
 
   test('an expired channel is reclaimed from the page and its deposit comes back', async () => {

@@ -199,8 +199,9 @@ describe('agora-gateway: paid calls, 402s, a crash, batch settlement', () => {
     assert.ok(owed + RESERVE_UNITS - signed > CREDIT_UNITS, 'refused only once the next call would pass the credit');
     assert.equal(owed, expectedOwed());
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
-    // Two calls without a receipt: one with no header at all, one with a caller's only.
-    assert.match(metrics, /agora_gateway_refusals_total\{reason="missing_receipt"\} 2\n/);
+    // Three calls without a receipt: one with no header at all, one with a caller's only,
+    // one from a web page (the CORS test). A preflight is not a call: it is not counted.
+    assert.match(metrics, /agora_gateway_refusals_total\{reason="missing_receipt"\} 3\n/);
     for (const reason of ['malformed_receipt', 'bad_signature', 'receipt_exceeds_deposit', 'unknown_channel', 'receipt_too_low']) {
       assert.match(metrics, new RegExp(`agora_gateway_refusals_total\\{reason="${reason}"\\} 1\\n`));
     }

@@ -10,12 +10,12 @@
 //! is bounded by the bytes left, recursion by [`MAX_DEPTH`] and output by [`MAX_VALUES`].
 
 use codec::{Compact, Decode, Input};
-use frame_metadata::{v15::RuntimeMetadataV15, RuntimeMetadata, RuntimeMetadataPrefixed};
+use frame_metadata::v15::RuntimeMetadataV15;
 use scale_info::{form::PortableForm, Field, Type, TypeDef, TypeDefPrimitive};
 use serde_json::{json, Map, Value};
 use sp_core::crypto::{AccountId32, Ss58AddressFormat, Ss58Codec};
 
-use crate::Error;
+use crate::{metadata::read_v15, Error};
 
 /// Deepest nesting of types followed.
 pub const MAX_DEPTH: usize = 48;
@@ -33,12 +33,7 @@ pub struct CallDecoder {
 impl CallDecoder {
 	/// Reads the bytes of `Metadata_metadata_at_version(15)` (a `RuntimeMetadataPrefixed`).
 	pub fn decode(bytes: &[u8]) -> Result<CallDecoder, Error> {
-		let prefixed = RuntimeMetadataPrefixed::decode(&mut &bytes[..])
-			.map_err(|e| Error::Undecodable(e.to_string()))?;
-		match prefixed.1 {
-			RuntimeMetadata::V15(metadata) => Ok(CallDecoder { metadata }),
-			other => Err(Error::UnsupportedMetadataVersion(format!("V{}", other.version()))),
-		}
+		Ok(CallDecoder { metadata: read_v15(bytes)? })
 	}
 
 	fn resolve(&self, id: u32) -> Result<&Type<PortableForm>, Error> {

@@ -60,12 +60,7 @@ pub struct ChainMetadata {
 impl ChainMetadata {
 	/// Reads the bytes of `Metadata_metadata_at_version(15)` (a `RuntimeMetadataPrefixed`).
 	pub fn decode(bytes: &[u8]) -> Result<ChainMetadata, Error> {
-		let prefixed = RuntimeMetadataPrefixed::decode(&mut &bytes[..])
-			.map_err(|e| Error::Undecodable(e.to_string()))?;
-		match prefixed.1 {
-			RuntimeMetadata::V15(metadata) => ChainMetadata::new(metadata),
-			other => Err(Error::UnsupportedMetadataVersion(format!("V{}", other.version()))),
-		}
+		ChainMetadata::new(read_v15(bytes)?)
 	}
 
 	/// Checks that transactions can be built from `metadata`.
@@ -215,6 +210,16 @@ impl ChainMetadata {
 
 	fn resolve(&self, id: u32) -> Result<&scale_info::Type<PortableForm>, Error> {
 		self.metadata.types.resolve(id).ok_or(Error::MissingType(id))
+	}
+}
+
+/// The metadata in the bytes of `Metadata_metadata_at_version(15)`.
+pub(crate) fn read_v15(bytes: &[u8]) -> Result<RuntimeMetadataV15, Error> {
+	let prefixed = RuntimeMetadataPrefixed::decode(&mut &bytes[..])
+		.map_err(|e| Error::Undecodable(e.to_string()))?;
+	match prefixed.1 {
+		RuntimeMetadata::V15(metadata) => Ok(metadata),
+		other => Err(Error::UnsupportedMetadataVersion(format!("V{}", other.version()))),
 	}
 }
 
