@@ -13,7 +13,7 @@ from agora.chain import Agora, DispatchFailed, RpcError
 from agora.free_call import free_call_headers
 from agora.keys import ReceiptKey, key_from_uri
 from agora.metadata import InvalidMetadata, MetadataMismatch, discover_service, metadata_hash
-from agora.paying import PayingClient, PaymentRefused, PriceAboveLimit
+from agora.paying import PayingClient, PaymentRefused, PriceAboveLimit, SpendLimitExceeded
 from agora.receipt import RECEIPT_DOMAIN, Receipt, SignedReceipt
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "ReceiptKey",
     "RpcError",
     "SignedReceipt",
+    "SpendLimitExceeded",
     "discover_service",
     "free_call_headers",
     "key_from_uri",

@@ -18,7 +18,7 @@ from substrateinterface import Keypair
 from agora.chain import Agora
 from agora.keys import ReceiptKey
 from agora.metadata import DiscoveredService, discover_service
-from agora.receipt import Receipt, receipt_signer
+from agora.receipt import Receipt, signs_receipts_of
 
 #: Refusals after which the gateway kept the receipt it was shown.
 RECEIPT_KEPT = {"receipt_too_low", "deposit_exhausted"}
@@ -45,6 +45,15 @@ class PriceAboveLimit(Exception):
     """The service's price is above what the client agreed to pay."""
 
 
+class SpendLimitExceeded(Exception):
+    """The gateway asked for a receipt above what one call may cost
+    (``max_units_per_call``): nothing above it was signed."""
+
+    def __init__(self, units: int, limit: int) -> None:
+        super().__init__(f"the gateway asked for a receipt of {units} units, more than the {limit} one call may cost")
+        self.units, self.limit = units, limit
+
+
 Event = Union[dict[str, Any], str]
 
 
@@ -60,6 +69,7 @@ class PayingClient:
         deposit: int,
         duration: int,
         session: requests.Session,
+        max_units_per_call: Optional[int] = None,
     ) -> None:
         self.agora = agora
         self.service = discovered.service
@@ -81,6 +91,9 @@ class PayingClient:
         self._genesis_hash = agora.genesis_hash
         self._required_units = 0
         self._spent_before = 0
+        self._max_units_per_call = max_units_per_call
+        #: Units signed before the current call began.
+        self._call_base = 0
 
     @classmethod
     def connect(
@@ -94,10 +107,14 @@ class PayingClient:
         max_price_per_unit: Optional[int] = None,
         channel_id: Optional[int] = None,
         session: Optional[requests.Session] = None,
+        max_units_per_call: Optional[int] = None,
     ) -> PayingClient:
         """Finds service ``service_id`` and its gateway; ``deposit`` (planck) and ``duration``
         (blocks) open channels and top up / extend them. ``channel_id`` adopts an open
-        channel of this service signed by ``app_key``."""
+        channel of this service signed by ``app_key``. ``max_units_per_call`` bounds what
+        one call (and the :meth:`settle` after it) may add to the receipts: a gateway asking
+        for more gets :class:`SpendLimitExceeded`, not a receipt; without it a call may
+        spend up to the channel's deposit."""
         session = session or requests.Session()
         discovered = discover_service(agora, service_id, session)
         per_unit = int(discovered.service["price"]["perUnit"])
@@ -105,7 +122,7 @@ class PayingClient:
             raise PriceAboveLimit(
                 f"service {service_id} costs {per_unit} planck per unit, above the limit of {max_price_per_unit}"
             )
-        client = cls(agora, discovered, account, app_key, deposit, duration, session)
+        client = cls(agora, discovered, account, app_key, deposit, duration, session, max_units_per_call)
         if channel_id is not None:
             client._adopt(channel_id)
         return client
@@ -117,8 +134,7 @@ class PayingClient:
 
     def _adopt(self, channel_id: int) -> None:
         channel = self.agora.get_channel(channel_id)
-        signer = next(iter(receipt_signer(self._app_key).values()))
-        if channel is None or channel["serviceId"] != self.service["id"] or next(iter(channel["signer"].values())) != signer:
+        if channel is None or channel["serviceId"] != self.service["id"] or not signs_receipts_of(channel, self._app_key):
             raise ValueError(f"channel {channel_id} is not an open channel of service {self.service['id']} signed by this app key")
         self.channel_id = channel_id
         self.price["perUnit"] = int(channel["pricePerUnit"])
@@ -139,12 +155,15 @@ class PayingClient:
 
     def _headers(self, units: int) -> dict[str, str]:
         assert self.channel_id is not None
+        if self._max_units_per_call is not None and units > self._call_base + self._max_units_per_call:
+            raise SpendLimitExceeded(units - self._call_base, self._max_units_per_call)
         return Receipt(self._genesis_hash, self.channel_id, units).sign(self._app_key).headers()
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A paid call (``requests`` arguments), retried as the gateway's refusals say.
         With ``stream=True`` the body is read as it arrives; use :meth:`stream` to read
         an event stream and keep track of what it cost."""
+        self._call_base = self.signed_units
         for attempt in range(1, ATTEMPTS + 1):
             if self.channel_id is None:
                 self._open()

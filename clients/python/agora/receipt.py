@@ -84,3 +84,10 @@ class SignedReceipt:
 def receipt_signer(key: ReceiptKey) -> dict[str, str]:
     """The ``ReceiptSigner`` argument of ``metering.open_channel`` for ``key``."""
     return {_SCHEME_NAMES[key.scheme]: "0x" + key.public_key.hex()}
+
+
+def signs_receipts_of(channel: dict[str, Any], key: ReceiptKey) -> bool:
+    """Whether ``key`` signs the receipts of ``channel``, as ``agora_getChannel`` gives it
+    (``signer: {scheme, key}``)."""
+    ((scheme, public),) = receipt_signer(key).items()
+    return channel["signer"] == {"scheme": scheme.lower(), "key": public}
