@@ -323,6 +323,17 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await mine.locator('text=Active').waitFor({ timeout: 15_000 });
     assert.equal((await api.rpc.agora.getService(serviceId)).toJSON().status, 'Active');
 
+    // Bond 10 AGR more, then unbond them: a chunk that unlocks after the unbonding period.
+    const bond = page.locator('.card:has(h3:text("Bond"))');
+    await bond.locator('input[name=bond-amount]').fill('10');
+    await sendOk(bond, 'bond-extra');
+    await page.locator('[data-testid=bond]:text("110 AGR bonded · 1 live service(s)")').waitFor({ timeout: 15_000 });
+    await sendOk(bond, 'unbond');
+    await page.locator('[data-testid=bond]:text("100 AGR bonded · 1 live service(s)")').waitFor({ timeout: 15_000 });
+    const provider = (await api.rpc.agora.getProvider(pairs.Bob.address)).toJSON();
+    assert.deepEqual(provider.unbonding.map((chunk) => chunk.amount), [(10n * AGR).toString()]);
+    await bond.locator(`li:text("10 AGR unlocks at #${provider.unbonding[0].unlocksAt}")`).waitFor();
+
     const settings = { dir, upstreamUrl: upstream.url, nodeUrl: node.httpUrl, serviceId, listen: `127.0.0.1:${gatewayPort}` };
     gateway = await startGateway(dir, await tokenGatewaySettings(settings, { reserve_units: 2, credit_limit: '0', settle_interval: 3 }), '//Bob');
   });
@@ -425,5 +436,28 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     assert.equal(enacted.status.status, 'Enacted');
     assert.equal(enacted.status.succeeded, true);
     await screenshot('governance-enacted');
+  });
+
+  test('after the end, a winning vote\'s removal locks it for its conviction, and Unlock then frees it', async () => {
+    await as('Bob');
+    const mine = page.locator('[data-testid=my-votes]');
+    await mine.locator('text=#0: aye 700,000 AGR Locked1x').waitFor({ timeout: 15_000 });
+    await sendOk(mine, 'remove-vote');
+    // Locked1x on the winning side: locked until the end + 1 × voteLockingPeriod (10).
+    const { prior } = (await api.query.governance.votingOf(pairs.Bob.address)).toJSON();
+    assert.equal(BigInt(prior.amount), 700_000n * AGR);
+    await mine.locator(`text=700,000 AGR locked until #${prior.until} (unlockable)`).waitFor({ timeout: 120_000 });
+    await sendOk(mine, 'unlock');
+    await mine.locator('text=0 AGR held by votes and conviction locks.').waitFor({ timeout: 15_000 });
+    const holds = await api.query.balances.holds(pairs.Bob.address);
+    assert.equal(holds.find((h) => h.id.toString() === '{"governance":"Vote"}'), undefined);
+  });
+
+  test('the provider retires its service from the page', async () => {
+    await open('provider');
+    const mine = page.locator(`[data-testid=my-service-${serviceId}]`);
+    await sendOk(mine, 'retire');
+    await mine.locator('text=Retired').waitFor({ timeout: 15_000 });
+    assert.equal((await api.rpc.agora.getService(serviceId)).toJSON().status, 'Retired');
   });
 });
