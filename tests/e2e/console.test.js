@@ -280,7 +280,7 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await list.locator('input[name=service-name]').fill('tiny-chat');
     await list.locator('input[name=service-tags]').fill('llm, chat');
     await list.locator('input[name=service-uri]').fill(`${site.url}/tiny-chat.json`);
-    await list.locator('button[name=hash-document]').click();
+    await list.locator('button[name=service-hash-document]').click();
     await eventually(async () => (await list.locator('input[name=service-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
     await list.locator('select[name=price-unit]').selectOption('Token1k');
     await list.locator('input[name=price]').fill('0.01');
@@ -419,10 +419,38 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await row.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
-  test('the contributors page lists datasets and campaigns from the chain', async () => {
+  test('a curator registers a dataset, a contributor offers to it, the curator accepts: the page shows the shares', async () => {
+    await as('Alice');
     await open('contributors');
     await page.locator('text=No campaign is running.').waitFor({ timeout: 15_000 });
-    assert.equal(await page.locator('[data-testid=datasets] tbody tr').count(), (await api.query.rewards.datasets.entries()).length);
+    const curate = page.locator('.card:has(h3:text("Curate a dataset"))');
+    await curate.locator('input[name=dataset-name]').fill('tiny-corpus');
+    await curate.locator('input[name=dataset-uri]').fill(`${site.url}/tiny-chat.json`);
+    await curate.locator('button[name=dataset-hash-document]').click();
+    await eventually(async () => (await curate.locator('input[name=dataset-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
+    await sendOk(curate, 'register-dataset');
+    const [[key, dataset]] = await api.query.rewards.datasets.entries();
+    const datasetId = key.args[0].toNumber();
+    assert.equal(dataset.unwrap().curator.toString(), encodeAddress(pairs.Alice.publicKey, 4242));
+
+    await as('Charlie');
+    const offer = page.locator('.card:has(h3:text("Contribute to a dataset"))');
+    await offer.locator('select[name=contribute-dataset]').selectOption(String(datasetId));
+    await offer.locator('input[name=content]').fill('a corpus of tiny chats');
+    await offer.locator('input[name=units]').fill('5');
+    await sendOk(offer, 'contribute');
+
+    await as('Alice');
+    const review = page.locator('[data-testid=reviews] li');
+    await review.first().waitFor({ timeout: 15_000 });
+    assert.match(await review.first().textContent(), new RegExp(`^#\\d+ to dataset #${datasetId}: 5 units from ${pairs.Charlie.address.slice(0, 6)}…`));
+    await sendOk(review.first(), 'accept');
+
+    await as('Charlie');
+    const row = page.locator('[data-testid=datasets] tbody tr');
+    await row.locator('text=5 of 5').waitFor({ timeout: 15_000 });
+    assert.equal((await api.query.rewards.stakes(pairs.Charlie.address, datasetId)).unwrap().shares.toNumber(), 5);
+    assert.equal(await row.count(), 1);
     await screenshot('contributors');
   });
 
@@ -438,22 +466,25 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await screenshot('governance-enacted');
   });
 
-  test('after the end, a winning vote\'s removal locks it for its conviction, and Unlock then frees it', async () => {
-    await as('Bob');
+  test('after the end, a winning vote\'s removal locks it for its conviction; Unlock frees nothing before then', async () => {
+    await as('Charlie');
     const mine = page.locator('[data-testid=my-votes]');
-    await mine.locator('text=#0: aye 700,000 AGR Locked1x').waitFor({ timeout: 15_000 });
+    await mine.locator('text=#0: aye 600,000 AGR Locked3x').waitFor({ timeout: 15_000 });
     await sendOk(mine, 'remove-vote');
-    // Locked1x on the winning side: locked until the end + 1 × voteLockingPeriod (10).
-    const { prior } = (await api.query.governance.votingOf(pairs.Bob.address)).toJSON();
-    assert.equal(BigInt(prior.amount), 700_000n * AGR);
-    await mine.locator(`text=700,000 AGR locked until #${prior.until} (unlockable)`).waitFor({ timeout: 120_000 });
+    // Locked3x on the winning side: locked until the end + 4 × voteLockingPeriod (10).
+    const { endedAt } = (await proposal(proposalId)).status;
+    const { prior } = (await api.query.governance.votingOf(pairs.Charlie.address)).toJSON();
+    assert.deepEqual([BigInt(prior.amount), prior.until], [600_000n * AGR, endedAt + 40]);
+    await mine.locator(`text=600,000 AGR held by votes and conviction locks; 600,000 AGR locked until #${prior.until}.`).waitFor({ timeout: 15_000 });
+    // Nothing is free before that block: Unlock goes through and keeps the hold.
     await sendOk(mine, 'unlock');
-    await mine.locator('text=0 AGR held by votes and conviction locks.').waitFor({ timeout: 15_000 });
-    const holds = await api.query.balances.holds(pairs.Bob.address);
-    assert.equal(holds.find((h) => h.id.toString() === '{"governance":"Vote"}'), undefined);
+    await mine.locator(`text=600,000 AGR locked until #${prior.until}.`).waitFor({ timeout: 15_000 });
+    const holds = await api.query.balances.holds(pairs.Charlie.address);
+    assert.equal(holds.find((h) => h.id.toString() === '{"governance":"Vote"}').amount.toBigInt(), 600_000n * AGR);
   });
 
   test('the provider retires its service from the page', async () => {
+    await as('Bob');
     await open('provider');
     const mine = page.locator(`[data-testid=my-service-${serviceId}]`);
     await sendOk(mine, 'retire');

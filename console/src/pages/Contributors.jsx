@@ -2,10 +2,42 @@ import { useState } from 'react';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
-import { agr, hexText } from '../format.js';
+import { agr, hexText, ss58 } from '../format.js';
 import Address from '../components/Address.jsx';
+import DocumentFields from '../components/DocumentFields.jsx';
 import Field from '../components/Field.jsx';
 import TxButton from '../components/TxButton.jsx';
+
+function RegisterDataset({ onDone }) {
+  const [name, setName] = useState('');
+  const [uri, setUri] = useState('');
+  const [hash, setHash] = useState('');
+  return (
+    <div className="card">
+      <h3>Curate a dataset</h3>
+      <Field label="name" name="dataset-name" value={name} onChange={setName} />
+      <DocumentFields prefix="dataset" uri={uri} hash={hash} onUri={setUri} onHash={setHash} />
+      <TxButton label="Register dataset" name="register-dataset" build={(api) => api.tx.rewards.registerDataset(name, uri, hash)} onDone={onDone} />
+    </div>
+  );
+}
+
+/** Contributions waiting for the review of a dataset this account curates. */
+function Reviews({ pending, onDone }) {
+  if (pending.length === 0) return null;
+  return (
+    <div className="card" data-testid="reviews">
+      <h3>Contributions to review</h3>
+      <ul>{pending.map((c) => (
+        <li key={c.id} data-testid={`contribution-${c.id}`}>
+          #{c.id} to dataset #{c.dataset}: {c.units} units from <Address value={c.contributor} /> (content {c.contentHash.slice(0, 10)}…)
+          {' '}<TxButton label="Accept" name="accept" build={(api) => api.tx.rewards.review(c.id, true)} onDone={onDone} />
+          <TxButton label="Reject" name="reject" build={(api) => api.tx.rewards.review(c.id, false)} onDone={onDone} />
+        </li>
+      ))}</ul>
+    </div>
+  );
+}
 
 function Contribute({ datasets, onDone }) {
   const [dataset, setDataset] = useState('');
@@ -44,15 +76,27 @@ export default function Contributors() {
         rewardPerUnit: c.rewardPerUnit.toBigInt(), deadline: c.deadline.toNumber(), pending: c.pendingSubmissions.toNumber(),
       };
     }).sort((a, b) => a.id - b.id);
-    if (!account) return { datasets, campaigns, stakes: {}, pending: { datasets: [], submissions: [] } };
+    if (!account) return { datasets, campaigns, stakes: {}, pending: { datasets: [], submissions: [] }, reviews: [] };
     const stakes = Object.fromEntries((await api.query.rewards.stakes.entries(account.address))
       .map(([key, value]) => [key.args[1].toNumber(), value.unwrap().shares.toBigInt()]));
     const pending = (await api.rpc.agora.pendingRewards(account.address)).toJSON();
-    return { datasets, campaigns, stakes, pending };
+    const reviews = [];
+    for (const dataset of datasets.filter((d) => ss58(d.curator) === ss58(account.address))) {
+      for (const key of await api.query.rewards.datasetContributions.keys(dataset.id)) {
+        const contribution = (await api.query.rewards.contributions(key.args[1])).unwrapOr(null);
+        if (contribution?.status.isPending) {
+          reviews.push({
+            id: key.args[1].toNumber(), dataset: dataset.id, units: contribution.units.toNumber(),
+            contributor: contribution.contributor.toString(), contentHash: contribution.contentHash.toHex(),
+          });
+        }
+      }
+    }
+    return { datasets, campaigns, stakes, pending, reviews };
   }, [account?.address]);
   if (data.error) return <p role="alert" className="error">{data.error}</p>;
   if (!data.data) return <p>Loading…</p>;
-  const { datasets, campaigns, stakes, pending } = data.data;
+  const { datasets, campaigns, stakes, pending, reviews } = data.data;
   const owed = Object.fromEntries(pending.datasets.map((d) => [d.datasetId, BigInt(d.amount)]));
   return (
     <section>
@@ -73,7 +117,11 @@ export default function Contributors() {
       {pending.submissions.length > 0 && (
         <p>Campaign submissions under review: {pending.submissions.map((s) => `#${s.submissionId} of campaign #${s.campaignId} (${agr(s.reward)}, ${s.approvals} approvals)`).join('; ')}</p>
       )}
-      {account && <Contribute datasets={datasets} onDone={data.reload} />}
+      <div className="cards">
+        {account && <Contribute datasets={datasets} onDone={data.reload} />}
+        {account && <RegisterDataset onDone={data.reload} />}
+        <Reviews pending={reviews} onDone={data.reload} />
+      </div>
       <h3>Campaigns</h3>
       <table data-testid="campaigns">
         <thead><tr><th>campaign</th><th>sponsor</th><th>kind</th><th>budget left</th><th>per unit</th><th>deadline</th><th>pending</th></tr></thead>

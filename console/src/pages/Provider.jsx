@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { metadataHash } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, percent, visible } from '../format.js';
+import DocumentFields from '../components/DocumentFields.jsx';
 import Field from '../components/Field.jsx';
 import TxButton from '../components/TxButton.jsx';
 
@@ -45,19 +45,7 @@ function ListService({ onDone }) {
     return a.registry.lookup.getSiType(unitType).def.asVariant.variants.map((v) => v.name.toString());
   }, [], { everyBlock: false });
   const [form, setForm] = useState({ name: '', tags: '', uri: '', hash: '', unit: 'Request', perUnit: '0.01', share: '0', dataset: '' });
-  const [hashNote, setHashNote] = useState(null);
   const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
-  const hashDocument = async () => {
-    try {
-      const response = await fetch(form.uri);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const hash = metadataHash(new Uint8Array(await response.arrayBuffer()));
-      setForm((f) => ({ ...f, hash }));
-      setHashNote(null);
-    } catch (e) {
-      setHashNote(`cannot read ${form.uri}: ${e.message}`);
-    }
-  };
   const build = (a) => {
     const share = Math.round(Number(form.share) * 1e7);
     if (form.share.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1e9) throw new Error(`"${form.share}" is not a percentage`);
@@ -70,9 +58,7 @@ function ListService({ onDone }) {
       <h3>List a service</h3>
       <Field label="name" name="service-name" value={form.name} onChange={set('name')} />
       <Field label="tags (comma-separated)" name="service-tags" value={form.tags} onChange={set('tags')} />
-      <Field label="metadata document URL" name="service-uri" value={form.uri} onChange={set('uri')} />
-      <Field label="metadata hash (blake2-256)" name="service-hash" value={form.hash} onChange={set('hash')} hint={hashNote ?? 'the hash of the document as served'} />
-      <button type="button" name="hash-document" onClick={hashDocument}>Hash the document</button>
+      <DocumentFields prefix="service" uri={form.uri} hash={form.hash} onUri={set('uri')} onHash={set('hash')} />
       <Field label="price unit">
         <select name="price-unit" value={form.unit} onChange={(e) => set('unit')(e.target.value)}>
           {(priceUnits.data ?? [form.unit]).map((u) => <option key={u}>{u}</option>)}
