@@ -92,6 +92,7 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
   let consoleUrl;
   let serviceId;
   let proposalId;
+  let datasetId;
   const signed = [];
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
   const pairs = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave'].map((name) => [name, keyring.addFromUri(`//${name}`, { name })]));
@@ -262,6 +263,40 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await screenshot('governance');
   });
 
+  test('a curator registers a dataset, a contributor offers to it, the curator accepts: the page shows the shares', async () => {
+    await as('Alice');
+    await open('contributors');
+    await page.locator('text=No campaign is running.').waitFor({ timeout: 15_000 });
+    const curate = page.locator('.card:has(h3:text("Curate a dataset"))');
+    await curate.locator('input[name=dataset-name]').fill('tiny-corpus');
+    await curate.locator('input[name=dataset-uri]').fill(`${site.url}/tiny-chat.json`);
+    await curate.locator('button[name=dataset-hash-document]').click();
+    await eventually(async () => (await curate.locator('input[name=dataset-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
+    await sendOk(curate, 'register-dataset');
+    const [[key, dataset]] = await api.query.rewards.datasets.entries();
+    datasetId = key.args[0].toNumber();
+    assert.equal(dataset.unwrap().curator.toString(), encodeAddress(pairs.Alice.publicKey, 4242));
+
+    await as('Charlie');
+    const offer = page.locator('.card:has(h3:text("Contribute to a dataset"))');
+    await offer.locator('select[name=contribute-dataset]').selectOption(String(datasetId));
+    await offer.locator('input[name=content]').fill('a corpus of tiny chats');
+    await offer.locator('input[name=units]').fill('5');
+    await sendOk(offer, 'contribute');
+
+    await as('Alice');
+    const review = page.locator('[data-testid=reviews] li');
+    await review.first().waitFor({ timeout: 15_000 });
+    assert.match(await review.first().textContent(), new RegExp(`^#\\d+ to dataset #${datasetId}: 5 units from ${pairs.Charlie.address.slice(0, 6)}…`));
+    await sendOk(review.first(), 'accept');
+
+    await as('Charlie');
+    const row = page.locator('[data-testid=datasets] tbody tr');
+    await row.locator('text=5 of 5').waitFor({ timeout: 15_000 });
+    assert.equal((await api.query.rewards.stakes(pairs.Charlie.address, datasetId)).unwrap().shares.toNumber(), 5);
+    assert.equal(await row.count(), 1);
+  });
+
   test('a provider registers, lists a service in the page and finds it in the marketplace', async () => {
     await as('Bob');
     await open('provider');
@@ -284,11 +319,17 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await eventually(async () => (await list.locator('input[name=service-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
     await list.locator('select[name=price-unit]').selectOption('Token1k');
     await list.locator('input[name=price]').fill('0.01');
+    // 10 % of what it earns goes to the contributors of the curated dataset.
+    await list.locator('input[name=share]').fill('10');
+    await list.locator('input[name=dataset]').fill(String(datasetId));
     await sendOk(list, 'list-service');
     const listed = (await api.rpc.agora.listServices({ provider: pairs.Bob.address })).map((s) => s.toJSON());
     assert.equal(listed.length, 1);
     serviceId = listed[0].id;
-    assert.deepEqual([listed[0].name, listed[0].tags, listed[0].price], ['tiny-chat', ['llm', 'chat'], { unit: 'Token1k', perUnit: (AGR / 100n).toString() }]);
+    assert.deepEqual(
+      [listed[0].name, listed[0].tags, listed[0].price, listed[0].contributorShare, listed[0].dataset],
+      ['tiny-chat', ['llm', 'chat'], { unit: 'Token1k', perUnit: (AGR / 100n).toString() }, 100_000_000, datasetId],
+    );
     await page.locator(`[data-testid=my-service-${serviceId}]:has-text("Active")`).waitFor({ timeout: 15_000 });
     await page.locator('[data-testid=bond]:text("100 AGR bonded · 1 live service(s)")').waitFor({ timeout: 15_000 });
     await screenshot('provider');
@@ -419,39 +460,22 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await row.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
-  test('a curator registers a dataset, a contributor offers to it, the curator accepts: the page shows the shares', async () => {
-    await as('Alice');
+  test('the dataset\'s contributor sees the share of the paid call it earned, and claims it from the page', async () => {
+    await as('Charlie');
     await open('contributors');
-    await page.locator('text=No campaign is running.').waitFor({ timeout: 15_000 });
-    const curate = page.locator('.card:has(h3:text("Curate a dataset"))');
-    await curate.locator('input[name=dataset-name]').fill('tiny-corpus');
-    await curate.locator('input[name=dataset-uri]').fill(`${site.url}/tiny-chat.json`);
-    await curate.locator('button[name=dataset-hash-document]').click();
-    await eventually(async () => (await curate.locator('input[name=dataset-hash]').inputValue()) === metadataHash(document()), 'the document hashed', 10_000);
-    await sendOk(curate, 'register-dataset');
-    const [[key, dataset]] = await api.query.rewards.datasets.entries();
-    const datasetId = key.args[0].toNumber();
-    assert.equal(dataset.unwrap().curator.toString(), encodeAddress(pairs.Alice.publicKey, 4242));
-
-    await as('Charlie');
-    const offer = page.locator('.card:has(h3:text("Contribute to a dataset"))');
-    await offer.locator('select[name=contribute-dataset]').selectOption(String(datasetId));
-    await offer.locator('input[name=content]').fill('a corpus of tiny chats');
-    await offer.locator('input[name=units]').fill('5');
-    await sendOk(offer, 'contribute');
-
-    await as('Alice');
-    const review = page.locator('[data-testid=reviews] li');
-    await review.first().waitFor({ timeout: 15_000 });
-    assert.match(await review.first().textContent(), new RegExp(`^#\\d+ to dataset #${datasetId}: 5 units from ${pairs.Charlie.address.slice(0, 6)}…`));
-    await sendOk(review.first(), 'accept');
-
-    await as('Charlie');
+    const pending = await eventually(async () => {
+      const [reward] = (await api.rpc.agora.pendingRewards(pairs.Charlie.address)).toJSON().datasets;
+      return reward && BigInt(reward.amount);
+    }, 'the settlement to credit the dataset', 60_000);
+    // Charlie holds all 5 shares: the whole contributors' 10 % of what the provider claimed.
+    const [channel] = (await api.rpc.agora.listChannels({ consumer: pairs.Dave.address })).map((c) => c.toJSON());
+    assert.equal(pending, BigInt(channel.claimed) / 10n);
     const row = page.locator('[data-testid=datasets] tbody tr');
-    await row.locator('text=5 of 5').waitFor({ timeout: 15_000 });
-    assert.equal((await api.query.rewards.stakes(pairs.Charlie.address, datasetId)).unwrap().shares.toNumber(), 5);
-    assert.equal(await row.count(), 1);
+    await row.locator(`text=${Number(pending) / 1e12} AGR`).waitFor({ timeout: 15_000 });
     await screenshot('contributors');
+    await sendOk(row, 'claim-rewards');
+    assert.deepEqual((await api.rpc.agora.pendingRewards(pairs.Charlie.address)).toJSON().datasets, []);
+    await row.locator('td:text("0 AGR")').waitFor({ timeout: 15_000 });
   });
 
   test('the proposal is enacted by itself and the page shows it enacted', async () => {
