@@ -305,19 +305,24 @@ impl<R: ChainReader> AgoraApiServer for Agora<R> {
 			let full = page.len() as u32 == MAX_PROPOSALS_PAGE;
 			cursor = page.last().map(|p| p.id).or(cursor);
 			found.extend(
-				page.into_iter()
-					.filter(|p| status.is_none_or(|s| status_name(&p.status) == s))
-					.map(|p| {
-						// An ended proposal's call is no longer stored.
-						let decoded =
-							(!p.call.is_empty()).then(|| self.reader.decode_call(at, &p.call));
-						ProposalJson::new(p, decoded)
-					}),
+				page.into_iter().filter(|p| status.is_none_or(|s| status_name(&p.status) == s)),
 			);
 			if found.len() >= limit || !full {
 				found.truncate(limit);
-				return Ok(found);
+				break;
 			}
 		}
+		// Only what is answered is decoded, with one metadata lookup for the whole page. An
+		// ended proposal's call is no longer stored: nothing to decode.
+		let calls: Vec<&[u8]> =
+			found.iter().map(|p| &p.call[..]).filter(|call| !call.is_empty()).collect();
+		let mut decoded = self.reader.decode_calls(at, &calls).into_iter();
+		Ok(found
+			.into_iter()
+			.map(|p| {
+				let call = (!p.call.is_empty()).then(|| decoded.next()).flatten();
+				ProposalJson::new(p, call)
+			})
+			.collect())
 	}
 }

@@ -98,9 +98,10 @@ pub trait ChainReader: Send + Sync + 'static {
 		start_after: Option<ProposalId>,
 		limit: u32,
 	) -> ReadResult<Vec<Proposal>>;
-	/// `call` (a `RuntimeCall`'s encoding) named from the metadata of the runtime at
-	/// `at` ([`agora_tx::ChainMetadata::decode_call`]), or why it could not be.
-	fn decode_call(&self, at: Hash, call: &[u8]) -> Result<serde_json::Value, String>;
+	/// Each of `calls` (a `RuntimeCall`'s encoding) named from the metadata of the runtime
+	/// at `at` ([`agora_tx::CallDecoder::decode_call`]), or why it could not be; the
+	/// metadata is looked up once for all of them.
+	fn decode_calls(&self, at: Hash, calls: &[&[u8]]) -> Vec<Result<serde_json::Value, String>>;
 }
 
 /// A runtime's identity for the call decoders: `spec_name`, `spec_version`,
@@ -257,7 +258,16 @@ where
 		Ok(self.client.runtime_api().proposals(at, start_after, limit)?)
 	}
 
-	fn decode_call(&self, at: Hash, call: &[u8]) -> Result<serde_json::Value, String> {
-		self.call_decoder(at)?.decode_call(call, SS58_PREFIX).map_err(|e| e.to_string())
+	fn decode_calls(&self, at: Hash, calls: &[&[u8]]) -> Vec<Result<serde_json::Value, String>> {
+		if calls.is_empty() {
+			return Vec::new();
+		}
+		match self.call_decoder(at) {
+			Ok(decoder) => calls
+				.iter()
+				.map(|call| decoder.decode_call(call, SS58_PREFIX).map_err(|e| e.to_string()))
+				.collect(),
+			Err(e) => vec![Err(e); calls.len()],
+		}
 	}
 }

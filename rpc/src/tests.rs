@@ -236,11 +236,14 @@ impl ChainReader for FakeChain {
 		let first = start_after.map_or(0, |id| id + 1);
 		Ok((first..250).take(limit as usize).map(proposal).collect())
 	}
-	fn decode_call(&self, _at: Hash, call: &[u8]) -> Result<Value, String> {
-		match call {
-			[0, 7] => Ok(remark_json()),
-			_ => Err(format!("the call does not decode: no pallet has index {}", call[0])),
-		}
+	fn decode_calls(&self, _at: Hash, calls: &[&[u8]]) -> Vec<Result<Value, String>> {
+		calls
+			.iter()
+			.map(|call| match call {
+				[0, 7] => Ok(remark_json()),
+				_ => Err(format!("the call does not decode: no pallet has index {}", call[0])),
+			})
+			.collect()
 	}
 }
 

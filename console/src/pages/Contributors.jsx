@@ -80,18 +80,18 @@ export default function Contributors() {
     const stakes = Object.fromEntries((await api.query.rewards.stakes.entries(account.address))
       .map(([key, value]) => [key.args[1].toNumber(), value.unwrap().shares.toBigInt()]));
     const pending = (await api.rpc.agora.pendingRewards(account.address)).toJSON();
-    const reviews = [];
-    for (const dataset of datasets.filter((d) => ss58(d.curator) === ss58(account.address))) {
-      for (const key of await api.query.rewards.datasetContributions.keys(dataset.id)) {
-        const contribution = (await api.query.rewards.contributions(key.args[1])).unwrapOr(null);
-        if (contribution?.status.isPending) {
-          reviews.push({
-            id: key.args[1].toNumber(), dataset: dataset.id, units: contribution.units.toNumber(),
-            contributor: contribution.contributor.toString(), contentHash: contribution.contentHash.toHex(),
-          });
-        }
-      }
-    }
+    // The contributions of the datasets this account curates, read in one query.
+    const curated = datasets.filter((d) => ss58(d.curator) === ss58(account.address));
+    const ids = (await Promise.all(curated.map((d) => api.query.rewards.datasetContributions.keys(d.id))))
+      .flat().map((key) => key.args[1]);
+    const contributions = ids.length ? await api.query.rewards.contributions.multi(ids) : [];
+    const reviews = contributions
+      .map((c, i) => ({ id: ids[i].toNumber(), contribution: c.unwrapOr(null) }))
+      .filter(({ contribution }) => contribution?.status.isPending)
+      .map(({ id, contribution }) => ({
+        id, dataset: contribution.dataset.toNumber(), units: contribution.units.toNumber(),
+        contributor: contribution.contributor.toString(), contentHash: contribution.contentHash.toHex(),
+      }));
     return { datasets, campaigns, stakes, pending, reviews };
   }, [account?.address]);
   if (data.error) return <p role="alert" className="error">{data.error}</p>;

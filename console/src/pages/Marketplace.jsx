@@ -16,10 +16,9 @@ export default function Marketplace() {
   const services = useChainData(async (api) => {
     const query = { status: 'Active', limit: 100, ...(tag ? { tag } : {}) };
     const list = (await api.rpc.agora.listServices(query)).map((s) => s.toJSON());
-    const bonds = {};
-    for (const provider of new Set(list.map((s) => s.provider))) {
-      bonds[provider] = (await api.rpc.agora.getProvider(provider)).toJSON().bond;
-    }
+    const providers = [...new Set(list.map((s) => s.provider))];
+    const found = await Promise.all(providers.map((p) => api.rpc.agora.getProvider(p)));
+    const bonds = Object.fromEntries(providers.map((p, i) => [p, found[i].toJSON().bond]));
     return list.map((s) => ({ ...s, bond: bonds[s.provider] }));
   }, [tag]);
   const needle = search.trim().toLowerCase();
