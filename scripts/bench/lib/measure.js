@@ -44,6 +44,7 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
   const weightPs = blocks.reduce((sum, block) => sum + block.calls[key].weightPs, 0n);
   const timed = rows.filter((row) => row.builtMs !== undefined);
   const quiet = timed.filter((row) => !row.underSubmission);
+  const longest = timed.reduce((worst, row) => (worst === null || row.builtMs > worst.builtMs ? row : worst), null);
   const ratio = (some) => {
     const fullOnes = some.filter(isFull);
     return fullOnes.length > 0 ? Math.max(...fullOnes.map((row) => row.builtMs / row.declaredMs)) : null;
@@ -78,8 +79,13 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     // The same for the blocks begun while the pool was validating the submissions.
     builtOverDeclaredUnderSubmission: ratio(timed.filter((row) => row.underSubmission)),
     // The longest an author took on one block, load or not: it must stay within the
-    // proposer's share of the slot.
-    worstBuiltMs: timed.length > 0 ? Math.max(...timed.map((row) => row.builtMs)) : null,
+    // proposer's share of the slot. How that block ended says whether the proposer's
+    // deadline had to cut it short (`HitDeadline`) or it was full in time.
+    worstBuiltMs: longest?.builtMs ?? null,
+    worstBuiltEnd: longest?.end ?? null,
+    // Blocks the proposer closed at its deadline, with transactions still waiting: a busy
+    // machine made the block smaller rather than the slot late.
+    endedAtDeadline: timed.filter((row) => row.end === 'HitDeadline').length,
     // Held to their weight: full blocks only. The build time also counts what every block
     // does whatever it holds (inherents, waiting for the pool, the storage root) in whole
     // milliseconds, which a nearly empty block's weight does not cover.

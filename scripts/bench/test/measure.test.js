@@ -34,6 +34,8 @@ describe('summarizeScenario', () => {
     assert.equal(summary.extrinsicWeightUs, 1_000);
     assert.equal(summary.builtOverDeclared, 0.9);
     assert.equal(summary.worstBuiltMs, 900);
+    assert.equal(summary.worstBuiltEnd, 'HitBlockWeightLimit');
+    assert.equal(summary.endedAtDeadline, 0);
     assert.deepEqual(summary.overweightBlocks, []);
     assert.equal(overweightBlocks({ transfers: summary }, 4_000), null);
   });
@@ -45,13 +47,18 @@ describe('summarizeScenario', () => {
       11: { builtMs: 1_250, startedAt: 7_000, end: 'HitBlockWeightLimit', extrinsics: 501 },
       // Not full: its few milliseconds of fixed work are not held to its small weight.
       12: { builtMs: 40, startedAt: 13_000, end: 'NoMoreTransactions', extrinsics: 2 },
+      // Cut short by the proposer's deadline with transactions left: not full either.
+      13: { builtMs: 3_600, startedAt: 19_000, end: 'HitDeadline', extrinsics: 700 },
     };
-    const summary = summarizeScenario(KEY, [block(10, 1_000), block(11, 500), { ...block(12, 1), declaredMs: 1 }],
-      (n) => slow[n], { submitted: 1_501, accepted: 1_501, refused: [], submissionEndedAt: 6_000 }, CONTEXT);
-    assert.deepEqual(summary.blocks.map((row) => row.underSubmission), [true, false, false]);
+    const summary = summarizeScenario(KEY,
+      [block(10, 1_000), block(11, 500), { ...block(12, 1), declaredMs: 1 }, block(13, 699)],
+      (n) => slow[n], { submitted: 2_200, accepted: 2_200, refused: [], submissionEndedAt: 6_000 }, CONTEXT);
+    assert.deepEqual(summary.blocks.map((row) => row.underSubmission), [true, false, false, false]);
     assert.equal(summary.builtOverDeclared, 1.25);
     assert.equal(summary.builtOverDeclaredUnderSubmission, 1.9);
-    assert.equal(summary.worstBuiltMs, 1_900);
+    assert.equal(summary.worstBuiltMs, 3_600);
+    assert.equal(summary.worstBuiltEnd, 'HitDeadline');
+    assert.equal(summary.endedAtDeadline, 1);
     assert.deepEqual(summary.overweightBlocks, [{ number: 11, builtMs: 1_250, declaredMs: 1_000 }]);
     const empty = { overweightBlocks: [], blocks: [] };
     assert.equal(overweightBlocks({ transfers: summary, claims: empty }, 4_000),
@@ -60,7 +67,8 @@ describe('summarizeScenario', () => {
     // Past the author's deadline fails whatever the load.
     assert.equal(overweightBlocks({ transfers: summary }, 1_800),
       'blocks took longer to build than they may (transfers block 11: built in 1250 ms, declares 1000 ms; '
-      + 'transfers block 10: built in 1900 ms, past the author\'s 1800 ms): the weights undercharge this machine');
+      + 'transfers block 10: built in 1900 ms, past the author\'s 1800 ms; '
+      + 'transfers block 13: built in 3600 ms, past the author\'s 1800 ms): the weights undercharge this machine');
   });
 
   test('finds nothing dropped when every accepted transaction is in a block', () => {
