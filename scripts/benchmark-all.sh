@@ -18,6 +18,10 @@
 # (STORAGE_MUL, see docs/benchmarks.md for why there and why that much). STEPS and
 # REPEAT set the pallet benchmarks' resolution (50 and 20); the transaction extensions,
 # whose weights every transaction pays, are repeated EXTENSION_REPEAT times (100).
+#
+# Every weight comes from one machine, the reference machine (docs/operators.md), named
+# by the CPU the committed files were measured on: on any other CPU the script refuses,
+# unless NEW_REFERENCE=1 makes this machine the reference, which regenerates everything.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$AGORA_ROOT"
@@ -33,7 +37,7 @@ node="$CARGO_TARGET_DIR/benchmark/agora-node"
 runtime="$CARGO_TARGET_DIR/benchmark/wbuild/agora-runtime/agora_runtime.compact.compressed.wasm"
 
 usage() {
-	sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+	sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 	exit "${1:-0}"
 }
 
@@ -102,6 +106,21 @@ for target in "${targets[@]}"; do
 	*) echo "unknown target '$target'" >&2 && usage 1 >&2 ;;
 	esac
 done
+
+# Weights from two machines would price one block by two clocks, so a partial run on
+# another CPU is refused (`runtime::tests::weights` checks the committed files agree).
+reference_cpu="$(sed -n 's/^\/\/! HOSTNAME: `[^`]*`, CPU: `\(.*\)`$/\1/p' runtime/src/weights/extrinsic_weights.rs)"
+host_cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+if [[ "$host_cpu" != "$reference_cpu" ]]; then
+	if [[ "${NEW_REFERENCE:-}" != 1 ]]; then
+		echo "the committed weights were measured on '$reference_cpu'; this machine is '$host_cpu'." >&2
+		echo "Run this on the reference machine (docs/operators.md), or make this one the reference" >&2
+		echo "with NEW_REFERENCE=1, which regenerates every weight." >&2
+		exit 1
+	fi
+	targets=(storage overhead pallets)
+	echo "NEW_REFERENCE=1: '$host_cpu' becomes the reference machine; regenerating every weight"
+fi
 
 "$AGORA_ROOT/scripts/setup.sh"
 cargo build --locked --profile benchmark -p agora-node --features runtime-benchmarks

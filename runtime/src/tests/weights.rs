@@ -159,6 +159,46 @@ fn every_call_has_a_generated_weight() {
 	}
 }
 
+/// The CPU a generated file says its figures were measured on (the CLI writes it in the
+/// file's header: "CPU: `…`" in frame's template, "CPU `…`" in Agora's).
+fn measured_on(source: &str) -> Option<&str> {
+	let header = source.lines().take_while(|line| line.starts_with("//!") || line.is_empty());
+	let line = header.into_iter().find(|line| line.contains("CPU"))?;
+	let after = &line[line.find("CPU")?..];
+	let start = after.find('`')? + 1;
+	let end = start + after[start..].find('`')?;
+	Some(&after[start..end])
+}
+
+/// One clock prices every block: weights measured on two machines would charge some calls
+/// for a faster machine's time and others for a slower one's, so every generated file must
+/// name the same CPU (`scripts/benchmark-all.sh` refuses to write another machine's).
+#[test]
+fn every_weight_was_measured_on_one_machine() {
+	let base = [
+		("block_weights", include_str!("../weights/block_weights.rs")),
+		("extrinsic_weights", include_str!("../weights/extrinsic_weights.rs")),
+		("paritydb_weights", include_str!("../weights/paritydb_weights.rs")),
+		("frame_system_extensions", include_str!("../weights/frame_system_extensions.rs")),
+		("pallet_transaction_payment", include_str!("../weights/pallet_transaction_payment.rs")),
+	];
+	let files: Vec<_> = priced()
+		.into_iter()
+		.map(|pallet| (pallet.pallet, pallet.source))
+		.chain(base)
+		.collect();
+	let machines: Vec<_> = files
+		.iter()
+		.map(|(name, source)| {
+			(*name, measured_on(source).unwrap_or_else(|| panic!("{name} names no CPU")))
+		})
+		.collect();
+	let reference = machines[0].1;
+	let others: Vec<_> = machines.iter().filter(|(_, cpu)| *cpu != reference).collect();
+	assert!(others.is_empty(), "measured on another machine than {reference}: {others:?}");
+	assert_eq!(machines.len(), 16);
+}
+
 /// The database, block and extrinsic base weights are the generated ones, not frame's
 /// reference figures.
 #[test]
