@@ -110,16 +110,20 @@ done
 # Weights from two machines would price one block by two clocks, so a partial run on
 # another CPU is refused (`runtime::tests::weights` checks the committed files agree).
 reference_cpu="$(sed -n 's/^\/\/! HOSTNAME: `[^`]*`, CPU: `\(.*\)`$/\1/p' runtime/src/weights/extrinsic_weights.rs)"
-host_cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-if [[ "$host_cpu" != "$reference_cpu" ]]; then
-	if [[ "${NEW_REFERENCE:-}" != 1 ]]; then
-		echo "the committed weights were measured on '$reference_cpu'; this machine is '$host_cpu'." >&2
-		echo "Run this on the reference machine (docs/operators.md), or make this one the reference" >&2
-		echo "with NEW_REFERENCE=1, which regenerates every weight." >&2
-		exit 1
-	fi
+# The CLI writes "<UNKNOWN>" where /proc/cpuinfo has no model name (most ARM hosts).
+host_cpu="$(awk -F ': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+host_cpu="${host_cpu:-<UNKNOWN>}"
+if [[ "${NEW_REFERENCE:-}" == 1 ]]; then
 	targets=(storage overhead pallets)
-	echo "NEW_REFERENCE=1: '$host_cpu' becomes the reference machine; regenerating every weight"
+	echo "NEW_REFERENCE=1: '$host_cpu' is the reference machine; regenerating every weight"
+elif [[ -z "$reference_cpu" ]]; then
+	echo "cannot read the reference CPU from runtime/src/weights/extrinsic_weights.rs" >&2
+	exit 1
+elif [[ "$host_cpu" != "$reference_cpu" ]]; then
+	echo "the committed weights were measured on '$reference_cpu'; this machine is '$host_cpu'." >&2
+	echo "Run this on the reference machine (docs/operators.md), or make this one the reference" >&2
+	echo "with NEW_REFERENCE=1, which regenerates every weight." >&2
+	exit 1
 fi
 
 "$AGORA_ROOT/scripts/setup.sh"

@@ -155,7 +155,8 @@ function markdown(report) {
       `Each (b) claim settled ${CLAIM_UNITS.toLocaleString('en-US')} metered units in one extrinsic; channel ${setup.sampleChannel.id} ` +
       `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}). ` +
       `The author has ${fmt(proposalDeadlineMs)} ms of each slot to build its block; the proposer stops taking ` +
-      `transactions at 90 % of it (\`HitDeadline\`), so a busy machine makes a block smaller, never late.`,
+      `transactions at about 90 % of it (\`HitDeadline\`), so a busy machine makes a block smaller (or, past ` +
+      `${fmt(proposalDeadlineMs)} ms, none).`,
     '',
     'Fees (`payment_queryInfo`, `payment_queryFeeDetails`), AGR:',
     '',

@@ -80,7 +80,7 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     builtOverDeclaredUnderSubmission: ratio(timed.filter((row) => row.underSubmission)),
     // The longest an author took on one block, load or not: it must stay within the
     // proposer's share of the slot. How that block ended says whether the proposer's
-    // deadline had to cut it short (`HitDeadline`) or it was full in time.
+    // deadline cut it short (`HitDeadline`), or it was full or out of transactions first.
     worstBuiltMs: longest?.builtMs ?? null,
     worstBuiltEnd: longest?.end ?? null,
     // Blocks the proposer closed at its deadline, with transactions still waiting: a busy

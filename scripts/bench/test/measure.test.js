@@ -71,6 +71,13 @@ describe('summarizeScenario', () => {
       + 'transfers block 13: built in 3600 ms, past the author\'s 1800 ms): the weights undercharge this machine');
   });
 
+  test('reports no longest build when the author logged none of the blocks', () => {
+    const summary = summarizeScenario(KEY, [block(10, 1_000)], () => undefined,
+      { submitted: 1_000, accepted: 1_000, refused: [] }, CONTEXT);
+    assert.deepEqual([summary.worstBuiltMs, summary.worstBuiltEnd, summary.endedAtDeadline], [null, null, 0]);
+    assert.equal(summary.builtOverDeclared, null);
+  });
+
   test('finds nothing dropped when every accepted transaction is in a block', () => {
     const summary = summarizeScenario(KEY, [block(10, 1_000), block(11, 500)], (n) => authored[n],
       { submitted: 1_500, accepted: 1_500, refused: [] }, CONTEXT);
