@@ -18,8 +18,8 @@ import {
   waitBlocks,
 } from './lib/chain.js';
 import { feeQuotes } from './lib/fees.js';
-import { droppedTransactions, measureLatency, overweightBlocks, summarizeScenario } from './lib/measure.js';
-import { poolLimitFor, startNode } from './lib/node.js';
+import { droppedTransactions, measureLatency, overweightBlocks, summarizeScenario, withImports } from './lib/measure.js';
+import { canBenchmark, poolLimitFor, reexecuteBlocks, startNode } from './lib/node.js';
 
 const FULL = {
   transfers: 12_000, senders: 120, claims: 6_000, services: 10_000, channels: 10_000, payees: 20,
@@ -53,6 +53,9 @@ const USAGE = `Usage: node scripts/bench/throughput.js [options]
   --rpc-seconds N      seconds each RPC measurement lasts (default ${FULL['rpc-seconds']})
   --out FILE           also write the figures as JSON
   --keep-chain DIR     keep the chain in DIR (it must not exist) instead of a removed temporary directory
+  --import-check       after the run, re-execute the scenarios' blocks with \`benchmark block\` as a node
+                       imports them (in order, the trie cache on) and hold full blocks to their weight;
+                       needs a node built with --features runtime-benchmarks (the benchmarking node)
   --help               this text
 
 Exits 1 after printing the report if the blocks miss any transaction the pool
@@ -60,7 +63,8 @@ accepted (the pool holds ten times the largest scenario, so none should be), or,
 except with --quick (a debug node's times mean nothing), if the author took longer
 to build a block than the weight it declares (blocks begun while the node was still
 validating the scenario's submissions are reported apart and not held to it) or
-longer than its share of the slot: the weights would undercharge this machine.`;
+longer than its share of the slot, or, with --import-check, if a full block took longer
+to import than its weight: the weights would undercharge this machine.`;
 
 /** A bad command line: reported as one line, without a stack trace. */
 class UsageError extends Error {}
@@ -77,6 +81,7 @@ function parseOptions() {
         quick: { type: 'boolean' },
         out: { type: 'string' },
         'keep-chain': { type: 'string' },
+        'import-check': { type: 'boolean' },
         help: { type: 'boolean' },
         ...Object.fromEntries(numeric.map((name) => [name, { type: 'string' }])),
       },
@@ -101,7 +106,12 @@ function parseOptions() {
   if (!node) throw new UsageError('no agora-node binary: pass --node or set AGORA_NODE (scripts/bench/run.sh does)');
   const keepChain = values['keep-chain'];
   if (keepChain !== undefined && existsSync(keepChain)) throw new UsageError(`--keep-chain ${keepChain} already exists`);
-  return { ...options, quick: values.quick === true, node, out: values.out, keepChain };
+  const importCheck = values['import-check'] === true;
+  if (importCheck && !canBenchmark(node)) {
+    throw new UsageError(`--import-check needs a node with \`benchmark block\`; ${node} was built without `
+      + '--features runtime-benchmarks (cargo build --profile benchmark -p agora-node --features runtime-benchmarks)');
+  }
+  return { ...options, quick: values.quick === true, node, out: values.out, keepChain, importCheck };
 }
 
 const log = (message) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -137,14 +147,14 @@ const fmt = (value, digits = 0) => (value === null || value === undefined || Num
 
 function markdown(report) {
   const { scenarios: { transfers, claims, batches }, rpc, footprint, ratios, setup, fees, proposalDeadlineMs } = report;
-  const row = (name, s, rate, perBlock, ratio) => `| ${name} | ${fmt(s.included)} | ${s.fullBlocks} | ${fmt(perBlock)} | ${fmt(rate, 1)} | ${ratio} | ${fmt(s.extrinsicWeightUs)} | ${fmt(s.builtOverDeclared, 2)} | ${fmt(s.builtOverDeclaredUnderSubmission, 2)} | ${fmt(s.worstBuiltMs)} (${s.worstBuiltEnd ?? '–'}) | ${s.endedAtDeadline} |`;
+  const row = (name, s, rate, perBlock, ratio) => `| ${name} | ${fmt(s.included)} | ${s.fullBlocks} | ${fmt(perBlock)} | ${fmt(rate, 1)} | ${ratio} | ${fmt(s.extrinsicWeightUs)} | ${fmt(s.builtOverDeclared, 2)} | ${fmt(s.builtOverDeclaredUnderSubmission, 2)} | ${fmt(s.worstBuiltMs)} (${s.worstBuiltEnd ?? '–'}) | ${s.endedAtDeadline} | ${fmt(s.importedOverDeclared, 2)} |`;
   const agr = (planck) => (Number(planck) / 1e12).toFixed(6);
   const feeRow = (name, q) => `| ${name} | ${q.lengthBytes} | ${fmt(Number(q.weightPs) / 1e6)} | ${agr(q.partialFee)} | ${agr(q.baseFee)} | ${agr(q.lengthFee)} | ${agr(q.weightFee)} |`;
   return [
     `Agora throughput, commit ${report.machine.commit}, ${report.machine.cpus} × ${report.machine.cpu}, ${report.machine.memoryGiB} GiB, ${report.node}`,
     '',
-    '| scenario | included | full blocks | per block | per second | vs (a) | weight per extrinsic (µs, base incl.) | built / declared (max) | the same, begun under submission | longest build (ms, how it ended) | ended at the deadline |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | included | full blocks | per block | per second | vs (a) | weight per extrinsic (µs, base incl.) | built / declared (max) | the same, begun under submission | longest build (ms, how it ended) | ended at the deadline | imported / declared (max) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
     row('(a) transferKeepAlive', transfers, transfers.perSecond, transfers.perBlock, '1.00'),
     row('(b) claim (1 receipt)', claims, claims.perSecond, claims.perBlock, fmt(ratios.claimsVsTransfers, 2)),
     row(`(c) claim_batch (${BATCH_SIZE}): receipts`, { ...batches, included: batches.settled }, batches.settledPerSecond,
@@ -156,7 +166,10 @@ function markdown(report) {
       `ends with ${setup.sampleChannel.claimed} planck claimed (expected ${setup.sampleChannel.expected}). ` +
       `The author has ${fmt(proposalDeadlineMs)} ms of each slot to build its block; the proposer stops taking ` +
       `transactions at about 90 % of it (\`HitDeadline\`), so a busy machine makes a block smaller (or, past ` +
-      `${fmt(proposalDeadlineMs)} ms, none).`,
+      `${fmt(proposalDeadlineMs)} ms, none). ` +
+      (report.importChecked
+        ? 'Imported: each full block re-executed after the run by `benchmark block`, in order, the trie cache on, once.'
+        : 'Imported: not measured (--import-check).'),
     '',
     'Fees (`payment_queryInfo`, `payment_queryFeeDetails`), AGR:',
     '',
@@ -248,12 +261,23 @@ async function main() {
       ({ method: 'agora_getChannel', params: [setup.channels[random(setup.channels.length)].id] }));
 
     const memory = node.memory();
+    let scenarios = { transfers, claims, batches };
+    if (options.importCheck) {
+      await node.halt();
+      const numbers = Object.values(scenarios).flatMap((scenario) => scenario.blocks.map((block) => block.number));
+      const [first, last] = [Math.min(...numbers), Math.max(...numbers)];
+      log(`import: re-executing blocks ${first} to ${last} as a node imports them`);
+      // One block earlier: the first block executed also pays for compiling the runtime.
+      const executed = reexecuteBlocks(options.node, node.basePath, Math.max(1, first - 1), last);
+      scenarios = Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, withImports(s, executed)]));
+    }
     const settlements = claims.settled + batches.settled;
     const report = {
       date: new Date().toISOString(),
       machine: machine(),
       node: version,
       options: { ...options, node: undefined, out: undefined, keepChain: undefined },
+      importChecked: options.importCheck,
       setup: {
         services,
         channels: setup.channels.length,
@@ -262,7 +286,7 @@ async function main() {
         issued: { services: serviceIds.toNumber(), channels: channelIds.toNumber() },
         sampleChannel: { id: sampleChannel.id, claimed: sample.claimed, expected: (CLAIM_UNITS * BigInt(options['batch-rounds'] + 1) * PRICE_PER_UNIT).toString() },
       },
-      scenarios: { transfers, claims, batches },
+      scenarios,
       proposalDeadlineMs: context.blockSeconds * 1_000 * PROPOSAL_SLOT_PORTION,
       fees,
       ratios: {

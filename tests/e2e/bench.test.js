@@ -42,6 +42,7 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.deepEqual([batches.submitted, batches.included, batches.settled, batches.rejected], [2, 2, 200, 0]);
       assert.deepEqual([transfers.dropped, claims.dropped, batches.dropped], [0, 0, 0]);
       assert.equal(report.setup.channels, 200);
+      assert.equal(report.importChecked, false);
       assert.ok(report.setup.services >= 130);
       // The churn: 130 channels opened and reclaimed, 130 services listed and removed,
       // before the RPC measurements; only the live ones are left in storage.
@@ -58,6 +59,8 @@ describe('scripts/bench/throughput.js --quick', () => {
           assert.ok(block.declaredMs > 0, `block ${block.number} declares weight`);
           assert.ok(block.builtMs >= 0, `block ${block.number}: the author's build time was read from its log`);
         }
+        // Not asked to re-execute the blocks: no import figure, rather than a made-up one.
+        assert.equal(scenario.importedOverDeclared, undefined);
         assert.ok(scenario.extrinsicWeightUs > 0);
         assert.ok(scenario.perSecond > 0);
       }
@@ -71,6 +74,9 @@ describe('scripts/bench/throughput.js --quick', () => {
       assert.equal(report.proposalDeadlineMs, 4_000);
       for (const scenario of [transfers, claims, batches]) {
         assert.equal(scenario.worstBuiltMs, Math.max(...scenario.blocks.map((block) => block.builtMs)));
+        const longest = scenario.blocks.find((block) => block.builtMs === scenario.worstBuiltMs);
+        assert.equal(scenario.worstBuiltEnd, longest.end);
+        assert.equal(scenario.endedAtDeadline, scenario.blocks.filter((block) => block.end === 'HitDeadline').length);
         assert.deepEqual(scenario.overweightBlocks.map((block) => block.number),
           scenario.blocks.filter((block) => !block.underSubmission && block.end === 'HitBlockWeightLimit'
             && block.builtMs > block.declaredMs)
@@ -122,6 +128,10 @@ describe('scripts/bench/throughput.js --quick', () => {
     const unknown = await runHarness(['--quick', '--node', nodeBinary(), '--claim', '5']);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^error: Unknown option '--claim' \(see --help\)$/m);
+    // The import check needs `benchmark block`, which the test's node is built without.
+    const noBenchmark = await runHarness(['--quick', '--node', nodeBinary(), '--import-check']);
+    assert.equal(noBenchmark.code, 1);
+    assert.match(noBenchmark.stderr, /--import-check needs a node with `benchmark block`; .* was built without --features runtime-benchmarks/);
     // --keep-chain never reuses (or deletes) an existing directory.
     const existing = mkdtempSync(join(tmpdir(), 'agora-bench-existing-'));
     try {

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { rpcCall } from '@agora/test-support';
 
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+/** A block its author ended because it was full: the chain's capacity. */
+const isFull = (row) => row.end === 'HitBlockWeightLimit' || row.end === 'HitBlockSizeLimit';
 
 /** The value below which `share` (0..1) of the sorted `values` fall (nearest rank). */
 export function percentile(sorted, share) {
@@ -34,7 +36,6 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
     // the CPU the author needs: its build time says more about the load than the weights.
     underSubmission: row.startedAt !== undefined && row.startedAt < submissionEndedAt,
   }));
-  const isFull = (row) => row.end === 'HitBlockWeightLimit' || row.end === 'HitBlockSizeLimit';
   const full = rows.filter(isFull);
   const basis = full.length > 0 ? full : rows;
   const perBlock = mean(basis.map((row) => row.ok));
@@ -94,20 +95,53 @@ export function summarizeScenario(key, blocks, prepared, { submitted, accepted, 
   };
 }
 
+// "Block 28 with    83 tx used  47.40% of its weight (   701,549,106 of  1,479,927,107 ns)"
+const EXECUTED = /Block (\d+) with\s+\d+ tx used\s+[\d.]+% of its weight \(\s*([\d,]+) of\s+([\d,]+) ns\)/g;
+
+/**
+ * The figures of `benchmark block`'s log lines in `text`: per block number, the time its
+ * execution took and the weight it declares, `{ tookNs, declaredNs }`.
+ */
+export function parseExecutedBlocks(text) {
+  const number = (digits) => Number(digits.replaceAll(',', ''));
+  return new Map([...text.matchAll(EXECUTED)].map((match) =>
+    [Number(match[1]), { tookNs: number(match[2]), declaredNs: number(match[3]) }]));
+}
+
+/**
+ * `scenario` with the import side of weight honesty: `executed` (from `reexecuteBlocks`)
+ * gives each block's re-execution time; its full blocks must take at most their weight.
+ */
+export function withImports(scenario, executed) {
+  const full = scenario.blocks.filter(isFull).flatMap((row) => {
+    const block = executed.get(row.number);
+    return block ? [{ number: row.number, importedMs: block.tookNs / 1e6, declaredMs: block.declaredNs / 1e6 }] : [];
+  });
+  return {
+    ...scenario,
+    importedOverDeclared: full.length > 0 ? Math.max(...full.map((b) => b.importedMs / b.declaredMs)) : null,
+    overweightImports: full.filter((b) => b.importedMs > b.declaredMs),
+  };
+}
+
 /**
  * Names every full block begun after the submissions whose author took longer to build it
- * than the weight it declares (the weights undercharge this machine), and every block,
+ * than the weight it declares (the weights undercharge this machine), every full block
+ * that took longer than that to import (when the run re-executed them), and every block,
  * load or not, built past the author's `deadlineMs` (it would miss its slot); null when none.
  */
 export function overweightBlocks(scenarios, deadlineMs) {
+  const ms = (value) => value.toFixed(0);
   const over = Object.entries(scenarios).flatMap(([name, scenario]) => [
     ...scenario.overweightBlocks.map((block) =>
-      `${name} block ${block.number}: built in ${block.builtMs} ms, declares ${block.declaredMs.toFixed(0)} ms`),
+      `${name} block ${block.number}: built in ${block.builtMs} ms, declares ${ms(block.declaredMs)} ms`),
+    ...(scenario.overweightImports ?? []).map((block) =>
+      `${name} block ${block.number}: imported in ${ms(block.importedMs)} ms, declares ${ms(block.declaredMs)} ms`),
     ...scenario.blocks.filter((block) => block.builtMs > deadlineMs).map((block) =>
       `${name} block ${block.number}: built in ${block.builtMs} ms, past the author's ${deadlineMs} ms`),
   ]);
   if (over.length === 0) return null;
-  return `blocks took longer to build than they may (${over.join('; ')}): the weights undercharge this machine`;
+  return `blocks took longer than they may (${over.join('; ')}): the weights undercharge this machine`;
 }
 
 /**

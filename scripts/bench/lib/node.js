@@ -1,12 +1,14 @@
 // The node under test: a release `agora-node --dev` on a base path of its own (so the
 // database can be measured), its "Prepared block" log lines (build time and why the block
 // ended), its memory and its database size.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { agoraRpc } from '@agora/client';
 import { freePorts, spawnLogged, waitForRpc } from '@agora/test-support';
+import { parseExecutedBlocks } from './measure.js';
 
 // "🎁 Prepared block for proposing at 12 (431 ms) hash: …; parent_hash: …; end: HitBlockWeightLimit; extrinsics_count: 2397"
 const PREPARED = /Prepared block for proposing at (\d+) \((\d+) ms\).*end: (\w+); extrinsics_count: (\d+)/;
@@ -87,12 +89,44 @@ export async function startNode(binary, { poolLimit, keepBasePath }) {
      * 32 MiB each (a run that created 8 of them "grew" 256 MiB while using a few).
      */
     databaseBytes: () => directoryBytes(join(basePath, 'chains')),
-    async stop() {
+    /** Ends the node process, keeping its chain (for `reexecuteBlocks`) until `stop`. */
+    async halt() {
       await api.disconnect().catch(() => {});
       await end('SIGTERM');
+    },
+    async stop() {
+      await this.halt();
       removeBasePath();
     },
   };
+}
+
+/**
+ * Re-executes blocks `from`..`to` of the chain in `basePath` (its node stopped) with
+ * `binary benchmark block`, as a node imports them: one process, in order, the trie cache
+ * on and each block once. Returns, per block number, `{ tookNs, declaredNs }`: the time
+ * taken and the weight the block declares. `from` should be a block that does not matter:
+ * the first block executed also pays for compiling the runtime.
+ */
+export function reexecuteBlocks(binary, basePath, from, to) {
+  const args = ['benchmark', 'block', '--chain', 'dev', '--base-path', basePath,
+    '--from', String(from), '--to', String(to), '--repeat', '1', '--enable-trie-cache'];
+  // The figures are log lines, which the node writes to stderr.
+  const run = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (run.error || run.status !== 0) {
+    throw new Error(`${binary} ${args.join(' ')} failed: ${run.error?.message ?? run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+  }
+  return parseExecutedBlocks(run.stderr);
+}
+
+/** Whether `binary` has the `benchmark` subcommands (built with `runtime-benchmarks`). */
+export function canBenchmark(binary) {
+  try {
+    execFileSync(binary, ['benchmark', 'block', '--help'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function processMemory(pid) {

@@ -2,7 +2,9 @@
 // pool accepted but no block included, and the run failing when there are any.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { droppedTransactions, overweightBlocks, percentile, summarizeScenario } from '../lib/measure.js';
+import {
+  droppedTransactions, overweightBlocks, parseExecutedBlocks, percentile, summarizeScenario, withImports,
+} from '../lib/measure.js';
 
 const KEY = 'balances.transferKeepAlive';
 const CONTEXT = { blockSeconds: 6 };
@@ -62,11 +64,11 @@ describe('summarizeScenario', () => {
     assert.deepEqual(summary.overweightBlocks, [{ number: 11, builtMs: 1_250, declaredMs: 1_000 }]);
     const empty = { overweightBlocks: [], blocks: [] };
     assert.equal(overweightBlocks({ transfers: summary, claims: empty }, 4_000),
-      'blocks took longer to build than they may (transfers block 11: built in 1250 ms, '
+      'blocks took longer than they may (transfers block 11: built in 1250 ms, '
       + 'declares 1000 ms): the weights undercharge this machine');
     // Past the author's deadline fails whatever the load.
     assert.equal(overweightBlocks({ transfers: summary }, 1_800),
-      'blocks took longer to build than they may (transfers block 11: built in 1250 ms, declares 1000 ms; '
+      'blocks took longer than they may (transfers block 11: built in 1250 ms, declares 1000 ms; '
       + 'transfers block 10: built in 1900 ms, past the author\'s 1800 ms; '
       + 'transfers block 13: built in 3600 ms, past the author\'s 1800 ms): the weights undercharge this machine');
   });
@@ -83,6 +85,45 @@ describe('summarizeScenario', () => {
       { submitted: 1_500, accepted: 1_500, refused: [] }, CONTEXT);
     assert.equal(summary.dropped, 0);
     assert.equal(droppedTransactions({ transfers: summary }), null);
+  });
+});
+
+describe('the import check', () => {
+  // What `agora-node benchmark block` logs (after its timestamp), one line per block.
+  const LOG = [
+    '2026-11-30 10:17:45 Block 10 with     1 tx used 28.83% of its weight (   577,012,593 of  2,001,766,951 ns)    ',
+    '2026-11-30 10:17:46 Block 11 with  1001 tx used  90.00% of its weight (   900,000,000 of  1,000,000,000 ns)    ',
+    '2026-11-30 10:17:47 Block 12 with   501 tx used 120.00% of its weight ( 1,200,000,000 of  1,000,000,000 ns) - OVER WEIGHT!    ',
+    'some other log line',
+  ].join('\n');
+
+  test('reads each block\'s execution time and declared weight', () => {
+    assert.deepEqual([...parseExecutedBlocks(LOG)], [
+      [10, { tookNs: 577_012_593, declaredNs: 2_001_766_951 }],
+      [11, { tookNs: 900_000_000, declaredNs: 1_000_000_000 }],
+      [12, { tookNs: 1_200_000_000, declaredNs: 1_000_000_000 }],
+    ]);
+  });
+
+  test('holds full blocks to their weight on import, and fails the run for one over it', () => {
+    const ended = {
+      11: { builtMs: 500, startedAt: 9_000, end: 'HitBlockWeightLimit', extrinsics: 1_001 },
+      12: { builtMs: 700, startedAt: 9_500, end: 'HitBlockWeightLimit', extrinsics: 501 },
+      13: { builtMs: 30, startedAt: 9_800, end: 'NoMoreTransactions', extrinsics: 2 },
+    };
+    const summary = summarizeScenario(KEY, [block(11, 1_000), block(12, 500), block(13, 1)], (n) => ended[n],
+      { submitted: 1_501, accepted: 1_501, refused: [], submissionEndedAt: 0 }, CONTEXT);
+    // Block 13 is not full and was not re-executed: neither counts.
+    const checked = withImports(summary, parseExecutedBlocks(LOG));
+    assert.equal(checked.importedOverDeclared, 1.2);
+    assert.deepEqual(checked.overweightImports, [{ number: 12, importedMs: 1_200, declaredMs: 1_000 }]);
+    assert.equal(overweightBlocks({ transfers: checked }, 4_000),
+      'blocks took longer than they may (transfers block 12: imported in 1200 ms, declares 1000 ms): '
+      + 'the weights undercharge this machine');
+    // Without the slow block, nothing to report.
+    const fine = withImports(summary, new Map([[11, { tookNs: 900_000_000, declaredNs: 1_000_000_000 }]]));
+    assert.equal(fine.importedOverDeclared, 0.9);
+    assert.equal(overweightBlocks({ transfers: fine }, 4_000), null);
   });
 });
 
