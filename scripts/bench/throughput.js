@@ -18,7 +18,9 @@ import {
   waitBlocks,
 } from './lib/chain.js';
 import { feeQuotes } from './lib/fees.js';
-import { droppedTransactions, measureLatency, overweightBlocks, summarizeScenario, withImports } from './lib/measure.js';
+import {
+  droppedTransactions, measureLatency, overweightBlocks, summarizeScenario, unmeasuredImports, withImports,
+} from './lib/measure.js';
 import { canBenchmark, poolLimitFor, reexecuteBlocks, startNode } from './lib/node.js';
 
 const FULL = {
@@ -107,6 +109,7 @@ function parseOptions() {
   const keepChain = values['keep-chain'];
   if (keepChain !== undefined && existsSync(keepChain)) throw new UsageError(`--keep-chain ${keepChain} already exists`);
   const importCheck = values['import-check'] === true;
+  if (importCheck && !existsSync(node)) throw new UsageError(`no agora-node binary at ${node}`);
   if (importCheck && !canBenchmark(node)) {
     throw new UsageError(`--import-check needs a node with \`benchmark block\`; ${node} was built without `
       + '--features runtime-benchmarks (cargo build --profile benchmark -p agora-node --features runtime-benchmarks)');
@@ -167,7 +170,7 @@ function markdown(report) {
       `The author has ${fmt(proposalDeadlineMs)} ms of each slot to build its block; the proposer stops taking ` +
       `transactions at about 90 % of it (\`HitDeadline\`), so a busy machine makes a block smaller (or, past ` +
       `${fmt(proposalDeadlineMs)} ms, none). ` +
-      (report.importChecked
+      (report.options.importCheck
         ? 'Imported: each full block re-executed after the run by `benchmark block`, in order, the trie cache on, once.'
         : 'Imported: not measured (--import-check).'),
     '',
@@ -198,6 +201,7 @@ async function main() {
   const node = await startNode(options.node, {
     poolLimit: poolLimitFor(Math.max(options.transfers, options.claims)),
     keepBasePath: options.keepChain,
+    archive: options.importCheck,
   });
   try {
     const { api, httpUrl } = node;
@@ -262,14 +266,21 @@ async function main() {
 
     const memory = node.memory();
     let scenarios = { transfers, claims, batches };
+    let importError = null;
     if (options.importCheck) {
       await node.halt();
       const numbers = Object.values(scenarios).flatMap((scenario) => scenario.blocks.map((block) => block.number));
       const [first, last] = [Math.min(...numbers), Math.max(...numbers)];
-      log(`import: re-executing blocks ${first} to ${last} as a node imports them`);
-      // One block earlier: the first block executed also pays for compiling the runtime.
-      const executed = reexecuteBlocks(options.node, node.basePath, Math.max(1, first - 1), last);
-      scenarios = Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, withImports(s, executed)]));
+      try {
+        if (numbers.length === 0) throw new Error('no scenario included anything in a block');
+        log(`import: re-executing blocks ${first} to ${last} as a node imports them`);
+        // One block earlier: the first block executed also pays for compiling the runtime.
+        const executed = reexecuteBlocks(options.node, node.basePath, Math.max(1, first - 1), last);
+        scenarios = Object.fromEntries(Object.entries(scenarios).map(([name, s]) => [name, withImports(s, executed)]));
+      } catch (error) {
+        // Reported after the figures the run did get.
+        importError = error.message;
+      }
     }
     const settlements = claims.settled + batches.settled;
     const report = {
@@ -277,7 +288,7 @@ async function main() {
       machine: machine(),
       node: version,
       options: { ...options, node: undefined, out: undefined, keepChain: undefined },
-      importChecked: options.importCheck,
+      importError,
       setup: {
         services,
         channels: setup.channels.length,
@@ -308,6 +319,9 @@ async function main() {
     if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
     const dropped = droppedTransactions(report.scenarios);
     if (dropped) throw new IncompleteRunError(dropped);
+    if (importError) throw new IncompleteRunError(`the import check failed: ${importError}`);
+    const unmeasured = unmeasuredImports(report.scenarios);
+    if (unmeasured) throw new IncompleteRunError(unmeasured);
     const overweight = overweightBlocks(report.scenarios, report.proposalDeadlineMs);
     if (overweight && !options.quick) throw new IncompleteRunError(overweight);
   } finally {

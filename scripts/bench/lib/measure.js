@@ -121,7 +121,20 @@ export function withImports(scenario, executed) {
     ...scenario,
     importedOverDeclared: full.length > 0 ? Math.max(...full.map((b) => b.importedMs / b.declaredMs)) : null,
     overweightImports: full.filter((b) => b.importedMs > b.declaredMs),
+    // Full blocks `benchmark block` gave no figure for: unchecked, which is not a pass.
+    unmeasuredImports: scenario.blocks.filter((row) => isFull(row) && !executed.has(row.number))
+      .map((row) => row.number),
   };
+}
+
+/**
+ * Says which scenarios' full blocks the import check has no figure for, or returns null
+ * when it measured every one (or was not asked for).
+ */
+export function unmeasuredImports(scenarios) {
+  const gaps = Object.entries(scenarios).filter(([, scenario]) => scenario.unmeasuredImports?.length > 0)
+    .map(([name, scenario]) => `${name}: ${scenario.unmeasuredImports.join(', ')}`);
+  return gaps.length > 0 ? `the import check measured no time for full blocks (${gaps.join('; ')})` : null;
 }
 
 /**

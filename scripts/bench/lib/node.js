@@ -29,8 +29,10 @@ export function poolLimitFor(transactions) {
  * Starts `binary --dev` on free 127.0.0.1 ports with a transaction pool of `poolLimit`
  * transactions (see `poolLimitFor`), and connects @polkadot/api. The chain lives
  * in a temporary directory removed at `stop()`, or in `keepBasePath`, which is kept.
+ * `archive` keeps every block's state (by default a node prunes the states of blocks
+ * more than 256 behind), so that `reexecuteBlocks` can re-execute any of them.
  */
-export async function startNode(binary, { poolLimit, keepBasePath }) {
+export async function startNode(binary, { poolLimit, keepBasePath, archive = false }) {
   const basePath = keepBasePath ?? mkdtempSync(join(tmpdir(), 'agora-bench-'));
   const removeBasePath = () => { if (!keepBasePath) rmSync(basePath, { recursive: true, force: true }); };
   const [rpcPort, p2pPort, prometheusPort] = await freePorts(3);
@@ -43,6 +45,7 @@ export async function startNode(binary, { poolLimit, keepBasePath }) {
     '--no-mdns',
     '--pool-limit', String(poolLimit),
     '--pool-kbytes', '262144',
+    ...(archive ? ['--state-pruning', 'archive-canonical'] : []),
   ];
   const { child, log, forceKill, end } = spawnLogged(binary, args);
   const prepared = new Map();
@@ -119,7 +122,7 @@ export function reexecuteBlocks(binary, basePath, from, to) {
   return parseExecutedBlocks(run.stderr);
 }
 
-/** Whether `binary` has the `benchmark` subcommands (built with `runtime-benchmarks`). */
+/** Whether `binary`, which runs, has the `benchmark` subcommands (built with `runtime-benchmarks`). */
 export function canBenchmark(binary) {
   try {
     execFileSync(binary, ['benchmark', 'block', '--help'], { stdio: 'ignore' });

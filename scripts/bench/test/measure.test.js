@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  droppedTransactions, overweightBlocks, parseExecutedBlocks, percentile, summarizeScenario, withImports,
+  droppedTransactions, overweightBlocks, parseExecutedBlocks, percentile, summarizeScenario, unmeasuredImports,
+  withImports,
 } from '../lib/measure.js';
 
 const KEY = 'balances.transferKeepAlive';
@@ -120,10 +121,13 @@ describe('the import check', () => {
     assert.equal(overweightBlocks({ transfers: checked }, 4_000),
       'blocks took longer than they may (transfers block 12: imported in 1200 ms, declares 1000 ms): '
       + 'the weights undercharge this machine');
-    // Without the slow block, nothing to report.
-    const fine = withImports(summary, new Map([[11, { tookNs: 900_000_000, declaredNs: 1_000_000_000 }]]));
-    assert.equal(fine.importedOverDeclared, 0.9);
-    assert.equal(overweightBlocks({ transfers: fine }, 4_000), null);
+    assert.equal(unmeasuredImports({ transfers: checked }), null);
+    // A full block with no figure is not a pass: the run fails, naming it.
+    const partial = withImports(summary, new Map([[11, { tookNs: 900_000_000, declaredNs: 1_000_000_000 }]]));
+    assert.equal(partial.importedOverDeclared, 0.9);
+    assert.equal(overweightBlocks({ transfers: partial }, 4_000), null);
+    assert.equal(unmeasuredImports({ transfers: partial, claims: { blocks: [] } }),
+      'the import check measured no time for full blocks (transfers: 12)');
   });
 });
 
