@@ -270,9 +270,9 @@ async function main() {
     if (options.importCheck) {
       await node.halt();
       const numbers = Object.values(scenarios).flatMap((scenario) => scenario.blocks.map((block) => block.number));
-      const [first, last] = [Math.min(...numbers), Math.max(...numbers)];
       try {
         if (numbers.length === 0) throw new Error('no scenario included anything in a block');
+        const [first, last] = [Math.min(...numbers), Math.max(...numbers)];
         log(`import: re-executing blocks ${first} to ${last} as a node imports them`);
         // One block earlier: the first block executed also pays for compiling the runtime.
         const executed = reexecuteBlocks(options.node, node.basePath, Math.max(1, first - 1), last);

@@ -113,17 +113,17 @@ export function parseExecutedBlocks(text) {
  * gives each block's re-execution time; its full blocks must take at most their weight.
  */
 export function withImports(scenario, executed) {
-  const full = scenario.blocks.filter(isFull).flatMap((row) => {
-    const block = executed.get(row.number);
-    return block ? [{ number: row.number, importedMs: block.tookNs / 1e6, declaredMs: block.declaredNs / 1e6 }] : [];
+  const fullRows = scenario.blocks.filter(isFull);
+  const full = fullRows.filter((row) => executed.has(row.number)).map(({ number }) => {
+    const { tookNs, declaredNs } = executed.get(number);
+    return { number, importedMs: tookNs / 1e6, declaredMs: declaredNs / 1e6 };
   });
   return {
     ...scenario,
     importedOverDeclared: full.length > 0 ? Math.max(...full.map((b) => b.importedMs / b.declaredMs)) : null,
     overweightImports: full.filter((b) => b.importedMs > b.declaredMs),
     // Full blocks `benchmark block` gave no figure for: unchecked, which is not a pass.
-    unmeasuredImports: scenario.blocks.filter((row) => isFull(row) && !executed.has(row.number))
-      .map((row) => row.number),
+    unmeasuredImports: fullRows.filter((row) => !executed.has(row.number)).map((row) => row.number),
   };
 }
 
