@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serves the Agora Console (console/) on http://127.0.0.1:5173 next to a development
+# Serves the Agora Console (console/) on http://127.0.0.1:4242 next to a development
 # chain: builds agora-node, starts `agora-node --dev --tmp` (RPC on ws://127.0.0.1:9944),
 # builds the Console and serves it until Ctrl-C, which stops both.
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 node_url=""
-port=5173
+port=4242
 while (($#)); do
 	case "$1" in
 		--node) node_url="${2:?--node needs a ws:// URL}"; shift 2 ;;

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useChain } from './chain.jsx';
 import { useWallet } from './wallet.jsx';
-import { agr, short } from './format.js';
+import { agr, short, visible } from './format.js';
 import { useChainData } from './chain.jsx';
 import Marketplace from './pages/Marketplace.jsx';
 import Service from './pages/Service.jsx';
@@ -9,6 +9,7 @@ import Channels from './pages/Channels.jsx';
 import Provider from './pages/Provider.jsx';
 import Contributors from './pages/Contributors.jsx';
 import Governance from './pages/Governance.jsx';
+import ErrorBoundary from './components/ErrorBoundary.jsx';
 
 const PAGES = [
   ['market', 'Marketplace'],
@@ -53,7 +54,7 @@ function NodeBar() {
       <input aria-label="node URL" value={draft} onChange={(e) => setDraft(e.target.value)} />
       <button type="submit">Connect</button>
       {status === 'connected' && chain
-        ? <span data-testid="chain" title={`genesis ${chain.genesis}`}>{chain.name} ({chain.genesis.slice(0, 10)}…) · runtime {chain.specVersion} · best <b data-testid="best">#{best ?? '…'}</b> · finalized <b data-testid="finalized">#{finalized ?? '…'}</b></span>
+        ? <span data-testid="chain" title={`genesis ${chain.genesis}`}>{visible(chain.name)} ({chain.genesis.slice(0, 10)}…) · runtime {chain.specVersion} · best <b data-testid="best">#{best ?? '…'}</b> · finalized <b data-testid="finalized">#{finalized ?? '…'}</b></span>
         : <span className={error ? 'error' : ''}>{error ?? status}</span>}
     </form>
   );
@@ -99,7 +100,7 @@ export default function App() {
       <nav>
         {PAGES.map(([id, label]) => <a key={id} href={`#/${id}`} className={current === id ? 'active' : ''}>{label}</a>)}
       </nav>
-      <main>{body}</main>
+      <main><ErrorBoundary key={[current, ...args].join('/')}>{body}</ErrorBoundary></main>
     </>
   );
 }

@@ -18,7 +18,7 @@ import { chromium } from 'playwright-core';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex, u8aWrapBytes } from '@polkadot/util';
 import { decodeAddress, encodeAddress } from '@polkadot/util-crypto';
-import { metadataHash } from '@agora/client';
+import { metadataHash, propose, submitOk, vote } from '@agora/client';
 import { eventually, freePort, startDevNode } from './lib/node.js';
 import { startGateway, startStreamingUpstream, tokenGatewaySettings } from './lib/gateway.js';
 
@@ -33,15 +33,18 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 
 /**
  * Serves the built Console and `documents` (path → bytes, a provider's metadata
- * documents) on 127.0.0.1: one origin, as a provider's web site and the Console would be
- * two; the gateway is another origin (CORS).
+ * documents; a path ending in `*` answers every path it starts) on 127.0.0.1: one
+ * origin, as a provider's web site and the Console would be two; the gateway is another
+ * origin (CORS). `documents` may grow while it serves.
  */
 function serveConsole(documents) {
   const server = createServer((request, response) => {
     const path = new URL(request.url, 'http://x').pathname;
-    if (documents[path]) {
+    const document = documents[path]
+      ?? Object.entries(documents).find(([prefix]) => prefix.endsWith('*') && path.startsWith(prefix.slice(0, -1)))?.[1];
+    if (document) {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(documents[path]);
+      response.end(document);
       return;
     }
     const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
@@ -93,6 +96,8 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
   let serviceId;
   let proposalId;
   let datasetId;
+  let failingProposalId;
+  const documents = {};
   const signed = [];
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 4242 });
   const pairs = Object.fromEntries(['Alice', 'Bob', 'Charlie', 'Dave'].map((name) => [name, keyring.addFromUri(`//${name}`, { name })]));
@@ -118,6 +123,11 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
 
   async function as(name) {
     await page.selectOption('select[aria-label=account]', pairs[name].address);
+  }
+
+  /** Opens the *Edit* form of a service row, if it is not open already. */
+  async function edit(row) {
+    if (await row.locator('details').getAttribute('open') === null) await row.locator('summary:text("Edit")').click();
   }
 
   async function open(route) {
@@ -167,7 +177,8 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     dir = mkdtempSync(join(tmpdir(), 'agora-console-'));
     upstream = await startStreamingUpstream();
     gatewayPort = await freePort();
-    site = await serveConsole({ '/tiny-chat.json': document() });
+    documents['/tiny-chat.json'] = document();
+    site = await serveConsole(documents);
     consoleUrl = `${site.url}/?node=${encodeURIComponent(node.wsUrl)}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     const context = await browser.newContext({ viewport: { width: 1360, height: 900 } });
@@ -201,6 +212,10 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     const best = Number((await page.locator('[data-testid=best]').textContent()).slice(1));
     assert.ok(best >= 0);
     await eventually(async () => Number((await page.locator('[data-testid=best]').textContent()).slice(1)) > best, 'the next block on the page', 30_000);
+    // The dev chain's one validator finalizes: the finalized block follows, never ahead.
+    const finalized = async () => Number((await page.locator('[data-testid=finalized]').textContent()).slice(1));
+    await eventually(async () => await finalized() > 0, 'a finalized block on the page', 30_000);
+    assert.ok(await finalized() <= Number((await page.locator('[data-testid=best]').textContent()).slice(1)));
     const options = await page.locator('select[aria-label=account] option').allTextContents();
     assert.deepEqual(options.map((o) => o.split(' ')[0]), ['Alice', 'Bob', 'Charlie', 'Dave']);
     // Addresses are Agora's SS58 (prefix 4242), not the generic 42.
@@ -261,6 +276,36 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     // Charlie's own votes and what they hold.
     await page.locator('[data-testid=my-votes]:has-text("600,000 AGR held by votes")').waitFor({ timeout: 15_000 });
     await screenshot('governance');
+  });
+
+  test('a runtime upgrade is proposed by its code hash and withdrawn; a call that will fail is passed beside it', async () => {
+    // Eve and Ferdie pass a 50 % protocol fee, above what the pallet accepts: its
+    // enactment fails, and the page must say why (checked once it is enacted, below).
+    const { Eve, Ferdie } = Object.fromEntries(['Eve', 'Ferdie'].map((name) => [name, keyring.addFromUri(`//${name}`)]));
+    ({ proposalId: failingProposalId } = await propose(api, Eve, api.tx.metering.setParameters([{ ProtocolFee: 500_000_000 }])));
+    await Promise.all([
+      vote(api, Eve, failingProposalId, { aye: true, balance: 700_000n * AGR }),
+      vote(api, Ferdie, failingProposalId, { aye: true, balance: 600_000n * AGR }),
+    ]);
+
+    await as('Alice');
+    const form = page.locator('.card:has(h3:text("Propose"))');
+    await form.locator('select[name=proposal-kind]').selectOption('upgrade');
+    await form.locator('input[name=upgrade-hash]').fill('0x1234');
+    assert.equal((await sendTx(form, 'propose')).error, 'the code hash is 0x and 64 hex digits: blake2-256 of the new runtime WASM');
+    const codeHash = `0x${'ab'.repeat(32)}`;
+    await form.locator('input[name=upgrade-hash]').fill(codeHash);
+    await sendOk(form, 'propose');
+    const upgrade = (await api.rpc.agora.listProposals({ status: 'Voting' })).map((p) => p.toJSON())
+      .find((p) => p.decodedCall?.method === 'authorizeUpgrade');
+    const card = page.locator(`[data-testid=proposal-${upgrade.id}]`);
+    await card.waitFor({ timeout: 15_000 });
+    assert.equal(await card.locator('.call .method').textContent(), 'system.authorizeUpgrade');
+    assert.equal(await card.locator('.call li').textContent(), `codeHash T::Hash: "${codeHash}"`);
+    // Without votes its proposer may withdraw it, and gets the deposit back.
+    await sendOk(card, 'cancel');
+    await card.locator('[data-testid=status]:text("Cancelled")').waitFor({ timeout: 15_000 });
+    assert.equal((await proposal(upgrade.id)).status.status, 'Cancelled');
   });
 
   test('a curator registers a dataset, a contributor offers to it, the curator accepts: the page shows the shares', async () => {
@@ -347,12 +392,24 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await page.fill('input[aria-label="search services"]', '');
     await screenshot('marketplace');
 
-    // Paused, it leaves the marketplace; resumed, it is back. A price that is not an
-    // amount is refused before anything is signed.
+    // Edited: only what changed is sent. A form left as listed, or a price that is not
+    // an amount, is refused before anything is signed.
     await open('provider');
     const mine = page.locator(`[data-testid=my-service-${serviceId}]`);
-    await mine.locator('input[aria-label="new price (AGR)"]').fill('0.0000000000001');
-    assert.equal((await sendTx(mine, 'update-price')).error, '"0.0000000000001" is not an amount of AGR (up to 12 decimals)');
+    await edit(mine);
+    assert.equal((await sendTx(mine, 'update-service')).error, 'nothing was changed');
+    await mine.locator('input[name=edit-price]').fill('0.0000000000001');
+    assert.equal((await sendTx(mine, 'update-service')).error, '"0.0000000000001" is not an amount of AGR (up to 12 decimals)');
+    await mine.locator('input[name=edit-price]').fill('0.01');
+    await mine.locator('input[name=edit-tags]').fill('llm, chat, small');
+    const before = signed.length;
+    await sendOk(mine, 'update-service');
+    assert.deepEqual(signed.slice(before).map((s) => s.method), [api.tx.services.updateService(serviceId, null, ['llm', 'chat', 'small'], null, null).method.toHex()]);
+    const edited = (await api.rpc.agora.getService(serviceId)).toJSON();
+    assert.deepEqual([edited.name, edited.tags, edited.price.perUnit], ['tiny-chat', ['llm', 'chat', 'small'], (AGR / 100n).toString()]);
+    await mine.locator('text=0.01 AGR per Token1k · llm, chat, small').waitFor({ timeout: 15_000 });
+
+    // Paused, it leaves the marketplace; resumed, it is back.
     await sendOk(mine, 'pause');
     await mine.locator('text=Paused').waitFor({ timeout: 15_000 });
     assert.equal((await api.rpc.agora.getService(serviceId)).toJSON().status, 'Paused');
@@ -436,6 +493,46 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     const now = (await api.rpc.agora.getChannel(channel.id)).toJSON();
     assert.deepEqual([now.deposit, now.expiresAt], [(11n * AGR).toString(), channel.expiresAt + 100]);
     await row.locator(`text=#${channel.expiresAt + 100}`).waitFor({ timeout: 15_000 });
+
+    // The provider's revenue: what its open channels were claimed for.
+    await as('Bob');
+    await open('provider');
+    await page.locator(`[data-testid=revenue]:has-text("${Number(claimed) / 1e12} AGR claimed from 1 open channel(s)")`).waitFor({ timeout: 15_000 });
+    await as('Dave');
+  });
+
+  test('a gateway that answers nonsense is shown as such on its channel; the page keeps working', async () => {
+    // Bob lists a second service whose document names a "gateway" on the test's web
+    // site, answering every channel's account with fields of the wrong type.
+    const evil = Buffer.from(JSON.stringify({
+      schema: 'agora/service-metadata/v1', name: 'odd-chat', api: 'openai-chat',
+      endpoints: [{ url: `${site.url}/odd/v1`, gateway: `${site.url}/odd` }],
+    }));
+    documents['/odd-chat.json'] = evil;
+    documents['/odd/agora/channels/*'] = Buffer.from('{"owedUnits":{},"signedUnits":"many"}');
+    const listing = await submitOk(api, api.tx.services.listService('odd-chat', ['llm'], `${site.url}/odd-chat.json`, metadataHash(evil),
+      { unit: 'Request', perUnit: AGR / 100n }, 0, null), pairs.Bob);
+    const oddId = listing.events.find(({ event }) => api.events.services.ServiceListed.is(event)).event.data.serviceId.toNumber();
+
+    await as('Alice');
+    await open('market');
+    await page.click(`a[href="#/service/${oddId}"]`);
+    await page.locator('[data-testid=metadata]:has-text("odd-chat")').waitFor({ timeout: 30_000 });
+    const opening = page.locator('.card:has(h3:text("Open a channel"))');
+    await opening.locator('input[name=deposit]').fill('1');
+    await opening.locator('input[name=duration]').fill('600');
+    await sendOk(opening, 'open-channel');
+    const [channel] = (await api.rpc.agora.listChannels({ consumer: pairs.Alice.address })).map((c) => c.toJSON());
+    await open('channels');
+    const row = page.locator(`[data-testid=channel-${channel.id}]`);
+    assert.equal(await row.locator('[data-testid=gateway-error]').textContent({ timeout: 30_000 }), `${site.url}/odd answered without the channel's used and signed units`);
+    // The rest of the page works: the channel is topped up from the same row.
+    await row.locator('input[aria-label="top up (AGR)"]').fill('1');
+    await sendOk(row, 'top-up');
+    assert.equal((await api.rpc.agora.getChannel(channel.id)).toJSON().deposit, (2n * AGR).toString());
+    await row.locator('td:text-is("2 AGR")').first().waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=chain]').waitFor();
+    await as('Dave');
   });
 
   test('an expired channel is reclaimed from the page and its deposit comes back', async () => {
@@ -487,6 +584,15 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     const enacted = await proposal(proposalId);
     assert.equal(enacted.status.status, 'Enacted');
     assert.equal(enacted.status.succeeded, true);
+
+    // The failing call: enacted, and the page gives the pallet's reason.
+    const failing = page.locator(`[data-testid=proposal-${failingProposalId}]`);
+    await failing.locator('[data-testid=status]:text("Enacted")').waitFor({ timeout: 180_000 });
+    assert.equal((await proposal(failingProposalId)).status.succeeded, false);
+    const reason = failing.locator('[data-testid=enactment-error]');
+    await reason.locator('text=ProtocolFeeTooHigh').waitFor({ timeout: 15_000 });
+    assert.match(await reason.textContent(), /^the call failed: metering\.ProtocolFeeTooHigh: \S.*/);
+    assert.equal((await api.query.metering.parameters()).protocolFee.toNumber(), 50_000_000);
     await screenshot('governance-enacted');
   });
 
@@ -507,10 +613,15 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     assert.equal(holds.find((h) => h.id.toString() === '{"governance":"Vote"}').amount.toBigInt(), 600_000n * AGR);
   });
 
-  test('the provider retires its service from the page', async () => {
+  test('the provider raises its price, then retires its service from the page', async () => {
     await as('Bob');
     await open('provider');
     const mine = page.locator(`[data-testid=my-service-${serviceId}]`);
+    await edit(mine);
+    await mine.locator('input[name=edit-price]').fill('0.02');
+    await sendOk(mine, 'update-service');
+    assert.deepEqual((await api.rpc.agora.getService(serviceId)).toJSON().price, { unit: 'Token1k', perUnit: (AGR / 50n).toString() });
+    await mine.locator('text=0.02 AGR per Token1k').waitFor({ timeout: 15_000 });
     await sendOk(mine, 'retire');
     await mine.locator('text=Retired').waitFor({ timeout: 15_000 });
     assert.equal((await api.rpc.agora.getService(serviceId)).toJSON().status, 'Retired');

@@ -58,6 +58,8 @@ export function checkServiceMetadata(document) {
   if (!Array.isArray(document.endpoints) || document.endpoints.length === 0) fail('endpoints must list at least one endpoint');
   document.endpoints.forEach((endpoint, i) => {
     if (!isHttpUrl(endpoint?.url)) fail(`endpoints[${i}].url must be an http(s) URL`);
+    // Clients send receipts to the gateway: a javascript: or file: URL is not one.
+    if (endpoint.gateway !== undefined && !isHttpUrl(endpoint.gateway)) fail(`endpoints[${i}].gateway must be an http(s) URL`);
   });
   return document;
 }

@@ -18,12 +18,16 @@ test('metadataHash is the blake2-256 of the exact bytes', () => {
 
 test('a v1 document passes, and each wrong field is named', () => {
   assert.equal(checkServiceMetadata(DOCUMENT), DOCUMENT);
+  const withGateway = { ...DOCUMENT, endpoints: [{ url: 'https://gw.example.com/v1', gateway: 'https://gw.example.com/' }] };
+  assert.equal(checkServiceMetadata(withGateway), withGateway);
   const wrong = [
     [{ schema: 'agora/service-metadata/v2' }, /schema is/],
     [{ name: '' }, /name must be/],
     [{ api: 'grpc' }, /api must be one of/],
     [{ endpoints: [] }, /at least one endpoint/],
     [{ endpoints: [{ url: 'ftp://x' }] }, /endpoints\[0\]\.url/],
+    [{ endpoints: [{ url: 'https://gw.example.com/v1', gateway: 'javascript:alert(1)' }] }, /endpoints\[0\]\.gateway must be an http\(s\) URL/],
+    [{ endpoints: [{ url: 'https://gw.example.com/v1', gateway: 42 }] }, /endpoints\[0\]\.gateway/],
   ];
   for (const [change, message] of wrong) {
     assert.throws(() => checkServiceMetadata({ ...DOCUMENT, ...change }), (e) => e instanceof InvalidMetadata && message.test(e.message));

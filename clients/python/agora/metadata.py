@@ -57,6 +57,9 @@ def check_service_metadata(document: Any) -> dict[str, Any]:
     for i, endpoint in enumerate(endpoints):
         if not isinstance(endpoint, dict) or not _is_http_url(endpoint.get("url")):
             raise InvalidMetadata(f"endpoints[{i}].url must be an http(s) URL")
+        # Clients send receipts to the gateway: a javascript: or file: URL is not one.
+        if "gateway" in endpoint and not _is_http_url(endpoint["gateway"]):
+            raise InvalidMetadata(f"endpoints[{i}].gateway must be an http(s) URL")
     return document
 
 

@@ -23,6 +23,8 @@ def test_the_hash_is_the_blake2_256_of_the_exact_bytes() -> None:
 
 def test_a_valid_document_passes() -> None:
     assert check_service_metadata(DOCUMENT) is DOCUMENT
+    with_gateway = {**DOCUMENT, "endpoints": [{"url": "https://gw.example.com/v1", "gateway": "https://gw.example.com/"}]}
+    assert check_service_metadata(with_gateway) is with_gateway
 
 
 @pytest.mark.parametrize(
@@ -33,6 +35,8 @@ def test_a_valid_document_passes() -> None:
         ({"api": "grpc"}, "api must be one of"),
         ({"endpoints": []}, "at least one endpoint"),
         ({"endpoints": [{"url": "ftp://x"}]}, r"endpoints\[0\].url"),
+        ({"endpoints": [{"url": "https://gw.example.com/v1", "gateway": "file:///etc"}]}, r"endpoints\[0\].gateway must be"),
+        ({"endpoints": [{"url": "https://gw.example.com/v1", "gateway": 42}]}, r"endpoints\[0\].gateway"),
     ],
 )
 def test_each_wrong_field_is_named(change: dict, message: str) -> None:

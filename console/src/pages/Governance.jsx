@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import { dispatchErrorName } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
+import { errorMessage } from '../tx.js';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, percent, ss58 } from '../format.js';
 import Address from '../components/Address.jsx';
@@ -35,11 +37,27 @@ function VoteForm({ proposal, parameters, onDone }) {
   );
 }
 
-function Status({ status, best }) {
+/**
+ * Why an enacted call failed: the error in the block that enacted it (its
+ * `governance.ProposalEnacted` event), in the pallet's words. A node that no longer keeps
+ * that block's state cannot say.
+ */
+function EnactmentFailure({ proposalId, at }) {
+  const failure = useChainData(async (api) => {
+    const events = await (await api.at(await api.rpc.chain.getBlockHash(at))).query.system.events();
+    const enacted = events.find(({ event }) => api.events.governance.ProposalEnacted.is(event) && event.data.proposalId.toNumber() === proposalId);
+    if (!enacted) throw new Error(`no enactment event in block #${at}`);
+    return errorMessage(api, dispatchErrorName(api, enacted.event.data.result.asErr));
+  }, [proposalId, at], { everyBlock: false });
+  const why = failure.data ?? (failure.error ? `its error is not readable here (${failure.error})` : '…');
+  return <span data-testid="enactment-error">the call failed: {why}</span>;
+}
+
+function Status({ proposalId, status, best }) {
   switch (status.status) {
     case 'Voting': return <span>voting ends at #{status.endsAt} ({blocksToTime(status.endsAt - best)}, {status.endsAt - best} blocks left)</span>;
-    case 'Approved': return <span>approved at #{status.endedAt}; enacted at #{status.enactAt} ({blocksToTime(status.enactAt - best)})</span>;
-    case 'Enacted': return <span>enacted at #{status.enactedAt}: {status.succeeded ? 'the call succeeded' : 'the call failed'}</span>;
+    case 'Approved': return <span>approved at #{status.endedAt}; enacted at #{status.enactAt} ({blocksToTime(status.enactAt - best)}, {status.enactAt - best} blocks left)</span>;
+    case 'Enacted': return <span>enacted at #{status.enactedAt}: {status.succeeded ? 'the call succeeded' : <EnactmentFailure proposalId={proposalId} at={status.enactedAt} />}</span>;
     case 'Rejected': return <span>rejected at #{status.endedAt}</span>;
     default: return <span>cancelled at #{status.cancelledAt}</span>;
   }
@@ -51,7 +69,7 @@ function ProposalCard({ proposal, parameters, issuance, best, account, onDone })
   return (
     <article className="card proposal" data-testid={`proposal-${proposal.id}`}>
       <h3>#{proposal.id} <span className="status" data-testid="status">{proposal.status.status}</span></h3>
-      <p>by <Address value={proposal.proposer} /> at #{proposal.proposedAt} · deposit {agr(proposal.deposit)} · <Status status={proposal.status} best={best} /></p>
+      <p>by <Address value={proposal.proposer} /> at #{proposal.proposedAt} · deposit {agr(proposal.deposit)} · <Status proposalId={proposal.id} status={proposal.status} best={best} /></p>
       {proposal.decodedCall && <DecodedCall call={proposal.decodedCall} />}
       {proposal.decodeError && (
         <p role="alert" className="error warning">

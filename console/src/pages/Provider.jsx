@@ -72,17 +72,51 @@ function ListService({ onDone }) {
   );
 }
 
+/**
+ * `updateService` with what the provider changed in the form: every field starts as
+ * listed, and only the ones that differ from the listing as it is now are sent (the
+ * others as `None`, left as they are).
+ */
+function EditService({ service, onDone }) {
+  const listed = {
+    name: service.name, tags: service.tags.join(', '), uri: service.metadataUri, hash: service.metadataHash,
+    perUnit: agr(service.price.perUnit).replace(' AGR', '').replaceAll(',', ''),
+  };
+  const [form, setForm] = useState(listed);
+  const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
+  const build = (api) => {
+    const changed = (key) => form[key].trim() !== listed[key];
+    const perUnit = parseAgr(form.perUnit);
+    const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean);
+    const update = [
+      changed('name') ? form.name.trim() : null,
+      changed('tags') ? tags : null,
+      changed('uri') || changed('hash') ? [form.uri.trim(), form.hash.trim()] : null,
+      perUnit !== BigInt(service.price.perUnit) ? { unit: service.price.unit, perUnit } : null,
+    ];
+    if (update.every((field) => field === null)) throw new Error('nothing was changed');
+    return api.tx.services.updateService(service.id, ...update);
+  };
+  return (
+    <details>
+      <summary>Edit</summary>
+      <Field label="name" name="edit-name" value={form.name} onChange={set('name')} />
+      <Field label="tags (comma-separated)" name="edit-tags" value={form.tags} onChange={set('tags')} />
+      <DocumentFields prefix="edit" uri={form.uri} hash={form.hash} onUri={set('uri')} onHash={set('hash')} />
+      <Field label={`price per ${service.price.unit} (AGR)`} name="edit-price" value={form.perUnit} onChange={set('perUnit')} />
+      <TxButton label="Update" name="update-service" build={build} onDone={onDone} />
+    </details>
+  );
+}
+
 function MyService({ service, onDone }) {
-  const [price, setPrice] = useState(agr(service.price.perUnit).replace(' AGR', ''));
   const open = service.status === 'Active' || service.status === 'Paused';
   return (
     <tr data-testid={`my-service-${service.id}`}>
       <td><a href={`#/service/${service.id}`}>#{service.id} {visible(service.name)}</a></td>
       <td>{service.status}</td>
-      <td>
-        <input aria-label="new price (AGR)" value={price} onChange={(e) => setPrice(e.target.value)} size={8} /> per {service.price.unit}
-        <TxButton label="Update price" name="update-price" disabled={!open} build={(api) => api.tx.services.updateService(service.id, null, null, null, { unit: service.price.unit, perUnit: parseAgr(price) })} onDone={onDone} />
-      </td>
+      <td>{agr(service.price.perUnit)} per {service.price.unit} · {visible(service.tags.join(', '))}</td>
+      <td>{open && <EditService service={service} onDone={onDone} />}</td>
       <td className="actions">
         {service.status === 'Active' && <TxButton label="Pause" name="pause" build={(api) => api.tx.services.pauseService(service.id)} onDone={onDone} />}
         {service.status === 'Paused' && <TxButton label="Resume" name="resume" build={(api) => api.tx.services.resumeService(service.id)} onDone={onDone} />}
@@ -119,7 +153,7 @@ export default function Provider() {
       </div>
       <h3>My services</h3>
       <table data-testid="my-services">
-        <thead><tr><th>service</th><th>status</th><th>price</th><th /></tr></thead>
+        <thead><tr><th>service</th><th>status</th><th>price · tags</th><th /><th /></tr></thead>
         <tbody>{services.map((s) => <MyService key={s.id} service={s} onDone={data.reload} />)}</tbody>
       </table>
       <h3>Revenue: channels paying me</h3>

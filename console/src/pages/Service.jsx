@@ -151,12 +151,12 @@ export default function Service({ id }) {
         <dt>rating</dt><dd><Rating service={s} /></dd>
         <dt>tags</dt><dd>{visible(s.tags.join(', '))}</dd>
         <dt>dataset contributors</dt><dd>{s.dataset === null ? 'none' : `${percent(s.contributorShare)} to dataset #${s.dataset}`}</dd>
-        <dt>metadata</dt><dd>{/^https?:\/\//.test(s.metadataUri) ? <a href={s.metadataUri} rel="noopener noreferrer" target="_blank">{s.metadataUri}</a> : <code>{s.metadataUri}</code>} (blake2-256 {s.metadataHash.slice(0, 18)}…)</dd>
+        <dt>metadata</dt><dd>{/^https?:\/\//.test(s.metadataUri) ? <a href={s.metadataUri} rel="noopener noreferrer" target="_blank">{visible(s.metadataUri)}</a> : <code>{visible(s.metadataUri)}</code>} (blake2-256 {s.metadataHash.slice(0, 18)}…)</dd>
       </dl>
       <div className="card">
         <h3>Metadata document</h3>
         {discovered.error && <p role="alert" className="error">{discovered.error}</p>}
-        {discovered.data && <pre data-testid="metadata">{JSON.stringify(discovered.data.metadata, null, 2)}</pre>}
+        {discovered.data && <pre data-testid="metadata">{visible(JSON.stringify(discovered.data.metadata, null, 2))}</pre>}
       </div>
       <div className="cards">
         <Quote service={s} />

@@ -1,3 +1,5 @@
+import { visible } from '../../format.js';
+
 /**
  * A proposal's call as `agora_listProposals` decodes it: `section.method` and each
  * argument's name, type and value; calls inside calls (a batch) are shown the same way.
@@ -21,5 +23,5 @@ function Value({ value }) {
   if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && 'section' in v)) {
     return <ol>{value.map((call, i) => <li key={i}><DecodedCall call={call} /></li>)}</ol>;
   }
-  return <code>{JSON.stringify(value)}</code>;
+  return <code>{visible(JSON.stringify(value))}</code>;
 }

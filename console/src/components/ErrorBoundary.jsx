@@ -1,0 +1,23 @@
+import { Component } from 'react';
+
+/**
+ * Keeps a page's failure on that page: without it, an exception while rendering (an
+ * answer shaped in a way nobody foresaw) unmounts the whole Console, header and
+ * navigation included. Keyed by the route, so another page starts afresh.
+ */
+export default class ErrorBoundary extends Component {
+  state = { error: null };
+
+  static getDerivedStateFromError(error) {
+    return { error };
+  }
+
+  render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <p role="alert" className="error" data-testid="page-failed">
+        This page failed: {String(this.state.error.message ?? this.state.error)}. The other pages still work.
+      </p>
+    );
+  }
+}
