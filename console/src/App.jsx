@@ -37,10 +37,10 @@ function ProposedNode() {
   if (!proposed) return null;
   return (
     <div className="banner" role="alertdialog" data-testid="proposed-node">
-      This link asks the Console to use the node <code>{proposed}</code> instead of <code>{url}</code>.
+      This link asks the Console to use the node <code>{visible(proposed)}</code> instead of <code>{visible(url)}</code>.
       A node you do not trust can show false balances and proposals, and encode what you sign.
-      <button type="button" name="use-linked-node" onClick={() => connect(proposed)}>Use {proposed}</button>
-      <button type="button" onClick={dismiss}>Stay on {url}</button>
+      <button type="button" name="use-linked-node" onClick={() => connect(proposed)}>Use {visible(proposed)}</button>
+      <button type="button" onClick={dismiss}>Stay on {visible(url)}</button>
     </div>
   );
 }
@@ -79,7 +79,8 @@ function AccountPicker() {
 
 export default function App() {
   const [page, ...args] = useRoute();
-  const { api } = useChain();
+  const { api, url } = useChain();
+  const { account } = useWallet();
   const current = page || 'market';
   let body;
   if (!api) body = <p>Not connected to a node.</p>;
@@ -100,7 +101,7 @@ export default function App() {
       <nav>
         {PAGES.map(([id, label]) => <a key={id} href={`#/${id}`} className={current === id ? 'active' : ''}>{label}</a>)}
       </nav>
-      <main><ErrorBoundary key={[current, ...args].join('/')}>{body}</ErrorBoundary></main>
+      <main><ErrorBoundary key={[url, account?.address, current, ...args].join(' ')}>{body}</ErrorBoundary></main>
     </>
   );
 }

@@ -54,7 +54,7 @@ export function percent(perBillion) {
 }
 
 /** Invisible and direction-changing characters: they let one name pass for another. */
-const DECEPTIVE = /[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
+const DECEPTIVE = /[\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164\ufeff\uffa0\u{e0000}-\u{e007f}]/gu;
 
 /**
  * Text a provider, curator or proposer chose (names, tags), with every invisible or

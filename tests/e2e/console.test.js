@@ -401,6 +401,13 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await mine.locator('input[name=edit-price]').fill('0.0000000000001');
     assert.equal((await sendTx(mine, 'update-service')).error, '"0.0000000000001" is not an amount of AGR (up to 12 decimals)');
     await mine.locator('input[name=edit-price]').fill('0.01');
+    // A new document URL whose document does not match the listed hash: every client
+    // would refuse the listing, so the page refuses to send it.
+    documents['/tiny-chat-v2.json'] = Buffer.from('{"schema":"agora/service-metadata/v1"}');
+    await mine.locator('input[name=edit-uri]').fill(`${site.url}/tiny-chat-v2.json`);
+    assert.equal((await sendTx(mine, 'update-service')).error,
+      `the document at ${site.url}/tiny-chat-v2.json hashes to ${metadataHash(documents['/tiny-chat-v2.json'])}, not ${metadataHash(document())}: click Hash the document`);
+    await mine.locator('input[name=edit-uri]').fill(`${site.url}/tiny-chat.json`);
     await mine.locator('input[name=edit-tags]').fill('llm, chat, small');
     const before = signed.length;
     await sendOk(mine, 'update-service');
@@ -619,7 +626,9 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     const mine = page.locator(`[data-testid=my-service-${serviceId}]`);
     await edit(mine);
     await mine.locator('input[name=edit-price]').fill('0.02');
+    const before = signed.length;
     await sendOk(mine, 'update-service');
+    assert.deepEqual(signed.slice(before).map((s) => s.method), [api.tx.services.updateService(serviceId, null, null, null, { unit: 'Token1k', perUnit: AGR / 50n }).method.toHex()]);
     assert.deepEqual((await api.rpc.agora.getService(serviceId)).toJSON().price, { unit: 'Token1k', perUnit: (AGR / 50n).toString() });
     await mine.locator('text=0.02 AGR per Token1k').waitFor({ timeout: 15_000 });
     await sendOk(mine, 'retire');

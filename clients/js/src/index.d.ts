@@ -153,6 +153,12 @@ export declare function checkServiceMetadata(document: unknown): ServiceMetadata
 export declare function discoverService(api: ApiPromise, serviceId: number, options?: { fetch?: typeof fetch }): Promise<{
   service: ServiceListing; metadata: ServiceMetadata; endpoint: string;
 }>;
+export declare function gatewayOf(metadata: ServiceMetadata): string;
+
+// --- A gateway's account of a channel -------------------------------------------------
+export declare function channelAccount(gateway: string, channelId: number, signed: SignedReceipt, options?: {
+  fetch?: typeof fetch; timeoutMs?: number;
+}): Promise<{ owedUnits: bigint; signedUnits: bigint }>;
 
 // --- Paying client ------------------------------------------------------------------
 export declare class PaymentRefused extends Error {

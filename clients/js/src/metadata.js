@@ -36,12 +36,23 @@ export function metadataHash(bytes) {
   return u8aToHex(blake2AsU8a(data, 256));
 }
 
+/** An absolute http(s) URL with a host, as the schema's `^https?://` and agora-py require. */
 function isHttpUrl(text) {
   try {
-    return ['http:', 'https:'].includes(new URL(text).protocol);
+    return /^https?:\/\/./i.test(text) && Boolean(new URL(text).host);
   } catch {
     return false;
   }
+}
+
+/**
+ * The root of the service's agora-gateway, without a trailing slash: the first
+ * endpoint's `gateway`, else the origin of its URL.
+ * @param {object} metadata a checked metadata document (`checkServiceMetadata`)
+ */
+export function gatewayOf(metadata) {
+  const [first] = metadata.endpoints;
+  return (first.gateway ?? new URL(first.url).origin).replace(/\/+$/, '');
 }
 
 /**

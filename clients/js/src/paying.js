@@ -5,7 +5,7 @@
 // the gateway's reason says (pay more, top up, extend, open a new channel), follows the
 // units owed through streamed responses, and reports what was spent.
 import { extendChannel, openChannel, topUp } from './chain.js';
-import { discoverService } from './metadata.js';
+import { discoverService, gatewayOf } from './metadata.js';
 import { receiptHeaders, receiptSigner, signReceipt, signsReceiptsOf } from './receipt.js';
 
 /** The gateway refused a call for a reason the client cannot fix by paying. */
@@ -93,7 +93,7 @@ export class PayingClient {
     /** Where calls go: the first endpoint of the metadata document. */
     this.endpoint = discovered.endpoint;
     /** The agora-gateway itself (receipts without a call): the endpoint's `gateway`, else its origin. */
-    this.gateway = (discovered.metadata.endpoints[0].gateway ?? new URL(discovered.endpoint).origin).replace(/\/+$/, '');
+    this.gateway = gatewayOf(discovered.metadata);
     /** The price agreed to: `{ unit, perUnit }`. */
     this.price = { unit: discovered.service.price.unit, perUnit: BigInt(discovered.service.price.perUnit) };
     /** The channel paying, once opened or adopted. */
@@ -270,7 +270,9 @@ export class PayingClient {
     });
     const view = await response.json();
     if (!response.ok) throw new PaymentRefused(response.status, view);
-    this.#heard(BigInt(view.signedUnits));
+    // What the gateway kept is the receipt just signed, never the count it names: a
+    // gateway claiming more would have the next call sign up to that, past every limit.
+    this.#heard(units);
     this.#owed(view.owedUnits);
     return this.spent;
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InvalidMetadata, checkServiceMetadata, metadataHash } from '../src/index.js';
+import { InvalidMetadata, checkServiceMetadata, gatewayOf, metadataHash } from '../src/index.js';
 
 const DOCUMENT = {
   schema: 'agora/service-metadata/v1',
@@ -20,6 +20,8 @@ test('a v1 document passes, and each wrong field is named', () => {
   assert.equal(checkServiceMetadata(DOCUMENT), DOCUMENT);
   const withGateway = { ...DOCUMENT, endpoints: [{ url: 'https://gw.example.com/v1', gateway: 'https://gw.example.com/' }] };
   assert.equal(checkServiceMetadata(withGateway), withGateway);
+  assert.equal(gatewayOf(withGateway), 'https://gw.example.com');
+  assert.equal(gatewayOf(DOCUMENT), 'https://gw.example.com');
   const wrong = [
     [{ schema: 'agora/service-metadata/v2' }, /schema is/],
     [{ name: '' }, /name must be/],
@@ -28,6 +30,8 @@ test('a v1 document passes, and each wrong field is named', () => {
     [{ endpoints: [{ url: 'ftp://x' }] }, /endpoints\[0\]\.url/],
     [{ endpoints: [{ url: 'https://gw.example.com/v1', gateway: 'javascript:alert(1)' }] }, /endpoints\[0\]\.gateway must be an http\(s\) URL/],
     [{ endpoints: [{ url: 'https://gw.example.com/v1', gateway: 42 }] }, /endpoints\[0\]\.gateway/],
+    // Without "//" a URL parser may still find a host; the schema and agora-py do not.
+    [{ endpoints: [{ url: 'https:gw.example.com/v1' }] }, /endpoints\[0\]\.url/],
   ];
   for (const [change, message] of wrong) {
     assert.throws(() => checkServiceMetadata({ ...DOCUMENT, ...change }), (e) => e instanceof InvalidMetadata && message.test(e.message));

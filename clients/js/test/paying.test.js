@@ -58,6 +58,25 @@ test('calls within the limit are paid, and so is handing in what is owed; an inf
   assert.equal(sent.length, 3);
 });
 
+test('a gateway naming more signed units than it was handed gets no receipt for them', async () => {
+  let settled = false;
+  const { client, sent } = await clientOf((url) => {
+    if (url.endsWith('/agora/receipts')) {
+      settled = true;
+      return json(200, { signedUnits: 190, owedUnits: 3 });
+    }
+    return json(200, { ok: true }, { 'agora-owed-units': settled ? '4' : '3' });
+  }, 10);
+  await client.fetch('/chat');
+  assert.equal(await client.settle(), 15n);
+  assert.equal(client.signedUnits, 3n);
+  // The next call pays from the 3 units actually signed, not the 190 claimed.
+  await client.fetch('/chat');
+  assert.deepEqual(sent.map((s) => s.units), ['0', '3', '3']);
+  assert.equal(await client.settle(), 20n);
+  assert.deepEqual(sent.map((s) => s.units), ['0', '3', '3', '4']);
+});
+
 test('without maxUnitsPerCall a call may cost up to the deposit, as before', async () => {
   let attempt = 0;
   const { client, sent } = await clientOf(() => {

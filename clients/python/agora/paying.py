@@ -243,10 +243,13 @@ class PayingClient:
         provider can claim every call made; returns :attr:`spent`."""
         if self.channel_id is None or self.owed_units <= self.signed_units:
             return self.spent
-        response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(self.owed_units), timeout=30)
+        units = self.owed_units
+        response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(units), timeout=30)
         view = response.json()
         if not response.ok:
             raise PaymentRefused(response.status_code, view)
-        self.signed_units = max(self.signed_units, int(view["signedUnits"]))
+        # What the gateway kept is the receipt just signed, never the count it names: a
+        # gateway claiming more would have the next call sign up to that, past every limit.
+        self.signed_units = max(self.signed_units, units)
         self._owed(view["owedUnits"])
         return self.spent

@@ -37,6 +37,7 @@ def test_a_valid_document_passes() -> None:
         ({"endpoints": [{"url": "ftp://x"}]}, r"endpoints\[0\].url"),
         ({"endpoints": [{"url": "https://gw.example.com/v1", "gateway": "file:///etc"}]}, r"endpoints\[0\].gateway must be"),
         ({"endpoints": [{"url": "https://gw.example.com/v1", "gateway": 42}]}, r"endpoints\[0\].gateway"),
+        ({"endpoints": [{"url": "https:gw.example.com/v1"}]}, r"endpoints\[0\].url"),
     ],
 )
 def test_each_wrong_field_is_named(change: dict, message: str) -> None:

@@ -88,6 +88,26 @@ def test_an_inflated_owed_count_is_not_handed_in() -> None:
     assert gateway.units == ["0", "3", "3"]
 
 
+def test_a_gateway_naming_more_signed_units_than_it_was_handed_gets_no_receipt_for_them() -> None:
+    settled = {"yet": False}
+
+    def script(url: str) -> requests.Response:
+        if url.endswith("/agora/receipts"):
+            settled["yet"] = True
+            return answer(200, {"signedUnits": 190, "owedUnits": 3})
+        return answer(200, {"ok": True}, {"Agora-Owed-Units": "4" if settled["yet"] else "3"})
+
+    gateway = ScriptedGateway(script)
+    paying = client(gateway, 10)
+    paying.post("/chat")
+    assert paying.settle() == 15
+    assert paying.signed_units == 3
+    # The next call pays from the 3 units actually signed, not the 190 claimed.
+    paying.post("/chat")
+    assert paying.settle() == 20
+    assert gateway.units == ["0", "3", "3", "4"]
+
+
 def test_only_channels_the_app_key_signs_are_adopted() -> None:
     ((_, public),) = receipt_signer(APP_KEY).items()
     ((_, other),) = receipt_signer(OTHER_KEY).items()

@@ -2,6 +2,26 @@ import { useState } from 'react';
 import { metadataHash } from '@agora/client';
 import Field from './Field.jsx';
 
+/** The blake2-256 of what `uri` serves now; throws a sentence when it cannot be read. */
+async function hashOf(uri) {
+  try {
+    const response = await fetch(uri);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return metadataHash(new Uint8Array(await response.arrayBuffer()));
+  } catch (e) {
+    throw new Error(`cannot read ${uri}: ${e.message}`);
+  }
+}
+
+/**
+ * Refuses, before anything is signed, a document URL and hash that do not go together:
+ * a listing whose document does not match its hash is refused by every client.
+ */
+export async function checkDocument(uri, hash) {
+  const served = await hashOf(uri);
+  if (served !== hash.trim().toLowerCase()) throw new Error(`the document at ${uri} hashes to ${served}, not ${hash.trim()}: click Hash the document`);
+}
+
 /**
  * A metadata document's URL and its blake2-256 hash, which a listing (service, dataset)
  * commits to; *Hash the document* reads the URL and fills the hash of what it serves.
@@ -10,12 +30,10 @@ export default function DocumentFields({ prefix, uri, hash, onUri, onHash }) {
   const [note, setNote] = useState(null);
   const hashDocument = async () => {
     try {
-      const response = await fetch(uri);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      onHash(metadataHash(new Uint8Array(await response.arrayBuffer())));
+      onHash(await hashOf(uri));
       setNote(null);
     } catch (e) {
-      setNote(`cannot read ${uri}: ${e.message}`);
+      setNote(e.message);
     }
   };
   return (

@@ -1,9 +1,11 @@
 import { Component } from 'react';
+import { visible } from '../format.js';
 
 /**
  * Keeps a page's failure on that page: without it, an exception while rendering (an
  * answer shaped in a way nobody foresaw) unmounts the whole Console, header and
- * navigation included. Keyed by the route, so another page starts afresh.
+ * navigation included. Keyed by the node, the account and the route, so changing any of
+ * them starts the page afresh.
  */
 export default class ErrorBoundary extends Component {
   state = { error: null };
@@ -16,7 +18,7 @@ export default class ErrorBoundary extends Component {
     if (!this.state.error) return this.props.children;
     return (
       <p role="alert" className="error" data-testid="page-failed">
-        This page failed: {String(this.state.error.message ?? this.state.error)}. The other pages still work.
+        This page failed: {visible(String(this.state.error.message ?? this.state.error)).slice(0, 300)}. The other pages still work.
       </p>
     );
   }

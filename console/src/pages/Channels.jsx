@@ -1,30 +1,10 @@
 import { useState } from 'react';
-import { discoverService, receiptHeaders, signReceipt, signsReceiptsOf } from '@agora/client';
+import { channelAccount, discoverService, gatewayOf, signReceipt, signsReceiptsOf } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, visible } from '../format.js';
 import { appKey } from '../appkey.js';
 import TxButton from '../components/TxButton.jsx';
-
-/** A count of units as the gateway writes it: a JSON number, whole and not negative. */
-const isUnits = (value) => Number.isSafeInteger(value) && value >= 0;
-
-/**
- * What `gateway` answered for a channel's account (`GET /agora/channels/{id}`), checked:
- * the gateway is the provider's, so its answer is read as untrusted input. Throws a
- * sentence for the page otherwise.
- */
-async function gatewayAccount(gateway, response) {
-  let body;
-  try {
-    body = await response.json();
-  } catch {
-    throw new Error(`${gateway} answered HTTP ${response.status} with something other than JSON`);
-  }
-  if (!response.ok) throw new Error(`${gateway}: ${typeof body?.message === 'string' ? body.message : `HTTP ${response.status}`}`);
-  if (!isUnits(body?.owedUnits) || !isUnits(body?.signedUnits)) throw new Error(`${gateway} answered without the channel's used and signed units`);
-  return { owedUnits: body.owedUnits, signedUnits: body.signedUnits };
-}
 
 /**
  * What the service's gateway says the channel owes: it answers whoever shows a receipt of
@@ -36,18 +16,13 @@ function GatewayOwed({ channel }) {
   const owed = useChainData(async () => {
     const key = await appKey(account.address);
     if (!signsReceiptsOf(channel, key)) return null;
-    const { metadata, endpoint } = await discoverService(api, channel.serviceId);
-    const gateway = (metadata.endpoints[0].gateway ?? new URL(endpoint).origin).replace(/\/+$/, '');
-    const headers = receiptHeaders(signReceipt(key, api.genesisHash.toHex(), channel.id, 0n));
-    const response = await fetch(`${gateway}/agora/channels/${channel.id}`, { headers }).catch(() => {
-      throw new Error(`no answer from ${gateway}`);
-    });
-    return gatewayAccount(gateway, response);
+    const { metadata } = await discoverService(api, channel.serviceId);
+    return channelAccount(gatewayOf(metadata), channel.id, signReceipt(key, api.genesisHash.toHex(), channel.id, 0n));
   }, [channel.id, account?.address], { everyBlock: false });
   if (owed.error) return <span className="error" data-testid="gateway-error">{visible(owed.error)}</span>;
   if (owed.data === null) return <span title="receipts of this channel are signed by another app key">—</span>;
   if (!owed.data) return <span>…</span>;
-  return <span>{owed.data.owedUnits} units used, {owed.data.signedUnits} signed for ({agr(BigInt(owed.data.signedUnits) * BigInt(channel.pricePerUnit))})</span>;
+  return <span>{owed.data.owedUnits.toString()} units used, {owed.data.signedUnits.toString()} signed for ({agr(owed.data.signedUnits * BigInt(channel.pricePerUnit))})</span>;
 }
 
 function ChannelRow({ channel, best, onChanged }) {

@@ -4,7 +4,7 @@ import { useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, hexText, ss58 } from '../format.js';
 import Address from '../components/Address.jsx';
-import DocumentFields from '../components/DocumentFields.jsx';
+import DocumentFields, { checkDocument } from '../components/DocumentFields.jsx';
 import Field from '../components/Field.jsx';
 import TxButton from '../components/TxButton.jsx';
 
@@ -17,7 +17,10 @@ function RegisterDataset({ onDone }) {
       <h3>Curate a dataset</h3>
       <Field label="name" name="dataset-name" value={name} onChange={setName} />
       <DocumentFields prefix="dataset" uri={uri} hash={hash} onUri={setUri} onHash={setHash} />
-      <TxButton label="Register dataset" name="register-dataset" build={(api) => api.tx.rewards.registerDataset(name, uri, hash)} onDone={onDone} />
+      <TxButton label="Register dataset" name="register-dataset" build={async (api) => {
+        await checkDocument(uri, hash);
+        return api.tx.rewards.registerDataset(name, uri, hash);
+      }} onDone={onDone} />
     </div>
   );
 }

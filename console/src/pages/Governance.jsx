@@ -39,15 +39,21 @@ function VoteForm({ proposal, parameters, onDone }) {
 
 /**
  * Why an enacted call failed: the error in the block that enacted it (its
- * `governance.ProposalEnacted` event), in the pallet's words. A node that no longer keeps
- * that block's state cannot say.
+ * `governance.ProposalEnacted` event), in the pallet's words, read with that block's
+ * metadata (a runtime upgrade since may have renumbered the errors). A node that no
+ * longer keeps that block's state (256 blocks by default) cannot say.
  */
 function EnactmentFailure({ proposalId, at }) {
   const failure = useChainData(async (api) => {
-    const events = await (await api.at(await api.rpc.chain.getBlockHash(at))).query.system.events();
-    const enacted = events.find(({ event }) => api.events.governance.ProposalEnacted.is(event) && event.data.proposalId.toNumber() === proposalId);
-    if (!enacted) throw new Error(`no enactment event in block #${at}`);
-    return errorMessage(api, dispatchErrorName(api, enacted.event.data.result.asErr));
+    const then = await api.at(await api.rpc.chain.getBlockHash(at));
+    const enacted = (await then.query.system.events())
+      .find(({ event }) => then.events.governance.ProposalEnacted.is(event) && event.data.proposalId.toNumber() === proposalId);
+    if (!enacted?.event.data.result.isErr) throw new Error(`no failed enactment of #${proposalId} in block #${at}`);
+    const error = enacted.event.data.result.asErr;
+    // Governance's own refusals (no block left, too heavy, no longer decodes) are
+    // `Other`, whose text the chain does not keep.
+    if (error.isOther) return 'governance could not dispatch it (no block left to enact it in, heavier than a block allows, or no longer decoding after an upgrade)';
+    return errorMessage(then, dispatchErrorName(then, error));
   }, [proposalId, at], { everyBlock: false });
   const why = failure.data ?? (failure.error ? `its error is not readable here (${failure.error})` : '…');
   return <span data-testid="enactment-error">the call failed: {why}</span>;

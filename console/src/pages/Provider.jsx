@@ -2,9 +2,12 @@ import { useState } from 'react';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, percent, visible } from '../format.js';
-import DocumentFields from '../components/DocumentFields.jsx';
+import DocumentFields, { checkDocument } from '../components/DocumentFields.jsx';
 import Field from '../components/Field.jsx';
 import TxButton from '../components/TxButton.jsx';
+
+/** Comma-separated tags as the list a listing holds. */
+const tagList = (text) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
 function Register({ onDone }) {
   const [name, setName] = useState('');
@@ -46,11 +49,12 @@ function ListService({ onDone }) {
   }, [], { everyBlock: false });
   const [form, setForm] = useState({ name: '', tags: '', uri: '', hash: '', unit: 'Request', perUnit: '0.01', share: '0', dataset: '' });
   const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
-  const build = (a) => {
+  const build = async (a) => {
     const share = Math.round(Number(form.share) * 1e7);
     if (form.share.trim() === '' || !Number.isFinite(share) || share < 0 || share > 1e9) throw new Error(`"${form.share}" is not a percentage`);
     const dataset = form.dataset.trim() === '' ? null : Number(form.dataset);
-    const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean);
+    const tags = tagList(form.tags);
+    await checkDocument(form.uri, form.hash);
     return a.tx.services.listService(form.name, tags, form.uri, form.hash, { unit: form.unit, perUnit: parseAgr(form.perUnit) }, share, dataset);
   };
   return (
@@ -73,38 +77,48 @@ function ListService({ onDone }) {
 }
 
 /**
- * `updateService` with what the provider changed in the form: every field starts as
- * listed, and only the ones that differ from the listing as it is now are sent (the
- * others as `None`, left as they are).
+ * `updateService` with what the provider changed: a field not typed in shows the listing
+ * as it is now and is sent as `None` (left as it is), so a change made elsewhere in the
+ * meantime is never undone; a typed field is sent only if it differs from the listing.
  */
 function EditService({ service, onDone }) {
   const listed = {
     name: service.name, tags: service.tags.join(', '), uri: service.metadataUri, hash: service.metadataHash,
     perUnit: agr(service.price.perUnit).replace(' AGR', '').replaceAll(',', ''),
   };
-  const [form, setForm] = useState(listed);
-  const set = (key) => (value) => setForm((f) => ({ ...f, [key]: value }));
-  const build = (api) => {
-    const changed = (key) => form[key].trim() !== listed[key];
-    const perUnit = parseAgr(form.perUnit);
-    const tags = form.tags.split(',').map((t) => t.trim()).filter(Boolean);
+  const [typed, setTyped] = useState({});
+  const value = (key) => typed[key] ?? listed[key];
+  const set = (key) => (text) => setTyped((t) => ({ ...t, [key]: text }));
+  const build = async (api) => {
+    const name = value('name').trim();
+    const tags = tagList(value('tags'));
+    const [uri, hash] = [value('uri').trim(), value('hash').trim().toLowerCase()];
+    const perUnit = parseAgr(value('perUnit'));
+    // Only typed fields count: a listed value the form cannot show exactly (a tag with
+    // a comma, a name with outer spaces) is never re-sent changed.
+    const edited = (...keys) => keys.some((key) => typed[key] !== undefined);
     const update = [
-      changed('name') ? form.name.trim() : null,
-      changed('tags') ? tags : null,
-      changed('uri') || changed('hash') ? [form.uri.trim(), form.hash.trim()] : null,
-      perUnit !== BigInt(service.price.perUnit) ? { unit: service.price.unit, perUnit } : null,
+      edited('name') && name !== service.name ? name : null,
+      edited('tags') && tags.join('\n') !== service.tags.join('\n') ? tags : null,
+      edited('uri', 'hash') && (uri !== service.metadataUri || hash !== service.metadataHash) ? [uri, hash] : null,
+      edited('perUnit') && perUnit !== BigInt(service.price.perUnit) ? { unit: service.price.unit, perUnit } : null,
     ];
     if (update.every((field) => field === null)) throw new Error('nothing was changed');
+    if (update[2]) await checkDocument(uri, hash);
     return api.tx.services.updateService(service.id, ...update);
+  };
+  const done = (inclusion) => {
+    setTyped({});
+    return onDone(inclusion);
   };
   return (
     <details>
       <summary>Edit</summary>
-      <Field label="name" name="edit-name" value={form.name} onChange={set('name')} />
-      <Field label="tags (comma-separated)" name="edit-tags" value={form.tags} onChange={set('tags')} />
-      <DocumentFields prefix="edit" uri={form.uri} hash={form.hash} onUri={set('uri')} onHash={set('hash')} />
-      <Field label={`price per ${service.price.unit} (AGR)`} name="edit-price" value={form.perUnit} onChange={set('perUnit')} />
-      <TxButton label="Update" name="update-service" build={build} onDone={onDone} />
+      <Field label="name" name="edit-name" value={value('name')} onChange={set('name')} />
+      <Field label="tags (comma-separated)" name="edit-tags" value={value('tags')} onChange={set('tags')} />
+      <DocumentFields prefix="edit" uri={value('uri')} hash={value('hash')} onUri={set('uri')} onHash={set('hash')} />
+      <Field label={`price per ${service.price.unit} (AGR)`} name="edit-price" value={value('perUnit')} onChange={set('perUnit')} />
+      <TxButton label="Update" name="update-service" build={build} onDone={done} />
     </details>
   );
 }

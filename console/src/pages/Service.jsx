@@ -120,7 +120,7 @@ function TryIt({ service, metadata }) {
         <textarea name="try-body" rows={5} value={body} onChange={(e) => setBody(e.target.value)} />
       </Field>
       <button type="button" name="try-it" onClick={call} disabled={result?.busy || !wallet.account}>Send paid call</button>
-      {result?.error && <p role="alert" className="error">{result.error}</p>}
+      {result?.error && <p role="alert" className="error">{visible(result.error)}</p>}
       {result?.status && (
         <div data-testid="try-result">
           <p>HTTP {result.status} on channel #{result.channelId}: {result.owedUnits.toString()} units owed, {result.signedUnits.toString()} signed for, {agr(result.spent)} spent so far</p>
@@ -155,7 +155,7 @@ export default function Service({ id }) {
       </dl>
       <div className="card">
         <h3>Metadata document</h3>
-        {discovered.error && <p role="alert" className="error">{discovered.error}</p>}
+        {discovered.error && <p role="alert" className="error">{visible(discovered.error)}</p>}
         {discovered.data && <pre data-testid="metadata">{visible(JSON.stringify(discovered.data.metadata, null, 2))}</pre>}
       </div>
       <div className="cards">
