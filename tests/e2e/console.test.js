@@ -164,6 +164,14 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     assert.equal(outcome.error, undefined, `${name}: ${outcome.error}`);
   }
 
+  /** Opens a channel of the service page shown, with `deposit` AGR for `duration` blocks. */
+  async function openChannelInPage(deposit, duration) {
+    const opening = page.locator('.card:has(h3:text("Open a channel"))');
+    await opening.locator('input[name=deposit]').fill(deposit);
+    await opening.locator('input[name=duration]').fill(duration);
+    await sendOk(opening, 'open-channel');
+  }
+
   async function proposal(id) {
     const listed = (await api.rpc.agora.listProposals({ startAfter: id === 0 ? undefined : id - 1, limit: 1 })).map((p) => p.toJSON());
     assert.equal(listed[0].id, id);
@@ -451,10 +459,7 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await page.fill('input[name=quote-units]', '1000');
     await page.locator('[data-testid=quote]:has-text("10 AGR")').waitFor({ timeout: 15_000 });
 
-    const opening = page.locator('.card:has(h3:text("Open a channel"))');
-    await opening.locator('input[name=deposit]').fill('10');
-    await opening.locator('input[name=duration]').fill('600');
-    await sendOk(opening, 'open-channel');
+    await openChannelInPage('10', '600');
     const [channel] = (await api.rpc.agora.listChannels({ consumer: pairs.Dave.address })).map((c) => c.toJSON());
     assert.equal(channel.deposit, (10n * AGR).toString());
     await page.locator(`[data-testid=opened]:has-text("Channel #${channel.id} is open")`).waitFor();
@@ -525,10 +530,7 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
     await open('market');
     await page.click(`a[href="#/service/${oddId}"]`);
     await page.locator('[data-testid=metadata]:has-text("odd-chat")').waitFor({ timeout: 30_000 });
-    const opening = page.locator('.card:has(h3:text("Open a channel"))');
-    await opening.locator('input[name=deposit]').fill('1');
-    await opening.locator('input[name=duration]').fill('600');
-    await sendOk(opening, 'open-channel');
+    await openChannelInPage('1', '600');
     const [channel] = (await api.rpc.agora.listChannels({ consumer: pairs.Alice.address })).map((c) => c.toJSON());
     await open('channels');
     const row = page.locator(`[data-testid=channel-${channel.id}]`);
@@ -545,10 +547,7 @@ describe('Agora Console in Chromium: shop, pay, earn and vote through the page',
   test('an expired channel is reclaimed from the page and its deposit comes back', async () => {
     await open('market');
     await page.click(`a[href="#/service/${serviceId}"]`);
-    const opening = page.locator('.card:has(h3:text("Open a channel"))');
-    await opening.locator('input[name=deposit]').fill('5');
-    await opening.locator('input[name=duration]').fill('2');
-    await sendOk(opening, 'open-channel');
+    await openChannelInPage('5', '2');
     const channels = (await api.rpc.agora.listChannels({ consumer: pairs.Dave.address })).map((c) => c.toJSON());
     const short = channels.find((c) => c.deposit === (5n * AGR).toString());
     await open('channels');

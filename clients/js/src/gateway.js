@@ -17,8 +17,8 @@ function units(value) {
  * shows to whoever presents a receipt of the channel (`signedReceipt`, e.g. one for 0
  * units from the channel's app key). Resolves to `{ owedUnits, signedUnits }` (bigints):
  * the units the channel's calls used, and those of the best receipt the gateway holds.
- * Throws an `Error` whose message says what was wrong: no answer within `timeoutMs`, a
- * refusal (with the gateway's message, cut to 200 characters), or an answer that is not
+ * Throws an `Error` whose message says what was wrong: no answer within `timeoutMs`, no
+ * connection (the browser's reason: DNS, CORS, TLS), a refusal (with the gateway's message, cut to 200 characters), or an answer that is not
  * an account.
  * @param {string} gateway the gateway's root, e.g. `PayingClient#gateway`
  * @param {number} channelId
@@ -31,15 +31,16 @@ export async function channelAccount(gateway, channelId, signedReceipt, { fetch 
   let response;
   let body;
   try {
+    const silent = () => new Error(`no answer from ${gateway} within ${timeoutMs / 1000} s`);
     try {
       response = await fetch(`${gateway}/agora/channels/${channelId}`, { headers: receiptHeaders(signedReceipt), signal: abort.signal });
-    } catch {
-      throw new Error(`no answer from ${gateway} within ${timeoutMs / 1000} s`);
+    } catch (error) {
+      throw abort.signal.aborted ? silent() : new Error(`cannot reach ${gateway}: ${error.message}`);
     }
     try {
       body = await response.json();
     } catch {
-      throw new Error(`${gateway} answered HTTP ${response.status} with something other than JSON`);
+      throw abort.signal.aborted ? silent() : new Error(`${gateway} answered HTTP ${response.status} with something other than JSON`);
     }
   } finally {
     clearTimeout(timer);

@@ -11,7 +11,7 @@ import { receiptHeaders, receiptSigner, signReceipt, signsReceiptsOf } from './r
 /** The gateway refused a call for a reason the client cannot fix by paying. */
 export class PaymentRefused extends Error {
   constructor(status, body) {
-    super(`${status} ${body.error ?? 'refused'}: ${body.message ?? ''}`);
+    super(`${status} ${body?.error ?? 'refused'}: ${body?.message ?? ''}`);
     this.name = 'PaymentRefused';
     this.status = status;
     this.reason = body.error;
@@ -41,8 +41,6 @@ export class SpendLimitExceeded extends Error {
   }
 }
 
-/** Refusals after which the gateway kept the receipt it was shown. */
-const RECEIPT_KEPT = new Set(['receipt_too_low', 'deposit_exhausted']);
 /** Refusals that a moment's wait may fix. */
 const TRANSIENT = new Set(['overloaded', 'chain_unavailable', 'store_unavailable']);
 /** Every refusal the gateway answers with (docs/gateway.md). */
@@ -52,6 +50,17 @@ const GATEWAY_REASONS = new Set([
   ...TRANSIENT, 'body_too_large', 'request_timeout',
 ]);
 const ATTEMPTS = 5;
+/** How long handing in a receipt (`settle`) may take. */
+const SETTLE_TIMEOUT_MS = 30_000;
+
+/**
+ * A count of units a gateway wrote (a JSON number or a header's digits) as a bigint, or
+ * null for anything else: "0x10", " 5", "1e3" or 1.5 are not counts.
+ */
+function unitCount(value) {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
+  return typeof value === 'string' && /^[0-9]{1,20}$/.test(value) ? BigInt(value) : null;
+}
 
 const max = (...values) => values.reduce((a, b) => (b > a ? b : a));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -70,8 +79,14 @@ export class PayingClient {
   #spentBefore = 0n;
   /** The most units one call (and the receipt handed in after it) may add. */
   #maxUnitsPerCall;
-  /** Units signed before the current call began. */
-  #callBase = 0n;
+  /**
+   * The latest call's allowance: `base`, the units signed before it began, on the channel
+   * paying now (lowered by what it signed on a channel given up during the call); what
+   * `settle()` may add to is what that call may.
+   */
+  #lastCall = { base: 0n };
+  /** Calls under way, each of which the deposit must be able to pay. */
+  #inFlight = 0n;
 
   /**
    * @param {object} api an `ApiPromise` with `agoraRpc`
@@ -162,25 +177,41 @@ export class PayingClient {
     this.#requiredUnits = 0n;
   }
 
-  #headers() {
-    const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
-    return { units, headers: this.#receipt(units) };
-  }
-
-  /** The receipt headers for `units`, within what one call may add. */
-  #receipt(units) {
-    if (this.#maxUnitsPerCall !== undefined && units > this.#callBase + this.#maxUnitsPerCall) {
-      throw new SpendLimitExceeded(units - this.#callBase, this.#maxUnitsPerCall);
+  /**
+   * The receipt headers for `units` on the channel paying now, within what `call` may
+   * add. A receipt handed out counts as signed from then on, whatever the answer: the
+   * provider can claim it.
+   */
+  #receipt(units, call) {
+    if (this.#maxUnitsPerCall !== undefined && units > call.base + this.#maxUnitsPerCall) {
+      throw new SpendLimitExceeded(units - call.base, this.#maxUnitsPerCall);
     }
-    return receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units));
-  }
-
-  #heard(units) {
+    const headers = receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units));
     this.signedUnits = max(this.signedUnits, units);
+    return headers;
   }
 
+  /** Units the gateway says the channel owes, if it wrote a count. */
   #owed(units) {
-    if (units !== null && units !== undefined) this.owedUnits = max(this.owedUnits, BigInt(units));
+    const count = unitCount(units);
+    if (count !== null) this.owedUnits = max(this.owedUnits, count);
+  }
+
+  /**
+   * Whether a gateway's "the deposit cannot pay" is true of the channel on chain: its
+   * deposit pays less than what is signed or owed plus one more call for each under
+   * way. Without `maxUnitsPerCall` the client cannot tell, and believes it.
+   */
+  async #depositShort() {
+    if (this.#maxUnitsPerCall === undefined) return true;
+    const channel = (await this.#api.rpc.agora.getChannel(this.channelId)).toJSON();
+    const needed = (max(this.signedUnits, this.owedUnits) + this.#maxUnitsPerCall * this.#inFlight) * this.price.perUnit;
+    return BigInt(channel.deposit) < needed;
+  }
+
+  /** Whether channel `channelId` is open on chain (and not what a gateway calls unknown). */
+  async #channelOpen() {
+    return this.#api.rpc.agora.getChannel(this.channelId).then(() => true, () => false);
   }
 
   /** Follows a streamed response's `agora.usage` (or cut-off error) event without holding it back. */
@@ -219,35 +250,63 @@ export class PayingClient {
    * @returns {Promise<Response>}
    */
   async fetch(path, init = {}) {
-    this.#callBase = this.signedUnits;
+    const call = { base: this.signedUnits };
+    this.#lastCall = call;
+    this.#inFlight += 1n;
+    try {
+      return await this.#paidCall(path, init, call);
+    } finally {
+      this.#inFlight -= 1n;
+    }
+  }
+
+  /**
+   * `fetch`'s attempts. Every refusal that would make the client act on chain (top up,
+   * extend, open another channel) is checked against the chain first: a gateway saying
+   * so is not enough to lock more of the consumer's funds or spend its fees.
+   */
+  async #paidCall(path, init, call) {
     for (let attempt = 1; ; attempt += 1) {
-      if (this.channelId === null) await this.#open();
-      const { units, headers } = this.#headers();
+      if (this.channelId === null) {
+        // What the channel given up was signed for during this call counts against it.
+        call.base -= this.signedUnits;
+        await this.#open();
+      }
+      const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
+      const headers = this.#receipt(units, call);
       const response = await this.#fetch(`${this.endpoint}${path}`, { ...init, headers: { ...init.headers, ...headers } });
       const refusal = [402, 408, 413, 503].includes(response.status) ? await response.clone().json().catch(() => null) : null;
       if (!GATEWAY_REASONS.has(refusal?.error)) {
-        this.#heard(units);
         this.#owed(response.headers.get('agora-owed-units'));
         return this.#watch(response);
       }
       this.#owed(refusal.owedUnits);
-      if (RECEIPT_KEPT.has(refusal.error)) this.#heard(units);
       if (attempt >= ATTEMPTS) throw new PaymentRefused(response.status, refusal);
       switch (refusal.error) {
-        case 'receipt_too_low':
-          this.#requiredUnits = BigInt(refusal.requiredUnits ?? refusal.owedUnits);
+        case 'receipt_too_low': {
+          const required = unitCount(refusal.requiredUnits) ?? unitCount(refusal.owedUnits);
+          if (required === null) throw new PaymentRefused(response.status, refusal);
+          this.#requiredUnits = required;
           break;
+        }
         case 'deposit_exhausted':
         case 'receipt_exceeds_deposit':
+          if (!await this.#depositShort()) throw new PaymentRefused(response.status, refusal);
           await topUp(this.#api, this.#account, this.channelId, this.#deposit);
           break;
         case 'channel_expiring': {
           const head = (await this.#api.rpc.chain.getHeader()).number.toNumber();
+          const { expiresAt } = (await this.#api.rpc.agora.getChannel(this.channelId)).toJSON();
+          // Extending to no later than it expires already would only cost a fee.
+          if (head + this.#duration <= expiresAt) throw new PaymentRefused(response.status, refusal);
           await extendChannel(this.#api, this.#account, this.channelId, head + this.#duration);
           break;
         }
         case 'unknown_channel':
-          this.channelId = null; // closed or reclaimed: the next attempt opens a new one
+          // Closed or reclaimed: the next attempt opens a new one. A channel still open
+          // on chain is one the gateway has not seen yet: wait for it instead.
+          if (await this.#channelOpen()) await sleep(250 * attempt);
+          else this.channelId = null;
           break;
         default:
           if (!TRANSIENT.has(refusal.error)) throw new PaymentRefused(response.status, refusal);
@@ -264,16 +323,15 @@ export class PayingClient {
    */
   async settle() {
     if (this.channelId === null || this.owedUnits <= this.signedUnits) return this.spent;
-    const units = this.owedUnits;
+    // Counted as signed once handed out (#receipt): never from the count the gateway
+    // names, which a gateway could inflate to have the next call sign up to it.
+    const headers = this.#receipt(this.owedUnits, this.#lastCall);
     const response = await this.#fetch(`${this.gateway}/agora/receipts`, {
-      method: 'POST', headers: this.#receipt(units),
+      method: 'POST', headers, signal: AbortSignal.timeout(SETTLE_TIMEOUT_MS),
     });
-    const view = await response.json();
+    const view = await response.json().catch(() => null);
     if (!response.ok) throw new PaymentRefused(response.status, view);
-    // What the gateway kept is the receipt just signed, never the count it names: a
-    // gateway claiming more would have the next call sign up to that, past every limit.
-    this.#heard(units);
-    this.#owed(view.owedUnits);
+    this.#owed(view?.owedUnits);
     return this.spent;
   }
 }

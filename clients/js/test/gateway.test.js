@@ -52,5 +52,14 @@ test('a gateway that does not answer in time, or at all, counts as not answering
   const { account } = await ask(silent, { timeoutMs: 50 });
   await assert.rejects(account, { message: 'no answer from http://gateway.test within 0.05 s' });
   const { account: refused } = await ask(() => Promise.reject(new TypeError('Failed to fetch')));
-  await assert.rejects(refused, { message: 'no answer from http://gateway.test within 10 s' });
+  await assert.rejects(refused, { message: 'cannot reach http://gateway.test: Failed to fetch' });
+  // A body that never ends is no answer either.
+  const endless = (init) => new Response(new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"owedUnits":'));
+      init.signal.addEventListener('abort', () => controller.error(init.signal.reason));
+    },
+  }), { status: 200 });
+  const { account: dripping } = await ask(endless, { timeoutMs: 50 });
+  await assert.rejects(dripping, { message: 'no answer from http://gateway.test within 0.05 s' });
 });

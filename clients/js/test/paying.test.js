@@ -7,8 +7,49 @@ import { PayingClient, SpendLimitExceeded, metadataHash, signsReceiptsOf } from 
 
 const GENESIS = `0x${'11'.repeat(32)}`;
 
+/**
+ * A chain with `channels` (id → { deposit, expiresAt }) at block 50: reads them, and
+ * records the transactions sent (opening channel 8, top-ups, extensions) in `sent`.
+ */
+function fakeChain(channels) {
+  const sent = [];
+  const number = (n) => ({ toNumber: () => n, toBigInt: () => BigInt(n) });
+  const included = (name, data) => ({
+    signAndSend: async (...args) => {
+      sent.push(name);
+      args.at(-1)({ status: { isInBlock: true, asInBlock: '0x01' }, events: [{ event: { name, data } }], dispatchError: null });
+      return () => {};
+    },
+  });
+  const event = (name) => ({ is: (e) => e.name === name });
+  return {
+    sent,
+    genesisHash: { toHex: () => GENESIS },
+    rpc: {
+      chain: { getHeader: async () => ({ number: number(50) }) },
+      agora: {
+        getChannel: async (id) => {
+          if (!channels[id]) throw new Error(`channel ${id} not found`);
+          return { toJSON: () => ({ id, ...channels[id] }) };
+        },
+      },
+    },
+    tx: {
+      metering: {
+        openChannel: () => included('ChannelOpened', { channelId: number(8), expiresAt: number(150), pricePerUnit: number(5) }),
+        topUp: () => included('ChannelToppedUp', { deposit: number(2_000) }),
+        extend: (id, at) => included('ChannelExtended', { expiresAt: number(at) }),
+      },
+    },
+    events: {
+      metering: { ChannelOpened: event('ChannelOpened'), ChannelToppedUp: event('ChannelToppedUp'), ChannelExtended: event('ChannelExtended') },
+      transactionPayment: { TransactionFeePaid: event('TransactionFeePaid') },
+    },
+  };
+}
+
 /** A client on channel 7 of a service priced 5 planck per unit, talking to `gateway`. */
-async function clientOf(gateway, maxUnitsPerCall) {
+async function clientOf(gateway, maxUnitsPerCall, api = { genesisHash: { toHex: () => GENESIS } }) {
   await cryptoWaitReady();
   const appKey = new Keyring({ type: 'sr25519' }).addFromUri('//AppKey');
   const sent = [];
@@ -16,13 +57,13 @@ async function clientOf(gateway, maxUnitsPerCall) {
     sent.push({ url, units: init.headers['Agora-Units'] });
     return gateway(url, init);
   };
-  const client = new PayingClient({ genesisHash: { toHex: () => GENESIS } }, {
+  const client = new PayingClient(api, {
     discovered: {
       service: { id: 3, price: { unit: 'Request', perUnit: '5' } },
       metadata: { endpoints: [{ url: 'http://gateway.test/v1' }] },
       endpoint: 'http://gateway.test/v1',
     },
-    account: null, appKey, deposit: 1_000n, duration: 100, maxUnitsPerCall, fetch,
+    account: { address: 'consumer', signer: {} }, appKey, deposit: 1_000n, duration: 100, maxUnitsPerCall, fetch,
   });
   client.channelId = 7;
   return { client, sent };
@@ -75,6 +116,60 @@ test('a gateway naming more signed units than it was handed gets no receipt for 
   assert.deepEqual(sent.map((s) => s.units), ['0', '3', '3']);
   assert.equal(await client.settle(), 20n);
   assert.deepEqual(sent.map((s) => s.units), ['0', '3', '3', '4']);
+});
+
+test('a channel given up during a call does not give the next one its allowance again', async () => {
+  // A first call signs 9 units of channel 7. In the next, the gateway calls channel 7
+  // unknown (the chain agrees: it was closed) and asks 15 units of the new channel 8:
+  // a whole new 15 in one call, past its 10. Counted from the 9 signed before the call,
+  // as it once was, the 15 would have passed.
+  const chain = fakeChain({});
+  let step = 0;
+  const answers = [
+    () => json(402, { error: 'receipt_too_low', message: 'pay', requiredUnits: 9 }),
+    () => json(200, { ok: true }),
+    () => json(402, { error: 'unknown_channel', message: 'no such channel' }),
+    () => json(402, { error: 'receipt_too_low', message: 'pay', requiredUnits: 15 }),
+  ];
+  const { client, sent } = await clientOf(() => answers[step++](), 10, chain);
+  assert.equal((await client.fetch('/chat')).status, 200);
+  await assert.rejects(client.fetch('/chat'), (error) => error instanceof SpendLimitExceeded && error.units === 15n);
+  assert.deepEqual(sent.map((s) => s.units), ['0', '9', '9', '0']);
+  assert.deepEqual(chain.sent, ['ChannelOpened']);
+  assert.equal(client.channelId, 8);
+  assert.equal(client.spent, 45n); // the 9 units of channel 7, nothing more
+});
+
+test('a refusal that would act on chain is checked against the chain first', async () => {
+  // Channel 7 holds 1,000 planck, 200 units at 5, and expires at block 400.
+  const chain = fakeChain({ 7: { deposit: '1000', expiresAt: 400 } });
+  const refusing = (error) => () => json(402, { error, message: 'says the gateway' });
+  for (const error of ['deposit_exhausted', 'receipt_exceeds_deposit', 'channel_expiring']) {
+    const { client } = await clientOf(refusing(error), 10, chain);
+    await assert.rejects(client.fetch('/chat'), (e) => e.name === 'PaymentRefused' && e.reason === error);
+  }
+  assert.deepEqual(chain.sent, [], 'no top-up, no extension: the chain says neither is needed');
+  // A channel the chain still has is one the gateway has not seen yet: wait, do not
+  // open another.
+  let step = 0;
+  const { client, sent } = await clientOf(() => (step++ === 0 ? json(402, { error: 'unknown_channel', message: '?' }) : json(200, { ok: true })), 10, chain);
+  assert.equal((await client.fetch('/chat')).status, 200);
+  assert.deepEqual([client.channelId, chain.sent, sent.length], [7, [], 2]);
+  // A deposit that truly cannot pay another call is topped up.
+  const short = fakeChain({ 7: { deposit: '40', expiresAt: 400 } });
+  step = 0;
+  const topped = await clientOf(() => (step++ === 0 ? json(402, { error: 'deposit_exhausted', message: 'top up' }) : json(200, { ok: true })), 10, short);
+  assert.equal((await topped.client.fetch('/chat')).status, 200);
+  assert.deepEqual(short.sent, ['ChannelToppedUp']);
+});
+
+test('counts a gateway writes oddly are not counts', async () => {
+  const { client, sent } = await clientOf(() => json(200, { ok: true }, { 'agora-owed-units': '0x10' }), 10);
+  await client.fetch('/chat');
+  assert.equal(client.owedUnits, 0n);
+  const odd = await clientOf(() => json(402, { error: 'receipt_too_low', message: 'pay', requiredUnits: '1e3' }), 10);
+  await assert.rejects(odd.client.fetch('/chat'), (e) => e.name === 'PaymentRefused' && e.reason === 'receipt_too_low');
+  assert.deepEqual([sent.length, odd.sent.length], [1, 1]);
 });
 
 test('without maxUnitsPerCall a call may cost up to the deposit, as before', async () => {

@@ -8,6 +8,7 @@ owed through streamed responses, and reports what was spent."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any, Iterator, Optional, Union
 from urllib.parse import urlparse
@@ -20,8 +21,6 @@ from agora.keys import ReceiptKey
 from agora.metadata import DiscoveredService, discover_service
 from agora.receipt import Receipt, signs_receipts_of
 
-#: Refusals after which the gateway kept the receipt it was shown.
-RECEIPT_KEPT = {"receipt_too_low", "deposit_exhausted"}
 #: Refusals that a moment's wait may fix.
 TRANSIENT = {"overloaded", "chain_unavailable", "store_unavailable"}
 #: Every refusal the gateway answers with.
@@ -31,14 +30,27 @@ GATEWAY_REASONS = {
     "deposit_exhausted", "receipt_too_low", "body_too_large", "request_timeout", *TRANSIENT,
 }
 ATTEMPTS = 5
+#: How long a paid call may go without an answer (seconds), unless ``timeout`` is given.
+CALL_TIMEOUT = 60
+
+
+def unit_count(value: Any) -> Optional[int]:
+    """A count of units a gateway wrote (a JSON number or a header's digits), or ``None``
+    for anything else: ``"0x10"``, ``" 5"``, ``"1_000"``, ``"５"`` or ``1.5`` are not counts."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,20}", value):
+        return int(value)
+    return None
 
 
 class PaymentRefused(Exception):
     """The gateway refused a call for a reason paying cannot fix."""
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(f"{status} {body.get('error')}: {body.get('message', '')}")
-        self.status, self.reason, self.body = status, body.get("error"), body
+    def __init__(self, status: int, body: Any) -> None:
+        fields = body if isinstance(body, dict) else {}
+        super().__init__(f"{status} {fields.get('error', 'refused')}: {fields.get('message', '')}")
+        self.status, self.reason, self.body = status, fields.get("error"), body
 
 
 class PriceAboveLimit(Exception):
@@ -83,7 +95,7 @@ class PayingClient:
         self.channel_id: Optional[int] = None
         #: Units the channel owes, as the gateway last said.
         self.owed_units = 0
-        #: Units of the best receipt the gateway kept: what the provider can claim.
+        #: Units of the best receipt handed to the gateway: what the provider can claim.
         self.signed_units = 0
         self._account, self._app_key = account, app_key
         self._deposit, self._duration = deposit, duration
@@ -92,7 +104,8 @@ class PayingClient:
         self._required_units = 0
         self._spent_before = 0
         self._max_units_per_call = max_units_per_call
-        #: Units signed before the current call began.
+        #: Units signed before the current call began, on the channel paying now (lowered by
+        #: what the call signed on a channel given up during it).
         self._call_base = 0
 
     @classmethod
@@ -150,22 +163,43 @@ class PayingClient:
         self.owed_units = self.signed_units = self._required_units = 0
 
     def _owed(self, units: Any) -> None:
-        if units is not None:
-            self.owed_units = max(self.owed_units, int(units))
+        count = unit_count(units)
+        if count is not None:
+            self.owed_units = max(self.owed_units, count)
 
     def _headers(self, units: int) -> dict[str, str]:
+        """The receipt headers for ``units``, within what the call may add. A receipt handed
+        out counts as signed from then on, whatever the answer: the provider can claim it."""
         assert self.channel_id is not None
         if self._max_units_per_call is not None and units > self._call_base + self._max_units_per_call:
             raise SpendLimitExceeded(units - self._call_base, self._max_units_per_call)
-        return Receipt(self._genesis_hash, self.channel_id, units).sign(self._app_key).headers()
+        headers = Receipt(self._genesis_hash, self.channel_id, units).sign(self._app_key).headers()
+        self.signed_units = max(self.signed_units, units)
+        return headers
+
+    def _deposit_short(self) -> bool:
+        """Whether a gateway's "the deposit cannot pay" is true of the channel on chain: its
+        deposit pays less than what is signed or owed plus one more call. Without
+        ``max_units_per_call`` the client cannot tell, and believes it."""
+        if self._max_units_per_call is None:
+            return True
+        assert self.channel_id is not None
+        channel = self.agora.get_channel(self.channel_id)
+        if channel is None:
+            return False
+        needed = (max(self.signed_units, self.owed_units) + self._max_units_per_call) * self.price["perUnit"]
+        return int(channel["deposit"]) < needed
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A paid call (``requests`` arguments), retried as the gateway's refusals say.
         With ``stream=True`` the body is read as it arrives; use :meth:`stream` to read
         an event stream and keep track of what it cost."""
         self._call_base = self.signed_units
+        kwargs.setdefault("timeout", CALL_TIMEOUT)
         for attempt in range(1, ATTEMPTS + 1):
             if self.channel_id is None:
+                # What the channel given up was signed for during this call counts against it.
+                self._call_base -= self.signed_units
                 self._open()
             units = max(self.owed_units, self._required_units, self.signed_units)
             headers = {**kwargs.pop("headers", {}), **self._headers(units)}
@@ -173,12 +207,9 @@ class PayingClient:
             kwargs["headers"] = {k: v for k, v in headers.items() if not k.startswith("Agora-")}
             refusal = self._refusal(response)
             if refusal is None:
-                self.signed_units = max(self.signed_units, units)
                 self._owed(response.headers.get("Agora-Owed-Units"))
                 return response
             self._owed(refusal.get("owedUnits"))
-            if refusal["error"] in RECEIPT_KEPT:
-                self.signed_units = max(self.signed_units, units)
             if attempt == ATTEMPTS:
                 raise PaymentRefused(response.status_code, refusal)
             self._answer(response.status_code, refusal, attempt)
@@ -192,20 +223,41 @@ class PayingClient:
             body = response.json()
         except ValueError:
             return None
-        return body if isinstance(body, dict) and body.get("error") in GATEWAY_REASONS else None
+        is_refusal = isinstance(body, dict) and isinstance(body.get("error"), str) and body["error"] in GATEWAY_REASONS
+        return body if is_refusal else None
 
     def _answer(self, status: int, refusal: dict[str, Any], attempt: int) -> None:
+        """Acts on a refusal. One that would act on chain (top up, extend, open another
+        channel) is checked against the chain first: a gateway saying so is not enough to
+        lock more of the consumer's funds or spend its fees."""
         reason = refusal["error"]
         if reason == "receipt_too_low":
-            self._required_units = int(refusal.get("requiredUnits", refusal.get("owedUnits", 0)))
+            required = unit_count(refusal.get("requiredUnits"))
+            required = unit_count(refusal.get("owedUnits")) if required is None else required
+            if required is None:
+                raise PaymentRefused(status, refusal)
+            self._required_units = required
         elif reason in ("deposit_exhausted", "receipt_exceeds_deposit"):
             assert self.channel_id is not None
+            if not self._deposit_short():
+                raise PaymentRefused(status, refusal)
             self.agora.top_up(self._account, self.channel_id, self._deposit)
         elif reason == "channel_expiring":
             assert self.channel_id is not None
-            self.agora.extend(self._account, self.channel_id, self.agora.best_block() + self._duration)
+            channel = self.agora.get_channel(self.channel_id)
+            expires_at = self.agora.best_block() + self._duration
+            # Extending to no later than it expires already would only cost a fee.
+            if channel is None or expires_at <= int(channel["expiresAt"]):
+                raise PaymentRefused(status, refusal)
+            self.agora.extend(self._account, self.channel_id, expires_at)
         elif reason == "unknown_channel":
-            self.channel_id = None  # closed or reclaimed: the next attempt opens a new one
+            assert self.channel_id is not None
+            # Closed or reclaimed: the next attempt opens a new one. A channel still open on
+            # chain is one the gateway has not seen yet: wait for it instead.
+            if self.agora.get_channel(self.channel_id) is None:
+                self.channel_id = None
+            else:
+                time.sleep(0.25 * attempt)
         elif reason in TRANSIENT:
             time.sleep(0.25 * attempt)
         else:
@@ -243,13 +295,14 @@ class PayingClient:
         provider can claim every call made; returns :attr:`spent`."""
         if self.channel_id is None or self.owed_units <= self.signed_units:
             return self.spent
-        units = self.owed_units
-        response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(units), timeout=30)
-        view = response.json()
+        # Counted as signed once handed out (_headers): never from the count the gateway
+        # names, which a gateway could inflate to have the next call sign up to it.
+        response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(self.owed_units), timeout=30)
+        try:
+            view = response.json()
+        except ValueError:
+            view = None
         if not response.ok:
             raise PaymentRefused(response.status_code, view)
-        # What the gateway kept is the receipt just signed, never the count it names: a
-        # gateway claiming more would have the next call sign up to that, past every limit.
-        self.signed_units = max(self.signed_units, units)
-        self._owed(view["owedUnits"])
+        self._owed(view.get("owedUnits") if isinstance(view, dict) else None)
         return self.spent

@@ -9,7 +9,7 @@ import requests
 
 from agora.keys import key_from_uri
 from agora.metadata import DiscoveredService
-from agora.paying import PayingClient, SpendLimitExceeded
+from agora.paying import PayingClient, PaymentRefused, SpendLimitExceeded, unit_count
 from agora.receipt import receipt_signer, signs_receipts_of
 
 APP_KEY = key_from_uri("//AppKey")
@@ -37,13 +37,31 @@ class ScriptedGateway(requests.Session):
 
 
 class FakeAgora:
+    """A chain at block 50 with ``channels``; records the transactions sent."""
+
     genesis_hash = bytes([0x11]) * 32
 
     def __init__(self, channels: dict[int, dict[str, Any]]) -> None:
         self.channels = channels
+        self.sent: list[str] = []
 
     def get_channel(self, channel_id: int) -> Any:
         return self.channels.get(channel_id)
+
+    def best_block(self) -> int:
+        return 50
+
+    def open_channel(self, *args: Any) -> dict[str, Any]:
+        self.sent.append("open_channel")
+        return {"channel_id": 8, "price_per_unit": 5}
+
+    def top_up(self, *args: Any) -> dict[str, Any]:
+        self.sent.append("top_up")
+        return {}
+
+    def extend(self, *args: Any) -> dict[str, Any]:
+        self.sent.append("extend")
+        return {}
 
 
 DISCOVERED = DiscoveredService(
@@ -106,6 +124,64 @@ def test_a_gateway_naming_more_signed_units_than_it_was_handed_gets_no_receipt_f
     paying.post("/chat")
     assert paying.settle() == 20
     assert gateway.units == ["0", "3", "3", "4"]
+
+
+def scripted(*answers: requests.Response) -> ScriptedGateway:
+    replies = iter(answers)
+    return ScriptedGateway(lambda url: next(replies))
+
+
+def refusal(error: str, **fields: Any) -> requests.Response:
+    return answer(402, {"error": error, "message": "says the gateway", **fields})
+
+
+def test_a_channel_given_up_during_a_call_does_not_give_the_next_one_its_allowance_again() -> None:
+    # A first call signs 9 units of channel 7. In the next, the gateway calls channel 7
+    # unknown (the chain agrees: it was closed) and asks 15 units of the new channel 8: a
+    # whole new 15 in one call, past its 10.
+    gateway = scripted(
+        refusal("receipt_too_low", requiredUnits=9),
+        answer(200, {"ok": True}),
+        refusal("unknown_channel"),
+        refusal("receipt_too_low", requiredUnits=15),
+    )
+    paying = client(gateway, 10)
+    assert paying.post("/chat").status_code == 200
+    with pytest.raises(SpendLimitExceeded) as refused:
+        paying.post("/chat")
+    assert refused.value.units == 15
+    assert gateway.units == ["0", "9", "9", "0"]
+    assert (paying.channel_id, paying.spent, paying.agora.sent) == (8, 45, ["open_channel"])  # type: ignore[attr-defined]
+
+
+def test_a_refusal_that_would_act_on_chain_is_checked_against_the_chain_first() -> None:
+    channels = {7: {"deposit": "1000", "expiresAt": 400}}  # 200 units at 5 planck
+    for error in ("deposit_exhausted", "receipt_exceeds_deposit", "channel_expiring"):
+        paying = client(scripted(refusal(error)), 10, channels)
+        with pytest.raises(PaymentRefused) as refused:
+            paying.post("/chat")
+        assert refused.value.reason == error
+        assert paying.agora.sent == []  # type: ignore[attr-defined]
+    # A channel the chain still has is one the gateway has not seen yet: wait, do not open another.
+    gateway = scripted(refusal("unknown_channel"), answer(200, {"ok": True}))
+    paying = client(gateway, 10, channels)
+    assert paying.post("/chat").status_code == 200
+    assert (paying.channel_id, paying.agora.sent, len(gateway.units)) == (7, [], 2)  # type: ignore[attr-defined]
+    # A deposit that truly cannot pay another call is topped up.
+    paying = client(scripted(refusal("deposit_exhausted"), answer(200, {"ok": True})), 10, {7: {"deposit": "40", "expiresAt": 400}})
+    assert paying.post("/chat").status_code == 200
+    assert paying.agora.sent == ["top_up"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("value", ["0x10", " 5", "1_000", "５", "1e3", "-1", 1.5, True, None, [3]])
+def test_counts_a_gateway_writes_oddly_are_not_counts(value: Any) -> None:
+    assert unit_count(value) is None
+    paying = client(scripted(refusal("receipt_too_low", requiredUnits=value, owedUnits=value)), 10)
+    with pytest.raises(PaymentRefused):
+        paying.post("/chat")
+    paying = client(scripted(answer(402, {"error": [value], "message": "?"})), 10)
+    assert paying.post("/chat").status_code == 402  # not a refusal the client knows: the response is the caller's
+    assert unit_count("12") == 12 and unit_count(12) == 12
 
 
 def test_only_channels_the_app_key_signs_are_adopted() -> None:

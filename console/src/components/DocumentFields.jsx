@@ -2,10 +2,14 @@ import { useState } from 'react';
 import { metadataHash } from '@agora/client';
 import Field from './Field.jsx';
 
+/** How long reading a document may take. */
+const READ_TIMEOUT_MS = 10_000;
+
 /** The blake2-256 of what `uri` serves now; throws a sentence when it cannot be read. */
 async function hashOf(uri) {
+  if (!/^https?:\/\/./i.test(uri)) throw new Error(`"${uri}" is not an http(s) URL: clients read documents only from those`);
   try {
-    const response = await fetch(uri);
+    const response = await fetch(uri, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return metadataHash(new Uint8Array(await response.arrayBuffer()));
   } catch (e) {
@@ -18,6 +22,7 @@ async function hashOf(uri) {
  * a listing whose document does not match its hash is refused by every client.
  */
 export async function checkDocument(uri, hash) {
+  if (uri !== uri.trim()) throw new Error('the document URL starts or ends with spaces');
   const served = await hashOf(uri);
   if (served !== hash.trim().toLowerCase()) throw new Error(`the document at ${uri} hashes to ${served}, not ${hash.trim()}: click Hash the document`);
 }
