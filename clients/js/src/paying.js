@@ -52,14 +52,20 @@ const GATEWAY_REASONS = new Set([
 const ATTEMPTS = 5;
 /** How long handing in a receipt (`settle`) may take. */
 const SETTLE_TIMEOUT_MS = 30_000;
+/** The largest count of units a receipt can carry (a u64 on chain). */
+const MAX_UNITS = 2n ** 64n - 1n;
+/** `agora_*`'s error code for what does not exist (rpc/src/lib.rs). */
+const NOT_FOUND = 4004;
 
 /**
  * A count of units a gateway wrote (a JSON number or a header's digits) as a bigint, or
- * null for anything else: "0x10", " 5", "1e3" or 1.5 are not counts.
+ * null for anything else: "0x10", " 5", "1e3", 1.5 or more than a u64 are not counts.
  */
 function unitCount(value) {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
-  return typeof value === 'string' && /^[0-9]{1,20}$/.test(value) ? BigInt(value) : null;
+  if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) return null;
+  const count = BigInt(value);
+  return count <= MAX_UNITS ? count : null;
 }
 
 const max = (...values) => values.reduce((a, b) => (b > a ? b : a));
@@ -77,16 +83,17 @@ export class PayingClient {
   #requiredUnits = 0n;
   /** What channels given up earlier were signed for (planck). */
   #spentBefore = 0n;
+  /** The units signed on channels given up earlier: with `signedUnits`, a total that never goes down. */
+  #signedBefore = 0n;
+  /** The end of the last call's (or settle's) payment: they take turns, see `fetch`. */
+  #turn = Promise.resolve();
   /** The most units one call (and the receipt handed in after it) may add. */
   #maxUnitsPerCall;
   /**
-   * The latest call's allowance: `base`, the units signed before it began, on the channel
-   * paying now (lowered by what it signed on a channel given up during the call); what
-   * `settle()` may add to is what that call may.
+   * The latest call's allowance: `base`, the units signed on every channel before it
+   * began; `settle()` may add what that call may.
    */
   #lastCall = { base: 0n };
-  /** Calls under way, each of which the deposit must be able to pay. */
-  #inFlight = 0n;
 
   /**
    * @param {object} api an `ApiPromise` with `agoraRpc`
@@ -115,7 +122,7 @@ export class PayingClient {
     this.channelId = null;
     /** Units the channel owes, as the gateway last said. */
     this.owedUnits = 0n;
-    /** Units of the best receipt the gateway kept: what the provider can claim. */
+    /** Units of the best receipt of the channel handed to the gateway: what the provider can claim from it. */
     this.signedUnits = 0n;
   }
 
@@ -148,7 +155,10 @@ export class PayingClient {
     return client;
   }
 
-  /** What the provider can claim from this client, in planck: every receipt the gateway kept. */
+  /**
+   * What the provider can claim from this client, in planck: every receipt handed out
+   * (for an adopted channel, from what was claimed on it before).
+   */
   get spent() {
     return this.#spentBefore + this.signedUnits * this.price.perUnit;
   }
@@ -165,11 +175,12 @@ export class PayingClient {
   }
 
   async #open() {
-    this.#spentBefore = this.spent;
     const opened = await openChannel(this.#api, this.#account, {
       serviceId: this.service.id, deposit: this.#deposit, duration: this.#duration,
       receiptSigner: receiptSigner(this.#appKey), agreedPrice: this.price,
     });
+    this.#spentBefore = this.spent;
+    this.#signedBefore += this.signedUnits;
     this.channelId = opened.channelId;
     this.price.perUnit = opened.pricePerUnit;
     this.owedUnits = 0n;
@@ -183,39 +194,46 @@ export class PayingClient {
    * provider can claim it.
    */
   #receipt(units, call) {
-    if (this.#maxUnitsPerCall !== undefined && units > call.base + this.#maxUnitsPerCall) {
-      throw new SpendLimitExceeded(units - call.base, this.#maxUnitsPerCall);
+    const added = this.#signedBefore + units - call.base;
+    if (this.#maxUnitsPerCall !== undefined && added > this.#maxUnitsPerCall) {
+      throw new SpendLimitExceeded(added, this.#maxUnitsPerCall);
     }
     const headers = receiptHeaders(signReceipt(this.#appKey, this.#genesisHash, this.channelId, units));
     this.signedUnits = max(this.signedUnits, units);
     return headers;
   }
 
-  /** Units the gateway says the channel owes, if it wrote a count. */
-  #owed(units) {
+  /**
+   * Units the gateway says channel `channelId` owes, if it wrote a count and the channel
+   * still pays (a late count about a channel given up is not the new one's).
+   */
+  #owed(units, channelId) {
     const count = unitCount(units);
-    if (count !== null) this.owedUnits = max(this.owedUnits, count);
+    if (count !== null && channelId === this.channelId) this.owedUnits = max(this.owedUnits, count);
   }
 
   /**
-   * Whether a gateway's "the deposit cannot pay" is true of the channel on chain: its
-   * deposit pays less than what is signed or owed plus one more call for each under
-   * way. Without `maxUnitsPerCall` the client cannot tell, and believes it.
+   * Whether a gateway's "the deposit cannot pay" may be true, by the channel on chain:
+   * what its deposit pays beyond the receipts signed is less than one top-up. The client
+   * cannot check the gateway's reservations, only bound what believing it locks: however
+   * often a gateway says so, the channel never holds more than one top-up beyond what
+   * was signed.
    */
   async #depositShort() {
-    if (this.#maxUnitsPerCall === undefined) return true;
-    const channel = (await this.#api.rpc.agora.getChannel(this.channelId)).toJSON();
-    const needed = (max(this.signedUnits, this.owedUnits) + this.#maxUnitsPerCall * this.#inFlight) * this.price.perUnit;
-    return BigInt(channel.deposit) < needed;
+    const channel = await this.#channel();
+    return channel !== null && BigInt(channel.deposit) - this.signedUnits * this.price.perUnit < this.#deposit;
   }
 
-  /** Whether channel `channelId` is open on chain (and not what a gateway calls unknown). */
-  async #channelOpen() {
-    return this.#api.rpc.agora.getChannel(this.channelId).then(() => true, () => false);
+  /** The channel paying, as the chain has it; null once it is closed or reclaimed. */
+  async #channel() {
+    return this.#api.rpc.agora.getChannel(this.channelId).then((c) => c.toJSON(), (error) => {
+      if (error.code === NOT_FOUND) return null;
+      throw error;
+    });
   }
 
   /** Follows a streamed response's `agora.usage` (or cut-off error) event without holding it back. */
-  #watch(response) {
+  #watch(response, channelId) {
     if (!(response.headers.get('content-type') ?? '').startsWith('text/event-stream') || !response.body) return response;
     const decoder = new TextDecoder();
     let pending = '';
@@ -224,7 +242,7 @@ export class PayingClient {
       if (!data.startsWith('{')) return;
       try {
         const json = JSON.parse(data);
-        if (event.includes('event: agora.usage') || json.error?.type === 'agora_payment') this.#owed(json.owedUnits);
+        if (event.includes('event: agora.usage') || json.error?.type === 'agora_payment') this.#owed(json.owedUnits, channelId);
       } catch { /* not JSON: not ours */ }
     };
     const watcher = new TransformStream({
@@ -250,14 +268,22 @@ export class PayingClient {
    * @returns {Promise<Response>}
    */
   async fetch(path, init = {}) {
-    const call = { base: this.signedUnits };
-    this.#lastCall = call;
-    this.#inFlight += 1n;
-    try {
-      return await this.#paidCall(path, init, call);
-    } finally {
-      this.#inFlight -= 1n;
-    }
+    return this.#inTurn(() => {
+      const call = { base: this.#signedBefore + this.signedUnits };
+      this.#lastCall = call;
+      return this.#paidCall(path, init, call);
+    });
+  }
+
+  /**
+   * Runs `pay` once the calls before it have been answered (their bodies may still be
+   * streaming): each receipt follows from the one before, a channel is opened once, and
+   * one call's allowance is never another's.
+   */
+  #inTurn(pay) {
+    const paid = this.#turn.then(pay);
+    this.#turn = paid.catch(() => {});
+    return paid;
   }
 
   /**
@@ -267,20 +293,17 @@ export class PayingClient {
    */
   async #paidCall(path, init, call) {
     for (let attempt = 1; ; attempt += 1) {
-      if (this.channelId === null) {
-        // What the channel given up was signed for during this call counts against it.
-        call.base -= this.signedUnits;
-        await this.#open();
-      }
+      if (this.channelId === null) await this.#open();
+      const { channelId } = this;
       const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
       const headers = this.#receipt(units, call);
       const response = await this.#fetch(`${this.endpoint}${path}`, { ...init, headers: { ...init.headers, ...headers } });
       const refusal = [402, 408, 413, 503].includes(response.status) ? await response.clone().json().catch(() => null) : null;
       if (!GATEWAY_REASONS.has(refusal?.error)) {
-        this.#owed(response.headers.get('agora-owed-units'));
-        return this.#watch(response);
+        this.#owed(response.headers.get('agora-owed-units'), channelId);
+        return this.#watch(response, channelId);
       }
-      this.#owed(refusal.owedUnits);
+      this.#owed(refusal.owedUnits, channelId);
       if (attempt >= ATTEMPTS) throw new PaymentRefused(response.status, refusal);
       switch (refusal.error) {
         case 'receipt_too_low': {
@@ -291,22 +314,29 @@ export class PayingClient {
         }
         case 'deposit_exhausted':
         case 'receipt_exceeds_deposit':
-          if (!await this.#depositShort()) throw new PaymentRefused(response.status, refusal);
-          await topUp(this.#api, this.#account, this.channelId, this.#deposit);
+          // Not short by the chain: the gateway's reservations (calls still streaming,
+          // abandoned ones) may free up, or it is lying; either way, no top-up.
+          if (await this.#depositShort()) await topUp(this.#api, this.#account, this.channelId, this.#deposit);
+          else await sleep(250 * attempt);
           break;
         case 'channel_expiring': {
           const head = (await this.#api.rpc.chain.getHeader()).number.toNumber();
-          const { expiresAt } = (await this.#api.rpc.agora.getChannel(this.channelId)).toJSON();
-          // Extending to no later than it expires already would only cost a fee.
-          if (head + this.#duration <= expiresAt) throw new PaymentRefused(response.status, refusal);
+          const channel = await this.#channel();
+          // Extending to no later than it expires already would only cost a fee: the
+          // gateway wants more blocks left than `duration` gives.
+          if (channel === null || head + this.#duration <= channel.expiresAt) {
+            throw new PaymentRefused(response.status, {
+              ...refusal, message: `the gateway wants the channel to last longer than ${this.#duration} blocks from now: use a longer duration`,
+            });
+          }
           await extendChannel(this.#api, this.#account, this.channelId, head + this.#duration);
           break;
         }
         case 'unknown_channel':
           // Closed or reclaimed: the next attempt opens a new one. A channel still open
           // on chain is one the gateway has not seen yet: wait for it instead.
-          if (await this.#channelOpen()) await sleep(250 * attempt);
-          else this.channelId = null;
+          if (await this.#channel() === null) this.channelId = null;
+          else await sleep(250 * attempt);
           break;
         default:
           if (!TRANSIENT.has(refusal.error)) throw new PaymentRefused(response.status, refusal);
@@ -322,7 +352,12 @@ export class PayingClient {
    * @returns {Promise<bigint>}
    */
   async settle() {
+    return this.#inTurn(() => this.#settle());
+  }
+
+  async #settle() {
     if (this.channelId === null || this.owedUnits <= this.signedUnits) return this.spent;
+    const { channelId } = this;
     // Counted as signed once handed out (#receipt): never from the count the gateway
     // names, which a gateway could inflate to have the next call sign up to it.
     const headers = this.#receipt(this.owedUnits, this.#lastCall);
@@ -331,7 +366,7 @@ export class PayingClient {
     });
     const view = await response.json().catch(() => null);
     if (!response.ok) throw new PaymentRefused(response.status, view);
-    this.#owed(view?.owedUnits);
+    this.#owed(view?.owedUnits, channelId);
     return this.spent;
   }
 }

@@ -29,7 +29,7 @@ function fakeChain(channels) {
       chain: { getHeader: async () => ({ number: number(50) }) },
       agora: {
         getChannel: async (id) => {
-          if (!channels[id]) throw new Error(`channel ${id} not found`);
+          if (!channels[id]) throw Object.assign(new Error(`4004: no open channel ${id}`), { code: 4004 });
           return { toJSON: () => ({ id, ...channels[id] }) };
         },
       },
@@ -163,10 +163,65 @@ test('a refusal that would act on chain is checked against the chain first', asy
   assert.deepEqual(short.sent, ['ChannelToppedUp']);
 });
 
+test('calls at once take turns: one channel is opened, and a late count of a channel given up is not the next one\'s', async () => {
+  const chain = fakeChain({});
+  const { client, sent } = await clientOf(() => json(200, { ok: true }), 10, chain);
+  client.channelId = null;
+  const answers = await Promise.all([client.fetch('/a'), client.fetch('/b'), client.fetch('/c')]);
+  assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+  assert.deepEqual([chain.sent, client.channelId, sent.length], [['ChannelOpened'], 8, 3]);
+
+  // A stream on channel 7 is still being read when the next call finds channel 7 closed
+  // and opens channel 8; the stream's usage then names 1,000 units: channel 7's, not 8's.
+  const later = fakeChain({});
+  let usage;
+  let step = 0;
+  const streaming = await clientOf(() => {
+    step += 1;
+    if (step === 1) {
+      return new Response(new ReadableStream({ start(controller) { usage = controller; } }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
+    }
+    return step === 2 ? json(402, { error: 'unknown_channel', message: 'closed' }) : json(200, { ok: true });
+  }, 10, later);
+  const stream = await streaming.client.fetch('/stream');
+  assert.equal((await streaming.client.fetch('/next')).status, 200);
+  assert.equal(streaming.client.channelId, 8);
+  usage.enqueue(new TextEncoder().encode('event: agora.usage\ndata: {"owedUnits":1000}\n\n'));
+  usage.close();
+  await stream.text();
+  assert.equal(streaming.client.owedUnits, 0n);
+});
+
+test('a node that cannot say whether a channel is open opens no other; an honest reservation is waited out', async () => {
+  const broken = fakeChain({});
+  broken.rpc.agora.getChannel = async () => { throw Object.assign(new Error('-32603: internal error'), { code: -32603 }); };
+  const { client } = await clientOf(() => json(402, { error: 'unknown_channel', message: '?' }), 10, broken);
+  await assert.rejects(client.fetch('/chat'), { message: '-32603: internal error' });
+  assert.deepEqual([client.channelId, broken.sent], [7, []]);
+  // The deposit pays plenty by the chain: a gateway still holding a reservation says
+  // otherwise for a moment; the client waits instead of topping up, and the call goes through.
+  const ample = fakeChain({ 7: { deposit: '5000', expiresAt: 400 } });
+  let step = 0;
+  const waiting = await clientOf(() => (step++ === 0 ? json(402, { error: 'deposit_exhausted', message: 'in flight' }) : json(200, { ok: true })), 10, ample);
+  assert.equal((await waiting.client.fetch('/chat')).status, 200);
+  assert.deepEqual(ample.sent, []);
+  // Expiring by the chain's count too (block 50, expiry 120, duration 100): extended to 150.
+  const expiring = fakeChain({ 7: { deposit: '5000', expiresAt: 120 } });
+  step = 0;
+  const extended = await clientOf(() => (step++ === 0 ? json(402, { error: 'channel_expiring', message: 'soon' }) : json(200, { ok: true })), 10, expiring);
+  assert.equal((await extended.client.fetch('/chat')).status, 200);
+  assert.deepEqual(expiring.sent, ['ChannelExtended']);
+});
+
 test('counts a gateway writes oddly are not counts', async () => {
   const { client, sent } = await clientOf(() => json(200, { ok: true }, { 'agora-owed-units': '0x10' }), 10);
   await client.fetch('/chat');
   assert.equal(client.owedUnits, 0n);
+  for (const header of ['1e3', '-5', '18446744073709551616']) {
+    const odd = await clientOf(() => json(200, { ok: true }, { 'agora-owed-units': header }), 10);
+    await odd.client.fetch('/chat');
+    assert.equal(odd.client.owedUnits, 0n, header);
+  }
   const odd = await clientOf(() => json(402, { error: 'receipt_too_low', message: 'pay', requiredUnits: '1e3' }), 10);
   await assert.rejects(odd.client.fetch('/chat'), (e) => e.name === 'PaymentRefused' && e.reason === 'receipt_too_low');
   assert.deepEqual([sent.length, odd.sent.length], [1, 1]);

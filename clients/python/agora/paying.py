@@ -30,18 +30,23 @@ GATEWAY_REASONS = {
     "deposit_exhausted", "receipt_too_low", "body_too_large", "request_timeout", *TRANSIENT,
 }
 ATTEMPTS = 5
-#: How long a paid call may go without an answer (seconds), unless ``timeout`` is given.
-CALL_TIMEOUT = 60
+#: How long a paid call may take to connect and then go without an answer (seconds),
+#: unless ``timeout`` is given: longer than a gateway waits for its upstream (120 s).
+CALL_TIMEOUT = (10, 180)
+#: The largest count of units a receipt can carry (a u64 on chain).
+MAX_UNITS = 2**64 - 1
 
 
 def unit_count(value: Any) -> Optional[int]:
     """A count of units a gateway wrote (a JSON number or a header's digits), or ``None``
     for anything else: ``"0x10"``, ``" 5"``, ``"1_000"``, ``"５"`` or ``1.5`` are not counts."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if value >= 0 else None
-    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,20}", value):
-        return int(value)
-    return None
+        count = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,20}", value):
+        count = int(value)
+    else:
+        return None
+    return count if 0 <= count <= MAX_UNITS else None
 
 
 class PaymentRefused(Exception):
@@ -95,7 +100,8 @@ class PayingClient:
         self.channel_id: Optional[int] = None
         #: Units the channel owes, as the gateway last said.
         self.owed_units = 0
-        #: Units of the best receipt handed to the gateway: what the provider can claim.
+        #: Units of the best receipt of the channel handed to the gateway: what the provider
+        #: can claim from it.
         self.signed_units = 0
         self._account, self._app_key = account, app_key
         self._deposit, self._duration = deposit, duration
@@ -103,9 +109,11 @@ class PayingClient:
         self._genesis_hash = agora.genesis_hash
         self._required_units = 0
         self._spent_before = 0
+        #: Units signed on channels given up earlier: with ``signed_units``, a total that
+        #: never goes down.
+        self._signed_before = 0
         self._max_units_per_call = max_units_per_call
-        #: Units signed before the current call began, on the channel paying now (lowered by
-        #: what the call signed on a channel given up during it).
+        #: The units signed on every channel before the current call began.
         self._call_base = 0
 
     @classmethod
@@ -142,7 +150,8 @@ class PayingClient:
 
     @property
     def spent(self) -> int:
-        """What the provider can claim from this client, in planck."""
+        """What the provider can claim from this client, in planck: every receipt handed out
+        (for an adopted channel, from what was claimed on it before)."""
         return self._spent_before + self.signed_units * self.price["perUnit"]
 
     def _adopt(self, channel_id: int) -> None:
@@ -154,62 +163,64 @@ class PayingClient:
         self.signed_units = self.owed_units = int(channel["claimed"]) // self.price["perUnit"]
 
     def _open(self) -> None:
-        self._spent_before = self.spent
         opened = self.agora.open_channel(
             self._account, self.service["id"], self._deposit, self._duration, self._app_key, self.price
         )
+        self._spent_before = self.spent
+        self._signed_before += self.signed_units
         self.channel_id = int(opened["channel_id"])
         self.price["perUnit"] = int(opened["price_per_unit"])
         self.owed_units = self.signed_units = self._required_units = 0
 
-    def _owed(self, units: Any) -> None:
+    def _owed(self, units: Any, channel_id: Optional[int]) -> None:
+        """Units the gateway says channel ``channel_id`` owes, if it wrote a count and the
+        channel still pays (a late count about a channel given up is not the new one's)."""
         count = unit_count(units)
-        if count is not None:
+        if count is not None and channel_id == self.channel_id:
             self.owed_units = max(self.owed_units, count)
 
     def _headers(self, units: int) -> dict[str, str]:
         """The receipt headers for ``units``, within what the call may add. A receipt handed
         out counts as signed from then on, whatever the answer: the provider can claim it."""
         assert self.channel_id is not None
-        if self._max_units_per_call is not None and units > self._call_base + self._max_units_per_call:
-            raise SpendLimitExceeded(units - self._call_base, self._max_units_per_call)
+        added = self._signed_before + units - self._call_base
+        if self._max_units_per_call is not None and added > self._max_units_per_call:
+            raise SpendLimitExceeded(added, self._max_units_per_call)
         headers = Receipt(self._genesis_hash, self.channel_id, units).sign(self._app_key).headers()
         self.signed_units = max(self.signed_units, units)
         return headers
 
     def _deposit_short(self) -> bool:
-        """Whether a gateway's "the deposit cannot pay" is true of the channel on chain: its
-        deposit pays less than what is signed or owed plus one more call. Without
-        ``max_units_per_call`` the client cannot tell, and believes it."""
-        if self._max_units_per_call is None:
-            return True
+        """Whether a gateway's "the deposit cannot pay" may be true, by the channel on
+        chain: what its deposit pays beyond the receipts signed is less than one top-up. The
+        client cannot check the gateway's reservations, only bound what believing it locks:
+        however often a gateway says so, the channel never holds more than one top-up beyond
+        what was signed."""
         assert self.channel_id is not None
         channel = self.agora.get_channel(self.channel_id)
         if channel is None:
             return False
-        needed = (max(self.signed_units, self.owed_units) + self._max_units_per_call) * self.price["perUnit"]
-        return int(channel["deposit"]) < needed
+        return int(channel["deposit"]) - self.signed_units * self.price["perUnit"] < self._deposit
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """A paid call (``requests`` arguments), retried as the gateway's refusals say.
         With ``stream=True`` the body is read as it arrives; use :meth:`stream` to read
         an event stream and keep track of what it cost."""
-        self._call_base = self.signed_units
+        self._call_base = self._signed_before + self.signed_units
         kwargs.setdefault("timeout", CALL_TIMEOUT)
         for attempt in range(1, ATTEMPTS + 1):
             if self.channel_id is None:
-                # What the channel given up was signed for during this call counts against it.
-                self._call_base -= self.signed_units
                 self._open()
+            channel_id = self.channel_id
             units = max(self.owed_units, self._required_units, self.signed_units)
             headers = {**kwargs.pop("headers", {}), **self._headers(units)}
             response = self._session.request(method, f"{self.endpoint}{path}", headers=headers, **kwargs)
             kwargs["headers"] = {k: v for k, v in headers.items() if not k.startswith("Agora-")}
             refusal = self._refusal(response)
             if refusal is None:
-                self._owed(response.headers.get("Agora-Owed-Units"))
+                self._owed(response.headers.get("Agora-Owed-Units"), channel_id)
                 return response
-            self._owed(refusal.get("owedUnits"))
+            self._owed(refusal.get("owedUnits"), channel_id)
             if attempt == ATTEMPTS:
                 raise PaymentRefused(response.status_code, refusal)
             self._answer(response.status_code, refusal, attempt)
@@ -239,16 +250,21 @@ class PayingClient:
             self._required_units = required
         elif reason in ("deposit_exhausted", "receipt_exceeds_deposit"):
             assert self.channel_id is not None
-            if not self._deposit_short():
-                raise PaymentRefused(status, refusal)
-            self.agora.top_up(self._account, self.channel_id, self._deposit)
+            # Not short by the chain: the gateway's reservations (abandoned calls) may free
+            # up, or it is lying; either way, no top-up.
+            if self._deposit_short():
+                self.agora.top_up(self._account, self.channel_id, self._deposit)
+            else:
+                time.sleep(0.25 * attempt)
         elif reason == "channel_expiring":
             assert self.channel_id is not None
             channel = self.agora.get_channel(self.channel_id)
             expires_at = self.agora.best_block() + self._duration
-            # Extending to no later than it expires already would only cost a fee.
+            # Extending to no later than it expires already would only cost a fee: the
+            # gateway wants more blocks left than ``duration`` gives.
             if channel is None or expires_at <= int(channel["expiresAt"]):
-                raise PaymentRefused(status, refusal)
+                message = f"the gateway wants the channel to last longer than {self._duration} blocks from now: use a longer duration"
+                raise PaymentRefused(status, {**refusal, "message": message})
             self.agora.extend(self._account, self.channel_id, expires_at)
         elif reason == "unknown_channel":
             assert self.channel_id is not None
@@ -272,6 +288,7 @@ class PayingClient:
         yielded) to keep :attr:`owed_units` true."""
         response = self.post(path, stream=True, **kwargs)
         response.raise_for_status()
+        channel_id = self.channel_id
         name, data = None, []
         for raw in response.iter_lines(decode_unicode=True):
             line = raw.rstrip("\r")
@@ -283,10 +300,10 @@ class PayingClient:
                 text = "\n".join(data)
                 event: Event = json.loads(text) if text.startswith("{") else text
                 if name == "agora.usage" and isinstance(event, dict):
-                    self._owed(event.get("owedUnits"))
+                    self._owed(event.get("owedUnits"), channel_id)
                 else:
                     if isinstance(event, dict) and isinstance(event.get("error"), dict):
-                        self._owed(event.get("owedUnits"))
+                        self._owed(event.get("owedUnits"), channel_id)
                     yield event
                 name, data = None, []
 
@@ -295,6 +312,7 @@ class PayingClient:
         provider can claim every call made; returns :attr:`spent`."""
         if self.channel_id is None or self.owed_units <= self.signed_units:
             return self.spent
+        channel_id = self.channel_id
         # Counted as signed once handed out (_headers): never from the count the gateway
         # names, which a gateway could inflate to have the next call sign up to it.
         response = self._session.post(f"{self.gateway}/agora/receipts", headers=self._headers(self.owed_units), timeout=30)
@@ -304,5 +322,5 @@ class PayingClient:
             view = None
         if not response.ok:
             raise PaymentRefused(response.status_code, view)
-        self._owed(view.get("owedUnits") if isinstance(view, dict) else None)
+        self._owed(view.get("owedUnits") if isinstance(view, dict) else None, channel_id)
         return self.spent

@@ -154,14 +154,23 @@ def test_a_channel_given_up_during_a_call_does_not_give_the_next_one_its_allowan
     assert (paying.channel_id, paying.spent, paying.agora.sent) == (8, 45, ["open_channel"])  # type: ignore[attr-defined]
 
 
-def test_a_refusal_that_would_act_on_chain_is_checked_against_the_chain_first() -> None:
+def test_a_refusal_that_would_act_on_chain_is_checked_against_the_chain_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("agora.paying.time.sleep", lambda seconds: None)
     channels = {7: {"deposit": "1000", "expiresAt": 400}}  # 200 units at 5 planck
     for error in ("deposit_exhausted", "receipt_exceeds_deposit", "channel_expiring"):
-        paying = client(scripted(refusal(error)), 10, channels)
+        paying = client(ScriptedGateway(lambda url, error=error: refusal(error)), 10, channels)
         with pytest.raises(PaymentRefused) as refused:
             paying.post("/chat")
         assert refused.value.reason == error
         assert paying.agora.sent == []  # type: ignore[attr-defined]
+    # An honest gateway still holding a reservation says so for a moment: waited out.
+    paying = client(scripted(refusal("deposit_exhausted"), answer(200, {"ok": True})), 10, {7: {"deposit": "5000", "expiresAt": 400}})
+    assert paying.post("/chat").status_code == 200
+    assert paying.agora.sent == []  # type: ignore[attr-defined]
+    # Expiring by the chain's count too (block 50, expiry 120, duration 100): extended.
+    paying = client(scripted(refusal("channel_expiring"), answer(200, {"ok": True})), 10, {7: {"deposit": "5000", "expiresAt": 120}})
+    assert paying.post("/chat").status_code == 200
+    assert paying.agora.sent == ["extend"]  # type: ignore[attr-defined]
     # A channel the chain still has is one the gateway has not seen yet: wait, do not open another.
     gateway = scripted(refusal("unknown_channel"), answer(200, {"ok": True}))
     paying = client(gateway, 10, channels)
@@ -173,7 +182,7 @@ def test_a_refusal_that_would_act_on_chain_is_checked_against_the_chain_first() 
     assert paying.agora.sent == ["top_up"]  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("value", ["0x10", " 5", "1_000", "５", "1e3", "-1", 1.5, True, None, [3]])
+@pytest.mark.parametrize("value", ["0x10", " 5", "1_000", "５", "1e3", "-1", 1.5, True, None, [3], 2**64, "18446744073709551616"])
 def test_counts_a_gateway_writes_oddly_are_not_counts(value: Any) -> None:
     assert unit_count(value) is None
     paying = client(scripted(refusal("receipt_too_low", requiredUnits=value, owedUnits=value)), 10)
