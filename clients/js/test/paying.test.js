@@ -69,6 +69,15 @@ async function clientOf(gateway, maxUnitsPerCall, api = { genesisHash: { toHex: 
   return { client, sent };
 }
 
+/** A call whose first attempt the gateway refuses with `error`, on a chain with `channels`; then it serves. */
+async function refusedOnce(error, channels) {
+  const chain = fakeChain(channels);
+  let step = 0;
+  const { client, sent } = await clientOf(() => (step++ === 0 ? json(402, { error, message: 'says the gateway' }) : json(200, { ok: true })), 10, chain);
+  assert.equal((await client.fetch('/chat')).status, 200);
+  return { client, sent, chain };
+}
+
 const json = (status, body, headers = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 test('a gateway asking for more than maxUnitsPerCall gets no receipt for it', async () => {
@@ -151,16 +160,11 @@ test('a refusal that would act on chain is checked against the chain first', asy
   assert.deepEqual(chain.sent, [], 'no top-up, no extension: the chain says neither is needed');
   // A channel the chain still has is one the gateway has not seen yet: wait, do not
   // open another.
-  let step = 0;
-  const { client, sent } = await clientOf(() => (step++ === 0 ? json(402, { error: 'unknown_channel', message: '?' }) : json(200, { ok: true })), 10, chain);
-  assert.equal((await client.fetch('/chat')).status, 200);
-  assert.deepEqual([client.channelId, chain.sent, sent.length], [7, [], 2]);
+  const unseen = await refusedOnce('unknown_channel', { 7: { deposit: '1000', expiresAt: 400 } });
+  assert.deepEqual([unseen.client.channelId, unseen.chain.sent, unseen.sent.length], [7, [], 2]);
   // A deposit that truly cannot pay another call is topped up.
-  const short = fakeChain({ 7: { deposit: '40', expiresAt: 400 } });
-  step = 0;
-  const topped = await clientOf(() => (step++ === 0 ? json(402, { error: 'deposit_exhausted', message: 'top up' }) : json(200, { ok: true })), 10, short);
-  assert.equal((await topped.client.fetch('/chat')).status, 200);
-  assert.deepEqual(short.sent, ['ChannelToppedUp']);
+  const short = await refusedOnce('deposit_exhausted', { 7: { deposit: '40', expiresAt: 400 } });
+  assert.deepEqual(short.chain.sent, ['ChannelToppedUp']);
 });
 
 test('calls at once take turns: one channel is opened, and a late count of a channel given up is not the next one\'s', async () => {
@@ -200,17 +204,11 @@ test('a node that cannot say whether a channel is open opens no other; an honest
   assert.deepEqual([client.channelId, broken.sent], [7, []]);
   // The deposit pays plenty by the chain: a gateway still holding a reservation says
   // otherwise for a moment; the client waits instead of topping up, and the call goes through.
-  const ample = fakeChain({ 7: { deposit: '5000', expiresAt: 400 } });
-  let step = 0;
-  const waiting = await clientOf(() => (step++ === 0 ? json(402, { error: 'deposit_exhausted', message: 'in flight' }) : json(200, { ok: true })), 10, ample);
-  assert.equal((await waiting.client.fetch('/chat')).status, 200);
-  assert.deepEqual(ample.sent, []);
+  const ample = await refusedOnce('deposit_exhausted', { 7: { deposit: '5000', expiresAt: 400 } });
+  assert.deepEqual(ample.chain.sent, []);
   // Expiring by the chain's count too (block 50, expiry 120, duration 100): extended to 150.
-  const expiring = fakeChain({ 7: { deposit: '5000', expiresAt: 120 } });
-  step = 0;
-  const extended = await clientOf(() => (step++ === 0 ? json(402, { error: 'channel_expiring', message: 'soon' }) : json(200, { ok: true })), 10, expiring);
-  assert.equal((await extended.client.fetch('/chat')).status, 200);
-  assert.deepEqual(expiring.sent, ['ChannelExtended']);
+  const expiring = await refusedOnce('channel_expiring', { 7: { deposit: '5000', expiresAt: 120 } });
+  assert.deepEqual(expiring.chain.sent, ['ChannelExtended']);
 });
 
 test('counts a gateway writes oddly are not counts', async () => {
