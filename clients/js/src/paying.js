@@ -42,7 +42,7 @@ export class SpendLimitExceeded extends Error {
 }
 
 /** Refusals that a moment's wait may fix. */
-const TRANSIENT = new Set(['overloaded', 'chain_unavailable', 'store_unavailable']);
+const TRANSIENT = new Set(['overloaded', 'chain_unavailable', 'store_unavailable', 'channel_busy']);
 /** Every refusal the gateway answers with (docs/gateway.md). */
 const GATEWAY_REASONS = new Set([
   'missing_receipt', 'malformed_receipt', 'unknown_channel', 'wrong_payee', 'wrong_service', 'bad_signature',
@@ -52,6 +52,15 @@ const GATEWAY_REASONS = new Set([
 const ATTEMPTS = 5;
 /** How long handing in a receipt (`settle`) may take. */
 const SETTLE_TIMEOUT_MS = 30_000;
+/**
+ * How long an attempt may wait for the gateway's answer (its status and headers; a body
+ * then streams as long as it takes): longer than a gateway waits for its upstream (120 s).
+ * Calls take turns until answered, so one gateway that never answers would hold up every
+ * later call.
+ */
+const ANSWER_TIMEOUT_MS = 180_000;
+/** The statuses a gateway refuses a call with (docs/gateway.md). */
+const REFUSAL_STATUSES = [402, 408, 413, 429, 503];
 /** The largest count of units a receipt can carry (a u64 on chain). */
 const MAX_UNITS = 2n ** 64n - 1n;
 /** `agora_*`'s error code for what does not exist (rpc/src/lib.rs). */
@@ -87,6 +96,8 @@ export class PayingClient {
   #signedBefore = 0n;
   /** The end of the last call's (or settle's) payment: they take turns, see `fetch`. */
   #turn = Promise.resolve();
+  /** The listed price when the client was made: what every channel it opens agrees to. */
+  #agreedPrice;
   /** The most units one call (and the receipt handed in after it) may add. */
   #maxUnitsPerCall;
   /**
@@ -118,6 +129,7 @@ export class PayingClient {
     this.gateway = gatewayOf(discovered.metadata);
     /** The price agreed to: `{ unit, perUnit }`. */
     this.price = { unit: discovered.service.price.unit, perUnit: BigInt(discovered.service.price.perUnit) };
+    this.#agreedPrice = { ...this.price };
     /** The channel paying, once opened or adopted. */
     this.channelId = null;
     /** Units the channel owes, as the gateway last said. */
@@ -151,7 +163,13 @@ export class PayingClient {
       throw new PriceAboveLimit(serviceId, perUnit, maxPricePerUnit);
     }
     const client = new PayingClient(api, { discovered, account, appKey, deposit, duration, maxUnitsPerCall, fetch });
-    if (channelId !== undefined && channelId !== null) await client.#adopt(channelId);
+    if (channelId !== undefined && channelId !== null) {
+      await client.#adopt(channelId);
+      // A channel opened earlier pays the price of its opening, which may be another.
+      if (maxPricePerUnit !== undefined && client.price.perUnit > BigInt(maxPricePerUnit)) {
+        throw new PriceAboveLimit(serviceId, client.price.perUnit, maxPricePerUnit);
+      }
+    }
     return client;
   }
 
@@ -177,7 +195,7 @@ export class PayingClient {
   async #open() {
     const opened = await openChannel(this.#api, this.#account, {
       serviceId: this.service.id, deposit: this.#deposit, duration: this.#duration,
-      receiptSigner: receiptSigner(this.#appKey), agreedPrice: this.price,
+      receiptSigner: receiptSigner(this.#appKey), agreedPrice: this.#agreedPrice,
     });
     this.#spentBefore = this.spent;
     this.#signedBefore += this.signedUnits;
@@ -271,6 +289,9 @@ export class PayingClient {
     return this.#inTurn(() => {
       const call = { base: this.#signedBefore + this.signedUnits };
       this.#lastCall = call;
+      // What an earlier call was asked is no floor for this one (that call signed it, or
+      // was refused before it could).
+      this.#requiredUnits = 0n;
       return this.#paidCall(path, init, call);
     });
   }
@@ -287,6 +308,23 @@ export class PayingClient {
   }
 
   /**
+   * One attempt: the gateway's answer and, for a refusal, its body; given up (an
+   * `AbortError`) past `ANSWER_TIMEOUT_MS`, or when the caller's own signal aborts.
+   */
+  async #answer(url, init) {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer from the gateway within ${ANSWER_TIMEOUT_MS / 1000} s`, 'TimeoutError')), ANSWER_TIMEOUT_MS);
+    try {
+      const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+      const response = await this.#fetch(url, { ...init, signal });
+      const refusal = REFUSAL_STATUSES.includes(response.status) ? await response.clone().json().catch(() => null) : null;
+      return { response, refusal };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * `fetch`'s attempts. Every refusal that would make the client act on chain (top up,
    * extend, open another channel) is checked against the chain first: a gateway saying
    * so is not enough to lock more of the consumer's funds or spend its fees.
@@ -294,11 +332,12 @@ export class PayingClient {
   async #paidCall(path, init, call) {
     for (let attempt = 1; ; attempt += 1) {
       if (this.channelId === null) await this.#open();
+      init.signal?.throwIfAborted(); // given up while waiting its turn: nothing to sign
       const { channelId } = this;
       const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
-      const headers = this.#receipt(units, call);
-      const response = await this.#fetch(`${this.endpoint}${path}`, { ...init, headers: { ...init.headers, ...headers } });
-      const refusal = [402, 408, 413, 503].includes(response.status) ? await response.clone().json().catch(() => null) : null;
+      const headers = new Headers(init.headers);
+      for (const [name, value] of Object.entries(this.#receipt(units, call))) headers.set(name, value);
+      const { response, refusal } = await this.#answer(`${this.endpoint}${path}`, { ...init, headers });
       if (!GATEWAY_REASONS.has(refusal?.error)) {
         this.#owed(response.headers.get('agora-owed-units'), channelId);
         return this.#watch(response, channelId);

@@ -54,7 +54,7 @@ async function clientOf(gateway, maxUnitsPerCall, api = { genesisHash: { toHex: 
   const appKey = new Keyring({ type: 'sr25519' }).addFromUri('//AppKey');
   const sent = [];
   const fetch = async (url, init) => {
-    sent.push({ url, units: init.headers['Agora-Units'] });
+    sent.push({ url, units: new Headers(init.headers).get('Agora-Units') });
     return gateway(url, init);
   };
   const client = new PayingClient(api, {
@@ -185,7 +185,10 @@ test('calls at once take turns: one channel is opened, and a late count of a cha
     if (step === 1) {
       return new Response(new ReadableStream({ start(controller) { usage = controller; } }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
     }
-    return step === 2 ? json(402, { error: 'unknown_channel', message: 'closed' }) : json(200, { ok: true });
+    if (step === 2) return json(402, { error: 'unknown_channel', message: 'closed' });
+    if (step === 3) return json(200, { ok: true });
+    // The new channel's own stream: its usage counts.
+    return new Response('event: agora.usage\ndata: {"owedUnits":4}\n\n', { status: 200, headers: { 'content-type': 'text/event-stream' } });
   }, 10, later);
   const stream = await streaming.client.fetch('/stream');
   assert.equal((await streaming.client.fetch('/next')).status, 200);
@@ -194,6 +197,27 @@ test('calls at once take turns: one channel is opened, and a late count of a cha
   usage.close();
   await stream.text();
   assert.equal(streaming.client.owedUnits, 0n);
+  await (await streaming.client.fetch('/stream')).text();
+  assert.equal(streaming.client.owedUnits, 4n);
+});
+
+test('a call given up while waiting its turn signs nothing; the caller\'s headers are kept', async () => {
+  let release;
+  const first = new Promise((resolve) => { release = resolve; });
+  let step = 0;
+  const seen = [];
+  const { client, sent } = await clientOf(async (url, init) => {
+    seen.push(new Headers(init.headers).get('x-request'));
+    return step++ === 0 ? first : json(200, { ok: true });
+  }, 10);
+  const slow = client.fetch('/a', { headers: new Headers({ 'x-request': 'a' }) });
+  const abort = new AbortController();
+  const queued = client.fetch('/b', { headers: [['x-request', 'b']], signal: abort.signal });
+  abort.abort();
+  release(json(200, { ok: true }));
+  assert.equal((await slow).status, 200);
+  await assert.rejects(queued, { name: 'AbortError' });
+  assert.deepEqual([sent.length, seen], [1, ['a']]);
 });
 
 test('a node that cannot say whether a channel is open opens no other; an honest reservation is waited out', async () => {
@@ -248,6 +272,7 @@ test('connect adopts an open channel its app key signs for, and refuses one anot
   const channels = {
     7: { id: 7, serviceId: 3, pricePerUnit: '5', claimed: '20', signer: { scheme: 'sr25519', key: u8aToHex(appKey.publicKey) } },
     8: { id: 8, serviceId: 3, pricePerUnit: '5', claimed: '0', signer: { scheme: 'sr25519', key: u8aToHex(keyring.addFromUri('//Other').publicKey) } },
+    9: { id: 9, serviceId: 3, pricePerUnit: '9', claimed: '0', signer: { scheme: 'sr25519', key: u8aToHex(appKey.publicKey) } },
   };
   const api = {
     genesisHash: { toHex: () => GENESIS },
@@ -259,6 +284,10 @@ test('connect adopts an open channel its app key signs for, and refuses one anot
   assert.deepEqual([adopted.channelId, adopted.signedUnits], [7, 4n]); // 20 planck claimed at 5
   await assert.rejects(PayingClient.connect(api, { ...options, channelId: 8 }), {
     name: 'TypeError', message: 'channel 8 is not a channel of service 3 signed by this app key',
+  });
+  // Channel 9 was opened at 9 planck a unit, when the service cost more than it does now.
+  await assert.rejects(PayingClient.connect(api, { ...options, channelId: 9, maxPricePerUnit: 6n }), {
+    name: 'PriceAboveLimit', message: 'service 3 costs 9 planck per unit, above the limit of 6',
   });
   assert.equal(signsReceiptsOf(channels[7], appKey), true);
   assert.equal(signsReceiptsOf(channels[8], appKey), false);

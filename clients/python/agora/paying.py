@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from typing import Any, Iterator, Optional, Union
 from urllib.parse import urlparse
@@ -22,7 +23,7 @@ from agora.metadata import DiscoveredService, discover_service
 from agora.receipt import Receipt, signs_receipts_of
 
 #: Refusals that a moment's wait may fix.
-TRANSIENT = {"overloaded", "chain_unavailable", "store_unavailable"}
+TRANSIENT = {"overloaded", "chain_unavailable", "store_unavailable", "channel_busy"}
 #: Every refusal the gateway answers with.
 GATEWAY_REASONS = {
     "missing_receipt", "malformed_receipt", "unknown_channel", "wrong_payee", "wrong_service",
@@ -97,6 +98,11 @@ class PayingClient:
         #: The agora-gateway itself (receipts without a call).
         self.gateway = first.get("gateway", f"{origin.scheme}://{origin.netloc}").rstrip("/")
         self.price = {"unit": self.service["price"]["unit"], "perUnit": int(self.service["price"]["perUnit"])}
+        #: The listed price when the client was made: what every channel it opens agrees to.
+        self._agreed_price = dict(self.price)
+        #: Calls from several threads take turns until answered (bodies then stream side by
+        #: side): each receipt follows from the one before, and a channel is opened once.
+        self._turn = threading.Lock()
         self.channel_id: Optional[int] = None
         #: Units the channel owes, as the gateway last said.
         self.owed_units = 0
@@ -146,6 +152,11 @@ class PayingClient:
         client = cls(agora, discovered, account, app_key, deposit, duration, session, max_units_per_call)
         if channel_id is not None:
             client._adopt(channel_id)
+            # A channel opened earlier pays the price of its opening, which may be another.
+            if max_price_per_unit is not None and client.price["perUnit"] > max_price_per_unit:
+                raise PriceAboveLimit(
+                    f"service {service_id} costs {client.price['perUnit']} planck per unit, above the limit of {max_price_per_unit}"
+                )
         return client
 
     @property
@@ -164,7 +175,7 @@ class PayingClient:
 
     def _open(self) -> None:
         opened = self.agora.open_channel(
-            self._account, self.service["id"], self._deposit, self._duration, self._app_key, self.price
+            self._account, self.service["id"], self._deposit, self._duration, self._app_key, self._agreed_price
         )
         self._spent_before = self.spent
         self._signed_before += self.signed_units
@@ -206,14 +217,21 @@ class PayingClient:
         """A paid call (``requests`` arguments), retried as the gateway's refusals say.
         With ``stream=True`` the body is read as it arrives; use :meth:`stream` to read
         an event stream and keep track of what it cost."""
+        with self._turn:
+            return self._paid_call(method, path, **kwargs)
+
+    def _paid_call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         self._call_base = self._signed_before + self.signed_units
+        # What an earlier call was asked is no floor for this one (that call signed it, or
+        # was refused before it could).
+        self._required_units = 0
         kwargs.setdefault("timeout", CALL_TIMEOUT)
         for attempt in range(1, ATTEMPTS + 1):
             if self.channel_id is None:
                 self._open()
             channel_id = self.channel_id
             units = max(self.owed_units, self._required_units, self.signed_units)
-            headers = {**kwargs.pop("headers", {}), **self._headers(units)}
+            headers = {**(kwargs.pop("headers", None) or {}), **self._headers(units)}
             response = self._session.request(method, f"{self.endpoint}{path}", headers=headers, **kwargs)
             kwargs["headers"] = {k: v for k, v in headers.items() if not k.startswith("Agora-")}
             refusal = self._refusal(response)
@@ -228,7 +246,7 @@ class PayingClient:
 
     @staticmethod
     def _refusal(response: requests.Response) -> Optional[dict[str, Any]]:
-        if response.status_code not in (402, 408, 413, 503):
+        if response.status_code not in (402, 408, 413, 429, 503):
             return None
         try:
             body = response.json()
@@ -298,7 +316,12 @@ class PayingClient:
                 data.append(line[5:].lstrip(" "))
             elif line == "" and data:
                 text = "\n".join(data)
-                event: Event = json.loads(text) if text.startswith("{") else text
+                event: Event = text
+                if text.startswith("{"):
+                    try:
+                        event = json.loads(text)
+                    except ValueError:
+                        pass  # not JSON after all: yielded as the text it is
                 if name == "agora.usage" and isinstance(event, dict):
                     self._owed(event.get("owedUnits"), channel_id)
                 else:
@@ -310,6 +333,10 @@ class PayingClient:
     def settle(self) -> int:
         """Signs what the channel owes and hands it to the gateway without a call, so the
         provider can claim every call made; returns :attr:`spent`."""
+        with self._turn:
+            return self._settle()
+
+    def _settle(self) -> int:
         if self.channel_id is None or self.owed_units <= self.signed_units:
             return self.spent
         channel_id = self.channel_id

@@ -2,6 +2,8 @@
 may cost gets no receipt for them, and only channels the app key signs are adopted."""
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -9,7 +11,7 @@ import requests
 
 from agora.keys import key_from_uri
 from agora.metadata import DiscoveredService
-from agora.paying import PayingClient, PaymentRefused, SpendLimitExceeded, unit_count
+from agora.paying import PayingClient, PaymentRefused, PriceAboveLimit, SpendLimitExceeded, unit_count
 from agora.receipt import receipt_signer, signs_receipts_of
 
 APP_KEY = key_from_uri("//AppKey")
@@ -207,3 +209,41 @@ def test_only_channels_the_app_key_signs_are_adopted() -> None:
         paying._adopt(8)
     assert signs_receipts_of(channels[7], APP_KEY)
     assert not signs_receipts_of({"signer": {"scheme": "ed25519", "key": public}}, APP_KEY)
+
+
+def test_an_adopted_channel_priced_above_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Channel 9 was opened at 9 planck a unit, when the service cost more than its 5 now.
+    ((_, public),) = receipt_signer(APP_KEY).items()
+    channels = {9: {"serviceId": 3, "pricePerUnit": "9", "claimed": "0", "signer": {"scheme": "sr25519", "key": public}}}
+    monkeypatch.setattr("agora.paying.discover_service", lambda agora, service_id, session: DISCOVERED)
+    with pytest.raises(PriceAboveLimit, match="service 3 costs 9 planck per unit, above the limit of 6"):
+        PayingClient.connect(FakeAgora(channels), 3, None, APP_KEY, 1_000, 100, max_price_per_unit=6, channel_id=9)  # type: ignore[arg-type]
+
+
+def test_calls_from_threads_take_turns_and_open_one_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    agora = FakeAgora({})
+    opening = agora.open_channel
+
+    def slow_open(*args: Any) -> dict[str, Any]:
+        time.sleep(0.05)  # long enough for a second thread to find no channel, were there no turns
+        return opening(*args)
+
+    monkeypatch.setattr(agora, "open_channel", slow_open)
+    gateway = ScriptedGateway(lambda url: answer(200, {"ok": True}))
+    paying = PayingClient(agora, DISCOVERED, None, APP_KEY, 1_000, 100, gateway, 10)  # type: ignore[arg-type]
+    threads = [threading.Thread(target=paying.post, args=("/chat",), kwargs={"headers": None}) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (agora.sent, paying.channel_id, len(gateway.units)) == (["open_channel"], 8, 3)
+
+
+def test_a_stream_event_that_is_not_json_is_yielded_as_text() -> None:
+    body = 'data: {"choices": [\n\ndata: {"ok": true}\n\n'
+    response = answer(200, {}, {"content-type": "text/event-stream; charset=utf-8"})
+    response.encoding = "utf-8"
+    response._content = body.encode()
+    response._content_consumed = True  # read from _content, as a fetched body is
+    paying = client(ScriptedGateway(lambda url: response), 10)
+    assert list(paying.stream("/chat")) == ['{"choices": [', {"ok": True}]
