@@ -191,9 +191,11 @@ export declare class PayingClient {
   readonly gateway: string;
   readonly price: { unit: string; perUnit: bigint };
   readonly channelId: number | null;
+  /** Units the paying channel owes, as the gateway last said (whole decimal counts only). */
   readonly owedUnits: bigint;
+  /** Units of the paying channel's best receipt handed to the gateway. */
   readonly signedUnits: bigint;
-  /** What the provider can claim from this client (planck). */
+  /** What the provider can claim from this client (planck): every receipt handed out. */
   readonly spent: bigint;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   settle(): Promise<bigint>;
