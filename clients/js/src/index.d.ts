@@ -154,6 +154,7 @@ export declare function discoverService(api: ApiPromise, serviceId: number, opti
   service: ServiceListing; metadata: ServiceMetadata; endpoint: string;
 }>;
 export declare function gatewayOf(metadata: ServiceMetadata): string;
+export declare function isHttpUrl(text: unknown): boolean;
 
 // --- A gateway's account of a channel -------------------------------------------------
 export declare function channelAccount(gateway: string, channelId: number, signed: SignedReceipt, options?: {

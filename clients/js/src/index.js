@@ -8,7 +8,7 @@ export {
   marketplaceParameters, palletAccount, propose, reclaim, submit, submitOk, topUp, vote,
 } from './chain.js';
 export {
-  API_KINDS, InvalidMetadata, MetadataMismatch, SERVICE_METADATA_SCHEMA, checkServiceMetadata, discoverService, gatewayOf, metadataHash,
+  API_KINDS, InvalidMetadata, MetadataMismatch, SERVICE_METADATA_SCHEMA, checkServiceMetadata, discoverService, gatewayOf, isHttpUrl, metadataHash,
 } from './metadata.js';
 export { channelAccount } from './gateway.js';
 export { PayingClient, PaymentRefused, PriceAboveLimit, SpendLimitExceeded } from './paying.js';

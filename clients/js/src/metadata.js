@@ -37,7 +37,7 @@ export function metadataHash(bytes) {
 }
 
 /** An absolute http(s) URL with a host, as the schema's `^https?://` and agora-py require. */
-function isHttpUrl(text) {
+export function isHttpUrl(text) {
   try {
     return /^https?:\/\/./i.test(text) && Boolean(new URL(text).host);
   } catch {

@@ -6,6 +6,7 @@
 // units owed through streamed responses, and reports what was spent.
 import { extendChannel, openChannel, topUp } from './chain.js';
 import { discoverService, gatewayOf } from './metadata.js';
+import { unitCount, within } from './gateway.js';
 import { receiptHeaders, receiptSigner, signReceipt, signsReceiptsOf } from './receipt.js';
 
 /** The gateway refused a call for a reason the client cannot fix by paying. */
@@ -14,7 +15,7 @@ export class PaymentRefused extends Error {
     super(`${status} ${body?.error ?? 'refused'}: ${body?.message ?? ''}`);
     this.name = 'PaymentRefused';
     this.status = status;
-    this.reason = body.error;
+    this.reason = body?.error;
     this.body = body;
   }
 }
@@ -61,21 +62,8 @@ const SETTLE_TIMEOUT_MS = 30_000;
 const ANSWER_TIMEOUT_MS = 180_000;
 /** The statuses a gateway refuses a call with (docs/gateway.md). */
 const REFUSAL_STATUSES = [402, 408, 413, 429, 503];
-/** The largest count of units a receipt can carry (a u64 on chain). */
-const MAX_UNITS = 2n ** 64n - 1n;
 /** `agora_*`'s error code for what does not exist (rpc/src/lib.rs). */
 const NOT_FOUND = 4004;
-
-/**
- * A count of units a gateway wrote (a JSON number or a header's digits) as a bigint, or
- * null for anything else: "0x10", " 5", "1e3", 1.5 or more than a u64 are not counts.
- */
-function unitCount(value) {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? BigInt(value) : null;
-  if (typeof value !== 'string' || !/^[0-9]{1,20}$/.test(value)) return null;
-  const count = BigInt(value);
-  return count <= MAX_UNITS ? count : null;
-}
 
 const max = (...values) => values.reduce((a, b) => (b > a ? b : a));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -101,10 +89,10 @@ export class PayingClient {
   /** The most units one call (and the receipt handed in after it) may add. */
   #maxUnitsPerCall;
   /**
-   * The latest call's allowance: `base`, the units signed on every channel before it
-   * began; `settle()` may add what that call may.
+   * The units signed on every channel before the latest call began: `settle()` may add
+   * what that call may.
    */
-  #lastCall = { base: 0n };
+  #lastCallBase = 0n;
 
   /**
    * @param {object} api an `ApiPromise` with `agoraRpc`
@@ -207,12 +195,12 @@ export class PayingClient {
   }
 
   /**
-   * The receipt headers for `units` on the channel paying now, within what `call` may
-   * add. A receipt handed out counts as signed from then on, whatever the answer: the
-   * provider can claim it.
+   * The receipt headers for `units` on the channel paying now, within what a call that
+   * began with `base` units signed may add. A receipt handed out counts as signed from
+   * then on, whatever the answer: the provider can claim it.
    */
-  #receipt(units, call) {
-    const added = this.#signedBefore + units - call.base;
+  #receipt(units, base) {
+    const added = this.#signedBefore + units - base;
     if (this.#maxUnitsPerCall !== undefined && added > this.#maxUnitsPerCall) {
       throw new SpendLimitExceeded(added, this.#maxUnitsPerCall);
     }
@@ -287,12 +275,11 @@ export class PayingClient {
    */
   async fetch(path, init = {}) {
     return this.#inTurn(() => {
-      const call = { base: this.#signedBefore + this.signedUnits };
-      this.#lastCall = call;
+      this.#lastCallBase = this.#signedBefore + this.signedUnits;
       // What an earlier call was asked is no floor for this one (that call signed it, or
       // was refused before it could).
       this.#requiredUnits = 0n;
-      return this.#paidCall(path, init, call);
+      return this.#paidCall(path, init, this.#lastCallBase);
     });
   }
 
@@ -312,16 +299,11 @@ export class PayingClient {
    * `AbortError`) past `ANSWER_TIMEOUT_MS`, or when the caller's own signal aborts.
    */
   async #answer(url, init) {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(new DOMException(`no answer from the gateway within ${ANSWER_TIMEOUT_MS / 1000} s`, 'TimeoutError')), ANSWER_TIMEOUT_MS);
-    try {
-      const signal = init.signal ? AbortSignal.any([init.signal, timeout.signal]) : timeout.signal;
+    return within(ANSWER_TIMEOUT_MS, init.signal, async (signal) => {
       const response = await this.#fetch(url, { ...init, signal });
       const refusal = REFUSAL_STATUSES.includes(response.status) ? await response.clone().json().catch(() => null) : null;
       return { response, refusal };
-    } finally {
-      clearTimeout(timer);
-    }
+    });
   }
 
   /**
@@ -329,14 +311,14 @@ export class PayingClient {
    * extend, open another channel) is checked against the chain first: a gateway saying
    * so is not enough to lock more of the consumer's funds or spend its fees.
    */
-  async #paidCall(path, init, call) {
+  async #paidCall(path, init, base) {
     for (let attempt = 1; ; attempt += 1) {
       if (this.channelId === null) await this.#open();
       init.signal?.throwIfAborted(); // given up while waiting its turn: nothing to sign
       const { channelId } = this;
       const units = max(this.owedUnits, this.#requiredUnits, this.signedUnits);
       const headers = new Headers(init.headers);
-      for (const [name, value] of Object.entries(this.#receipt(units, call))) headers.set(name, value);
+      for (const [name, value] of Object.entries(this.#receipt(units, base))) headers.set(name, value);
       const { response, refusal } = await this.#answer(`${this.endpoint}${path}`, { ...init, headers });
       if (!GATEWAY_REASONS.has(refusal?.error)) {
         this.#owed(response.headers.get('agora-owed-units'), channelId);
@@ -399,11 +381,11 @@ export class PayingClient {
     const { channelId } = this;
     // Counted as signed once handed out (#receipt): never from the count the gateway
     // names, which a gateway could inflate to have the next call sign up to it.
-    const headers = this.#receipt(this.owedUnits, this.#lastCall);
-    const response = await this.#fetch(`${this.gateway}/agora/receipts`, {
-      method: 'POST', headers, signal: AbortSignal.timeout(SETTLE_TIMEOUT_MS),
+    const headers = this.#receipt(this.owedUnits, this.#lastCallBase);
+    const { response, view } = await within(SETTLE_TIMEOUT_MS, undefined, async (signal) => {
+      const answer = await this.#fetch(`${this.gateway}/agora/receipts`, { method: 'POST', headers, signal });
+      return { response: answer, view: await answer.json().catch(() => null) };
     });
-    const view = await response.json().catch(() => null);
     if (!response.ok) throw new PaymentRefused(response.status, view);
     this.#owed(view?.owedUnits, channelId);
     return this.spent;

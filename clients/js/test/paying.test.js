@@ -249,6 +249,15 @@ test('counts a gateway writes oddly are not counts', async () => {
   assert.deepEqual([sent.length, odd.sent.length], [1, 1]);
 });
 
+test('a receipt handed in is counted even when the gateway answers it with an error page', async () => {
+  const { client } = await clientOf((url) => (url.endsWith('/agora/receipts')
+    ? new Response('<html>oops</html>', { status: 500 })
+    : json(200, { ok: true }, { 'agora-owed-units': '3' })), 10);
+  await client.fetch('/chat');
+  await assert.rejects(client.settle(), (e) => e.name === 'PaymentRefused' && e.status === 500 && e.reason === undefined);
+  assert.deepEqual([client.signedUnits, client.spent], [3n, 15n]);
+});
+
 test('without maxUnitsPerCall a call may cost up to the deposit, as before', async () => {
   let attempt = 0;
   const { client, sent } = await clientOf(() => {

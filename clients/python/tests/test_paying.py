@@ -195,6 +195,21 @@ def test_counts_a_gateway_writes_oddly_are_not_counts(value: Any) -> None:
     assert unit_count("12") == 12 and unit_count(12) == 12
 
 
+def test_a_receipt_handed_in_is_counted_even_when_the_gateway_answers_it_with_an_error_page() -> None:
+    def script(url: str) -> requests.Response:
+        if url.endswith("/agora/receipts"):
+            page = answer(500, {})
+            page._content = b"<html>oops</html>"
+            return page
+        return answer(200, {"ok": True}, {"Agora-Owed-Units": "3"})
+
+    paying = client(ScriptedGateway(script), 10)
+    paying.post("/chat")
+    with pytest.raises(PaymentRefused) as refused:
+        paying.settle()
+    assert (refused.value.status, refused.value.reason, paying.signed_units, paying.spent) == (500, None, 3, 15)
+
+
 def test_only_channels_the_app_key_signs_are_adopted() -> None:
     ((_, public),) = receipt_signer(APP_KEY).items()
     ((_, other),) = receipt_signer(OTHER_KEY).items()

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { metadataHash } from '@agora/client';
+import { isHttpUrl, metadataHash } from '@agora/client';
 import Field from './Field.jsx';
 
 /** How long reading a document may take. */
@@ -7,7 +7,7 @@ const READ_TIMEOUT_MS = 10_000;
 
 /** The blake2-256 of what `uri` serves now; throws a sentence when it cannot be read. */
 async function hashOf(uri) {
-  if (!/^https?:\/\/./i.test(uri)) throw new Error(`"${uri}" is not an http(s) URL: clients read documents only from those`);
+  if (!isHttpUrl(uri)) throw new Error(`"${uri}" is not an http(s) URL: clients read documents only from those`);
   try {
     const response = await fetch(uri, { signal: AbortSignal.timeout(READ_TIMEOUT_MS) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);

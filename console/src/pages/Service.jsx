@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { PayingClient, discoverService, receiptSigner, signsReceiptsOf } from '@agora/client';
+import { PayingClient, discoverService, isHttpUrl, receiptSigner, signsReceiptsOf } from '@agora/client';
 import { useChain, useChainData } from '../chain.jsx';
 import { useWallet } from '../wallet.jsx';
 import { agr, blocksToTime, parseAgr, percent, visible } from '../format.js';
@@ -151,7 +151,7 @@ export default function Service({ id }) {
         <dt>rating</dt><dd><Rating service={s} /></dd>
         <dt>tags</dt><dd>{visible(s.tags.join(', '))}</dd>
         <dt>dataset contributors</dt><dd>{s.dataset === null ? 'none' : `${percent(s.contributorShare)} to dataset #${s.dataset}`}</dd>
-        <dt>metadata</dt><dd>{/^https?:\/\//.test(s.metadataUri) ? <a href={s.metadataUri} rel="noopener noreferrer" target="_blank">{visible(s.metadataUri)}</a> : <code>{visible(s.metadataUri)}</code>} (blake2-256 {s.metadataHash.slice(0, 18)}…)</dd>
+        <dt>metadata</dt><dd>{isHttpUrl(s.metadataUri) ? <a href={s.metadataUri} rel="noopener noreferrer" target="_blank">{visible(s.metadataUri)}</a> : <code>{visible(s.metadataUri)}</code>} (blake2-256 {s.metadataHash.slice(0, 18)}…)</dd>
       </dl>
       <div className="card">
         <h3>Metadata document</h3>
